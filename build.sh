@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Pipeline's build entry point. Every command does its own set-up on a fresh Debian machine
+# that has only the .NET SDK, Node 20 and npm.
+#
+#   ./build.sh setup           install haproxy/wrk (apt), the emulators (npm ci), restore NuGet
+#   ./build.sh build           compile the whole solution (Release)
+#   ./build.sh package         publish every Lambda function into the CodeUri template.yaml names
+#   ./build.sh test [FILTER]   run every test (or those matching a dotnet test --filter)
+#   ./build.sh bench [NAME]    run the benchmarks under bench/ (all, or one by name)
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$PWD
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+CONFIG=${CONFIG:-Release}
+RESULTS=$ROOT/.build/test-results
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+ensure_apt() {
+  local missing=()
+  for pkg in "$@"; do command -v "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing ${missing[*]} (apt)"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+ensure_emulators() {
+  local dir=local/emulators
+  if [ ! -d $dir/node_modules ] || [ $dir/package-lock.json -nt $dir/node_modules/.package-lock.json ]; then
+    log "installing emulators (npm ci in $dir)"
+    (cd $dir && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
+setup() {
+  ensure_apt haproxy git
+  ensure_emulators
+  log "restoring NuGet packages"
+  dotnet restore Pipeline.sln --verbosity quiet
+}
+
+build() {
+  log "building ($CONFIG)"
+  dotnet build Pipeline.sln -c "$CONFIG" --no-restore --verbosity quiet -nologo -clp:ErrorsOnly
+}
+
+# Prints "handler codeuri" for every dotnet function in template.yaml.
+template_functions() {
+  awk '
+    /^  [A-Za-z0-9]+:$/ { handler=""; codeuri="" }
+    /^      Handler: /  { handler=$2 }
+    /^      CodeUri: /  { codeuri=$2 }
+    handler != "" && codeuri != "" { print handler, codeuri; handler=""; codeuri="" }
+  ' template.yaml
+}
+
+package() {
+  local handler codeuri project
+  while read -r handler codeuri; do
+    project=functions/Pipeline.Functions/$handler/$handler.csproj
+    [ -f "$project" ] || { echo "template.yaml names handler $handler but $project does not exist" >&2; exit 1; }
+    log "publishing $handler -> $codeuri"
+    dotnet publish "$project" -c "$CONFIG" --no-restore --verbosity quiet -nologo -clp:ErrorsOnly \
+      -p:PublishReadyToRun="${READY_TO_RUN:-false}" -o "$codeuri"
+  done < <(template_functions)
+}
+
+summary() {
+  # One line computed from the TRX result files: N passed, N failed[, N skipped].
+  local passed=0 failed=0 skipped=0 f counters
+  shopt -s nullglob
+  for f in "$RESULTS"/*.trx; do
+    counters=$(grep -o '<Counters [^>]*>' "$f" | head -1)
+    passed=$((passed + $(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")))
+    failed=$((failed + $(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")))
+    skipped=$((skipped + $(sed -n 's/.* notExecuted="\([0-9]*\)".*/\1/p' <<<"$counters")))
+  done
+  if [ "$skipped" -gt 0 ]; then echo "$passed passed, $failed failed, $skipped skipped"; else echo "$passed passed, $failed failed"; fi
+}
+
+test_all() {
+  setup
+  build
+  package
+  rm -rf "$RESULTS"
+  log "running tests"
+  local rc=0 filter=()
+  [ $# -gt 0 ] && filter=(--filter "$1")
+  dotnet test Pipeline.sln -c "$CONFIG" --no-build --verbosity quiet -nologo \
+    --logger "trx" --logger "console;verbosity=minimal" --results-directory "$RESULTS" \
+    "${filter[@]}" || rc=$?
+  summary
+  return $rc
+}
+
+bench() {
+  setup
+  ensure_apt wrk
+  build
+  package
+  local name=${1:-}
+  if [ -z "$name" ] || [ -f "bench/$name.sh" ]; then
+    for script in bench/*.sh; do
+      [ -n "$name" ] && [ "$script" != "bench/$name.sh" ] && continue
+      log "bench: $script"; bash "$script"
+    done
+  fi
+  if [ -z "$name" ] || [ ! -f "bench/$name.sh" ]; then
+    log "bench: BenchmarkDotNet ${name:-(all)}"
+    dotnet run --project bench/Pipeline.Benchmarks -c Release --no-build -- --filter "*${name}*"
+  fi
+}
+
+cmd=${1:-test}; shift || true
+case "$cmd" in
+  setup) setup ;;
+  build) setup; build ;;
+  package) setup; build; package ;;
+  test) test_all "$@" ;;
+  bench) bench "$@" ;;
+  summary) summary ;;
+  *) echo "usage: ./build.sh setup|build|package|test [FILTER]|bench [NAME]" >&2; exit 2 ;;
+esac
