@@ -20,7 +20,7 @@ public sealed class RoutesBusyException(string message) : PipelineException(mess
 }
 
 /// <summary>The publisher's lease expired and another publisher took it before the commit. Retryable.</summary>
-public sealed class RoutesLeaseLostException(string message) : PipelineException(message)
+public sealed class RoutesLeaseLostException(string message, Exception? inner = null) : PipelineException(message, inner)
 {
     public const string Name = "Pipeline.RoutesLeaseLost";
 

@@ -14,9 +14,9 @@ public interface IRoutesSequence
     /// <exception cref="Errors.RoutesLeaseLostException">The lease is no longer held.</exception>
     Task<long> ReserveNumberAsync(RoutesLease lease, CancellationToken cancellationToken);
 
-    /// <summary>Records <paramref name="head"/> as current and releases the lease in one conditional write.</summary>
+    /// <summary>Records <paramref name="current"/> as current and releases the lease in one conditional write.</summary>
     /// <exception cref="Errors.RoutesLeaseLostException">The lease is no longer held.</exception>
-    Task CommitAsync(RoutesLease lease, RoutesPointer head, CancellationToken cancellationToken);
+    Task CommitAsync(RoutesLease lease, RoutesPointer current, CancellationToken cancellationToken);
 
     /// <summary>Gives the lease back without changing anything; does nothing if it is no longer held.</summary>
     Task ReleaseAsync(RoutesLease lease, CancellationToken cancellationToken);
