@@ -7,14 +7,11 @@ using Pipeline.Core.Routing;
 
 namespace Pipeline.Aws.Routing;
 
-/// <summary>The pointer as returned by a conditional GET: unchanged, or the new pointer and its ETag.</summary>
-public sealed record PointerPoll(bool Changed, RoutesPointer? Current, string? ETag);
-
 /// <summary>
 /// Configs, pointer and router status in one S3 bucket. Uploads are unchunked and checksums only
 /// computed when required, which both S3 and s3rver accept.
 /// </summary>
-public sealed class S3RoutesStore(IAmazonS3 s3, string bucket) : IRoutesStore
+public sealed class S3RoutesStore(IAmazonS3 s3, string bucket) : IRoutesStore, IRoutesFeed
 {
     public Task PutConfigAsync(string key, string text, CancellationToken cancellationToken) =>
         PutAsync(key, text, "text/plain; charset=utf-8", cancellationToken);
