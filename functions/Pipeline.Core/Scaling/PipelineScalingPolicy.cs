@@ -75,9 +75,34 @@ public sealed class PipelineScalingPolicy : IScalingPolicy
 
         // Urgent means demand is (nearly) past capacity: lead the trend. A sustained rise below that
         // has the target's headroom to absorb the next minutes, so noise is not chased.
-        var projected = urgent ? last + (Math.Max(0, DemandEstimate.Slope(demand, TrendMinutes)) * ProjectionMinutes) : last;
+        var projected = urgent ? Projected(demand) : last;
         var needed = Clamp(CeilUnits(Math.Max(last, projected) / target), min, max);
         return Math.Max(current, needed);
+    }
+
+    /// <summary>
+    /// Demand two minutes ahead when it has been climbing minute after minute (a ramp), at most half
+    /// again the last minute. A one-off jump is not a trend: projecting it would overshoot and cost a
+    /// decrease to undo.
+    /// </summary>
+    private static double Projected(double[] demand)
+    {
+        var last = demand[^1];
+        if (demand.Length < TrendMinutes)
+        {
+            return last;
+        }
+
+        for (var i = demand.Length - TrendMinutes + 1; i < demand.Length; i++)
+        {
+            if (demand[i] <= demand[i - 1])
+            {
+                return last;
+            }
+        }
+
+        var slope = DemandEstimate.Slope(demand, TrendMinutes);
+        return Math.Min(last * 1.5, last + (Math.Max(0, slope) * ProjectionMinutes));
     }
 
     private static ScalingDecision In(ThroughputState state, ScalingSettings settings, double[] reads, double[] writes)
