@@ -10,6 +10,7 @@ internal static class Program
         var root = new RootCommand("pipeline: the local Pipeline stack and tools")
         {
             InvokeCommand.Create(),
+            TablesCommand.Create(),
         };
         return await root.Parse(args).InvokeAsync();
     }
