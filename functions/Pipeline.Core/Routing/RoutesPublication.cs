@@ -3,14 +3,15 @@ using Pipeline.Core.Registry;
 
 namespace Pipeline.Core.Routing;
 
-/// <summary>A deploy switching one service to a new version whose targets are healthy.</summary>
-public sealed record RouteSwitch(string Service, string Label, IReadOnlyList<RouteTarget> Targets);
+/// <summary>A deploy switching one service from <see cref="PreviousLabel"/> (null: first deploy) to a new version whose targets are healthy.</summary>
+public sealed record RouteSwitch(string Service, string Label, IReadOnlyList<RouteTarget> Targets, string? PreviousLabel = null);
 
 /// <summary>
 /// Builds the routing table from the registry (each service's live version, that version's
 /// manifest for health check and routes, its recorded healthy targets), renders and publishes it.
-/// A <see cref="RouteSwitch"/> records the new version's targets and routes its service to it,
-/// before the registry marks it live.
+/// A <see cref="RouteSwitch"/> records the new version's targets, routes its service to it and,
+/// once the config is published, marks it live in the registry: the registry never calls a
+/// version live that no published config routes to. Running it again is harmless.
 /// </summary>
 public sealed class RoutesPublication(IRegistry registry, IRouteTargets targets, RoutesPublisher publisher, RouterSettings settings)
 {
@@ -23,7 +24,16 @@ public sealed class RoutesPublication(IRegistry registry, IRouteTargets targets,
 
         var table = await BuildAsync(change, cancellationToken);
         var rendered = HaproxyConfigRenderer.Render(table, settings);
-        return (await publisher.PublishAsync(rendered, cancellationToken), table);
+        var result = await publisher.PublishAsync(rendered, cancellationToken);
+        if (change is not null
+            && !await registry.MarkLiveAsync(change.Service, change.Label, change.PreviousLabel, cancellationToken)
+            && (await registry.GetServiceAsync(change.Service, cancellationToken))?.LiveLabel != change.Label)
+        {
+            throw new RegistryConflictException(
+                $"{change.Service}: the live version is no longer {change.PreviousLabel ?? "none"}; another deploy moved it", change.Service);
+        }
+
+        return (result, table);
     }
 
     public async Task<RoutingTable> BuildAsync(RouteSwitch? change, CancellationToken cancellationToken)

@@ -10,7 +10,7 @@ public sealed class PublishRoutesHandler(RoutesPublication publication) : IFunct
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(context);
-        var change = input.Service is null ? null : new RouteSwitch(input.Service, input.Label!, input.Targets!);
+        var change = input.Service is null ? null : new RouteSwitch(input.Service, input.Label!, input.Targets!, input.PreviousLabel);
         var (result, table) = await publication.PublishAsync(change, context.CancellationToken);
         var current = result.Current;
         return new PublishRoutesOutput(result.Published, current.Version, current.Sha256, current.Key, current.Previous?.Version,

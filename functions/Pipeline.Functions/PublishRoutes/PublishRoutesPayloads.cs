@@ -8,9 +8,10 @@ namespace Pipeline.Functions.PublishRoutes;
 /// <summary>
 /// Publish the routes the registry describes. With <see cref="Service"/>, <see cref="Label"/> and
 /// <see cref="Targets"/> (a deploy whose new targets are healthy), that service is routed to that
-/// version; without them (a republish, a rollback) every service keeps its live version.
+/// version, which then becomes live in place of <see cref="PreviousLabel"/>; without them (a
+/// republish) every service keeps its live version.
 /// </summary>
-public sealed record PublishRoutesInput(string? Service, string? Label, IReadOnlyList<RouteTarget>? Targets) : IValidatable
+public sealed record PublishRoutesInput(string? Service, string? Label, IReadOnlyList<RouteTarget>? Targets, string? PreviousLabel = null) : IValidatable
 {
     public void Validate()
     {

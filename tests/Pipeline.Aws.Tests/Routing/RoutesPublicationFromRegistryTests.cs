@@ -33,7 +33,7 @@ public class RoutesPublicationFromRegistryTests(EmulatorFixture emulators)
         "00", Manifest, "exec-" + count, DateTimeOffset.UtcNow, VersionStatus.Recorded, DateTimeOffset.UtcNow);
 
     [Fact]
-    public async Task Publish_WhenDeploySwitchesAService_ShouldRouteItsNewTargetsAndLaterPublishNothingNew()
+    public async Task Publish_WhenDeploySwitchesAService_ShouldRouteItsNewTargetsMarkItLiveAndLaterPublishNothingNew()
     {
         var table = await RoutingTestTables.CreateAsync(emulators);
         var bucket = await emulators.CreateBucketAsync("routes");
@@ -45,12 +45,12 @@ public class RoutesPublicationFromRegistryTests(EmulatorFixture emulators)
             new RoutesPublisher(new DynamoDbRoutesSequence(emulators.DynamoDb, table, RoutingTestTables.SequenceKey), store, TimeProvider.System, RoutesPublisherOptions.Default),
             new RouterSettings("*", 80, "/run/haproxy/admin.sock"));
         await registry.RecordVersionAsync(Version(1, "1.4.1-aaaaaaa"));
-        await registry.MarkLiveAsync("orders", "1.4.1-aaaaaaa", null);
 
         var first = await publication.PublishAsync(new RouteSwitch("orders", "1.4.1-aaaaaaa", [new("i-1", "10.0.0.1", 8080), new("i-2", "10.0.0.2", 8080)]), CancellationToken.None);
         await registry.RecordVersionAsync(Version(2, "1.4.2-bbbbbbb"));
-        var second = await publication.PublishAsync(new RouteSwitch("orders", "1.4.2-bbbbbbb", [new("i-3", "10.0.0.3", 8080)]), CancellationToken.None);
-        await registry.MarkLiveAsync("orders", "1.4.2-bbbbbbb", "1.4.1-aaaaaaa");
+        var second = await publication.PublishAsync(new RouteSwitch("orders", "1.4.2-bbbbbbb", [new("i-3", "10.0.0.3", 8080)], "1.4.1-aaaaaaa"), CancellationToken.None);
+        Assert.Equal("1.4.2-bbbbbbb", (await registry.GetServiceAsync("orders"))?.LiveLabel);
+        var retried = await publication.PublishAsync(new RouteSwitch("orders", "1.4.2-bbbbbbb", [new("i-3", "10.0.0.3", 8080)], "1.4.1-aaaaaaa"), CancellationToken.None);
         var republish = await publication.PublishAsync(null, CancellationToken.None);
 
         Assert.True(first.Result.Published);
@@ -62,6 +62,7 @@ public class RoutesPublicationFromRegistryTests(EmulatorFixture emulators)
         Assert.Contains("acl r1_host hdr(host),field(1,:) -i orders.example.com", text, StringComparison.Ordinal);
         Assert.Contains("acl r2_path path_beg /orders/", text, StringComparison.Ordinal);
         Assert.DoesNotContain("i-1", text, StringComparison.Ordinal);
+        Assert.False(retried.Result.Published);
         Assert.False(republish.Result.Published);
         Assert.Equal(second.Result.Current, republish.Result.Current);
     }
