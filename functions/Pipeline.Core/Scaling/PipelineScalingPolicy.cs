@@ -19,6 +19,7 @@ public sealed class PipelineScalingPolicy : IScalingPolicy
 {
     private const int TrendMinutes = 5;
     private const int ProjectionMinutes = 2;
+    private const int SizingMinutes = 5;
 
     public ScalingDecision Decide(ThroughputState state, ScalingSettings settings)
     {
@@ -125,6 +126,9 @@ public sealed class PipelineScalingPolicy : IScalingPolicy
         var wantWrite = Clamp(CeilUnits(DemandEstimate.Peak(writes, quiet) / target), settings.Min.Write, settings.Max.Write);
         var worthIt = current.Read > settings.Max.Read || current.Write > settings.Max.Write
             || current.Read >= wantRead * ratio || current.Write >= wantWrite * ratio;
+        var recent = Math.Min(quiet, SizingMinutes);
+        wantRead = Clamp(CeilUnits(DemandEstimate.Peak(reads, recent) / target), settings.Min.Read, settings.Max.Read);
+        wantWrite = Clamp(CeilUnits(DemandEstimate.Peak(writes, recent) / target), settings.Min.Write, settings.Max.Write);
         if (!worthIt)
         {
             return ScalingDecision.Keep(current, "steady: capacity matches demand");
@@ -152,9 +156,9 @@ public sealed class PipelineScalingPolicy : IScalingPolicy
 
         return available switch
         {
-            3 => (5, 1.25),
-            2 => (8, 1.4),
-            _ => (15, 1.8),
+            3 => (4, 1.2),
+            2 => (6, 1.3),
+            _ => (10, 1.5),
         };
     }
 
