@@ -2,12 +2,15 @@ using Pipeline.Local.Stack.Fleet;
 
 namespace Pipeline.Local.Stack.Tests.Fleet;
 
-public sealed class LocalProcessFleetTests : IAsyncDisposable
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "xunit disposes test classes through IAsyncLifetime.")]
+public sealed class LocalProcessFleetTests : IAsyncLifetime
 {
     private readonly FleetFixture _fixture = new();
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
         _http.Dispose();
         await _fixture.DisposeAsync();
