@@ -1,4 +1,8 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Pipeline.Core.Errors;
 
 namespace Pipeline.Lambda;
 
@@ -9,12 +13,144 @@ namespace Pipeline.Lambda;
 /// </summary>
 public static class LambdaRuntime
 {
+    public const string RuntimeApiVariable = "AWS_LAMBDA_RUNTIME_API";
+
+    /// <summary>Runs until <paramref name="stop"/> fires (exit 0) or the Runtime API goes away (exit 1).</summary>
     public static Task<int> RunAsync<TIn, TOut>(
         Func<Task<IFunctionHandler<TIn, TOut>>> init,
         JsonTypeInfo<TIn> input,
         JsonTypeInfo<TOut> output,
         CancellationToken stop = default)
     {
-        throw new NotImplementedException("the Runtime API loop is being written");
+        var api = Environment.GetEnvironmentVariable(RuntimeApiVariable);
+        if (string.IsNullOrWhiteSpace(api))
+        {
+            Console.Error.WriteLine($"{RuntimeApiVariable} is not set: this program is a Lambda function and runs under a Lambda Runtime API (on AWS, or `./pipeline invoke`).");
+            return Task.FromResult(2);
+        }
+
+        return RunAsync(api, init, input, output, stop);
     }
+
+    /// <summary>The same loop against an explicit <c>host:port</c>, so tests need not touch process-wide variables.</summary>
+    internal static async Task<int> RunAsync<TIn, TOut>(
+        string runtimeApi,
+        Func<Task<IFunctionHandler<TIn, TOut>>> init,
+        JsonTypeInfo<TIn> input,
+        JsonTypeInfo<TOut> output,
+        CancellationToken stop)
+    {
+        ArgumentNullException.ThrowIfNull(init);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(output);
+
+        using var client = new RuntimeApiClient(runtimeApi);
+        IFunctionHandler<TIn, TOut> handler;
+        try
+        {
+            handler = await init().ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Any start-up failure must reach /init/error, whatever its type.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            var error = FunctionError.From(ex);
+            Console.Error.WriteLine($"init failed: {error.Type}: {error.Message}");
+            await client.TryPostInitErrorAsync(error, stop).ConfigureAwait(false);
+            return 1;
+        }
+
+        var invoker = new Invoker<TIn, TOut>(handler, input, output);
+        while (!stop.IsCancellationRequested)
+        {
+            Invocation invocation;
+            try
+            {
+                invocation = await client.NextAsync(stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return 0;
+            }
+            catch (HttpRequestException ex)
+            {
+                // Without the Runtime API there is nothing to serve: AWS would recycle the sandbox.
+                Console.Error.WriteLine($"Runtime API at {runtimeApi} is unreachable: {ex.Message}");
+                return 1;
+            }
+
+            if (invocation.TraceId is not null)
+            {
+                Environment.SetEnvironmentVariable("_X_AMZN_TRACE_ID", invocation.TraceId);
+            }
+
+            var outcome = await invoker.InvokeAsync(invocation).ConfigureAwait(false);
+            try
+            {
+                await (outcome.Error is null
+                    ? client.PostResponseAsync(invocation.RequestId, outcome.Response!, stop)
+                    : client.PostErrorAsync(invocation.RequestId, outcome.Error, stop)).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return 0;
+            }
+            catch (HttpRequestException ex)
+            {
+                Console.Error.WriteLine($"could not report invocation {invocation.RequestId}: {ex.Message}");
+                return 1;
+            }
+        }
+
+        return 0;
+    }
+}
+
+/// <summary>One invocation as /invocation/next hands it out.</summary>
+internal sealed record Invocation(
+    string RequestId,
+    DateTimeOffset Deadline,
+    string InvokedFunctionArn,
+    string? TraceId,
+    byte[] Payload);
+
+/// <summary>The error document AWS defines for /error and /init/error.</summary>
+internal sealed record FunctionError(string Type, string Message, IReadOnlyList<string> StackTrace)
+{
+    public static FunctionError From(Exception ex)
+    {
+        var type = ex is PipelineException pe ? pe.ErrorType : ex.GetType().Name;
+        var trace = new StackTrace(ex, fNeedFileInfo: false).ToString()
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return new FunctionError(type, ex.Message, trace);
+    }
+
+    public byte[] ToJson()
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("errorMessage", Message);
+            writer.WriteString("errorType", Type);
+            writer.WriteStartArray("stackTrace");
+            foreach (var line in StackTrace)
+            {
+                writer.WriteStringValue(line);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+}
+
+/// <summary>What to report for one invocation: exactly one of a response body or an error.</summary>
+internal sealed record Outcome(byte[]? Response, FunctionError? Error);
+
+internal static class HttpStatus
+{
+    public static bool IsSuccess(HttpStatusCode code) => (int)code is >= 200 and < 300;
 }

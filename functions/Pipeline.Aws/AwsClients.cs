@@ -1,0 +1,57 @@
+using Amazon.DynamoDBv2;
+using Amazon.Runtime;
+using Amazon.S3;
+
+namespace Pipeline.Aws;
+
+/// <summary>
+/// SDK clients configured from the environment, the same way on AWS and locally. On AWS nothing is
+/// set and the SDK resolves region and credentials itself. Locally the standard
+/// <c>AWS_ENDPOINT_URL_DYNAMODB</c> / <c>AWS_ENDPOINT_URL_S3</c> variables point at the emulators,
+/// and an S3 endpoint override also switches on what S3 emulators need: path-style addressing and
+/// checksums only where required.
+/// </summary>
+public static class AwsClients
+{
+    public const string DynamoDbEndpointVariable = "AWS_ENDPOINT_URL_DYNAMODB";
+    public const string S3EndpointVariable = "AWS_ENDPOINT_URL_S3";
+
+    public static AmazonDynamoDBClient DynamoDb()
+    {
+        var config = new AmazonDynamoDBConfig();
+        if (Endpoint(DynamoDbEndpointVariable) is { } endpoint)
+        {
+            config.ServiceURL = endpoint;
+            config.AuthenticationRegion = Region();
+        }
+
+        return new AmazonDynamoDBClient(config);
+    }
+
+    public static AmazonS3Client S3()
+    {
+        var config = new AmazonS3Config();
+        if (Endpoint(S3EndpointVariable) is { } endpoint)
+        {
+            config.ServiceURL = endpoint;
+            config.AuthenticationRegion = Region();
+            config.ForcePathStyle = true;
+            config.RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED;
+            config.ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED;
+        }
+
+        return new AmazonS3Client(config);
+    }
+
+    /// <summary>A required setting from the environment, or an error naming it.</summary>
+    public static string Setting(string name) =>
+        Environment.GetEnvironmentVariable(name) is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException($"The environment variable {name} is not set.");
+
+    private static string? Endpoint(string variable) =>
+        Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value ? value : null;
+
+    private static string Region() =>
+        Environment.GetEnvironmentVariable("AWS_REGION") is { Length: > 0 } region ? region : "us-east-1";
+}

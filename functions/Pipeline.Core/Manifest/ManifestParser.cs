@@ -1,0 +1,346 @@
+using System.Text.RegularExpressions;
+using Pipeline.Core.Errors;
+using Pipeline.Core.Labels;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Pipeline.Core.Manifest;
+
+/// <summary>
+/// Turns service.yaml text into a <see cref="ServiceManifest"/>, or into every problem it has,
+/// each as <c>file:line:column: field.path: message</c>. Unknown fields are errors, so a typo
+/// never silently falls back to a default. schemas/service.schema.json states the same rules
+/// for editors; the tests keep the two in agreement.
+/// </summary>
+public static partial class ManifestParser
+{
+    public const string FileName = "service.yaml";
+
+    /// <summary>Parses or throws <see cref="ManifestInvalidException"/> listing every problem.</summary>
+    public static ServiceManifest Parse(string yaml, string file = FileName, string? expectedName = null)
+    {
+        var result = TryParse(yaml, file, expectedName);
+        return result.Manifest ?? throw new ManifestInvalidException(result.Errors);
+    }
+
+    /// <param name="expectedName">When set, the manifest's name must be this (the repository's service).</param>
+    public static ManifestParseResult TryParse(string yaml, string file = FileName, string? expectedName = null)
+    {
+        var reader = new YamlNodeReader(file);
+        YamlStream stream = [];
+        var parser = new Parser(new StringReader(yaml));
+        try
+        {
+            stream.Load(parser);
+        }
+        catch (YamlException e)
+        {
+            reader.Error(e.Start, "(yaml)", SyntaxMessage(e));
+            return new ManifestParseResult(null, reader.Errors);
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this on some malformed input; the last event read is
+            // the best position known.
+            reader.Error(parser.Current?.End ?? new Mark(), "(yaml)",
+                "invalid YAML: the structure breaks off here (check brackets, quotes and indentation)");
+            return new ManifestParseResult(null, reader.Errors);
+        }
+
+        if (stream.Documents.Count != 1)
+        {
+            reader.Error(new Mark(), "(yaml)",
+                stream.Documents.Count == 0 ? "the file is empty" : "must hold exactly one YAML document");
+            return new ManifestParseResult(null, reader.Errors);
+        }
+
+        var manifest = ReadService(reader, stream.Documents[0].RootNode, expectedName);
+        return reader.Errors.Count == 0 && manifest is not null
+            ? new ManifestParseResult(manifest, [])
+            : new ManifestParseResult(null, reader.Errors.OrderBy(e => e.Line).ThenBy(e => e.Column).ToList());
+    }
+
+    private static ServiceManifest? ReadService(YamlNodeReader reader, YamlNode root, string? expectedName)
+    {
+        var map = reader.Mapping(root, string.Empty);
+        if (map is null)
+        {
+            return null;
+        }
+
+        var name = Field(map, "name", required: true, (n, p) => reader.String(n, p, ServiceName(),
+            "must be DNS-safe: lower-case letters, digits and '-', starting with a letter, not ending with '-', at most 32 characters"));
+        if (name is not null && expectedName is not null && name != expectedName)
+        {
+            reader.Error(map.Optional("name")!, map.Child("name"), $"is '{name}' but this pipeline builds service '{expectedName}'");
+            name = null;
+        }
+
+        var port = Field(map, "port", required: true, (n, p) => reader.Int(n, p, 1, 65535));
+        var health = ReadHealth(reader, map);
+        var versionPath = Field(map, "versionPath", false, (n, p) => HttpPath(reader, n, p)) ?? "/version";
+        var routes = ReadRoutes(reader, map);
+        var instances = ReadInstances(reader, map);
+        var label = ReadLabel(reader, map);
+        var build = ReadBuild(reader, map);
+        var start = Field(map, "start", false, (n, p) => NonEmpty(reader, n, p)) ?? "npm start";
+        var env = ReadEnv(reader, map);
+        var tables = TableReader.ReadTables(reader, map);
+        map.RejectUnknown();
+
+        if (name is null || port is null || health is null || routes is null || instances is null
+            || label is null || build is null || env is null || tables is null)
+        {
+            return null;
+        }
+
+        return new ServiceManifest(name, port.Value, health, versionPath, routes, instances, label, build,
+            start, env, tables);
+    }
+
+    private static HealthCheck? ReadHealth(YamlNodeReader reader, MappingReader service)
+    {
+        var node = service.Optional("health");
+        if (node is null)
+        {
+            return new HealthCheck("/status", 10, 5, 3, 2);
+        }
+
+        var map = reader.Mapping(node, service.Child("health"));
+        if (map is null)
+        {
+            return null;
+        }
+
+        var path = Field(map, "path", false, (n, p) => HttpPath(reader, n, p)) ?? "/status";
+        var interval = Field(map, "intervalSeconds", false, (n, p) => reader.Int(n, p, 5, 300)) ?? 10;
+        var timeoutNode = map.Optional("timeoutSeconds");
+        var timeout = timeoutNode is null ? Math.Min(5, interval - 1) : reader.Int(timeoutNode, map.Child("timeoutSeconds"), 2, 120);
+        var healthy = Field(map, "healthyThreshold", false, (n, p) => reader.Int(n, p, 2, 10)) ?? 3;
+        var unhealthy = Field(map, "unhealthyThreshold", false, (n, p) => reader.Int(n, p, 2, 10)) ?? 2;
+        map.RejectUnknown();
+        if (timeoutNode is not null && timeout >= interval)
+        {
+            reader.Error(timeoutNode, map.Child("timeoutSeconds"),
+                $"must be less than intervalSeconds ({interval}), or probes would overlap");
+            return null;
+        }
+
+        return timeout is null ? null : new HealthCheck(path, interval, timeout.Value, healthy, unhealthy);
+    }
+
+    private static List<Route>? ReadRoutes(YamlNodeReader reader, MappingReader service)
+    {
+        var node = service.Optional("routes");
+        if (node is null)
+        {
+            return [];
+        }
+
+        var sequence = reader.Sequence(node, service.Child("routes"));
+        if (sequence is null)
+        {
+            return null;
+        }
+
+        var routes = new List<Route>();
+        var ok = true;
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < sequence.Children.Count; i++)
+        {
+            var path = $"{service.Child("routes")}[{i}]";
+            var map = reader.Mapping(sequence.Children[i], path);
+            if (map is null)
+            {
+                ok = false;
+                continue;
+            }
+
+            var host = Field(map, "host", false, (n, p) => reader.String(n, p, HostName(),
+                "must be a host name such as api.example.com (lower-case letters, digits, '-' and '.')"));
+            var prefix = Field(map, "pathPrefix", false, (n, p) => HttpPath(reader, n, p));
+            map.RejectUnknown();
+            if (map.Optional("host") is null && map.Optional("pathPrefix") is null)
+            {
+                reader.Error(map.Node, path, "needs a host, a pathPrefix or both");
+                ok = false;
+                continue;
+            }
+
+            if ((map.Optional("host") is not null && host is null) || (map.Optional("pathPrefix") is not null && prefix is null))
+            {
+                ok = false;
+                continue;
+            }
+
+            var route = new Route(host, prefix);
+            if (seen.TryGetValue(route.Key, out var first))
+            {
+                reader.Error(map.Node, path, $"repeats routes[{first}] ({route.Key})");
+                ok = false;
+                continue;
+            }
+
+            seen[route.Key] = i;
+            routes.Add(route);
+        }
+
+        return ok ? routes : null;
+    }
+
+    private static InstancePolicy? ReadInstances(YamlNodeReader reader, MappingReader service)
+    {
+        var node = service.Optional("instances");
+        if (node is null)
+        {
+            return new InstancePolicy(1, 100);
+        }
+
+        var map = reader.Mapping(node, service.Child("instances"));
+        if (map is null)
+        {
+            return null;
+        }
+
+        var count = Field(map, "count", false, (n, p) => reader.Int(n, p, 1, 100));
+        var percent = Field(map, "minHealthyPercent", false, (n, p) => reader.Int(n, p, 0, 100));
+        map.RejectUnknown();
+        var countBad = map.Optional("count") is not null && count is null;
+        var percentBad = map.Optional("minHealthyPercent") is not null && percent is null;
+        return countBad || percentBad ? null : new InstancePolicy(count ?? 1, percent ?? 100);
+    }
+
+    private static LabelTemplate? ReadLabel(YamlNodeReader reader, MappingReader service)
+    {
+        var node = service.Optional("label");
+        if (node is null)
+        {
+            return LabelTemplate.Parse(LabelTemplate.Default);
+        }
+
+        var text = reader.String(node, service.Child("label"));
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!LabelTemplate.TryParse(text, out var template, out var error))
+        {
+            reader.Error(node, service.Child("label"), $"'{text}': {error}");
+        }
+
+        return template;
+    }
+
+    private static BuildSettings? ReadBuild(YamlNodeReader reader, MappingReader service)
+    {
+        var node = service.Required("build");
+        if (node is null)
+        {
+            return null;
+        }
+
+        var map = reader.Mapping(node, service.Child("build"));
+        if (map is null)
+        {
+            return null;
+        }
+
+        var buildspec = Field(map, "buildspec", false, (n, p) => RelativePath(reader, n, p));
+        var artifact = Field(map, "artifact", required: true, (n, p) => RelativePath(reader, n, p));
+        map.RejectUnknown();
+        var buildspecBad = map.Optional("buildspec") is not null && buildspec is null;
+        return artifact is null || buildspecBad ? null : new BuildSettings(buildspec ?? "buildspec.yml", artifact);
+    }
+
+    private static Dictionary<string, string>? ReadEnv(YamlNodeReader reader, MappingReader service)
+    {
+        var node = service.Optional("env");
+        if (node is null)
+        {
+            return [];
+        }
+
+        if (node is not YamlMappingNode mapping)
+        {
+            reader.Error(node, service.Child("env"), $"must be a mapping of NAME: value, not {YamlNodeReader.Describe(node)}");
+            return null;
+        }
+
+        var env = new Dictionary<string, string>(StringComparer.Ordinal);
+        var ok = true;
+        foreach (var (key, value) in mapping.Children)
+        {
+            var name = (key as YamlScalarNode)?.Value ?? string.Empty;
+            var path = $"{service.Child("env")}.{name}";
+            if (!EnvName().IsMatch(name))
+            {
+                reader.Error(key, path, "variable names are letters, digits and '_', not starting with a digit");
+                ok = false;
+            }
+            else if (name == "PORT")
+            {
+                reader.Error(key, path, "PORT is set by the pipeline from the port field");
+                ok = false;
+            }
+
+            var text = reader.String(value, path);
+            if (text is null)
+            {
+                ok = false;
+                continue;
+            }
+
+            env[name] = text;
+        }
+
+        return ok ? env : null;
+    }
+
+    /// <summary>Reads an optional or required field with <paramref name="read"/>; null when absent or bad.</summary>
+    internal static T? Field<T>(MappingReader map, string field, bool required, Func<YamlNode, string, T?> read)
+    {
+        var node = required ? map.Required(field) : map.Optional(field);
+        return node is null ? default : read(node, map.Child(field));
+    }
+
+    private static string? HttpPath(YamlNodeReader reader, YamlNode node, string path) =>
+        reader.String(node, path, UrlPath(), "must be an absolute URL path such as /status (starts with '/', no spaces, '?' or '#')");
+
+    private static string? RelativePath(YamlNodeReader reader, YamlNode node, string path) =>
+        reader.String(node, path, RepoPath(), "must be a path inside the repository (relative, no '..')");
+
+    private static string? NonEmpty(YamlNodeReader reader, YamlNode node, string path) =>
+        reader.String(node, path, NotBlank(), "must not be blank");
+
+    private static string SyntaxMessage(YamlException e)
+    {
+        var message = e.InnerException?.Message ?? e.Message;
+        var cut = message.IndexOf("): ", StringComparison.Ordinal);
+        return "invalid YAML: " + (message.StartsWith('(') && cut > 0 ? message[(cut + 3)..] : message);
+    }
+
+    [GeneratedRegex("^[a-z](?:[a-z0-9-]{0,30}[a-z0-9])?$")]
+    internal static partial Regex ServiceName();
+
+    [GeneratedRegex(@"^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$")]
+    private static partial Regex HostName();
+
+    [GeneratedRegex(@"^/[^\s?#]*$")]
+    private static partial Regex UrlPath();
+
+    [GeneratedRegex(@"^(?!/)(?!.*(^|/)\.\.(/|$))[^\s\\]+$")]
+    private static partial Regex RepoPath();
+
+    [GeneratedRegex(@"\S")]
+    private static partial Regex NotBlank();
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    private static partial Regex EnvName();
+}
+
+/// <summary>A parsed manifest, or the problems that kept it from being one.</summary>
+public sealed record ManifestParseResult(ServiceManifest? Manifest, IReadOnlyList<ManifestError> Errors)
+{
+    public bool IsValid => Manifest is not null;
+}

@@ -1,0 +1,68 @@
+using Pipeline.Core.Labels;
+
+namespace Pipeline.Core.Manifest;
+
+/// <summary>
+/// A service's <c>service.yaml</c>, parsed, checked and with every default filled in: what the
+/// pipeline needs to build, label, provision, deploy, health-check and route one service.
+/// Build it with <see cref="ManifestParser"/>; a value of this type is always valid.
+/// </summary>
+/// <param name="Name">DNS-safe service name: lower-case letters, digits and '-', at most 32 characters (an ELBv2 target-group name).</param>
+/// <param name="Port">The port an instance listens on (also passed to it as <c>PORT</c>).</param>
+/// <param name="Health">How target groups and the router decide an instance is healthy.</param>
+/// <param name="VersionPath">Path answering the running version's label (default <c>/version</c>).</param>
+/// <param name="Routes">What traffic the router sends to this service.</param>
+/// <param name="Instances">How many instances run and how many must stay healthy during a deploy.</param>
+/// <param name="Label">The version label template, e.g. <c>1.4.${COUNT}-${git[:7]}</c>.</param>
+/// <param name="Build">How the test stage builds the service and what it keeps as the artifact.</param>
+/// <param name="Start">Command that starts an instance from the unpacked artifact (default <c>npm start</c>).</param>
+/// <param name="Env">Environment variables given to every instance.</param>
+/// <param name="Tables">The DynamoDB tables the service owns.</param>
+public sealed record ServiceManifest(
+    string Name,
+    int Port,
+    HealthCheck Health,
+    string VersionPath,
+    IReadOnlyList<Route> Routes,
+    InstancePolicy Instances,
+    LabelTemplate Label,
+    BuildSettings Build,
+    string Start,
+    IReadOnlyDictionary<string, string> Env,
+    IReadOnlyList<TableSpec> Tables);
+
+/// <param name="Path">HTTP path probed with GET (default <c>/status</c>); 2xx means healthy.</param>
+/// <param name="IntervalSeconds">Seconds between probes (5-300, default 10).</param>
+/// <param name="TimeoutSeconds">Seconds before a probe counts as failed (2-120, default 5, below the interval).</param>
+/// <param name="HealthyThreshold">Consecutive successes before an instance takes traffic (2-10, default 3).</param>
+/// <param name="UnhealthyThreshold">Consecutive failures before it stops taking traffic (2-10, default 2).</param>
+public sealed record HealthCheck(
+    string Path,
+    int IntervalSeconds,
+    int TimeoutSeconds,
+    int HealthyThreshold,
+    int UnhealthyThreshold);
+
+/// <summary>
+/// One routing rule: requests whose Host is <paramref name="Host"/> (any host when null) and whose
+/// path starts with <paramref name="PathPrefix"/> (any path when null). At least one is set.
+/// </summary>
+public sealed record Route(string? Host, string? PathPrefix)
+{
+    /// <summary>The identity two services may not share, e.g. <c>api.example.com/orders</c> or <c>*/orders</c>.</summary>
+    public string Key => $"{Host ?? "*"}{PathPrefix ?? "/"}";
+
+    public override string ToString() => Key;
+}
+
+/// <param name="Count">Instances of the live version (1-100).</param>
+/// <param name="MinHealthyPercent">Share of <paramref name="Count"/> that must stay healthy during a deploy (0-100, default 100).</param>
+public sealed record InstancePolicy(int Count, int MinHealthyPercent)
+{
+    /// <summary>The fewest healthy instances a deploy may leave serving, rounded up.</summary>
+    public int MinHealthy => (int)Math.Ceiling(Count * MinHealthyPercent / 100.0);
+}
+
+/// <param name="Buildspec">Path of the buildspec in the repository (default <c>buildspec.yml</c>).</param>
+/// <param name="Artifact">Path, relative to the repository, of the file or folder the build leaves as the artifact.</param>
+public sealed record BuildSettings(string Buildspec, string Artifact);

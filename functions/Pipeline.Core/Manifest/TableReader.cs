@@ -1,0 +1,270 @@
+using System.Text.RegularExpressions;
+using YamlDotNet.RepresentationModel;
+using static Pipeline.Core.Manifest.ManifestParser;
+
+namespace Pipeline.Core.Manifest;
+
+/// <summary>Reads the <c>tables</c> section of a service.yaml.</summary>
+internal static partial class TableReader
+{
+    /// <summary>DynamoDB allows 20 global secondary indexes per table by default.</summary>
+    private const int MaxIndexes = 20;
+
+    /// <summary>DynamoDB's ceiling for one table's provisioned units without a quota raise.</summary>
+    private const long MaxUnits = 40_000;
+
+    public static List<TableSpec>? ReadTables(YamlNodeReader reader, MappingReader service)
+    {
+        var node = service.Optional("tables");
+        if (node is null)
+        {
+            return [];
+        }
+
+        var sequence = reader.Sequence(node, service.Child("tables"));
+        if (sequence is null)
+        {
+            return null;
+        }
+
+        var tables = new List<TableSpec>();
+        var ok = true;
+        var names = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < sequence.Children.Count; i++)
+        {
+            var path = $"{service.Child("tables")}[{i}]";
+            var table = ReadTable(reader, sequence.Children[i], path);
+            if (table is null)
+            {
+                ok = false;
+                continue;
+            }
+
+            if (names.TryGetValue(table.Name, out var first))
+            {
+                reader.Error(sequence.Children[i], $"{path}.name", $"'{table.Name}' is already declared by tables[{first}]");
+                ok = false;
+                continue;
+            }
+
+            names[table.Name] = i;
+            tables.Add(table);
+        }
+
+        return ok ? tables : null;
+    }
+
+    private static TableSpec? ReadTable(YamlNodeReader reader, YamlNode node, string path)
+    {
+        var map = reader.Mapping(node, path);
+        if (map is null)
+        {
+            return null;
+        }
+
+        var name = Field(map, "name", required: true, (n, p) => reader.String(n, p, TableName(),
+            "must be lower-case letters, digits and '-', starting with a letter, at most 48 characters"));
+        var partition = ReadKey(reader, map, "partitionKey", required: true);
+        var sortNode = map.Optional("sortKey");
+        var sort = ReadKey(reader, map, "sortKey", required: false);
+        var indexes = ReadIndexes(reader, map);
+        var capacity = ReadCapacity(reader, map);
+        map.RejectUnknown();
+        if (name is null || partition is null || (sortNode is not null && sort is null) || indexes is null || capacity is null)
+        {
+            return null;
+        }
+
+        var table = new TableSpec(name, partition, sort, indexes, capacity);
+        return CheckKeyTypes(reader, table, map, path) ? table : null;
+    }
+
+    /// <summary>DynamoDB defines each key attribute once, so every use must agree on its type.</summary>
+    private static bool CheckKeyTypes(YamlNodeReader reader, TableSpec table, MappingReader map, string path)
+    {
+        var ok = true;
+        var types = new Dictionary<string, (AttributeType Type, string Where)>(StringComparer.Ordinal);
+        void Check(KeyDefinition key, string where)
+        {
+            if (types.TryGetValue(key.Name, out var seen) && seen.Type != key.Type)
+            {
+                reader.Error(map.Node, $"{path}.{where}.type",
+                    $"attribute '{key.Name}' is {key.Type} here but {seen.Type} in {seen.Where}; a key attribute has one type");
+                ok = false;
+            }
+            else
+            {
+                types.TryAdd(key.Name, (key.Type, where));
+            }
+        }
+
+        Check(table.PartitionKey, "partitionKey");
+        if (table.SortKey is not null)
+        {
+            Check(table.SortKey, "sortKey");
+        }
+
+        for (var i = 0; i < table.Indexes.Count; i++)
+        {
+            Check(table.Indexes[i].PartitionKey, $"indexes[{i}].partitionKey");
+            if (table.Indexes[i].SortKey is not null)
+            {
+                Check(table.Indexes[i].SortKey!, $"indexes[{i}].sortKey");
+            }
+        }
+
+        return ok;
+    }
+
+    private static KeyDefinition? ReadKey(YamlNodeReader reader, MappingReader parent, string field, bool required)
+    {
+        var node = required ? parent.Required(field) : parent.Optional(field);
+        if (node is null)
+        {
+            return null;
+        }
+
+        var map = reader.Mapping(node, parent.Child(field));
+        if (map is null)
+        {
+            return null;
+        }
+
+        var name = Field(map, "name", required: true, (n, p) => reader.String(n, p, AttributeName(),
+            "must be 1 to 255 characters with no spaces"));
+        var type = Field(map, "type", required: true, (n, p) => reader.Choice(n, p, "S", "N", "B"));
+        map.RejectUnknown();
+        return name is null || type is null ? null : new KeyDefinition(name, Enum.Parse<AttributeType>(type));
+    }
+
+    private static List<IndexSpec>? ReadIndexes(YamlNodeReader reader, MappingReader table)
+    {
+        var node = table.Optional("indexes");
+        if (node is null)
+        {
+            return [];
+        }
+
+        var sequence = reader.Sequence(node, table.Child("indexes"));
+        if (sequence is null)
+        {
+            return null;
+        }
+
+        if (sequence.Children.Count > MaxIndexes)
+        {
+            reader.Error(sequence, table.Child("indexes"), $"DynamoDB allows at most {MaxIndexes} global secondary indexes");
+            return null;
+        }
+
+        var indexes = new List<IndexSpec>();
+        var ok = true;
+        for (var i = 0; i < sequence.Children.Count; i++)
+        {
+            var path = $"{table.Child("indexes")}[{i}]";
+            var map = reader.Mapping(sequence.Children[i], path);
+            if (map is null)
+            {
+                ok = false;
+                continue;
+            }
+
+            var name = Field(map, "name", required: true, (n, p) => reader.String(n, p, IndexName(),
+                "must be 3 to 255 characters: letters, digits, '_', '-' and '.'"));
+            var partition = ReadKey(reader, map, "partitionKey", required: true);
+            var sortNode = map.Optional("sortKey");
+            var sort = ReadKey(reader, map, "sortKey", required: false);
+            var projectionNode = map.Optional("projection");
+            var projection = projectionNode is null ? "ALL" : reader.Choice(projectionNode, map.Child("projection"), "ALL", "KEYS_ONLY");
+            map.RejectUnknown();
+            if (name is null || partition is null || (sortNode is not null && sort is null) || projection is null)
+            {
+                ok = false;
+                continue;
+            }
+
+            if (indexes.Any(x => x.Name == name))
+            {
+                reader.Error(map.Node, $"{path}.name", $"'{name}' is declared twice");
+                ok = false;
+                continue;
+            }
+
+            indexes.Add(new IndexSpec(name, partition, sort, projection == "ALL" ? IndexProjection.All : IndexProjection.KeysOnly));
+        }
+
+        return ok ? indexes : null;
+    }
+
+    private static TableCapacity? ReadCapacity(YamlNodeReader reader, MappingReader table)
+    {
+        var node = table.Required("capacity");
+        if (node is null)
+        {
+            return null;
+        }
+
+        var path = table.Child("capacity");
+        if (node is YamlScalarNode)
+        {
+            return reader.Choice(node, path, "onDemand") is null ? null : TableCapacity.OnDemand;
+        }
+
+        if (node is not YamlMappingNode)
+        {
+            reader.Error(node, path, "must be onDemand or a mapping with read, write and targetUtilization");
+            return null;
+        }
+
+        var map = reader.Mapping(node, path)!;
+        var read = ReadRange(reader, map, "read");
+        var write = ReadRange(reader, map, "write");
+        var targetNode = map.Optional("targetUtilization");
+        var target = targetNode is null ? 70 : reader.Int(targetNode, map.Child("targetUtilization"), 20, 90);
+        map.RejectUnknown();
+        return read is null || write is null || target is null
+            ? null
+            : new TableCapacity(new ProvisionedCapacity(read, write, target.Value));
+    }
+
+    private static CapacityRange? ReadRange(YamlNodeReader reader, MappingReader capacity, string field)
+    {
+        var node = capacity.Required(field);
+        if (node is null)
+        {
+            return null;
+        }
+
+        var map = reader.Mapping(node, capacity.Child(field));
+        if (map is null)
+        {
+            return null;
+        }
+
+        var min = Field(map, "min", required: true, (n, p) => reader.Integer(n, p, 1, MaxUnits));
+        var maxNode = map.Optional("max");
+        var max = Field(map, "max", required: true, (n, p) => reader.Integer(n, p, 1, MaxUnits));
+        map.RejectUnknown();
+        if (min is null || max is null)
+        {
+            return null;
+        }
+
+        if (max < min)
+        {
+            reader.Error(maxNode!, map.Child("max"), $"must be at least min ({min}), not {max}");
+            return null;
+        }
+
+        return new CapacityRange(min.Value, max.Value);
+    }
+
+    [GeneratedRegex("^[a-z](?:[a-z0-9-]{0,46}[a-z0-9])?$")]
+    private static partial Regex TableName();
+
+    [GeneratedRegex("^[A-Za-z0-9_.-]{3,255}$")]
+    private static partial Regex IndexName();
+
+    [GeneratedRegex(@"^\S{1,255}$")]
+    private static partial Regex AttributeName();
+}

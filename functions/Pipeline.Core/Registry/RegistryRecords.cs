@@ -1,0 +1,85 @@
+namespace Pipeline.Core.Registry;
+
+/// <summary>A service the pipeline knows, with the manifest of its latest recorded version.</summary>
+/// <param name="Name">Service name (the manifest's <c>name</c>).</param>
+/// <param name="ManifestYaml">service.yaml of the latest recorded version, verbatim.</param>
+/// <param name="ManifestHash">SHA-256 (hex) of <paramref name="ManifestYaml"/>.</param>
+/// <param name="LatestLabel">Label of the version with the highest count recorded so far.</param>
+/// <param name="LatestCount">Its count; it never goes back.</param>
+/// <param name="LiveLabel">Label of the version serving traffic, null before the first deploy.</param>
+/// <param name="UpdatedAt">When this record last changed.</param>
+public sealed record ServiceRecord(
+    string Name,
+    string ManifestYaml,
+    string ManifestHash,
+    string LatestLabel,
+    long LatestCount,
+    string? LiveLabel,
+    DateTimeOffset UpdatedAt);
+
+/// <summary>One recorded version of a service.</summary>
+/// <param name="Count">The service counter value this version was given; labels are rendered from it.</param>
+/// <param name="ArtifactKey">The immutable S3 key of the artifact: <c>artifacts/&lt;service&gt;/&lt;label&gt;/...</c>.</param>
+/// <param name="ManifestKey">The immutable S3 key of the version's service.yaml.</param>
+/// <param name="ManifestYaml">The version's service.yaml, so a rollback deploys exactly what it declared.</param>
+/// <param name="ExecutionId">The pipeline execution that recorded it (re-runs of it return this record).</param>
+public sealed record VersionRecord(
+    string Service,
+    string Label,
+    long Count,
+    string Commit,
+    string ArtifactKey,
+    string ManifestKey,
+    string ManifestHash,
+    string ManifestYaml,
+    string ExecutionId,
+    DateTimeOffset RecordedAt,
+    VersionStatus Status,
+    DateTimeOffset StatusChangedAt);
+
+/// <summary>
+/// Where a version is in its life: recorded by the tag step, live while serving, retired when a
+/// newer version went live, failed when its deployment did not finish.
+/// </summary>
+public enum VersionStatus
+{
+    Recorded,
+    Live,
+    Retired,
+    Failed,
+}
+
+/// <summary>A counter value handed to one execution.</summary>
+/// <param name="Count">The allocated value.</param>
+/// <param name="Reused">True when this execution had already been given it (a retry), false when newly allocated.</param>
+public sealed record CounterAllocation(long Count, bool Reused);
+
+/// <summary>A deploy lock held until <paramref name="ExpiresAt"/> unless released or renewed.</summary>
+public sealed record LockLease(string Name, string Owner, DateTimeOffset AcquiredAt, DateTimeOffset ExpiresAt);
+
+/// <summary>
+/// A DynamoDB table created for a service, as the scaler needs it. Indexes share the table's bounds.
+/// </summary>
+/// <param name="TableName">Physical table name.</param>
+/// <param name="LogicalName">The name in the service's manifest.</param>
+/// <param name="Indexes">Names of its global secondary indexes.</param>
+/// <param name="OnDemand">True for on-demand tables, which the scaler leaves alone.</param>
+public sealed record OwnedTable(
+    string TableName,
+    string Service,
+    string LogicalName,
+    IReadOnlyList<string> Indexes,
+    bool OnDemand,
+    long MinRead,
+    long MaxRead,
+    long MinWrite,
+    long MaxWrite,
+    int TargetUtilization)
+{
+    /// <summary>Value equality including the index list, so a rewrite happens only on a real change.</summary>
+    public bool SameAs(OwnedTable other) =>
+        this with { Indexes = [] } == other with { Indexes = [] } && Indexes.SequenceEqual(other.Indexes);
+}
+
+/// <summary>Which service owns a route key (<see cref="Manifest.Route.Key"/>).</summary>
+public sealed record RouteClaim(string RouteKey, string Service);
