@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Pipeline.Local.Commands;
 
 namespace Pipeline.Local;
 
@@ -6,7 +7,12 @@ internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        var root = new RootCommand("pipeline: the local Pipeline stack and tools");
+        var root = new RootCommand("pipeline: the local Pipeline stack and tools")
+        {
+            InvokeCommand.Create(),
+            TablesCommand.Create(),
+            ValidateCommand.Create(),
+        };
         return await root.Parse(args).InvokeAsync();
     }
 }

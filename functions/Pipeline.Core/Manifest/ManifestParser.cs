@@ -17,23 +17,33 @@ public static partial class ManifestParser
     public const string FileName = "service.yaml";
 
     /// <summary>Parses or throws <see cref="ManifestInvalidException"/> listing every problem.</summary>
-    public static ServiceManifest Parse(string yaml, string file = FileName)
+    public static ServiceManifest Parse(string yaml, string file = FileName, string? expectedName = null)
     {
-        var result = TryParse(yaml, file);
+        var result = TryParse(yaml, file, expectedName);
         return result.Manifest ?? throw new ManifestInvalidException(result.Errors);
     }
 
-    public static ManifestParseResult TryParse(string yaml, string file = FileName)
+    /// <param name="expectedName">When set, the manifest's name must be this (the repository's service).</param>
+    public static ManifestParseResult TryParse(string yaml, string file = FileName, string? expectedName = null)
     {
         var reader = new YamlNodeReader(file);
         YamlStream stream = [];
+        var parser = new Parser(new StringReader(yaml));
         try
         {
-            stream.Load(new StringReader(yaml));
+            stream.Load(parser);
         }
         catch (YamlException e)
         {
             reader.Error(e.Start, "(yaml)", SyntaxMessage(e));
+            return new ManifestParseResult(null, reader.Errors);
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this on some malformed input; the last event read is
+            // the best position known.
+            reader.Error(parser.Current?.End ?? new Mark(), "(yaml)",
+                "invalid YAML: the structure breaks off here (check brackets, quotes and indentation)");
             return new ManifestParseResult(null, reader.Errors);
         }
 
@@ -44,15 +54,15 @@ public static partial class ManifestParser
             return new ManifestParseResult(null, reader.Errors);
         }
 
-        var manifest = ReadService(reader, stream.Documents[0].RootNode);
+        var manifest = ReadService(reader, stream.Documents[0].RootNode, expectedName);
         return reader.Errors.Count == 0 && manifest is not null
             ? new ManifestParseResult(manifest, [])
-            : new ManifestParseResult(null, reader.Errors);
+            : new ManifestParseResult(null, reader.Errors.OrderBy(e => e.Line).ThenBy(e => e.Column).ToList());
     }
 
-    private static ServiceManifest? ReadService(YamlNodeReader reader, YamlNode root)
+    private static ServiceManifest? ReadService(YamlNodeReader reader, YamlNode root, string? expectedName)
     {
-        var map = reader.Mapping(root, "(root)");
+        var map = reader.Mapping(root, string.Empty);
         if (map is null)
         {
             return null;
@@ -60,6 +70,12 @@ public static partial class ManifestParser
 
         var name = Field(map, "name", required: true, (n, p) => reader.String(n, p, ServiceName(),
             "must be DNS-safe: lower-case letters, digits and '-', starting with a letter, not ending with '-', at most 32 characters"));
+        if (name is not null && expectedName is not null && name != expectedName)
+        {
+            reader.Error(map.Optional("name")!, map.Child("name"), $"is '{name}' but this pipeline builds service '{expectedName}'");
+            name = null;
+        }
+
         var port = Field(map, "port", required: true, (n, p) => reader.Int(n, p, 1, 65535));
         var health = ReadHealth(reader, map);
         var versionPath = Field(map, "versionPath", false, (n, p) => HttpPath(reader, n, p)) ?? "/version";
@@ -210,7 +226,7 @@ public static partial class ManifestParser
 
         if (!LabelTemplate.TryParse(text, out var template, out var error))
         {
-            reader.Error(node, service.Child("label"), $"'{text}' {error}");
+            reader.Error(node, service.Child("label"), $"'{text}': {error}");
         }
 
         return template;

@@ -1,0 +1,51 @@
+using Pipeline.Core.Errors;
+using Pipeline.Core.Registry;
+
+namespace Pipeline.Core.Manifest;
+
+/// <summary>
+/// The rules one service.yaml cannot check alone: its routes and table names must not belong to
+/// another service. Read-only, so a rejected manifest leaves the registry as it was.
+/// </summary>
+public static class OwnershipCheck
+{
+    /// <summary>Every conflict, each naming the field, the route or table, and both services.</summary>
+    public static async Task<IReadOnlyList<string>> FindConflictsAsync(
+        ServiceManifest manifest, string tablePrefix, IRegistry registry, CancellationToken cancel = default)
+    {
+        var conflicts = new List<string>();
+        var routeOwners = (await registry.ListRouteClaimsAsync(cancel))
+            .ToDictionary(c => c.RouteKey, c => c.Service, StringComparer.Ordinal);
+        for (var i = 0; i < manifest.Routes.Count; i++)
+        {
+            var key = manifest.Routes[i].Key;
+            if (routeOwners.TryGetValue(key, out var owner) && owner != manifest.Name)
+            {
+                conflicts.Add($"routes[{i}]: route {key} is owned by service {owner}; service {manifest.Name} cannot claim it");
+            }
+        }
+
+        for (var i = 0; i < manifest.Tables.Count; i++)
+        {
+            var physical = TableSpec.PhysicalName(tablePrefix, manifest.Name, manifest.Tables[i].Name);
+            var owned = await registry.GetOwnedTableAsync(physical, cancel);
+            if (owned is not null && owned.Service != manifest.Name)
+            {
+                conflicts.Add($"tables[{i}].name: table {physical} is owned by service {owned.Service}; " +
+                              $"service {manifest.Name} cannot claim it");
+            }
+        }
+
+        return conflicts;
+    }
+
+    public static async Task EnsureNoConflictsAsync(
+        ServiceManifest manifest, string tablePrefix, IRegistry registry, CancellationToken cancel = default)
+    {
+        var conflicts = await FindConflictsAsync(manifest, tablePrefix, registry, cancel);
+        if (conflicts.Count > 0)
+        {
+            throw new OwnershipConflictException(conflicts);
+        }
+    }
+}

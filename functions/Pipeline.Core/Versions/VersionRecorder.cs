@@ -1,0 +1,106 @@
+using System.Security.Cryptography;
+using System.Text;
+using Pipeline.Core.Errors;
+using Pipeline.Core.Manifest;
+using Pipeline.Core.Registry;
+
+namespace Pipeline.Core.Versions;
+
+/// <summary>What the build stage hands to the tag step.</summary>
+/// <param name="ArtifactKey">Where the build left the artifact in the artifact bucket.</param>
+/// <param name="ManifestKey">Where the build left the commit's service.yaml.</param>
+public sealed record RecordVersionRequest(
+    string Service, string ExecutionId, string Commit, string ArtifactKey, string ManifestKey);
+
+/// <summary>
+/// The tag step: validates the commit's manifest, gives it the next label and keeps its artifact
+/// under an immutable key. Everything that can reject the input runs before anything is written,
+/// so bad input leaves the registry and the bucket as they were.
+/// </summary>
+public sealed class VersionRecorder(IRegistry registry, IArtifactStore store, string tablePrefix, TimeProvider time)
+{
+    public async Task<VersionRecord> RecordAsync(RecordVersionRequest request, CancellationToken cancel = default)
+    {
+        // A re-run of an execution that already recorded its version returns it, allocating nothing.
+        if (await registry.FindVersionByExecutionAsync(request.Service, request.ExecutionId, cancel) is { } done)
+        {
+            return done;
+        }
+
+        var yaml = await store.ReadTextAsync(request.ManifestKey, cancel)
+            ?? throw new ArtifactNotFoundException($"The build left no service.yaml at {request.ManifestKey}.");
+        var manifest = ManifestParser.Parse(yaml, request.ManifestKey, request.Service);
+        var artifact = await store.HeadAsync(request.ArtifactKey, cancel)
+            ?? throw new ArtifactNotFoundException($"The build left no artifact at {request.ArtifactKey}.");
+        await OwnershipCheck.EnsureNoConflictsAsync(manifest, tablePrefix, registry, cancel);
+        await ClaimRoutesAsync(manifest, cancel);
+
+        var allocation = await registry.AllocateCountAsync(request.Service, request.ExecutionId, cancel);
+        var label = manifest.Label.Render(allocation.Count, request.Commit);
+        var folder = $"artifacts/{request.Service}/{label}/";
+        var artifactKey = folder + FileName(request.ArtifactKey);
+        var manifestKey = folder + ManifestParser.FileName;
+        await CopyOnceAsync(artifact, artifactKey, cancel);
+        await PutOnceAsync(manifestKey, yaml, cancel);
+
+        var now = time.GetUtcNow();
+        var version = new VersionRecord(request.Service, label, allocation.Count, request.Commit.ToLowerInvariant(),
+            artifactKey, manifestKey, Hash(yaml), yaml, request.ExecutionId, now, VersionStatus.Recorded, now);
+        var stored = await registry.RecordVersionAsync(version, cancel);
+        return stored.ExecutionId == request.ExecutionId
+            ? stored
+            : throw new RegistryConflictException(
+                $"Count {allocation.Count} of {request.Service} was recorded by execution {stored.ExecutionId}.");
+    }
+
+    /// <summary>Hex SHA-256 of the manifest text, the version's manifest identity.</summary>
+    public static string Hash(string yaml) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(yaml)));
+
+    private async Task ClaimRoutesAsync(ServiceManifest manifest, CancellationToken cancel)
+    {
+        try
+        {
+            await registry.ClaimRoutesAsync(manifest.Name, manifest.Routes.Select(r => r.Key).ToList(), cancel);
+        }
+        catch (RegistryConflictException e)
+        {
+            // Lost a race to another service between the check and the claim.
+            throw new OwnershipConflictException([e.Message]);
+        }
+    }
+
+    private async Task CopyOnceAsync(StoredObject source, string target, CancellationToken cancel)
+    {
+        var existing = await store.HeadAsync(target, cancel);
+        if (existing is null)
+        {
+            await store.CopyAsync(source.Key, target, cancel);
+        }
+        else if (existing.ETag != source.ETag || existing.Size != source.Size)
+        {
+            throw new ArtifactConflictException(
+                $"{target} already holds a different artifact; recorded artifacts are never overwritten.");
+        }
+    }
+
+    private async Task PutOnceAsync(string key, string content, CancellationToken cancel)
+    {
+        var existing = await store.ReadTextAsync(key, cancel);
+        if (existing is null)
+        {
+            await store.PutTextAsync(key, content, cancel);
+        }
+        else if (existing != content)
+        {
+            throw new ArtifactConflictException(
+                $"{key} already holds a different service.yaml; recorded manifests are never overwritten.");
+        }
+    }
+
+    private static string FileName(string key)
+    {
+        var name = key[(key.LastIndexOf('/') + 1)..];
+        return name.Length == 0 ? "artifact" : name;
+    }
+}
