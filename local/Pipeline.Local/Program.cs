@@ -12,6 +12,7 @@ internal static class Program
             InvokeCommand.Create(),
             TablesCommand.Create(),
             ValidateCommand.Create(),
+            StatesCommand.Create(),
         };
         return await root.Parse(args).InvokeAsync();
     }
