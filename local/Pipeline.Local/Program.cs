@@ -11,6 +11,7 @@ internal static class Program
         {
             InvokeCommand.Create(),
             TablesCommand.Create(),
+            ValidateCommand.Create(),
         };
         return await root.Parse(args).InvokeAsync();
     }

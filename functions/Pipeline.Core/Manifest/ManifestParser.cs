@@ -28,13 +28,22 @@ public static partial class ManifestParser
     {
         var reader = new YamlNodeReader(file);
         YamlStream stream = [];
+        var parser = new Parser(new StringReader(yaml));
         try
         {
-            stream.Load(new StringReader(yaml));
+            stream.Load(parser);
         }
         catch (YamlException e)
         {
             reader.Error(e.Start, "(yaml)", SyntaxMessage(e));
+            return new ManifestParseResult(null, reader.Errors);
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this on some malformed input; the last event read is
+            // the best position known.
+            reader.Error(parser.Current?.End ?? new Mark(), "(yaml)",
+                "invalid YAML: the structure breaks off here (check brackets, quotes and indentation)");
             return new ManifestParseResult(null, reader.Errors);
         }
 
@@ -48,12 +57,12 @@ public static partial class ManifestParser
         var manifest = ReadService(reader, stream.Documents[0].RootNode, expectedName);
         return reader.Errors.Count == 0 && manifest is not null
             ? new ManifestParseResult(manifest, [])
-            : new ManifestParseResult(null, reader.Errors);
+            : new ManifestParseResult(null, reader.Errors.OrderBy(e => e.Line).ThenBy(e => e.Column).ToList());
     }
 
     private static ServiceManifest? ReadService(YamlNodeReader reader, YamlNode root, string? expectedName)
     {
-        var map = reader.Mapping(root, "(root)");
+        var map = reader.Mapping(root, string.Empty);
         if (map is null)
         {
             return null;
@@ -63,7 +72,7 @@ public static partial class ManifestParser
             "must be DNS-safe: lower-case letters, digits and '-', starting with a letter, not ending with '-', at most 32 characters"));
         if (name is not null && expectedName is not null && name != expectedName)
         {
-            reader.Error(map.Optional("name")!, "name", $"is '{name}' but this pipeline builds service '{expectedName}'");
+            reader.Error(map.Optional("name")!, map.Child("name"), $"is '{name}' but this pipeline builds service '{expectedName}'");
             name = null;
         }
 
@@ -217,7 +226,7 @@ public static partial class ManifestParser
 
         if (!LabelTemplate.TryParse(text, out var template, out var error))
         {
-            reader.Error(node, service.Child("label"), $"'{text}' {error}");
+            reader.Error(node, service.Child("label"), $"'{text}': {error}");
         }
 
         return template;

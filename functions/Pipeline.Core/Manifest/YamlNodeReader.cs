@@ -17,7 +17,7 @@ internal sealed partial class YamlNodeReader(string file)
     public IReadOnlyList<ManifestError> Errors => _errors;
 
     public void Error(Mark mark, string path, string message) =>
-        _errors.Add(new ManifestError(file, (int)mark.Line, (int)mark.Column, path, message));
+        _errors.Add(new ManifestError(file, (int)mark.Line, (int)mark.Column, path.Length == 0 ? "(root)" : path, message));
 
     public void Error(YamlNode node, string path, string message) => Error(node.Start, path, message);
 
@@ -190,26 +190,40 @@ internal sealed class MappingReader
 
     public string Child(string field) => Path.Length == 0 ? field : $"{Path}.{field}";
 
-    /// <summary>The field's value, or null (and no error) when it is absent or empty.</summary>
+    /// <summary>
+    /// The field's value, or null when it is absent. A field present with an empty value is
+    /// reported (once) and also reads as null: a schema validator sees it as null, not as absent.
+    /// </summary>
     public YamlNode? Optional(string field)
     {
-        _known.Add(field);
         if (!_fields.TryGetValue(field, out var entry))
         {
+            _known.Add(field);
             return null;
         }
 
-        return entry.Value is YamlScalarNode scalar && YamlNodeReader.ScalarType(scalar) == "null" ? null : entry.Value;
+        if (entry.Value is YamlScalarNode scalar && YamlNodeReader.ScalarType(scalar) == "null")
+        {
+            if (_known.Add(field))
+            {
+                _reader.Error(entry.Key, Child(field), "is empty; give it a value or remove the line");
+            }
+
+            return null;
+        }
+
+        _known.Add(field);
+        return entry.Value;
     }
 
     /// <summary>The field's value, or null after reporting it missing.</summary>
     public YamlNode? Required(string field)
     {
+        var present = _fields.ContainsKey(field);
         var value = Optional(field);
-        if (value is null)
+        if (value is null && !present)
         {
-            _reader.Error(_fields.TryGetValue(field, out var entry) ? entry.Key : _mapping, Child(field),
-                "is required");
+            _reader.Error(_mapping, Child(field), "is required");
         }
 
         return value;
