@@ -37,6 +37,8 @@ internal sealed class FunctionInstance : IAsyncDisposable
 
     public int Id { get; }
 
+    public int? ProcessId { get; private set; }
+
     /// <summary>Completes when the process first asks for work: its init phase is over.</summary>
     public Task Ready => ready.Task;
 
@@ -82,6 +84,7 @@ internal sealed class FunctionInstance : IAsyncDisposable
         process.OutputDataReceived += (_, e) => Output(e.Data);
         process.ErrorDataReceived += (_, e) => Output(e.Data);
         process.Start();
+        ProcessId = process.Id;
         process.StandardInput.Close();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

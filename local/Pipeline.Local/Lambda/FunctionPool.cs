@@ -66,6 +66,14 @@ internal sealed class FunctionPool(FunctionDefinition definition, LocalLambdaOpt
         await Task.WhenAll(snapshot.Select(i => i.Ready)).WaitAsync(cancel).ConfigureAwait(false);
     }
 
+    public IReadOnlyList<int> ProcessIds()
+    {
+        lock (instances)
+        {
+            return [.. instances.Where(i => i.ProcessId is not null).Select(i => i.ProcessId!.Value)];
+        }
+    }
+
     private int Count()
     {
         lock (instances)

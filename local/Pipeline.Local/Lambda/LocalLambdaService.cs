@@ -45,6 +45,9 @@ public sealed class LocalLambdaService : IAsyncDisposable
     /// <summary>Starts a function's processes now and waits until they are ready to serve.</summary>
     public Task WarmAsync(string function, CancellationToken cancel = default) => Pool(function).WaitWarmAsync(cancel);
 
+    /// <summary>The ids of the processes currently serving a function (for health views and tests).</summary>
+    public IReadOnlyList<int> ProcessIds(string function) => Pool(function).ProcessIds();
+
     /// <summary>Serves the Invoke API on 127.0.0.1 (port 0 picks a free one).</summary>
     public async Task StartAsync(int port = 0, CancellationToken cancel = default)
     {
