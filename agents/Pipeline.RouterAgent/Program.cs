@@ -58,9 +58,10 @@ while (!stop.IsCancellationRequested)
     {
         break;
     }
-    catch (Exception e) when (e is AmazonServiceException or HttpRequestException or IOException or InvalidOperationException or TimeoutException)
+    catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
     {
-        // Transient: S3 unreachable, haproxy restarting. The running config keeps serving.
+        // S3 unreachable, an object read while it was being written, haproxy restarting: whatever
+        // it was, the running config keeps serving and the next poll tries again.
         Log("poll failed, will retry: " + e.Message);
     }
 

@@ -15,6 +15,7 @@ internal static class Program
             UpCommand.Create(),
             DownCommand.Create(),
             StatusCommand.Create(),
+            StatesCommand.Create(),
         };
         return await root.Parse(args).InvokeAsync();
     }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Pipeline.Aws.Tests.Routing;
+using Pipeline.Testing;
 
 namespace Pipeline.RouterAgent.Tests;
 
@@ -16,7 +16,7 @@ internal sealed class EchoBackend : IDisposable
 
     public static async Task<EchoBackend> StartAsync(string name)
     {
-        var script = Path.Combine(RoutingEmulators.RepoRoot(), "bench", "echo-backend.js");
+        var script = Path.Combine(RepositoryRoot.Path, "bench", "echo-backend.js");
         var process = Process.Start(new ProcessStartInfo("node", [script, "0", name]) { RedirectStandardOutput = true })!;
         var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(15));
         return new EchoBackend(process, int.Parse(line!, CultureInfo.InvariantCulture));
@@ -57,7 +57,7 @@ internal sealed class AgentProcess : IAsyncDisposable
         // tests/X/bin/<Configuration>/net10.0/ -> agents/Pipeline.RouterAgent/bin/<Configuration>/net10.0/
         var framework = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/'));
         var configuration = framework.Parent!.Name;
-        return Path.Combine(RoutingEmulators.RepoRoot(), "agents", "Pipeline.RouterAgent", "bin", configuration, framework.Name, "pipeline-router-agent.dll");
+        return Path.Combine(RepositoryRoot.Path, "agents", "Pipeline.RouterAgent", "bin", configuration, framework.Name, "pipeline-router-agent.dll");
     }
 
     public static AgentProcess Start(Uri s3Endpoint, string bucket, string node, string dir, string pollInterval = "200ms")

@@ -7,7 +7,12 @@ namespace Pipeline.States.Json;
 /// <summary>Helpers over System.Text.Json.Nodes, where a C# null stands for JSON null.</summary>
 public static class JsonValues
 {
-    private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
+    // Relaxed escaping writes ' and non-ASCII characters as they are, the way Step Functions prints payloads.
+    private static readonly JsonSerializerOptions Compact = new()
+    {
+        WriteIndented = false,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     public static JsonNode? Clone(JsonNode? node) => node?.DeepClone();
 

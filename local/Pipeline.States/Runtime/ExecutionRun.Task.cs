@@ -47,7 +47,7 @@ internal sealed partial class ExecutionRun
         if (integration is null)
         {
             var failed = new StatesException(StatesErrors.Runtime,
-                $"No integration serves the resource '{task.Resource}'. Registered: {string.Join(", ", options.Integrations.Patterns)}");
+                $"No integration serves the resource '{task.Resource}'. Registered: {(options.Integrations.Patterns.Count == 0 ? "none (is a Lambda endpoint configured?)" : string.Join(", ", options.Integrations.Patterns))}");
             thread.Last = recorder.Record(thread.Last, Kind("LambdaFunctionStartFailed", "TaskStartFailed"),
                 Kind("lambdaFunctionStartFailedEventDetails", "taskStartFailedEventDetails"),
                 recorder.Enabled ? Details(StatesEngine.ErrorDetails(failed.Error, failed.Cause)) : null);

@@ -2,18 +2,20 @@ using Amazon.DynamoDBv2.Model;
 using Pipeline.Aws.Routing;
 using Pipeline.Core.Errors;
 using Pipeline.Core.Routing;
+using Pipeline.Testing;
 
 namespace Pipeline.Aws.Tests.Routing;
 
-public class RoutesPublicationTests(RoutingEmulators emulators) : IClassFixture<RoutingEmulators>
+[Collection(EmulatorFixture.Collection)]
+public class RoutesPublicationTests(EmulatorFixture emulators)
 {
-    private static readonly Dictionary<string, AttributeValue> ItemKey = new() { ["pk"] = new() { S = "routes#haproxy" } };
+    private static readonly Dictionary<string, AttributeValue> ItemKey = RoutingTestTables.SequenceKey;
 
     private async Task<(DynamoDbRoutesSequence Sequence, S3RoutesStore Store)> FreshAsync()
     {
-        var table = await emulators.CreateTableAsync();
-        var bucket = await emulators.CreateBucketAsync();
-        return (new DynamoDbRoutesSequence(emulators.Dynamo, table, ItemKey), new S3RoutesStore(emulators.S3, bucket));
+        var table = await RoutingTestTables.CreateAsync(emulators);
+        var bucket = await emulators.CreateBucketAsync("routes");
+        return (new DynamoDbRoutesSequence(emulators.DynamoDb, table, ItemKey), new S3RoutesStore(emulators.S3, bucket));
     }
 
     private static RenderedConfig Config(string text) => new(text, RenderedConfig.HashOf(text));

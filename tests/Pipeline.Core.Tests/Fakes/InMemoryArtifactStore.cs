@@ -1,0 +1,33 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using Pipeline.Core.Versions;
+
+namespace Pipeline.Core.Tests.Fakes;
+
+internal sealed class InMemoryArtifactStore : IArtifactStore
+{
+    public ConcurrentDictionary<string, byte[]> Objects { get; } = new(StringComparer.Ordinal);
+
+    public void Put(string key, string content) => Objects[key] = Encoding.UTF8.GetBytes(content);
+
+    public Task<string?> ReadTextAsync(string key, CancellationToken cancel = default) =>
+        Task.FromResult(Objects.TryGetValue(key, out var bytes) ? Encoding.UTF8.GetString(bytes) : null);
+
+    public Task<StoredObject?> HeadAsync(string key, CancellationToken cancel = default) =>
+        Task.FromResult(Objects.TryGetValue(key, out var bytes)
+            ? new StoredObject(key, bytes.Length, Convert.ToHexStringLower(SHA256.HashData(bytes)))
+            : null);
+
+    public Task CopyAsync(string sourceKey, string targetKey, CancellationToken cancel = default)
+    {
+        Objects[targetKey] = Objects[sourceKey];
+        return Task.CompletedTask;
+    }
+
+    public Task PutTextAsync(string key, string content, CancellationToken cancel = default)
+    {
+        Put(key, content);
+        return Task.CompletedTask;
+    }
+}

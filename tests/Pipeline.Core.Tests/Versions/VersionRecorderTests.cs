@@ -1,0 +1,123 @@
+using Pipeline.Core.Errors;
+using Pipeline.Core.Registry;
+using Pipeline.Core.Tests.Fakes;
+using Pipeline.Core.Versions;
+
+namespace Pipeline.Core.Tests.Versions;
+
+public sealed class VersionRecorderTests
+{
+    private const string Commit = "89abcdef0123456789abcdef0123456789abcdef";
+    private const string Manifest = """
+        name: orders
+        port: 8080
+        label: 1.4.${COUNT}-${git[:7]}
+        routes: [ { pathPrefix: /orders } ]
+        build: { artifact: dist/orders.zip }
+        """;
+
+    private readonly InMemoryRegistry _registry = new();
+    private readonly InMemoryArtifactStore _store = new();
+    private readonly VersionRecorder _recorder;
+
+    public VersionRecorderTests()
+    {
+        _recorder = new VersionRecorder(_registry, _store, "pipeline", TimeProvider.System);
+        _store.Put("builds/exec-1/orders.zip", "zip bytes");
+        _store.Put("builds/exec-1/service.yaml", Manifest);
+    }
+
+    private static RecordVersionRequest Request(string execution = "exec-1") =>
+        new("orders", execution, Commit, "builds/exec-1/orders.zip", "builds/exec-1/service.yaml");
+
+    [Fact]
+    public async Task RecordAsync_WhenFirstVersion_ShouldLabelAndStoreImmutably()
+    {
+        var version = await _recorder.RecordAsync(Request());
+
+        Assert.Equal("1.4.1-89abcde", version.Label);
+        Assert.Equal(1, version.Count);
+        Assert.Equal("artifacts/orders/1.4.1-89abcde/orders.zip", version.ArtifactKey);
+        Assert.Equal("artifacts/orders/1.4.1-89abcde/service.yaml", version.ManifestKey);
+        Assert.Equal("zip bytes", await _store.ReadTextAsync(version.ArtifactKey));
+        Assert.Equal(Manifest, await _store.ReadTextAsync(version.ManifestKey));
+        Assert.Equal(VersionRecorder.Hash(Manifest), version.ManifestHash);
+        Assert.Equal(VersionStatus.Recorded, version.Status);
+        Assert.Equal("1.4.1-89abcde", (await _registry.GetServiceAsync("orders"))!.LatestLabel);
+        Assert.Equal([new RouteClaim("*/orders", "orders")], await _registry.ListRouteClaimsAsync());
+    }
+
+    [Fact]
+    public async Task RecordAsync_WhenSameExecutionRunsAgain_ShouldReturnSameLabelWithoutAllocating()
+    {
+        var first = await _recorder.RecordAsync(Request());
+
+        var again = await _recorder.RecordAsync(Request());
+
+        Assert.Equal(first, again);
+        Assert.Equal(1, await _registry.GetCountAsync("orders"));
+    }
+
+    [Fact]
+    public async Task RecordAsync_WhenNewExecutions_ShouldGiveConsecutiveLabels()
+    {
+        var labels = new List<string>();
+        for (var i = 1; i <= 3; i++)
+        {
+            labels.Add((await _recorder.RecordAsync(Request($"exec-{i}"))).Label);
+        }
+
+        Assert.Equal(["1.4.1-89abcde", "1.4.2-89abcde", "1.4.3-89abcde"], labels);
+        Assert.Equal(3, (await _registry.ListVersionsAsync("orders"))[0].Count);
+    }
+
+    [Fact]
+    public async Task RecordAsync_WhenManifestMissing_ShouldThrowArtifactNotFoundAndChangeNothing()
+    {
+        var before = _registry.Snapshot();
+
+        var error = await Assert.ThrowsAsync<ArtifactNotFoundException>(() =>
+            _recorder.RecordAsync(Request() with { ManifestKey = "builds/none/service.yaml" }));
+
+        Assert.Contains("builds/none/service.yaml", error.Message, StringComparison.Ordinal);
+        Assert.Equal(before, _registry.Snapshot());
+        Assert.Equal(0, _registry.Writes);
+    }
+
+    [Fact]
+    public async Task RecordAsync_WhenManifestInvalid_ShouldThrowManifestInvalidAndChangeNothing()
+    {
+        _store.Put("builds/exec-1/service.yaml", "name: orders\nport: 80\nbuild: { artifact: x }\nreplicas: 2\n");
+
+        var error = await Assert.ThrowsAsync<ManifestInvalidException>(() => _recorder.RecordAsync(Request()));
+
+        Assert.Equal("builds/exec-1/service.yaml:4:1: replicas: unknown field; service.yaml accepts build, env, health, instances, label, name, port, routes, start, tables, versionPath",
+            Assert.Single(error.Errors).ToString());
+        Assert.Equal(0, _registry.Writes);
+        Assert.Equal(2, _store.Objects.Count);
+    }
+
+    [Fact]
+    public async Task RecordAsync_WhenRouteOwnedByAnotherService_ShouldNameBothAndChangeNothing()
+    {
+        await _registry.ClaimRoutesAsync("billing", ["*/orders"]);
+        var before = _registry.Snapshot();
+
+        var error = await Assert.ThrowsAsync<OwnershipConflictException>(() => _recorder.RecordAsync(Request()));
+
+        Assert.Equal("routes[0]: route */orders is owned by service billing; service orders cannot claim it",
+            Assert.Single(error.Conflicts));
+        Assert.Equal(before, _registry.Snapshot());
+        Assert.Equal(2, _store.Objects.Count);
+    }
+
+    [Fact]
+    public async Task RecordAsync_WhenArtifactKeyAlreadyHoldsOtherContent_ShouldRefuseToOverwrite()
+    {
+        _store.Put("artifacts/orders/1.4.1-89abcde/orders.zip", "something else");
+
+        await Assert.ThrowsAsync<ArtifactConflictException>(() => _recorder.RecordAsync(Request()));
+
+        Assert.Equal("something else", await _store.ReadTextAsync("artifacts/orders/1.4.1-89abcde/orders.zip"));
+    }
+}
