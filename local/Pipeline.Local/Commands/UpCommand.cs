@@ -14,12 +14,13 @@ internal static class UpCommand
     {
         var state = StackOptions.StateDirectory();
         var port = new Option<int?>("--port") { Description = $"HAProxy's front port on 127.0.0.1 (default {StackHost.DefaultFrontPort}; 0 picks a free one)" };
-        var command = new Command("up", "Start the local stack (emulators, functions, state machines, git host, haproxy) and supervise it") { state, port };
-        command.SetAction((parse, cancel) => RunAsync(parse.GetValue(state)!, parse.GetValue(port), cancel));
+        var template = new Option<FileInfo?>("--template") { Description = "The SAM template (default: template.yaml); its relative paths are taken from the repository root" };
+        var command = new Command("up", "Start the local stack (emulators, functions, state machines, git host, haproxy) and supervise it") { state, port, template };
+        command.SetAction((parse, cancel) => RunAsync(parse.GetValue(state)!, parse.GetValue(port), parse.GetValue(template), cancel));
         return command;
     }
 
-    private static async Task<int> RunAsync(string stateDirectory, int? port, CancellationToken cancel)
+    private static async Task<int> RunAsync(string stateDirectory, int? port, FileInfo? template, CancellationToken cancel)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
@@ -27,7 +28,10 @@ internal static class UpCommand
         StackHost host;
         try
         {
-            host = await StackHost.StartAsync(new UpOptions(Repository.Root, stateDirectory, port, Console.Out), stop.Token);
+            host = await StackHost.StartAsync(new UpOptions(Repository.Root, stateDirectory, port, Console.Out)
+            {
+                TemplatePath = template?.FullName ?? Path.Combine(Repository.Root, "template.yaml"),
+            }, stop.Token);
         }
         catch (StackFailureException e)
         {

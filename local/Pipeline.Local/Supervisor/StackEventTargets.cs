@@ -14,8 +14,12 @@ internal sealed class StackEventTargets(StackHost host) : IEventTargetInvoker
         ArgumentNullException.ThrowIfNull(targetArn);
         if (targetArn.Contains(":states:", StringComparison.Ordinal))
         {
-            var started = host.StepFunctions!.Start(targetArn, null, input?.ToJsonString());
-            host.Step($"started {started["executionArn"]}");
+            var execution = host.StepFunctions!.StartExecution(targetArn, null, input?.ToJsonString());
+            host.Step($"started execution {execution.Name} of {targetArn.Split(':').Last()}");
+            _ = execution.Finished.ContinueWith(
+                _ => host.Step($"execution {execution.Name}: {execution.Status}" +
+                               (execution.Error is null ? "" : $" ({execution.Error}: {Truncate(execution.Cause, 400)})")),
+                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             return Task.CompletedTask;
         }
 
@@ -35,4 +39,7 @@ internal sealed class StackEventTargets(StackHost host) : IEventTargetInvoker
 
         throw new NotSupportedException($"the local stack cannot deliver to {targetArn}: only state machines and functions are targets");
     }
+
+    private static string? Truncate(string? text, int length) =>
+        text is null || text.Length <= length ? text : text[..length] + "...";
 }

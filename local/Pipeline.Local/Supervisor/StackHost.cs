@@ -11,21 +11,25 @@ using Pipeline.Aws.Registry;
 using Pipeline.Aws.Routing;
 using Pipeline.Core.Routing;
 using Pipeline.Local.Lambda;
+using Pipeline.Local.StepFunctions;
+using Pipeline.Local.Stack.Builds;
 using Pipeline.Local.Stack.Events;
-using Pipeline.Local.Supervisor.Executions;
+using Pipeline.Local.Stack.Fleet;
 using Pipeline.Local.Stack.Git;
 using Pipeline.Local.Stack.Scheduling;
 using Pipeline.Local.Stack.Templates;
 using Pipeline.States.Definition;
 using Pipeline.States.Integrations;
 using Pipeline.States.Runtime;
+using Pipeline.States.Service;
 
 namespace Pipeline.Local.Supervisor;
 
 /// <summary>What <c>pipeline up</c> was asked for.</summary>
 internal sealed record UpOptions(string RepositoryRoot, string StateDirectory, int? Port, TextWriter Log)
 {
-    public string TemplatePath => Path.Combine(RepositoryRoot, "template.yaml");
+    /// <summary>The template; relative paths in it (CodeUri, DefinitionUri) are taken from the repository root.</summary>
+    public string TemplatePath { get; init; } = Path.Combine(RepositoryRoot, "template.yaml");
 
     /// <summary>Scales every Wait and Retry delay of the state machines (1 = as written).</summary>
     public double WaitTimeScale { get; init; } = 1.0;
@@ -51,6 +55,9 @@ internal sealed partial class StackHost : IAsyncDisposable
     private readonly TaskCompletionSource<string> _crashed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stopRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private WebApplication? _control;
+    private int _controlPort;
+    private string? _artifactBucket;
+    private Dictionary<string, string>? _instanceEnvironment;
 
     private StackHost(UpOptions options)
     {
@@ -68,7 +75,9 @@ internal sealed partial class StackHost : IAsyncDisposable
     /// <summary>Completes when <c>pipeline down</c> asked the stack to stop.</summary>
     public Task StopRequested => _stopRequested.Task;
 
-    internal LocalStepFunctions? StepFunctions { get; private set; }
+    internal StepFunctionsService? StepFunctions { get; private set; }
+
+    internal LocalProcessFleet? Fleet { get; private set; }
 
     internal SamTemplate? Template { get; private set; }
 
@@ -124,13 +133,26 @@ internal sealed partial class StackHost : IAsyncDisposable
 
         var registryTable = Template.Tables.FirstOrDefault(t => t.LogicalId == "RegistryTable")?.Name
             ?? throw new StackFailureException("template.yaml declares no RegistryTable: the pipeline's registry");
-        var routesBucket = Template.Buckets.FirstOrDefault(b => b.LogicalId == "ArtifactBucket")?.Name
-            ?? throw new StackFailureException("template.yaml declares no ArtifactBucket: where artifacts and routes live");
+        var artifactBucket = Template.Buckets.FirstOrDefault(b => b.LogicalId == "ArtifactBucket")?.Name
+            ?? throw new StackFailureException("template.yaml declares no ArtifactBucket: where builds put artifacts");
+        var routesBucket = Template.Buckets.FirstOrDefault(b => b.LogicalId == "RoutesBucket")?.Name ?? artifactBucket;
         var router = new RouterSettings("127.0.0.1", frontPort, _layout.HaproxyAdminSocket);
         await PublishInitialRoutesAsync(registryTable, routesBucket, router, cancellationToken);
 
         Step("starting the local Lambda service");
         var environment = FunctionEnvironment(dynamoPort, s3Port, router, routesBucket);
+        _controlPort = Ports.Free();
+        environment["PIPELINE_FLEET_ENDPOINT"] = $"http://127.0.0.1:{_controlPort}";
+        _artifactBucket = artifactBucket;
+        _instanceEnvironment = new Dictionary<string, string>
+        {
+            ["AWS_REGION"] = Context.Region,
+            ["AWS_ACCESS_KEY_ID"] = LocalCredentials.AccessKey,
+            ["AWS_SECRET_ACCESS_KEY"] = LocalCredentials.SecretKey,
+            ["AWS_ENDPOINT_URL_DYNAMODB"] = Endpoints["dynamodb"]!.ToString(),
+            ["AWS_ENDPOINT_URL_S3"] = Endpoints["s3"]!.ToString(),
+            ["PIPELINE_TABLE_PREFIX"] = Template.Parameters.GetValueOrDefault("TablePrefix", "pipeline"),
+        };
         Lambda = new LocalLambdaService(
             Template.Functions.Select(f => new FunctionDefinition(
                 f.Name,
@@ -149,21 +171,27 @@ internal sealed partial class StackHost : IAsyncDisposable
         await Lambda.StartAsync(0, cancellationToken);
         Endpoints["lambda"] = Lambda.Endpoint!.ToString().TrimEnd('/');
 
-        StepFunctions = new LocalStepFunctions(
+        Git = new LocalGitHost(_layout.Root);
+        var artifacts = new Pipeline.Local.Stack.Builds.S3ArtifactStore(s3);
+        var builds = new LocalBuildRunner(
+            _layout.Root,
+            BuildProjects.Names(_options.TemplatePath).Select(name => new BuildProject(name, name, artifactBucket)),
+            new GitHostBuildSources(Git), artifacts, Context);
+        Fleet = new LocalProcessFleet(_layout.Root, artifacts);
+        _disposables.Add(Fleet);
+        var targetGroups = new LocalTargetGroups(new FleetTargetAddresses(Fleet), Context);
+        _disposables.Add(targetGroups);
+        StepFunctions = new StepFunctionsService(
             new StatesEngine(new EngineOptions
             {
-                Integrations = Integrations(Lambda.Endpoint),
+                Integrations = Integrations(Lambda.Endpoint, builds, targetGroups),
                 WaitTimeScale = _options.WaitTimeScale,
                 Region = Context.Region,
                 Account = Context.AccountId,
             }),
-            StateMachines(Template),
-            _layout.Executions,
-            Context)
-        {
-            Finished = e => Step($"execution {e["name"]} of {e["stateMachineName"]}: {e["status"]}" +
-                                 (e["error"] is { } error ? $" ({error}: {Truncate(e["cause"]?.ToString(), 300)})" : "")),
-        };
+            new ExecutionJournal(_layout.Executions));
+        _disposables.Add(StepFunctions);
+        RegisterStateMachines(Template, StepFunctions);
 
         await StartControlAsync(cancellationToken);
         StartEventSources();
@@ -184,14 +212,23 @@ internal sealed partial class StackHost : IAsyncDisposable
         Endpoints["front"] = $"http://127.0.0.1:{frontPort}";
         Endpoints["git"] = Git!.Root;
 
-        StackFile.Write(_layout, Environment.ProcessId, Endpoints, routesBucket, registryTable);
+        StackFile.Write(_layout, Environment.ProcessId, Endpoints, artifactBucket, registryTable);
     }
 
     private SamTemplate LoadTemplate()
     {
         try
         {
-            return SamTemplate.Load(_options.TemplatePath, new TemplateOptions { Stack = Context });
+            if (!File.Exists(_options.TemplatePath))
+            {
+                throw new StackFailureException($"no template at {_options.TemplatePath}");
+            }
+
+            return SamTemplate.Parse(
+                File.ReadAllText(_options.TemplatePath),
+                new TemplateOptions { Stack = Context, ParameterOverrides = LocalParameters },
+                _options.TemplatePath,
+                _options.RepositoryRoot);
         }
         catch (TemplateInvalidException e)
         {
@@ -199,23 +236,39 @@ internal sealed partial class StackHost : IAsyncDisposable
         }
     }
 
-    private static IEnumerable<LocalStateMachine> StateMachines(SamTemplate template)
+    /// <summary>
+    /// Values for the template's AWS-only parameters (no default: VPC, subnets, launch template),
+    /// which name nothing on one machine but must resolve for the definitions to render.
+    /// </summary>
+    internal static Dictionary<string, string> LocalParameters => new()
+    {
+        ["VpcId"] = "vpc-local",
+        ["SubnetIds"] = "subnet-local",
+        ["InstanceLaunchTemplateId"] = "lt-local",
+    };
+
+    /// <summary>Registers every state machine of the template; a changed definition replaces the journaled one.</summary>
+    private static void RegisterStateMachines(SamTemplate template, StepFunctionsService service)
     {
         foreach (var machine in template.StateMachines)
         {
-            string text;
-            StateMachineDefinition definition;
             try
             {
-                text = template.RenderDefinition(machine);
-                definition = DefinitionParser.Parse(text);
+                var text = template.RenderDefinition(machine);
+                var existing = service.ListStateMachines().FirstOrDefault(m => m.Arn == machine.Arn);
+                if (existing is null)
+                {
+                    service.CreateStateMachine(machine.Name, text);
+                }
+                else if (existing.DefinitionJson != text)
+                {
+                    service.UpdateStateMachine(existing.Arn, text);
+                }
             }
-            catch (Exception e) when (e is TemplateInvalidException or InvalidDefinitionException)
+            catch (Exception e) when (e is TemplateInvalidException or StepFunctionsException)
             {
                 throw new StackFailureException($"state machine {machine.LogicalId}: {e.Message}", e);
             }
-
-            yield return new LocalStateMachine(machine.Name, machine.Arn, definition, text);
         }
     }
 
@@ -223,13 +276,15 @@ internal sealed partial class StackHost : IAsyncDisposable
     /// Lambda for lambda:invoke and function ARNs. Any other resource (a service whose local stand-in
     /// is not wired) has no entry, and the engine fails that Task with States.Runtime naming it.
     /// </summary>
-    private static TaskIntegrationRegistry Integrations(Uri lambdaEndpoint)
+    private static TaskIntegrationRegistry Integrations(Uri lambdaEndpoint, IBuildService builds, LocalTargetGroups targetGroups)
     {
         var http = new HttpClient { BaseAddress = lambdaEndpoint, Timeout = TimeSpan.FromMinutes(16) };
         var lambda = new LambdaInvokeIntegration(http);
         return new TaskIntegrationRegistry()
             .Register(LambdaInvokeIntegration.OptimizedResource, lambda)
-            .Register(LambdaInvokeIntegration.FunctionArnPattern, lambda);
+            .Register(LambdaInvokeIntegration.FunctionArnPattern, lambda)
+            .Register(CodeBuildIntegration.Resource, new CodeBuildIntegration(builds))
+            .Register(TargetGroupsIntegration.Pattern, new TargetGroupsIntegration(new ElasticLoadBalancingV2Integration(targetGroups)));
     }
 
     private static Dictionary<string, string> FunctionEnvironment(int dynamoPort, int s3Port, RouterSettings router, string routesBucket) => new()
@@ -299,9 +354,10 @@ internal sealed partial class StackHost : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls($"http://127.0.0.1:{_controlPort}");
         _control = builder.Build();
-        StepFunctionsApi.Map(_control, StepFunctions!);
+        _control.MapStepFunctionsApi(StepFunctions!);
+        FleetApi.Map(_control, Fleet!, _artifactBucket!, _instanceEnvironment!);
         _control.MapGet("/stack", async (HttpContext http) =>
         {
             http.Response.ContentType = "application/json";
@@ -314,6 +370,7 @@ internal sealed partial class StackHost : IAsyncDisposable
         });
         await _control.StartAsync(cancellationToken);
         Endpoints["stepfunctions"] = _control.Urls.First();
+        Endpoints["fleet"] = _control.Urls.First() + "/fleet/instances";
     }
 
     private void StartEventSources()
@@ -334,8 +391,7 @@ internal sealed partial class StackHost : IAsyncDisposable
             }
         }
 
-        Git = new LocalGitHost(_layout.Root);
-        _loops.Add(Git.RunAsync(
+        _loops.Add(Git!.RunAsync(
             GitPushes.ToBus(bus, Context, d => Step(d.Succeeded
                 ? $"push event matched rule {d.RuleName} -> {d.TargetArn}"
                 : $"push event for rule {d.RuleName} failed: {d.Error}")),
@@ -377,7 +433,8 @@ internal sealed partial class StackHost : IAsyncDisposable
                 ["running"] = !c.Exited.IsCompleted,
             })]),
             ["functions"] = new JsonArray([.. Lambda!.Functions.Select(f => (JsonNode)JsonValue.Create(f.Name))]),
-            ["stateMachines"] = new JsonArray([.. StepFunctions!.Machines.Select(m => (JsonNode)JsonValue.Create(m.Name))]),
+            ["stateMachines"] = new JsonArray([.. StepFunctions!.ListStateMachines().Select(m => (JsonNode)JsonValue.Create(m.Name))]),
+            ["instances"] = FleetApi.Instances(Fleet!.Describe()),
             ["repositories"] = new JsonArray([.. Git!.Repositories.Select(r => (JsonNode)JsonValue.Create(r))]),
             ["services"] = services,
         };
@@ -425,11 +482,6 @@ internal sealed partial class StackHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();
-        if (StepFunctions is not null)
-        {
-            await StepFunctions.StopAllAsync();
-        }
-
         foreach (var loop in _loops)
         {
             try
