@@ -47,20 +47,44 @@ public sealed class TimingTests
     [Fact]
     public async Task Retry_WhenMaxDelayIsSet_ShouldCapTheBackoff()
     {
-        var failures = new FailingTimes(2);
-        var options = new EngineOptions { WaitTimeScale = 0.01, Integrations = new TaskIntegrationRegistry().Register("**", failures) };
+        var clock = new RecordingClock();
+        var options = new EngineOptions { Clock = clock, Integrations = new TaskIntegrationRegistry().Register("**", new FailingTimes(3)) };
         const string definition = """
             {"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::custom:thing","End":true,
               "Retry":[{"ErrorEquals":["Flaky"],"IntervalSeconds":10,"BackoffRate":10,"MaxDelaySeconds":15,"MaxAttempts":3}]}}}
             """;
-        await WarmUp.Value;
-        var clock = Stopwatch.StartNew();
 
         var (result, _) = await Run.Async(definition, "{}", options);
 
-        // Uncapped this would be 10 s + 100 s; capped it is 10 s + 15 s, scaled by 0.01.
+        // Uncapped the delays would be 10 s, 100 s and 1000 s.
         Assert.Equal(ExecutionStatus.Succeeded, result.Status);
-        Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(230), TimeSpan.FromMilliseconds(800));
+        Assert.Equal([TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(15)], clock.Delays);
+    }
+
+    /// <summary>Records every delay asked of it and lets it elapse at once, so backoff arithmetic is checked exactly.</summary>
+    private sealed class RecordingClock : TimeProvider
+    {
+        private readonly List<TimeSpan> _delays = [];
+
+        public IReadOnlyList<TimeSpan> Delays
+        {
+            get
+            {
+                lock (_delays)
+                {
+                    return _delays.ToList();
+                }
+            }
+        }
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            lock (_delays)
+            {
+                _delays.Add(dueTime);
+            }
+            return System.CreateTimer(callback, state, TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        }
     }
 
     [Fact]
