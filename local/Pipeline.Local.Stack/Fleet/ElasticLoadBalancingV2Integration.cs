@@ -8,7 +8,7 @@ namespace Pipeline.Local.Stack.Fleet;
 /// The Task resources <c>arn:aws:states:::aws-sdk:elasticloadbalancingv2:ACTION</c> served by the
 /// local target groups: the state machine's Parameters in, the SDK-shaped response out.
 /// </summary>
-public sealed class ElasticLoadBalancingV2Integration(LocalTargetGroups groups)
+public sealed class ElasticLoadBalancingV2Integration(LocalTargetGroups groups, TimeSpan? deregistrationDelay = null)
 {
     public const string ResourcePrefix = "arn:aws:states:::aws-sdk:elasticloadbalancingv2:";
 
@@ -29,16 +29,24 @@ public sealed class ElasticLoadBalancingV2Integration(LocalTargetGroups groups)
                     groups.DescribeTargetHealth(Read(parameters, ElbJsonContext.Default.DescribeTargetHealthRequest)),
                     ElbJsonContext.Default.DescribeTargetHealthResponse)!;
             case "describeTargetGroups":
-                return new JsonObject
-                {
-                    ["TargetGroups"] = JsonSerializer.SerializeToNode(
-                        groups.DescribeTargetGroups(), ElbJsonContext.Default.IReadOnlyListTargetGroupDescription),
-                };
+                var query = Read(parameters ?? new JsonObject(), ElbJsonContext.Default.DescribeTargetGroupsRequest);
+                return TargetGroups(groups.DescribeTargetGroups(query.Names, query.TargetGroupArns));
+            case "createTargetGroup":
+                return TargetGroups([groups.CreateTargetGroup(
+                    Read(parameters, ElbJsonContext.Default.CreateTargetGroupRequest).ToSettings(deregistrationDelay))]);
+            case "deleteTargetGroup":
+                groups.DeleteTargetGroup(Read(parameters, ElbJsonContext.Default.DeleteTargetGroupRequest).TargetGroupArn);
+                return new JsonObject();
             default:
                 throw ElasticLoadBalancingException.Validation(
-                    $"{action}: not served locally (registerTargets, deregisterTargets, describeTargetHealth, describeTargetGroups are)");
+                    $"{action}: not served locally (createTargetGroup, deleteTargetGroup, describeTargetGroups, registerTargets, deregisterTargets, describeTargetHealth are)");
         }
     }
+
+    private static JsonObject TargetGroups(IReadOnlyList<TargetGroupDescription> found) => new()
+    {
+        ["TargetGroups"] = JsonSerializer.SerializeToNode(found, ElbJsonContext.Default.IReadOnlyListTargetGroupDescription),
+    };
 
     private static T Read<T>(JsonNode? parameters, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
     {
@@ -62,4 +70,7 @@ public sealed class ElasticLoadBalancingV2Integration(LocalTargetGroups groups)
 [JsonSerializable(typeof(DescribeTargetHealthRequest))]
 [JsonSerializable(typeof(DescribeTargetHealthResponse))]
 [JsonSerializable(typeof(IReadOnlyList<TargetGroupDescription>))]
+[JsonSerializable(typeof(DescribeTargetGroupsRequest))]
+[JsonSerializable(typeof(CreateTargetGroupRequest))]
+[JsonSerializable(typeof(DeleteTargetGroupRequest))]
 internal sealed partial class ElbJsonContext : JsonSerializerContext;

@@ -49,7 +49,36 @@ public sealed class LocalTargetGroups : IAsyncDisposable
         return Describe(group);
     }
 
-    public IReadOnlyList<TargetGroupDescription> DescribeTargetGroups() => [.. _groups.Values.Select(Describe)];
+    /// <summary>All groups, or those named (by name or ARN); an unknown one is TargetGroupNotFound, as in ELB.</summary>
+    public IReadOnlyList<TargetGroupDescription> DescribeTargetGroups(
+        IReadOnlyList<string>? names = null, IReadOnlyList<string>? arns = null)
+    {
+        var found = new List<TargetGroupDescription>();
+        foreach (var name in names ?? [])
+        {
+            found.Add(Describe(_groups.Values.FirstOrDefault(g => g.Settings.Name == name)
+                ?? throw ElasticLoadBalancingException.TargetGroupNotFound(name)));
+        }
+
+        foreach (var arn in arns ?? [])
+        {
+            found.Add(Describe(_groups.GetValueOrDefault(arn) ?? throw ElasticLoadBalancingException.TargetGroupNotFound(arn)));
+        }
+
+        return names is null && arns is null ? [.. _groups.Values.Select(Describe)] : found;
+    }
+
+    /// <summary>Removes a group and stops checking its targets; deleting one that is gone succeeds, so a retried rollback is harmless.</summary>
+    public void DeleteTargetGroup(string arn)
+    {
+        if (_groups.TryRemove(arn, out var group))
+        {
+            foreach (var target in group.Targets.Values)
+            {
+                target.Stop();
+            }
+        }
+    }
 
     public void RegisterTargets(TargetsRequest request)
     {

@@ -41,6 +41,9 @@ internal sealed partial class TemplateEvaluator
     private readonly Dictionary<string, ResourceIdentity> _identities = new(StringComparer.Ordinal);
     private readonly HashSet<string> _resolving = new(StringComparer.Ordinal);
 
+    // Parameters with neither Default nor override: fine until something the local stack reads refers to them.
+    private readonly HashSet<string> _unset = new(StringComparer.Ordinal);
+
     public TemplateEvaluator(
         JsonObject root, StackContext stack, ILocalResourceValues values, IReadOnlyDictionary<string, string> overrides)
     {
@@ -164,7 +167,8 @@ internal sealed partial class TemplateEvaluator
             }
             else
             {
-                throw new TemplateInvalidException($"{path}: has no Default and no override was given");
+                _unset.Add(name);
+                continue;
             }
 
             if (definition?["AllowedValues"] is JsonArray allowed
@@ -249,6 +253,12 @@ internal sealed partial class TemplateEvaluator
                 return JsonValue.Create(
                     $"arn:{_stack.Partition}:cloudformation:{_stack.Region}:{_stack.AccountId}:stack/{_stack.StackName}/local");
             case "AWS::NotificationARNs": return new JsonArray();
+        }
+
+        if (_unset.Contains(target))
+        {
+            throw new TemplateInvalidException(
+                $"{path}: !Ref {target}: Parameters.{target} has no Default and no override was given");
         }
 
         if (_parameters.TryGetValue(target, out var parameter))

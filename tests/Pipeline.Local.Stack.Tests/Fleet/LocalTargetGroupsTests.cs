@@ -216,4 +216,50 @@ public sealed class LocalTargetGroupsTests : IAsyncLifetime
             "arn:aws:states:::aws-sdk:elasticloadbalancingv2:registerTargets", new JsonObject { ["TargetGroupArn"] = _group.TargetGroupArn, ["Targetz"] = targets.DeepClone() }));
         Assert.Equal("ElasticLoadBalancingV2.ValidationException", error.ErrorType);
     }
+
+    [Fact]
+    public void Integration_WhenDeployCreatesDescribesAndDeletesAGroup_ShouldAnswerLikeElbv2()
+    {
+        var elb = new ElasticLoadBalancingV2Integration(_groups, TimeSpan.FromSeconds(2));
+        var create = JsonNode.Parse("""
+            {
+              "Name": "orders-v7", "Protocol": "HTTP", "Port": 3000, "VpcId": "vpc-local", "TargetType": "ip",
+              "HealthCheckProtocol": "HTTP", "HealthCheckPath": "/status", "HealthCheckIntervalSeconds": 5,
+              "HealthCheckTimeoutSeconds": 2, "HealthyThresholdCount": 2, "UnhealthyThresholdCount": 2,
+              "Matcher": { "HttpCode": "200-299" }
+            }
+            """);
+
+        var created = elb.Invoke("arn:aws:states:::aws-sdk:elasticloadbalancingv2:createTargetGroup", create);
+        var again = elb.Invoke("arn:aws:states:::aws-sdk:elasticloadbalancingv2:createTargetGroup", create!.DeepClone());
+        var described = elb.Invoke(
+            "arn:aws:states:::aws-sdk:elasticloadbalancingv2:describeTargetGroups", JsonNode.Parse("""{"Names": ["orders-v7"]}"""));
+        var arn = created["TargetGroups"]![0]!["TargetGroupArn"]!.GetValue<string>();
+        elb.Invoke("arn:aws:states:::aws-sdk:elasticloadbalancingv2:deleteTargetGroup", new JsonObject { ["TargetGroupArn"] = arn });
+        var gone = Assert.Throws<ElasticLoadBalancingException>(() => elb.Invoke(
+            "arn:aws:states:::aws-sdk:elasticloadbalancingv2:describeTargetGroups", JsonNode.Parse("""{"Names": ["orders-v7"]}""")));
+
+        Assert.StartsWith("arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/orders-v7/", arn, StringComparison.Ordinal);
+        Assert.Equal(arn, again["TargetGroups"]![0]!["TargetGroupArn"]!.GetValue<string>());
+        Assert.Equal("orders-v7", described["TargetGroups"]![0]!["TargetGroupName"]!.GetValue<string>());
+        Assert.Equal("/status", described["TargetGroups"]![0]!["HealthCheckPath"]!.GetValue<string>());
+        Assert.Equal("200-299", described["TargetGroups"]![0]!["Matcher"]!["HttpCode"]!.GetValue<string>());
+        Assert.Equal("ElasticLoadBalancingV2.TargetGroupNotFoundException", gone.ErrorType);
+    }
+
+    [Theory]
+    [InlineData("""{"Name": "-bad", "Port": 80}""", "Name: '-bad' must be")]
+    [InlineData("""{"Name": "ok", "Port": 80, "Protocol": "HTTPS"}""", "only HTTP is served locally")]
+    [InlineData("""{"Name": "ok"}""", "Port: required")]
+    [InlineData("""{"Name": "ok", "Port": 80, "Unknown": 1}""", "the parameters do not fit the request")]
+    public void Integration_WhenCreateTargetGroupInputIsInvalid_ShouldRaiseValidation(string json, string expected)
+    {
+        var elb = new ElasticLoadBalancingV2Integration(_groups);
+
+        var error = Assert.Throws<ElasticLoadBalancingException>(() =>
+            elb.Invoke("arn:aws:states:::aws-sdk:elasticloadbalancingv2:createTargetGroup", JsonNode.Parse(json)));
+
+        Assert.Equal("ElasticLoadBalancingV2.ValidationException", error.ErrorType);
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
 }

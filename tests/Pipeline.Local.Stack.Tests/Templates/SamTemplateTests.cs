@@ -231,20 +231,6 @@ public sealed class SamTemplateTests
         Assert.Equal("att:Fn.Arn", template.Function("Fn").Environment["A"]);
     }
 
-    [Fact]
-    public void Load_WhenReadingTheRepositoryTemplate_ShouldDescribeEveryFunction()
-    {
-        var template = SamTemplate.Load(Path.Combine(Fixture.RepositoryRoot(), "template.yaml"));
-
-        Assert.NotEmpty(template.Functions);
-        Assert.All(template.Functions, f =>
-        {
-            Assert.Equal(f.Handler, Path.GetFileName(f.CodeUri));
-            Assert.Equal("dotnet10", f.Runtime);
-            Assert.Equal("main", f.Environment["PIPELINE_DEPLOY_BRANCH"]);
-        });
-    }
-
     private sealed class FixedValues : ILocalResourceValues
     {
         public string DefaultPhysicalName(string logicalId, string type) => "name-of-" + logicalId;

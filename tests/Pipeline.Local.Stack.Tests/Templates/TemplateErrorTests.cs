@@ -45,15 +45,37 @@ public sealed class TemplateErrorTests
     }
 
     [Fact]
-    public void Parse_WhenParameterHasNoDefault_ShouldNameIt()
+    public void Parse_WhenParameterWithoutDefaultIsUsed_ShouldNameItAndTheReference()
     {
         var error = Assert.Throws<TemplateInvalidException>(() => SamTemplate.Parse("""
             Parameters:
               Needed: { Type: String }
-            Resources: {}
+            Resources:
+              Fn:
+                Type: AWS::Serverless::Function
+                Properties:
+                  Handler: H
+                  Runtime: dotnet10
+                  Environment: { Variables: { V: !Sub "x-${Needed}" } }
             """));
 
-        Assert.Contains("Parameters.Needed: has no Default", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Resources.Fn.Properties.Environment.Variables.V", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Parameters.Needed has no Default and no override was given", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_WhenParameterWithoutDefaultIsOnlyUsedByAwsResources_ShouldNotStopTheLocalStack()
+    {
+        var template = SamTemplate.Parse("""
+            Parameters:
+              VpcId: { Type: "AWS::EC2::VpcId" }
+            Resources:
+              Group:
+                Type: AWS::EC2::SecurityGroup
+                Properties: { VpcId: !Ref VpcId }
+            """);
+
+        Assert.Empty(template.Functions);
     }
 
     [Fact]

@@ -1,0 +1,59 @@
+namespace Pipeline.Local.Stack.Fleet;
+
+/// <summary>DescribeTargetGroups input: by names or ARNs, or neither for all.</summary>
+public sealed record DescribeTargetGroupsRequest(IReadOnlyList<string>? Names = null, IReadOnlyList<string>? TargetGroupArns = null);
+
+/// <summary>DeleteTargetGroup input.</summary>
+public sealed record DeleteTargetGroupRequest(string TargetGroupArn);
+
+/// <summary>
+/// CreateTargetGroup input with ELB's defaults. VpcId and TargetType are accepted and have no
+/// local meaning: every target is a loopback address and port.
+/// </summary>
+public sealed record CreateTargetGroupRequest(
+    string Name,
+    string? Protocol = "HTTP",
+    int? Port = null,
+    string? VpcId = null,
+    string? TargetType = "instance",
+    string? HealthCheckProtocol = "HTTP",
+    string? HealthCheckPath = "/",
+    int? HealthCheckIntervalSeconds = 30,
+    int? HealthCheckTimeoutSeconds = 5,
+    int? HealthyThresholdCount = 5,
+    int? UnhealthyThresholdCount = 2,
+    MatcherDescription? Matcher = null)
+{
+    private const int MaxNameLength = 32;
+
+    public TargetGroupSettings ToSettings(TimeSpan? deregistrationDelay)
+    {
+        if (string.IsNullOrEmpty(Name) || Name.Length > MaxNameLength || Name.StartsWith('-') || Name.EndsWith('-')
+            || !Name.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
+        {
+            throw ElasticLoadBalancingException.Validation(
+                $"Name: '{Name}' must be 1-32 letters, digits or hyphens, not starting or ending with a hyphen");
+        }
+
+        if (Protocol is not (null or "HTTP") || HealthCheckProtocol is not (null or "HTTP"))
+        {
+            throw ElasticLoadBalancingException.Validation("Protocol and HealthCheckProtocol: only HTTP is served locally");
+        }
+
+        if (Port is not { } port || port is < 1 or > 65535)
+        {
+            throw ElasticLoadBalancingException.Validation("Port: required, 1-65535");
+        }
+
+        return new TargetGroupSettings(Name, port)
+        {
+            HealthCheckPath = HealthCheckPath ?? "/",
+            HealthCheckInterval = TimeSpan.FromSeconds(HealthCheckIntervalSeconds ?? 30),
+            HealthCheckTimeout = TimeSpan.FromSeconds(HealthCheckTimeoutSeconds ?? 5),
+            HealthyThresholdCount = HealthyThresholdCount ?? 5,
+            UnhealthyThresholdCount = UnhealthyThresholdCount ?? 2,
+            Matcher = Matcher?.HttpCode ?? "200",
+            DeregistrationDelay = deregistrationDelay ?? TimeSpan.FromSeconds(300),
+        };
+    }
+}
