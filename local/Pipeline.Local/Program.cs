@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Pipeline.Local.Commands;
 
 namespace Pipeline.Local;
 
@@ -6,8 +7,13 @@ internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        var root = new RootCommand("pipeline: the local Pipeline stack and tools");
-        root.Subcommands.Add(Commands.ValidateCommand.Create());
+        var root = new RootCommand("pipeline: the local Pipeline stack and tools")
+        {
+            InvokeCommand.Create(),
+            TablesCommand.Create(),
+            ValidateCommand.Create(),
+            StatesCommand.Create(),
+        };
         return await root.Parse(args).InvokeAsync();
     }
 }

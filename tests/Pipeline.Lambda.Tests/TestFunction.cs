@@ -41,6 +41,19 @@ internal sealed class OrderHandler : IFunctionHandler<Order, Receipt>
             case "slow":
                 await Task.Delay(Timeout.Infinite, context.CancellationToken);
                 break;
+            case "patient":
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, context.CancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Reports how much time the token left it before the deadline.
+                    var left = (int)(context.Deadline - DateTimeOffset.UtcNow).TotalMilliseconds;
+                    return new Receipt(input.Item, left, context.RequestId, null);
+                }
+
+                break;
         }
 
         return new Receipt(input.Item, input.Quantity, context.RequestId,

@@ -1,0 +1,89 @@
+using System.Globalization;
+
+namespace Pipeline.RouterAgent;
+
+/// <summary>Command line first, then environment (what a systemd unit's EnvironmentFile sets), then defaults.</summary>
+public sealed record AgentOptions(
+    string Node,
+    string Bucket,
+    Uri? S3Endpoint,
+    string Region,
+    string ConfigPath,
+    string MasterSocket,
+    string HaproxyPath,
+    TimeSpan PollInterval,
+    bool Supervise)
+{
+    public const string Usage = """
+        usage: pipeline-router-agent --bucket NAME [options]
+          --bucket NAME          routes bucket (PIPELINE_ROUTES_BUCKET)
+          --node ID              node id in routes/status/<node>.json (PIPELINE_ROUTER_NODE, default: host name)
+          --s3-endpoint URL      S3-compatible endpoint, path-style (PIPELINE_S3_ENDPOINT; default: AWS)
+          --region NAME          AWS region (AWS_REGION, default: us-east-1)
+          --config PATH          haproxy.cfg to manage (PIPELINE_HAPROXY_CONFIG, default: /etc/haproxy/haproxy.cfg)
+          --master-socket PATH   haproxy master CLI socket, -S (PIPELINE_HAPROXY_MASTER_SOCKET, default: /run/haproxy-master.sock)
+          --haproxy PATH         haproxy binary (PIPELINE_HAPROXY, default: /usr/sbin/haproxy)
+          --poll-interval DUR    e.g. 2s, 500ms (PIPELINE_ROUTER_POLL_INTERVAL, default: 2s)
+          --supervise            start haproxy in master-worker mode as a child and restart it if it dies
+        """;
+
+    public static AgentOptions Parse(IReadOnlyList<string> args, Func<string, string?> env)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(env);
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var supervise = false;
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (arg == "--supervise")
+            {
+                supervise = true;
+            }
+            else if (arg.StartsWith("--", StringComparison.Ordinal) && i + 1 < args.Count)
+            {
+                values[arg[2..]] = args[++i];
+            }
+            else
+            {
+                throw new ArgumentException($"unexpected argument '{arg}'\n{Usage}");
+            }
+        }
+
+        string? Get(string name, string variable) => values.GetValueOrDefault(name) ?? env(variable);
+
+        var bucket = Get("bucket", "PIPELINE_ROUTES_BUCKET")
+            ?? throw new ArgumentException("--bucket (or PIPELINE_ROUTES_BUCKET) is required\n" + Usage);
+        var endpoint = Get("s3-endpoint", "PIPELINE_S3_ENDPOINT");
+        var options = new AgentOptions(
+            Get("node", "PIPELINE_ROUTER_NODE") ?? Environment.MachineName,
+            bucket,
+            string.IsNullOrEmpty(endpoint) ? null : new Uri(endpoint),
+            Get("region", "AWS_REGION") ?? "us-east-1",
+            Get("config", "PIPELINE_HAPROXY_CONFIG") ?? "/etc/haproxy/haproxy.cfg",
+            Get("master-socket", "PIPELINE_HAPROXY_MASTER_SOCKET") ?? "/run/haproxy-master.sock",
+            Get("haproxy", "PIPELINE_HAPROXY") ?? "/usr/sbin/haproxy",
+            ParseDuration(Get("poll-interval", "PIPELINE_ROUTER_POLL_INTERVAL") ?? "2s"),
+            supervise || env("PIPELINE_ROUTER_SUPERVISE") == "1");
+        if (!System.Text.RegularExpressions.Regex.IsMatch(options.Node, "^[A-Za-z0-9._-]{1,128}$"))
+        {
+            throw new ArgumentException($"--node: must be 1-128 letters, digits or '.', '_', '-' (got '{options.Node}')");
+        }
+
+        return options;
+    }
+
+    public static TimeSpan ParseDuration(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var (number, scale) = text.EndsWith("ms", StringComparison.Ordinal) ? (text[..^2], 1.0)
+            : text.EndsWith('s') ? (text[..^1], 1000.0)
+            : (text, 1000.0);
+        if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value <= 0)
+        {
+            throw new ArgumentException($"--poll-interval: must be a positive duration like 2s or 500ms (got '{text}')");
+        }
+
+        return TimeSpan.FromMilliseconds(value * scale);
+    }
+}

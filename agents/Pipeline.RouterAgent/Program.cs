@@ -1,0 +1,79 @@
+using System.Runtime.InteropServices;
+using Amazon.Runtime;
+using Amazon.S3;
+using Pipeline.Aws.Routing;
+using Pipeline.RouterAgent;
+
+AgentOptions options;
+try
+{
+    options = AgentOptions.Parse(args, Environment.GetEnvironmentVariable);
+}
+catch (ArgumentException e)
+{
+    await Console.Error.WriteLineAsync(e.Message);
+    return 2;
+}
+
+void Log(string message) => Console.Error.WriteLine($"{DateTimeOffset.UtcNow:O} pipeline-router-agent[{options.Node}]: {message}");
+
+using var stop = new CancellationTokenSource();
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+
+var s3Config = new AmazonS3Config
+{
+    RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(options.Region),
+    RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+    ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+};
+if (options.S3Endpoint is not null)
+{
+    s3Config.ServiceURL = options.S3Endpoint.ToString();
+    s3Config.ForcePathStyle = true;
+    s3Config.AuthenticationRegion = options.Region;
+}
+
+using var s3 = new AmazonS3Client(s3Config);
+var feed = new S3RoutesStore(s3, options.Bucket);
+await using var haproxy = new Haproxy(options, Log);
+var agent = new RouterAgent(options, feed, haproxy, TimeProvider.System, Log);
+Log($"polling s3://{options.Bucket}/routes/haproxy/current.json every {options.PollInterval.TotalMilliseconds} ms; config {options.ConfigPath}");
+
+var reported = false;
+while (!stop.IsCancellationRequested)
+{
+    try
+    {
+        await haproxy.EnsureRunningAsync(stop.Token);
+        if (!reported)
+        {
+            await agent.ReportAsync(stop.Token);
+            reported = true;
+        }
+
+        await agent.PollOnceAsync(stop.Token);
+    }
+    catch (OperationCanceledException) when (stop.IsCancellationRequested)
+    {
+        break;
+    }
+    catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
+    {
+        // S3 unreachable, an object read while it was being written, haproxy restarting: whatever
+        // it was, the running config keeps serving and the next poll tries again.
+        Log("poll failed, will retry: " + e.Message);
+    }
+
+    try
+    {
+        await Task.Delay(options.PollInterval, stop.Token);
+    }
+    catch (OperationCanceledException)
+    {
+        break;
+    }
+}
+
+Log("stopping");
+return 0;

@@ -1,0 +1,177 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Amazon.Runtime;
+using Amazon.Runtime.Credentials;
+using Amazon.Runtime.Internal.Auth;
+
+namespace Pipeline.Aws.CloudWatch;
+
+/// <summary>
+/// A small CloudWatch client (AWSSDK.CloudWatch is not available here) for GetMetricData only.
+/// It speaks AWS JSON 1.0 as CloudWatch's current service model declares it (awsJson1_0 with
+/// target prefix <c>GraniteServiceVersion20100801</c>, query-compatible errors): POST / with
+/// <c>X-Amz-Target</c> and <c>Content-Type: application/x-amz-json-1.0</c>, timestamps as epoch
+/// seconds. (The older API reference page describes the same JSON body under
+/// <c>Content-Type: application/json</c> with <c>Content-Encoding: amz-1.0</c>; the SDKs send the
+/// former.) Requests are signed with AWSSDK.Core's SigV4 signer for the service name
+/// <c>monitoring</c>.
+/// </summary>
+public sealed class CloudWatchClient
+{
+    public const string TargetPrefix = "GraniteServiceVersion20100801";
+    public const string ContentType = "application/x-amz-json-1.0";
+    private const string Service = "monitoring";
+
+    private readonly HttpClient _http;
+    private readonly Uri _endpoint;
+    private readonly string _region;
+    private readonly Func<CancellationToken, Task<ImmutableCredentials>> _credentials;
+    private readonly TimeProvider _clock;
+
+    public CloudWatchClient(
+        HttpClient http,
+        Uri endpoint,
+        string region,
+        Func<CancellationToken, Task<ImmutableCredentials>> credentials,
+        TimeProvider? clock = null)
+    {
+        _http = http;
+        _endpoint = endpoint;
+        _region = region;
+        _credentials = credentials;
+        _clock = clock ?? TimeProvider.System;
+    }
+
+    /// <summary>
+    /// The client for a region, with the SDK's default credential chain (environment, profile,
+    /// container or instance role). <paramref name="endpoint"/> overrides
+    /// <c>https://monitoring.{region}.amazonaws.com/</c>, e.g. for the local metering proxy.
+    /// </summary>
+    public static CloudWatchClient Create(HttpClient http, string region, Uri? endpoint = null)
+    {
+        var resolver = new DefaultAWSCredentialsIdentityResolver();
+        return new CloudWatchClient(
+            http,
+            endpoint ?? new Uri($"https://monitoring.{region}.amazonaws.com/"),
+            region,
+            async cancel => await resolver.ResolveIdentity(null, cancel).GetCredentialsAsync());
+    }
+
+    /// <summary>GetMetricData, following NextToken until every page is read.</summary>
+    public async Task<IReadOnlyList<MetricDataResult>> GetMetricDataAsync(GetMetricDataRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var merged = new Dictionary<string, (MetricDataResult First, List<DateTimeOffset> Times, List<double> Values)>();
+        var order = new List<string>();
+        var page = request;
+        while (true)
+        {
+            var response = await SendAsync(page, cancellationToken);
+            foreach (var result in response.MetricDataResults ?? [])
+            {
+                if (!merged.TryGetValue(result.Id, out var entry))
+                {
+                    entry = (result, [], []);
+                    merged[result.Id] = entry;
+                    order.Add(result.Id);
+                }
+
+                entry.Times.AddRange(result.Timestamps ?? []);
+                entry.Values.AddRange(result.Values ?? []);
+            }
+
+            if (string.IsNullOrEmpty(response.NextToken))
+            {
+                break;
+            }
+
+            page = request with { NextToken = response.NextToken };
+        }
+
+        return order.Select(id => merged[id].First with { Timestamps = merged[id].Times, Values = merged[id].Values }).ToArray();
+    }
+
+    private async Task<GetMetricDataResponse> SendAsync(GetMetricDataRequest request, CancellationToken cancellationToken)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(request, CloudWatchJsonContext.Default.GetMetricDataRequest);
+        using var message = await SignedAsync("GetMetricData", body, cancellationToken);
+        using var response = await _http.SendAsync(message, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw Error(response, text);
+        }
+
+        return JsonSerializer.Deserialize(text, CloudWatchJsonContext.Default.GetMetricDataResponse)
+            ?? throw new CloudWatchException("EmptyResponse", "GetMetricData returned no body", response.StatusCode);
+    }
+
+    private async Task<HttpRequestMessage> SignedAsync(string operation, byte[] body, CancellationToken cancellationToken)
+    {
+        var credentials = await _credentials(cancellationToken);
+        var now = _clock.GetUtcNow().UtcDateTime;
+        var amzDate = now.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+        var host = _endpoint.IsDefaultPort ? _endpoint.Host : $"{_endpoint.Host}:{_endpoint.Port}";
+        var headers = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["content-type"] = ContentType,
+            ["host"] = host,
+            ["x-amz-date"] = amzDate,
+            ["x-amz-target"] = $"{TargetPrefix}.{operation}",
+        };
+        if (credentials.UseToken)
+        {
+            headers["x-amz-security-token"] = credentials.Token;
+        }
+
+        var signedHeaders = string.Join(';', headers.Keys);
+        var canonical = new StringBuilder()
+            .Append("POST\n")
+            .Append(_endpoint.AbsolutePath.Length == 0 ? "/" : _endpoint.AbsolutePath).Append('\n')
+            .Append('\n')
+            .Append(string.Concat(headers.Select(h => $"{h.Key}:{h.Value.Trim()}\n"))).Append('\n')
+            .Append(signedHeaders).Append('\n')
+            .Append(Convert.ToHexStringLower(SHA256.HashData(body)))
+            .ToString();
+        var signature = AWS4Signer.ComputeSignature(credentials, _region, now, Service, signedHeaders, canonical);
+
+        var message = new HttpRequestMessage(HttpMethod.Post, _endpoint) { Content = new ByteArrayContent(body) };
+        message.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(ContentType);
+        message.Headers.TryAddWithoutValidation("X-Amz-Date", amzDate);
+        message.Headers.TryAddWithoutValidation("X-Amz-Target", headers["x-amz-target"]);
+        if (credentials.UseToken)
+        {
+            message.Headers.TryAddWithoutValidation("X-Amz-Security-Token", credentials.Token);
+        }
+
+        message.Headers.TryAddWithoutValidation("Authorization", signature.ForAuthorizationHeader);
+        return message;
+    }
+
+    private static CloudWatchException Error(HttpResponseMessage response, string text)
+    {
+        // Query-compatible services name the classic error code in x-amzn-query-error ("Code;Sender").
+        string? code = null;
+        if (response.Headers.TryGetValues("x-amzn-query-error", out var values))
+        {
+            code = values.FirstOrDefault()?.Split(';')[0];
+        }
+
+        string? message = null;
+        try
+        {
+            var error = JsonSerializer.Deserialize(text, CloudWatchJsonContext.Default.JsonErrorBody);
+            code ??= error?.Type?.Split('#')[^1];
+            message = error?.Message ?? error?.MessageUpper;
+        }
+        catch (JsonException)
+        {
+            message = text;
+        }
+
+        return new CloudWatchException(code ?? "Unknown", message ?? "(no message)", response.StatusCode);
+    }
+}

@@ -1,0 +1,70 @@
+using System.Globalization;
+using Pipeline.Core.Errors;
+
+namespace Pipeline.Core.Deploy;
+
+/// <summary>
+/// One router's last report, as its agent writes it to <c>routes/status/&lt;node&gt;.json</c>.
+/// <see cref="Problem"/> is set instead of the versions when the report could not be read.
+/// </summary>
+public sealed record RouterReport(
+    string Node,
+    long? AppliedVersion,
+    long? RejectedVersion,
+    string? LastError,
+    DateTimeOffset? Time,
+    string? Problem = null);
+
+/// <summary>Where the routers' reports are kept.</summary>
+public interface IRouterStatusSource
+{
+    Task<IReadOnlyList<RouterReport>> ListAsync(CancellationToken cancel = default);
+}
+
+/// <param name="Converged">True when enough routers report and each applied at least the routes version.</param>
+/// <param name="Routers">How many routers reported.</param>
+/// <param name="Pending">Routers still behind, each as "node: why".</param>
+public sealed record ConvergenceResult(long RoutesVersion, bool Converged, int Routers, IReadOnlyList<string> Pending);
+
+/// <summary>
+/// Decides whether every router applied a routes version. Versions only grow, so a router that
+/// applied a later one has converged too. A router that refused this very version will not apply
+/// it on its own: that is an error now, not a timeout later.
+/// </summary>
+public sealed class RouterConvergence(IRouterStatusSource source)
+{
+    public async Task<ConvergenceResult> CheckAsync(long routesVersion, int minRouters, CancellationToken cancel = default)
+    {
+        if (routesVersion < 1)
+        {
+            throw new InvalidInputException($"routesVersion: must be a published routes version (1 or more), got {routesVersion}");
+        }
+
+        var reports = (await source.ListAsync(cancel)).OrderBy(r => r.Node, StringComparer.Ordinal).ToList();
+        var rejected = reports
+            .Where(r => r.RejectedVersion == routesVersion && (r.AppliedVersion ?? 0) < routesVersion)
+            .Select(r => $"{r.Node}: {r.LastError ?? "no reason given"}")
+            .ToList();
+        if (rejected.Count > 0)
+        {
+            throw new RoutesRejectedException(
+                $"routes version {Text(routesVersion)} was rejected by {string.Join("; ", rejected)}");
+        }
+
+        var pending = reports.Select(r => Behind(r, routesVersion)).OfType<string>().ToList();
+        if (reports.Count < minRouters)
+        {
+            pending.Add($"only {reports.Count} of at least {minRouters} routers have reported");
+        }
+
+        return new ConvergenceResult(routesVersion, pending.Count == 0, reports.Count, pending);
+    }
+
+    private static string? Behind(RouterReport report, long routesVersion) =>
+        report.Problem is { } problem ? $"{report.Node}: {problem}"
+        : report.AppliedVersion is null ? $"{report.Node}: has applied no routes yet"
+        : report.AppliedVersion < routesVersion ? $"{report.Node}: runs version {Text(report.AppliedVersion.Value)}"
+        : null;
+
+    private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,28 @@
+namespace Pipeline.Core.Errors;
+
+/// <summary>The routing table or the config rendered from it broke a rule; nothing was published.</summary>
+public sealed class RoutingTableInvalidException(IReadOnlyList<string> problems)
+    : PipelineException("routing table is invalid: " + string.Join("; ", problems))
+{
+    public const string Name = "Pipeline.RoutingTableInvalid";
+
+    public IReadOnlyList<string> Problems { get; } = problems;
+
+    public override string ErrorType => Name;
+}
+
+/// <summary>Another publisher held the routes lease for longer than this one would wait. Retryable.</summary>
+public sealed class RoutesBusyException(string message) : PipelineException(message)
+{
+    public const string Name = "Pipeline.RoutesBusy";
+
+    public override string ErrorType => Name;
+}
+
+/// <summary>The publisher's lease expired and another publisher took it before the commit. Retryable.</summary>
+public sealed class RoutesLeaseLostException(string message, Exception? inner = null) : PipelineException(message, inner)
+{
+    public const string Name = "Pipeline.RoutesLeaseLost";
+
+    public override string ErrorType => Name;
+}

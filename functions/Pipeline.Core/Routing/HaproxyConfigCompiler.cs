@@ -1,0 +1,99 @@
+using Pipeline.Core.Errors;
+
+namespace Pipeline.Core.Routing;
+
+/// <summary>
+/// Turns a validated routing table into the config model in one canonical order, so the same fleet
+/// always gives the same bytes however the registry happened to list it.
+/// </summary>
+public static class HaproxyConfigCompiler
+{
+    public const string NotFoundBackend = "no_route";
+
+    public static string BackendName(string service) => "svc_" + service;
+
+    public static HaproxyConfigModel Compile(RoutingTable table, RouterSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        var backends = table.Services
+            .OrderBy(s => s.Name, StringComparer.Ordinal)
+            .Select(s => new HaproxyBackend(
+                BackendName(s.Name),
+                s.Name,
+                s.LiveVersion,
+                s.Health,
+                [.. s.Targets.OrderBy(t => t.Id, StringComparer.Ordinal)]))
+            .ToList();
+
+        var rules = table.Services
+            .SelectMany(s => s.Routes.Select(r => new RoutingRule(BackendName(s.Name), s.Name, r.Host, Normalize(r.PathPrefix))))
+            .Distinct()
+            .OrderBy(r => r.Host is null ? 1 : 0)
+            .ThenByDescending(r => r.PathPrefix?.Length ?? 0)
+            .ThenBy(r => r.Host, StringComparer.Ordinal)
+            .ThenBy(r => r.PathPrefix, StringComparer.Ordinal)
+            .ThenBy(r => r.Service, StringComparer.Ordinal)
+            .ToList();
+
+        return new HaproxyConfigModel(settings, rules, backends);
+    }
+
+    /// <summary>
+    /// The last gate before text: a model that passes here cannot make HAProxy route to a backend
+    /// that does not exist, shadow one service's route with another's, or reuse a name.
+    /// </summary>
+    public static void Verify(HaproxyConfigModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var problems = new List<string>();
+        var defined = new HashSet<string>(StringComparer.Ordinal) { NotFoundBackend };
+        foreach (var backend in model.Backends)
+        {
+            if (!defined.Add(backend.Name))
+            {
+                problems.Add($"backend '{backend.Name}' is defined twice");
+            }
+
+            foreach (var dup in backend.Servers.GroupBy(s => s.Id, StringComparer.Ordinal).Where(g => g.Count() > 1))
+            {
+                problems.Add($"backend '{backend.Name}' has server '{dup.Key}' {dup.Count()} times");
+            }
+        }
+
+        var claimed = new Dictionary<(string?, string?), string>();
+        foreach (var rule in model.Rules)
+        {
+            if (!defined.Contains(rule.Backend))
+            {
+                problems.Add($"a route of service '{rule.Service}' uses backend '{rule.Backend}', which is not defined");
+            }
+
+            if (claimed.TryGetValue((rule.Host, rule.PathPrefix), out var owner) && owner != rule.Service)
+            {
+                problems.Add($"route host={rule.Host ?? "*"} path={rule.PathPrefix ?? "/"} is claimed by both '{owner}' and '{rule.Service}'");
+            }
+            else
+            {
+                claimed[(rule.Host, rule.PathPrefix)] = rule.Service;
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new RoutingTableInvalidException(problems);
+        }
+    }
+
+    // "/" matches every path, and "/users/" means the same as "/users": one spelling per meaning
+    // keeps the output canonical and lets duplicate claims be detected.
+    private static string? Normalize(string? prefix)
+    {
+        if (prefix is null)
+        {
+            return null;
+        }
+
+        var trimmed = prefix.TrimEnd('/');
+        return trimmed.Length == 0 ? null : trimmed;
+    }
+}

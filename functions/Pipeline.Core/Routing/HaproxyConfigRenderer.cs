@@ -1,0 +1,24 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Pipeline.Core.Routing;
+
+/// <summary>A rendered haproxy.cfg and the hex SHA-256 of its UTF-8 bytes, as published and checked by routers.</summary>
+public sealed record RenderedConfig(string Text, string Sha256)
+{
+    public static string HashOf(string text) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+}
+
+/// <summary>Routing table in, haproxy.cfg out: validate the input, compile, verify the model, write.</summary>
+public static class HaproxyConfigRenderer
+{
+    public static RenderedConfig Render(RoutingTable table, RouterSettings settings)
+    {
+        RoutingTableValidator.Validate(table, settings);
+        var model = HaproxyConfigCompiler.Compile(table, settings);
+        HaproxyConfigCompiler.Verify(model);
+        var text = HaproxyConfigWriter.Write(model);
+        return new RenderedConfig(text, RenderedConfig.HashOf(text));
+    }
+}

@@ -1,0 +1,13 @@
+using System.Text.Json.Serialization;
+
+namespace Pipeline.Core.Routing;
+
+/// <summary>Source-generated JSON for everything routing puts in S3 or passes between states: camelCase, no reflection.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    WriteIndented = false)]
+[JsonSerializable(typeof(RoutingTable))]
+[JsonSerializable(typeof(RoutesPointer))]
+[JsonSerializable(typeof(RouterStatus))]
+public sealed partial class RoutingJsonContext : JsonSerializerContext;

@@ -1,0 +1,191 @@
+using System.Text.RegularExpressions;
+using Pipeline.Core.Errors;
+
+namespace Pipeline.Core.Routing;
+
+/// <summary>
+/// Checks a routing table field by field before anything is rendered. Every string that reaches the
+/// config is held to a character set HAProxy's parser takes literally (no spaces, quotes or '#'),
+/// so no input can inject a directive.
+/// </summary>
+public static partial class RoutingTableValidator
+{
+    public static void Validate(RoutingTable table, RouterSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(settings);
+        var problems = new List<string>();
+        ValidateSettings(settings, problems);
+        if (table.Services is null)
+        {
+            problems.Add("services: is required");
+            throw new RoutingTableInvalidException(problems);
+        }
+
+        var names = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < table.Services.Count; i++)
+        {
+            var service = table.Services[i];
+            var at = $"services[{i}]";
+            if (service is null)
+            {
+                problems.Add($"{at}: is null");
+                continue;
+            }
+
+            ValidateService(service, at, problems);
+            if (service.Name is not null && !names.TryAdd(service.Name, i))
+            {
+                problems.Add($"{at}.name: '{service.Name}' is also the name of services[{names[service.Name]}]");
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new RoutingTableInvalidException(problems);
+        }
+    }
+
+    private static void ValidateService(ServiceRouting service, string at, List<string> problems)
+    {
+        Check(service.Name is not null && ServiceName().IsMatch(service.Name), $"{at}.name",
+            "must be 1-63 lowercase letters, digits or '-', starting with a letter", service.Name, problems);
+        Check(service.LiveVersion is not null && VersionLabel().IsMatch(service.LiveVersion), $"{at}.liveVersion",
+            "must be 1-128 letters, digits or '.', '_', '+', '-'", service.LiveVersion, problems);
+        ValidateHealth(service.Health, $"{at}.health", problems);
+
+        if (service.Routes is null)
+        {
+            problems.Add($"{at}.routes: is required (may be empty)");
+        }
+        else
+        {
+            for (var r = 0; r < service.Routes.Count; r++)
+            {
+                ValidateRoute(service.Routes[r], $"{at}.routes[{r}]", problems);
+            }
+        }
+
+        if (service.Targets is null)
+        {
+            problems.Add($"{at}.targets: is required (may be empty)");
+            return;
+        }
+
+        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var t = 0; t < service.Targets.Count; t++)
+        {
+            var target = service.Targets[t];
+            var tat = $"{at}.targets[{t}]";
+            if (target is null)
+            {
+                problems.Add($"{tat}: is null");
+                continue;
+            }
+
+            Check(target.Id is not null && TargetId().IsMatch(target.Id), $"{tat}.id",
+                "must be 1-128 letters, digits or '.', '_', ':', '-', starting with a letter or digit", target.Id, problems);
+            // An IPv4 address, not a DNS name: haproxy refuses to start when a name does not resolve,
+            // and a config must not depend on the resolver of the router that loads it.
+            Check(target.Address is not null && IPv4().IsMatch(target.Address), $"{tat}.address",
+                "must be an IPv4 address", target.Address, problems);
+            Check(target.Port is >= 1 and <= 65535, $"{tat}.port", "must be between 1 and 65535", target.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), problems);
+            if (target.Id is not null && !ids.TryAdd(target.Id, t))
+            {
+                problems.Add($"{tat}.id: '{target.Id}' is also the id of targets[{ids[target.Id]}]");
+            }
+        }
+    }
+
+    private static void ValidateHealth(HealthCheck? health, string at, List<string> problems)
+    {
+        if (health is null)
+        {
+            problems.Add($"{at}: is required");
+            return;
+        }
+
+        Check(health.Path is not null && HttpPath().IsMatch(health.Path), $"{at}.path",
+            "must start with '/' and contain only URL path characters (no spaces, quotes or '#')", health.Path, problems);
+        Check(health.IntervalSeconds is >= 1 and <= 3600, $"{at}.intervalSeconds", "must be between 1 and 3600", Show(health.IntervalSeconds), problems);
+        Check(health.HealthyThreshold is >= 1 and <= 100, $"{at}.healthyThreshold", "must be between 1 and 100", Show(health.HealthyThreshold), problems);
+        Check(health.UnhealthyThreshold is >= 1 and <= 100, $"{at}.unhealthyThreshold", "must be between 1 and 100", Show(health.UnhealthyThreshold), problems);
+    }
+
+    private static void ValidateRoute(Route? route, string at, List<string> problems)
+    {
+        if (route is null)
+        {
+            problems.Add($"{at}: is null");
+            return;
+        }
+
+        if (route.Host is null && route.PathPrefix is null)
+        {
+            problems.Add($"{at}: needs a host, a pathPrefix or both");
+            return;
+        }
+
+        if (route.Host is not null)
+        {
+            Check(HostName().IsMatch(route.Host), $"{at}.host", "must be a lowercase DNS name without port or wildcard", route.Host, problems);
+        }
+
+        if (route.PathPrefix is not null)
+        {
+            Check(PathPrefix().IsMatch(route.PathPrefix) && !route.PathPrefix.Contains("//", StringComparison.Ordinal),
+                $"{at}.pathPrefix", "must start with '/', contain only URL path characters and no '//'", route.PathPrefix, problems);
+        }
+    }
+
+    private static void ValidateSettings(RouterSettings s, List<string> problems)
+    {
+        Check(s.BindAddress == "*" || IPv4().IsMatch(s.BindAddress), "settings.bindAddress", "must be '*' or an IPv4 address", s.BindAddress, problems);
+        Check(s.Port is >= 1 and <= 65535, "settings.port", "must be between 1 and 65535", Show(s.Port), problems);
+        Check(s.RuntimeSocketPath is not null && SocketPath().IsMatch(s.RuntimeSocketPath), "settings.runtimeSocketPath",
+            "must be an absolute path without spaces or quotes", s.RuntimeSocketPath, problems);
+        foreach (var (name, value) in new[]
+        {
+            ("connectTimeoutMs", s.ConnectTimeoutMs), ("clientTimeoutMs", s.ClientTimeoutMs), ("serverTimeoutMs", s.ServerTimeoutMs),
+            ("httpRequestTimeoutMs", s.HttpRequestTimeoutMs), ("queueTimeoutMs", s.QueueTimeoutMs), ("checkTimeoutMs", s.CheckTimeoutMs),
+            ("hardStopAfterSeconds", s.HardStopAfterSeconds), ("maxConnections", s.MaxConnections),
+        })
+        {
+            Check(value is >= 1 and <= 86_400_000, "settings." + name, "must be between 1 and 86400000", Show(value), problems);
+        }
+    }
+
+    private static void Check(bool ok, string field, string rule, string? value, List<string> problems)
+    {
+        if (!ok)
+        {
+            problems.Add(value is null ? $"{field}: is required" : $"{field}: {rule} (got '{value}')");
+        }
+    }
+
+    private static string Show(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    [GeneratedRegex("^[a-z][a-z0-9-]{0,62}$")]
+    private static partial Regex ServiceName();
+
+    [GeneratedRegex("^[A-Za-z0-9._+-]{1,128}$")]
+    private static partial Regex VersionLabel();
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")]
+    private static partial Regex TargetId();
+
+    [GeneratedRegex("^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$")]
+    private static partial Regex HostName();
+
+    [GeneratedRegex("^/[A-Za-z0-9._~%/@:+,;=?&-]{0,1023}$")]
+    private static partial Regex HttpPath();
+
+    [GeneratedRegex("^/[A-Za-z0-9._~%/@:+,;=-]{0,1023}$")]
+    private static partial Regex PathPrefix();
+
+    [GeneratedRegex("^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$")]
+    private static partial Regex IPv4();
+
+    [GeneratedRegex("^/[A-Za-z0-9._/-]{1,200}$")]
+    private static partial Regex SocketPath();
+}

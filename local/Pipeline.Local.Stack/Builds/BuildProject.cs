@@ -1,0 +1,20 @@
+namespace Pipeline.Local.Stack.Builds;
+
+/// <summary>
+/// A local CodeBuild project: where its source is, where artifacts go, its environment and timeout.
+/// </summary>
+/// <param name="Name">The project name StartBuild refers to.</param>
+/// <param name="SourceLocation">A repository name, a CodeCommit clone URL, or a path to a bare repository; StartBuild may override it.</param>
+/// <param name="ArtifactsBucket">The bucket the artifact and the service manifest are uploaded to.</param>
+public sealed record BuildProject(string Name, string SourceLocation, string ArtifactsBucket)
+{
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(60);
+
+    /// <summary>Objects are stored under <c>{ArtifactPrefix}/{repository}/{commit}/</c>.</summary>
+    public string ArtifactPrefix { get; init; } = "builds";
+
+    /// <summary>The service manifest uploaded beside the artifact; null uploads none.</summary>
+    public string? ManifestFile { get; init; } = "service.yaml";
+}

@@ -1,0 +1,20 @@
+namespace Pipeline.Local.Stack.Builds;
+
+/// <summary>Where build outputs are uploaded: S3 (s3rver locally) or, for unit tests, a folder.</summary>
+public interface IArtifactStore
+{
+    Task PutFileAsync(string bucket, string key, string filePath, string contentType, CancellationToken cancellationToken);
+}
+
+/// <summary>Stores objects as files under <c>{root}/{bucket}/{key}</c>.</summary>
+public sealed class FolderArtifactStore(string root) : IArtifactStore
+{
+    public async Task PutFileAsync(string bucket, string key, string filePath, string contentType, CancellationToken cancellationToken)
+    {
+        var target = Path.GetFullPath(Path.Combine(root, bucket, key));
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        await using var source = File.OpenRead(filePath);
+        await using var destination = File.Create(target);
+        await source.CopyToAsync(destination, cancellationToken);
+    }
+}

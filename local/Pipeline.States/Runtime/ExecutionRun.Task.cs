@@ -1,0 +1,110 @@
+using System.Text.Json.Nodes;
+using Pipeline.States.Definition;
+using Pipeline.States.History;
+using Pipeline.States.Integrations;
+using Pipeline.States.Json;
+
+namespace Pipeline.States.Runtime;
+
+internal sealed partial class ExecutionRun
+{
+    private async Task<JsonNode?> RunTaskAsync(TaskStateDefinition task, JsonNode? input, EventThread thread, JsonNode? ctx, CancellationToken ct)
+    {
+        var timeout = task.TimeoutSecondsPath is null ? task.TimeoutSeconds : PositiveSeconds(task.TimeoutSecondsPath, input, ctx, "TimeoutSecondsPath");
+        var heartbeat = task.HeartbeatSecondsPath is null ? task.HeartbeatSeconds : PositiveSeconds(task.HeartbeatSecondsPath, input, ctx, "HeartbeatSecondsPath");
+        var lambda = TaskResources.IsLambdaFunctionArn(task.Resource);
+        var (resourceType, resource) = TaskResources.Describe(task.Resource) ?? ("activity", task.Resource);
+        string Kind(string lambdaEvent, string taskEvent) => lambda ? lambdaEvent : taskEvent;
+        JsonObject Details(JsonObject? extra = null)
+        {
+            var o = lambda ? new JsonObject() : new JsonObject { ["resourceType"] = resourceType, ["resource"] = resource };
+            foreach (var (key, value) in extra?.ToList() ?? [])
+            {
+                extra!.Remove(key);
+                o[key] = value;
+            }
+            return o;
+        }
+
+        if (recorder.Enabled)
+        {
+            var scheduled = lambda
+                ? new JsonObject { ["resource"] = task.Resource, ["input"] = JsonValues.Serialize(input), ["inputDetails"] = new JsonObject { ["truncated"] = false } }
+                : Details(new JsonObject { ["region"] = options.Region, ["parameters"] = JsonValues.Serialize(input) });
+            if (timeout is not null)
+            {
+                scheduled["timeoutInSeconds"] = timeout;
+            }
+            if (heartbeat is not null && !lambda)
+            {
+                scheduled["heartbeatInSeconds"] = heartbeat;
+            }
+            thread.Last = recorder.Record(thread.Last, Kind("LambdaFunctionScheduled", "TaskScheduled"),
+                Kind("lambdaFunctionScheduledEventDetails", "taskScheduledEventDetails"), scheduled);
+        }
+
+        var integration = options.Integrations.Resolve(task.Resource);
+        if (integration is null)
+        {
+            var failed = new StatesException(StatesErrors.Runtime,
+                $"No integration serves the resource '{task.Resource}'. Registered: {(options.Integrations.Patterns.Count == 0 ? "none (is a Lambda endpoint configured?)" : string.Join(", ", options.Integrations.Patterns))}");
+            thread.Last = recorder.Record(thread.Last, Kind("LambdaFunctionStartFailed", "TaskStartFailed"),
+                Kind("lambdaFunctionStartFailedEventDetails", "taskStartFailedEventDetails"),
+                recorder.Enabled ? Details(StatesEngine.ErrorDetails(failed.Error, failed.Cause)) : null);
+            throw failed;
+        }
+        thread.Last = recorder.Record(thread.Last, Kind("LambdaFunctionStarted", "TaskStarted"),
+            lambda ? null : "taskStartedEventDetails", lambda || !recorder.Enabled ? null : Details());
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var heartbeatDeadline = new CancellationTokenSource();
+        using var any = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, heartbeatDeadline.Token);
+        if (timeout is { } t)
+        {
+            deadline.CancelAfter(TimeSpan.FromSeconds(t));
+        }
+        void Beat()
+        {
+            if (heartbeat is { } h)
+            {
+                heartbeatDeadline.CancelAfter(TimeSpan.FromSeconds(h));
+            }
+        }
+        Beat();
+        try
+        {
+            var invocation = new TaskInvocation(task.Resource, JsonValues.Clone(input), task.Name, ctx, timeout, Beat);
+            var result = await integration.InvokeAsync(invocation, any.Token).WaitAsync(any.Token);
+            thread.Last = recorder.Record(thread.Last, Kind("LambdaFunctionSucceeded", "TaskSucceeded"),
+                Kind("lambdaFunctionSucceededEventDetails", "taskSucceededEventDetails"),
+                recorder.Enabled ? Details(HistoryRecorder.Payload("output", result)) : null);
+            return result;
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            var timedOut = heartbeatDeadline.IsCancellationRequested
+                ? new StatesException(StatesErrors.HeartbeatTimeout, $"The task '{task.Name}' sent no heartbeat for {heartbeat} seconds.")
+                : new StatesException(StatesErrors.Timeout, $"The task '{task.Name}' ran longer than {timeout} seconds.");
+            thread.Last = recorder.Record(thread.Last, Kind("LambdaFunctionTimedOut", "TaskTimedOut"),
+                Kind("lambdaFunctionTimedOutEventDetails", "taskTimedOutEventDetails"),
+                recorder.Enabled ? Details(StatesEngine.ErrorDetails(timedOut.Error, timedOut.Cause)) : null);
+            throw timedOut;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            var failure = e as StatesException ?? new StatesException(e.GetType().Name, e.Message);
+            thread.Last = recorder.Record(thread.Last, Kind("LambdaFunctionFailed", "TaskFailed"),
+                Kind("lambdaFunctionFailedEventDetails", "taskFailedEventDetails"),
+                recorder.Enabled ? Details(StatesEngine.ErrorDetails(failure.Error, failure.Cause)) : null);
+            throw failure;
+        }
+    }
+
+    private static int PositiveSeconds(JsonPath path, JsonNode? input, JsonNode? ctx, string field)
+    {
+        var value = Select(path, input, ctx, field);
+        return JsonValues.TryGetInteger(value, out var v) && v is >= 1 and <= 99_999_999
+            ? (int)v
+            : throw StatesException.Runtime($"{field} must select a positive integer, not {JsonValues.Serialize(value)}");
+    }
+}

@@ -1,0 +1,101 @@
+using System.Text.Json.Nodes;
+using Pipeline.States.Definition;
+using Pipeline.States.History;
+using Pipeline.States.Runtime;
+
+namespace Pipeline.States.Service;
+
+/// <summary>A registered state machine.</summary>
+public sealed record StateMachineRecord(
+    string Name,
+    string Arn,
+    string DefinitionJson,
+    string RoleArn,
+    DateTimeOffset CreationDate,
+    StateMachineDefinition Definition);
+
+/// <summary>An execution, running or finished; its history grows while it runs.</summary>
+public sealed class ExecutionRecord(string executionArn, string stateMachineArn, string name, DateTimeOffset startDate, string input)
+{
+    private readonly List<HistoryEvent> _events = [];
+    private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public string ExecutionArn { get; } = executionArn;
+
+    public string StateMachineArn { get; } = stateMachineArn;
+
+    public string Name { get; } = name;
+
+    public DateTimeOffset StartDate { get; } = startDate;
+
+    public string Input { get; } = input;
+
+    public ExecutionStatus Status { get; private set; } = ExecutionStatus.Running;
+
+    public DateTimeOffset? StopDate { get; private set; }
+
+    public string? Output { get; private set; }
+
+    public string? Error { get; private set; }
+
+    public string? Cause { get; private set; }
+
+    internal CancellationTokenSource Stop { get; } = new();
+
+    internal (string? Error, string? Cause)? StopReason { get; set; }
+
+    public Task Finished => _finished.Task;
+
+    public IReadOnlyList<HistoryEvent> Events
+    {
+        get
+        {
+            lock (_events)
+            {
+                return _events.ToList();
+            }
+        }
+    }
+
+    internal void Add(HistoryEvent e)
+    {
+        lock (_events)
+        {
+            _events.Add(e);
+        }
+    }
+
+    internal void Complete(ExecutionStatus status, string? output, string? error, string? cause, DateTimeOffset stopDate)
+    {
+        Status = status;
+        Output = output;
+        Error = error;
+        Cause = cause;
+        StopDate = stopDate;
+        _finished.TrySetResult();
+    }
+
+    /// <summary>Rebuilds the outcome from the last event of a journaled history.</summary>
+    internal void CompleteFromHistory()
+    {
+        var events = Events;
+        var last = events.Count > 0 ? events[^1] : null;
+        var details = last?.Details ?? new JsonObject();
+        string? Text(string key) => details[key]?.GetValue<string>();
+        switch (last?.Type)
+        {
+            case "ExecutionSucceeded":
+                Complete(ExecutionStatus.Succeeded, Text("output"), null, null, last.Timestamp);
+                break;
+            case "ExecutionFailed":
+                Complete(ExecutionStatus.Failed, null, Text("error"), Text("cause"), last.Timestamp);
+                break;
+            case "ExecutionTimedOut":
+                Complete(ExecutionStatus.TimedOut, null, Text("error"), Text("cause"), last.Timestamp);
+                break;
+            case "ExecutionAborted":
+                Complete(ExecutionStatus.Aborted, null, Text("error"), Text("cause"), last.Timestamp);
+                break;
+        }
+    }
+}

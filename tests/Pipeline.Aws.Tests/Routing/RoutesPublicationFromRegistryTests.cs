@@ -1,0 +1,69 @@
+using Pipeline.Aws.Registry;
+using Pipeline.Aws.Routing;
+using Pipeline.Core.Registry;
+using Pipeline.Core.Routing;
+using Pipeline.Testing;
+
+namespace Pipeline.Aws.Tests.Routing;
+
+[Collection(EmulatorFixture.Collection)]
+public class RoutesPublicationFromRegistryTests(EmulatorFixture emulators)
+{
+    private const string Manifest = """
+        name: orders
+        port: 8080
+        health:
+          path: /status
+          intervalSeconds: 10
+          timeoutSeconds: 5
+          healthyThreshold: 3
+          unhealthyThreshold: 2
+        routes:
+          - pathPrefix: /orders
+          - host: orders.example.com
+        instances:
+          count: 2
+        label: 1.4.${COUNT}-${git[:7]}
+        build:
+          artifact: dist/orders.zip
+        """;
+
+    private static VersionRecord Version(long count, string label) => new(
+        "orders", label, count, new string('a', 40), $"artifacts/orders/{label}/orders.zip", $"artifacts/orders/{label}/service.yaml",
+        "00", Manifest, "exec-" + count, DateTimeOffset.UtcNow, VersionStatus.Recorded, DateTimeOffset.UtcNow);
+
+    [Fact]
+    public async Task Publish_WhenDeploySwitchesAService_ShouldRouteItsNewTargetsMarkItLiveAndLaterPublishNothingNew()
+    {
+        var table = await RoutingTestTables.CreateAsync(emulators);
+        var bucket = await emulators.CreateBucketAsync("routes");
+        var registry = new DynamoDbRegistry(emulators.DynamoDb, table);
+        var store = new S3RoutesStore(emulators.S3, bucket);
+        var publication = new RoutesPublication(
+            registry,
+            new DynamoDbRouteTargets(emulators.DynamoDb, table),
+            new RoutesPublisher(new DynamoDbRoutesSequence(emulators.DynamoDb, table, RoutingTestTables.SequenceKey), store, TimeProvider.System, RoutesPublisherOptions.Default),
+            new RouterSettings("*", 80, "/run/haproxy/admin.sock"));
+        await registry.RecordVersionAsync(Version(1, "1.4.1-aaaaaaa"));
+
+        var first = await publication.PublishAsync(new RouteSwitch("orders", "1.4.1-aaaaaaa", [new("i-1", "10.0.0.1", 8080), new("i-2", "10.0.0.2", 8080)]), CancellationToken.None);
+        await registry.RecordVersionAsync(Version(2, "1.4.2-bbbbbbb"));
+        var second = await publication.PublishAsync(new RouteSwitch("orders", "1.4.2-bbbbbbb", [new("i-3", "10.0.0.3", 8080)], "1.4.1-aaaaaaa"), CancellationToken.None);
+        Assert.Equal("1.4.2-bbbbbbb", (await registry.GetServiceAsync("orders"))?.LiveLabel);
+        var retried = await publication.PublishAsync(new RouteSwitch("orders", "1.4.2-bbbbbbb", [new("i-3", "10.0.0.3", 8080)], "1.4.1-aaaaaaa"), CancellationToken.None);
+        var republish = await publication.PublishAsync(null, CancellationToken.None);
+
+        Assert.True(first.Result.Published);
+        Assert.True(second.Result.Published);
+        Assert.Equal(first.Result.Current.Revision, second.Result.Current.Previous);
+        var text = System.Text.Encoding.UTF8.GetString(await store.GetConfigAsync(second.Result.Current.Key, CancellationToken.None));
+        Assert.Contains("# service orders, live version 1.4.2-bbbbbbb, 1 target\n", text, StringComparison.Ordinal);
+        Assert.Contains("    option httpchk GET /status\n    default-server inter 10s rise 3 fall 2\n    server i-3 10.0.0.3:8080 check\n", text, StringComparison.Ordinal);
+        Assert.Contains("acl r1_host hdr(host),field(1,:) -i orders.example.com", text, StringComparison.Ordinal);
+        Assert.Contains("acl r2_path path_beg /orders/", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("i-1", text, StringComparison.Ordinal);
+        Assert.False(retried.Result.Published);
+        Assert.False(republish.Result.Published);
+        Assert.Equal(second.Result.Current, republish.Result.Current);
+    }
+}

@@ -1,0 +1,48 @@
+using System.Text.RegularExpressions;
+using Pipeline.Core.Deploy;
+
+namespace Pipeline.Core.Tests.Deploy;
+
+public sealed partial class TargetGroupNamesTests
+{
+    [Fact]
+    public void For_WhenServiceNameIsShort_ShouldAppendTheCount()
+    {
+        Assert.Equal("orders-v7", TargetGroupNames.For("orders", 7));
+    }
+
+    [Theory]
+    [InlineData("a-service-name-of-exactly-32-chr", 12345)]
+    [InlineData("orders.eu_west", 3)]
+    [InlineData("-odd--name-", 1)]
+    [InlineData("internal", 2)]
+    [InlineData("...", 9)]
+    public void For_WhenNameNeedsChanges_ShouldStayWithinElbRules(string service, long count)
+    {
+        var name = TargetGroupNames.For(service, count);
+
+        Assert.True(name.Length <= TargetGroupNames.MaxLength, name);
+        Assert.Matches(ElbName(), name);
+        Assert.DoesNotMatch("^internal-", name);
+        Assert.EndsWith($"-v{count}", name, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void For_WhenTwoLongNamesShareAPrefix_ShouldGiveDifferentGroups()
+    {
+        var a = TargetGroupNames.For("payments-reconciliation-worker-a", 1);
+        var b = TargetGroupNames.For("payments-reconciliation-worker-b", 1);
+
+        Assert.NotEqual(a, b);
+    }
+
+    [Fact]
+    public void For_WhenVersionsDiffer_ShouldGiveEachVersionItsOwnGroup()
+    {
+        Assert.NotEqual(TargetGroupNames.For("orders", 1), TargetGroupNames.For("orders", 2));
+        Assert.Equal(TargetGroupNames.For("orders", 2), TargetGroupNames.For("orders", 2));
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$")]
+    private static partial Regex ElbName();
+}

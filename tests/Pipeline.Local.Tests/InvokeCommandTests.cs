@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Pipeline.Tests.Shared;
+
+namespace Pipeline.Local.Tests;
+
+/// <summary>`pipeline invoke` run as the real CLI process against the real published function.</summary>
+public sealed class InvokeCommandTests
+{
+    private static readonly string Events = Path.Combine(FunctionBinaries.RepositoryRoot, "tests", "Pipeline.Core.Tests", "Triggers", "Events");
+
+    private static async Task<(int Exit, string Stdout, string Stderr)> PipelineAsync(params string[] args)
+    {
+        await FunctionBinaries.PublishedAsync("NormalizeTriggerFunction");
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = FunctionBinaries.RepositoryRoot,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "pipeline.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["PIPELINE_ROOT"] = FunctionBinaries.RepositoryRoot;
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    [Fact]
+    public async Task Invoke_WhenFunctionAnswers_ShouldPrintResponseAndExitZero()
+    {
+        var (exit, stdout, stderr) = await PipelineAsync("invoke", "NormalizeTrigger", "--event", Path.Combine(Events, "codecommit-branch-updated.json"));
+
+        Assert.True(exit == 0, stderr);
+        var response = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal("build", response.GetProperty("action").GetString());
+        Assert.Equal("3d2ff4ce25e64c1a0b9a1d5e4c8f2c9e0b7a6d51", response.GetProperty("commit").GetString());
+    }
+
+    [Fact]
+    public async Task Invoke_WhenFunctionFails_ShouldPrintErrorObjectAndExitOne()
+    {
+        var (exit, stdout, _) = await PipelineAsync("invoke", "NormalizeTriggerFunction", "--event", Path.Combine(Events, "manual-no-service.json"));
+
+        Assert.Equal(1, exit);
+        var error = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal("Pipeline.InvalidInput", error.GetProperty("errorType").GetString());
+        Assert.Equal("service is required", error.GetProperty("errorMessage").GetString());
+    }
+
+    [Fact]
+    public async Task Invoke_WhenFunctionIsNotPublished_ShouldNameTheBuildCommand()
+    {
+        var template = Path.Combine(Path.GetTempPath(), $"unpublished-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(template, """
+            Resources:
+              LonelyFunction:
+                Type: AWS::Serverless::Function
+                Properties:
+                  Handler: Lonely
+                  CodeUri: nowhere/Lonely
+            """);
+
+        var (exit, stdout, stderr) = await PipelineAsync("invoke", "LonelyFunction", "--template", template);
+
+        Assert.Equal(2, exit);
+        Assert.Empty(stdout);
+        Assert.Contains("./build.sh package", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invoke_WhenEventFileIsNotJson_ShouldSayWhichFile()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"event-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(file, "{ not json");
+
+        var (exit, _, stderr) = await PipelineAsync("invoke", "NormalizeTrigger", "--event", file);
+
+        Assert.Equal(2, exit);
+        Assert.Contains(file, stderr, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,93 @@
+using Amazon.DynamoDBv2.Model;
+using Pipeline.Aws.Routing;
+using Pipeline.Testing;
+using Xunit.Abstractions;
+using Pipeline.Core.Routing;
+
+namespace Pipeline.RouterAgent.Tests;
+
+[Collection(EmulatorFixture.Collection)]
+public sealed class RouterAgentIntegrationTests(EmulatorFixture emulators, ITestOutputHelper output) : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("pipeline-router-").FullName;
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(5) };
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task Agent_WhenV1ThenV2ThenInvalidV3Published_ShouldServeV1ThenV2AndRejectV3()
+    {
+        var bucket = await emulators.CreateBucketAsync("routes");
+        var table = EmulatorFixture.UniqueName("registry");
+        await Pipeline.Aws.Registry.DynamoDbRegistry.EnsureTableAsync(emulators.DynamoDb, table);
+        var store = new S3RoutesStore(emulators.S3, bucket);
+        var sequence = new DynamoDbRoutesSequence(emulators.DynamoDb, table, new Dictionary<string, AttributeValue> { ["pk"] = new() { S = "ROUTES#haproxy" }, ["sk"] = new() { S = "SEQUENCE" } });
+        var publisher = new RoutesPublisher(sequence, store, TimeProvider.System, RoutesPublisherOptions.Default);
+        var port = FreePorts.Next();
+        var settings = new RouterSettings("127.0.0.1", port, Path.Combine(_dir, "admin.sock"));
+        using var one = await EchoBackend.StartAsync("v1");
+        using var two = await EchoBackend.StartAsync("v2");
+
+        var v1 = await publisher.PublishAsync(HaproxyConfigRenderer.Render(Table("1.0.1-aaaaaaa", one.Port), settings), CancellationToken.None);
+        await using var agent = AgentProcess.Start(emulators.S3Endpoint, bucket, "router-a", _dir);
+
+        await Eventually(async () => Assert.Equal("v1 /app/x\n", await Get(port, "/app/x")), agent);
+        await Eventually(async () => Assert.Equal(v1.Current.Version, (await store.GetStatusAsync("router-a", CancellationToken.None))?.AppliedVersion), agent);
+        var notFound = await _http.GetAsync(new Uri($"http://127.0.0.1:{port}/elsewhere"));
+        Assert.Equal(404, (int)notFound.StatusCode);
+        Assert.Equal(HaproxyConfigWriter.NotFoundBody, await notFound.Content.ReadAsStringAsync());
+
+        var v2 = await publisher.PublishAsync(HaproxyConfigRenderer.Render(Table("1.0.2-bbbbbbb", two.Port), settings), CancellationToken.None);
+        await Eventually(async () => Assert.Equal("v2 /app/x\n", await Get(port, "/app/x")), agent);
+        await Eventually(async () => Assert.Equal(v2.Current.Version, (await store.GetStatusAsync("router-a", CancellationToken.None))?.AppliedVersion), agent);
+
+        var broken = "global\n    maxconn 10\nfrontend http\n    bind 127.0.0.1:" + port + "\n    use_backend missing\n";
+        var v3 = await publisher.PublishAsync(new RenderedConfig(broken, RenderedConfig.HashOf(broken)), CancellationToken.None);
+        await Eventually(async () => Assert.Equal(v3.Current.Version, (await store.GetStatusAsync("router-a", CancellationToken.None))?.RejectedVersion), agent);
+
+        RouterStatus? status = null;
+        await Eventually(async () => status = await store.GetStatusAsync("router-a", CancellationToken.None), agent);
+        Assert.Equal(v2.Current.Version, status!.AppliedVersion);
+        Assert.Contains("haproxy -c", status.LastError, StringComparison.Ordinal);
+        Assert.Contains("missing", status.LastError, StringComparison.Ordinal);
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.Equal("v2 /app/x\n", await Get(port, "/app/x"));
+        }
+
+        Assert.Equal(HaproxyConfigRenderer.Render(Table("1.0.2-bbbbbbb", two.Port), settings).Text, await File.ReadAllTextAsync(Path.Combine(_dir, "haproxy.cfg")));
+        output.WriteLine(agent.Log);
+    }
+
+    private static RoutingTable Table(string version, int port) => new(
+    [
+        new ServiceRouting("web", version, HealthCheck.Default("/health"), [new Route(null, "/app")], [new RouteTarget("t-" + port, "127.0.0.1", port)]),
+    ]);
+
+    private async Task<string> Get(int port, string path) => await _http.GetStringAsync(new Uri($"http://127.0.0.1:{port}{path}"));
+
+    private static async Task Eventually(Func<Task> assertion, AgentProcess agent)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            try
+            {
+                await assertion();
+                return;
+            }
+            catch (Exception e) when (DateTime.UtcNow < deadline && e is Xunit.Sdk.XunitException or HttpRequestException or TaskCanceledException or Amazon.Runtime.AmazonServiceException or ArgumentOutOfRangeException)
+            {
+                await Task.Delay(100);
+            }
+            catch (Exception e) when (e is Xunit.Sdk.XunitException or HttpRequestException or TaskCanceledException or Amazon.Runtime.AmazonServiceException or ArgumentOutOfRangeException)
+            {
+                throw new InvalidOperationException("condition not met within 30 s; agent log:\n" + agent.Log, e);
+            }
+        }
+    }
+}
