@@ -148,7 +148,10 @@ internal sealed class FunctionInstance : IAsyncDisposable
 
     private async Task WatchAsync(Process p)
     {
-        using var initTimeout = new CancellationTokenSource(options.InitTimeout);
+        // On-demand Lambda retries an init that overran its 10 s within the invocation's own timeout,
+        // so the effective limit is the larger of the two.
+        var initLimit = options.InitTimeout > pool.Definition.Timeout ? options.InitTimeout : pool.Definition.Timeout;
+        using var initTimeout = new CancellationTokenSource(initLimit);
         try
         {
             await Task.WhenAny(ready.Task, p.WaitForExitAsync(), Task.Delay(Timeout.Infinite, initTimeout.Token)).ConfigureAwait(false);
@@ -159,7 +162,7 @@ internal sealed class FunctionInstance : IAsyncDisposable
 
         if (!ready.Task.IsCompleted && !p.HasExited)
         {
-            Output($"init did not finish within {options.InitTimeout.TotalSeconds:0.#} s: stopping the process");
+            Output($"init did not finish within {initLimit.TotalSeconds:0.#} s: stopping the process");
             Kill();
         }
 

@@ -7,7 +7,7 @@ public sealed record LocalLambdaOptions
 
     public string AccountId { get; init; } = "123456789012";
 
-    /// <summary>Lambda's init phase limit: a process not asking for work by then is stopped.</summary>
+    /// <summary>Lambda's init phase limit (or the function's timeout if longer): a process not asking for work by then is stopped.</summary>
     public TimeSpan InitTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Receives each line a function process writes (function name, line); null drops them.</summary>
