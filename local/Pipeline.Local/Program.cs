@@ -15,6 +15,12 @@ internal static class Program
             UpCommand.Create(),
             DownCommand.Create(),
             StatusCommand.Create(),
+            ExecutionCommands.StartExecution(),
+            ExecutionCommands.Rollback(),
+            ExecutionCommands.Executions(),
+            ExecutionCommands.History(),
+            PushCommand.Create(),
+            DemoCommand.Create(),
             StatesCommand.Create(),
         };
         return await root.Parse(args).InvokeAsync();

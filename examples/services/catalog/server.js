@@ -14,7 +14,8 @@ function createServer({ store, version }) {
     try {
       const url = new URL(req.url, 'http://local');
       if (url.pathname === '/status') return send(200, { status: 'ok', service: SERVICE });
-      if (url.pathname === '/version') return send(200, { service: SERVICE, version, greeting });
+      // Also under the route prefix, so the version can be asked through HAProxy.
+      if (url.pathname === '/version' || url.pathname === '/items/version') return send(200, { service: SERVICE, version, greeting });
       const match = url.pathname.match(/^\/items(?:\/([A-Za-z0-9_-]{1,64}))?\/?$/);
       if (!match) return send(404, { error: `no route for ${url.pathname}` });
       const sku = match[1];

@@ -23,7 +23,16 @@ internal static class StatusCommand
         {
             using var client = StackClient.Connect(stateDirectory);
             var status = await client.StatusAsync(cancel);
-            var executions = (await client.CallAsync("ListExecutions", [], cancel))["executions"] as JsonArray ?? [];
+            var executions = new JsonArray();
+            foreach (var m in ((await client.CallAsync("ListStateMachines", [], cancel))["stateMachines"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                var list = await client.CallAsync("ListExecutions", new JsonObject { ["stateMachineArn"] = m["stateMachineArn"]!.ToString() }, cancel);
+                foreach (var e in (list["executions"] as JsonArray ?? []).OfType<JsonObject>().OrderByDescending(e => e["startDate"]!.GetValue<double>()))
+                {
+                    executions.Add(e.DeepClone());
+                }
+            }
+
             if (json)
             {
                 status["executions"] = executions.DeepClone();

@@ -119,9 +119,9 @@ internal sealed class StackResources(IAmazonDynamoDB dynamo, IAmazonS3 s3)
             : throw new TemplateInvalidException($"{path}.{name}: must be a positive whole number");
 }
 
-/// <summary>The emulators accept any signed request; these keys only make the SDK sign.</summary>
+/// <summary>s3rver's built-in key pair (it refuses any other); dynalite accepts any signed request.</summary>
 internal static class LocalCredentials
 {
-    public const string AccessKey = "local";
-    public const string SecretKey = "local";
+    public const string AccessKey = "S3RVER";
+    public const string SecretKey = "S3RVER";
 }

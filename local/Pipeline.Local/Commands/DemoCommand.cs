@@ -1,0 +1,214 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text.Json.Nodes;
+using Amazon.DynamoDBv2.Model;
+using Pipeline.Aws.Registry;
+using Pipeline.Core.Manifest;
+using Pipeline.Local.Supervisor;
+
+namespace Pipeline.Local.Commands;
+
+/// <summary>
+/// <c>pipeline demo</c>: brings the stack up, pushes the example services, narrates each run, then
+/// pushes a new commit of one service under load and reports what held. Every claim it prints is
+/// checked from the outside; the exit code is 0 only if all held, 1 if one failed, 3 if one could
+/// not be checked because the stack's state machine does not go that far.
+/// </summary>
+internal static class DemoCommand
+{
+    private static readonly string[] Services = ["orders", "catalog"];
+
+    public static Command Create()
+    {
+        var state = StackOptions.StateDirectory();
+        var port = new Option<int?>("--port") { Description = $"HAProxy's front port (default {StackHost.DefaultFrontPort}; 0 picks a free one)" };
+        var once = new Option<bool>("--once") { Description = "Stop the stack at the end instead of leaving it running" };
+        var template = new Option<FileInfo?>("--template") { Description = "The SAM template (default: template.yaml)" };
+        var command = new Command("demo", "Run the whole pipeline on this machine: push the example services, deploy, switch traffic under load") { state, port, once, template };
+        command.SetAction((parse, cancel) => RunAsync(
+            parse.GetValue(state)!, parse.GetValue(port), parse.GetValue(once), parse.GetValue(template), cancel));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string stateDirectory, int? port, bool once, FileInfo? template, CancellationToken cancel)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+        var claims = new Claims();
+        StackHost host;
+        try
+        {
+            host = await StackHost.StartAsync(new UpOptions(Repository.Root, stateDirectory, port, Console.Out)
+            {
+                TemplatePath = template?.FullName ?? Path.Combine(Repository.Root, "template.yaml"),
+            }, stop.Token);
+        }
+        catch (StackFailureException e)
+        {
+            return StackOptions.Fail("demo", e.Message);
+        }
+
+        await using (host)
+        {
+            UpCommand.PrintEndpoints(host);
+            try
+            {
+                await RunDemoAsync(host, claims, stop.Token);
+            }
+            catch (Exception e) when (e is StackFailureException or TimeoutException or HttpRequestException
+                                          or Pipeline.Local.Stack.Processes.CommandFailedException)
+            {
+                claims.Add(false, $"the demo could not go on: {e.Message}");
+            }
+            catch (OperationCanceledException)
+            {
+                claims.Add(false, "the demo was interrupted");
+            }
+
+            Console.WriteLine();
+            Console.WriteLine("what the demo claims, each checked:");
+            claims.Print(Console.Out);
+            if (!once && !stop.IsCancellationRequested)
+            {
+                Console.WriteLine();
+                Console.WriteLine($"the stack keeps running: try {host.Endpoints["front"]}/orders, {host.Endpoints["front"]}/items, `./pipeline status`, `./pipeline push orders`. Ctrl-C stops it.");
+                await Task.WhenAny(Task.Delay(Timeout.Infinite, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default), host.Crashed, host.StopRequested);
+            }
+        }
+
+        return claims.ExitCode;
+    }
+
+    private static async Task RunDemoAsync(StackHost host, Claims claims, CancellationToken cancel)
+    {
+        using var client = StackClient.Connect(host.Layout.Root);
+        var machine = await ExecutionCommands.MachineArnAsync(client, ExecutionCommands.DeployMachine, cancel);
+        var registry = new DynamoDbRegistry(host.Dynamo!, client.Stack["registryTable"]!.ToString());
+        var prefix = host.Template!.Parameters.GetValueOrDefault("TablePrefix", "pipeline");
+        foreach (var service in Services)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"== pushing {service}");
+            var execution = await PushAndFollowAsync(host, client, machine, service, null, cancel);
+            claims.Add(execution["status"]?.ToString() == "SUCCEEDED",
+                $"the pipeline run for {service} succeeded ({execution["status"]}{(execution["error"] is { } e ? $": {e}" : "")})");
+            var record = await registry.GetServiceAsync(service, cancel);
+            claims.Add(record is not null, $"{service} has a version label in the registry: {record?.LatestLabel ?? "none"}");
+            var manifest = ManifestParser.Parse(await File.ReadAllTextAsync(Path.Combine(Repository.Root, "examples", "services", service, "service.yaml"), cancel));
+            foreach (var table in manifest.Tables)
+            {
+                var name = TableSpec.PhysicalName(prefix, service, table.Name);
+                string status;
+                try
+                {
+                    status = (await host.Dynamo!.DescribeTableAsync(name, cancel)).Table.TableStatus;
+                }
+                catch (ResourceNotFoundException)
+                {
+                    status = "missing";
+                }
+
+                claims.Add(status == "ACTIVE", $"table {name} exists in dynalite ({status})");
+            }
+        }
+
+        var live = new Dictionary<string, string?>();
+        foreach (var service in Services)
+        {
+            live[service] = (await registry.GetServiceAsync(service, cancel))?.LiveLabel;
+        }
+
+        if (live.Values.Any(v => v is null))
+        {
+            claims.NotChecked(
+                "traffic through HAProxy, zero failed requests while a new version goes live, push-to-live time: no service has a live " +
+                "version, because the state machine of this template does not deploy (it ends before LaunchInstances)");
+            return;
+        }
+
+        await SwitchUnderLoadAsync(host, client, machine, registry, live, claims, cancel);
+    }
+
+    private static async Task SwitchUnderLoadAsync(
+        StackHost host, StackClient client, string machine, DynamoDbRegistry registry, Dictionary<string, string?> live, Claims claims, CancellationToken cancel)
+    {
+        var front = new Uri(host.Endpoints["front"]!.ToString());
+        var generator = new LoadGenerator([new Uri(front, "/orders"), new Uri(front, "/items")]);
+        using var loadStop = new CancellationTokenSource();
+        var load = generator.RunAsync(loadStop.Token);
+        Console.WriteLine();
+        Console.WriteLine("== pushing a new commit of orders while the load generator runs through HAProxy");
+        var pushed = Stopwatch.StartNew();
+        var execution = await PushAndFollowAsync(host, client, machine, "orders",
+            work => File.WriteAllText(Path.Combine(work, "server.js"),
+                File.ReadAllText(Path.Combine(work, "server.js")).Replace("orders at your service", "orders at your service, second edition", StringComparison.Ordinal)),
+            cancel);
+        var liveAfter = (await registry.GetServiceAsync("orders", cancel))?.LiveLabel;
+        var pushToLive = pushed.Elapsed;
+        await Task.Delay(TimeSpan.FromSeconds(2), cancel);
+        await loadStop.CancelAsync();
+        var result = await load;
+        claims.Add(execution["status"]?.ToString() == "SUCCEEDED", $"the run for the new orders commit succeeded ({execution["status"]})");
+        claims.Add(liveAfter is not null && liveAfter != live["orders"], $"orders went live as a new version: {live["orders"]} -> {liveAfter}");
+        using var http = new HttpClient();
+        var answered = JsonNode.Parse(await http.GetStringAsync(new Uri(front, "/orders/version"), cancel))?["version"]?.ToString();
+        claims.Add(answered is not null && answered == liveAfter, $"HAProxy routes /orders/version to the new version: it answers {answered}");
+        claims.Add(liveAfter is not null, $"push-to-live time {pushToLive.TotalSeconds:0.0} s");
+        claims.Add(result.Failed == 0,
+            $"{result.Sent} requests sent through HAProxy, {result.Failed} failed" +
+            (result.Failed == 0 ? "" : ": " + string.Join(", ", result.FailureKinds.Select(k => $"{k.Value}x {k.Key}"))));
+    }
+
+    private static async Task<JsonObject> PushAndFollowAsync(
+        StackHost host, StackClient client, string machine, string service, Action<string>? edit, CancellationToken cancel)
+    {
+        var before = await ExecutionArnsAsync(client, machine, cancel);
+        var commit = await ServicePusher.PushAsync(
+            host.Layout.Root, Path.Combine(Repository.Root, "examples", "services", service), service,
+            edit is null ? $"{service}: first version" : $"{service}: second edition", cancel, edit);
+        Console.WriteLine($"pushed {service} {commit[..7]}; waiting for the push event to start an execution");
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        string? started = null;
+        while (started is null)
+        {
+            started = (await ExecutionArnsAsync(client, machine, cancel)).Except(before).FirstOrDefault();
+            if (started is null)
+            {
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new TimeoutException($"no execution started within 30 s of pushing {service} (see {host.Layout.Log("router-agent")} and the stack's output)");
+                }
+
+                await Task.Delay(200, cancel);
+            }
+        }
+
+        Console.WriteLine($"execution {started.Split(':').Last()}:");
+        return await ExecutionNarrator.FollowAsync(client, started, Console.Out, TimeSpan.FromMinutes(20), cancel);
+    }
+
+    private static async Task<HashSet<string>> ExecutionArnsAsync(StackClient client, string machine, CancellationToken cancel) =>
+        [.. ((await client.CallAsync("ListExecutions", new JsonObject { ["stateMachineArn"] = machine }, cancel))["executions"] as JsonArray ?? [])
+            .Select(e => e!["executionArn"]!.ToString())];
+
+    private sealed class Claims
+    {
+        private readonly List<(bool? Held, string Text)> _claims = [];
+
+        public int ExitCode => _claims.Any(c => c.Held == false) ? 1 : _claims.Any(c => c.Held is null) ? 3 : 0;
+
+        public void Add(bool held, string text) => _claims.Add((held, text));
+
+        public void NotChecked(string text) => _claims.Add((null, text));
+
+        public void Print(TextWriter output)
+        {
+            foreach (var (held, text) in _claims)
+            {
+                output.WriteLine($"  [{(held switch { true => " ok ", false => "FAIL", null => "n/a " })}] {text}");
+            }
+        }
+    }
+}
