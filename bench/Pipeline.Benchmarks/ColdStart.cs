@@ -76,7 +76,7 @@ internal static class ColdStart
         yield return ("jit", ["-p:PublishReadyToRun=false"], handler + ".dll");
         yield return ("ready-to-run", ["-r", "linux-x64", "--self-contained", "false", "-p:PublishReadyToRun=true"], handler + ".dll");
         // Native AOT needs a clang; Debian installs it versioned (clang-14) without the plain name.
-        var clang = new[] { "clang" }.Concat(Enumerable.Range(12, 10).Reverse().Select(v => $"clang-{v}"))
+        var clang = Enumerable.Range(12, 10).Reverse().Select(v => $"clang-{v}").Prepend("clang")
             .FirstOrDefault(c => File.Exists(Path.Combine("/usr/bin", c)));
         string[] aot = ["-r", "linux-x64", "-p:PublishAot=true"];
         yield return ("native-aot", clang is null or "clang" ? aot : [.. aot, $"-p:CppCompilerAndLinker={clang}"], handler);

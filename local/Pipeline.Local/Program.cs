@@ -12,6 +12,9 @@ internal static class Program
             InvokeCommand.Create(),
             TablesCommand.Create(),
             ValidateCommand.Create(),
+            UpCommand.Create(),
+            DownCommand.Create(),
+            StatusCommand.Create(),
             StatesCommand.Create(),
         };
         return await root.Parse(args).InvokeAsync();

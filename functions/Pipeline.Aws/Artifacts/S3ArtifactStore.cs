@@ -35,14 +35,26 @@ public sealed class S3ArtifactStore(IAmazonS3 s3, string bucket) : IArtifactStor
         }
     }
 
-    public Task CopyAsync(string sourceKey, string targetKey, CancellationToken cancel = default) =>
-        s3.CopyObjectAsync(new CopyObjectRequest
+    /// <summary>
+    /// Copies through this process rather than with CopyObject: s3rver 3.7.1 cannot parse the
+    /// SDK's URL-encoded <c>x-amz-copy-source</c> (it answers NoSuchBucket), and one code path for
+    /// both worlds is worth a download of an artifact (a service bundle of a few megabytes).
+    /// </summary>
+    public async Task CopyAsync(string sourceKey, string targetKey, CancellationToken cancel = default)
+    {
+        using var source = await s3.GetObjectAsync(bucket, sourceKey, cancel);
+        using var buffer = new MemoryStream();
+        await source.ResponseStream.CopyToAsync(buffer, cancel);
+        buffer.Position = 0;
+        await s3.PutObjectAsync(new PutObjectRequest
         {
-            SourceBucket = bucket,
-            SourceKey = sourceKey,
-            DestinationBucket = bucket,
-            DestinationKey = targetKey,
+            BucketName = bucket,
+            Key = targetKey,
+            InputStream = buffer,
+            ContentType = source.Headers.ContentType,
+            UseChunkEncoding = false,
         }, cancel);
+    }
 
     public Task PutTextAsync(string key, string content, CancellationToken cancel = default) =>
         s3.PutObjectAsync(new PutObjectRequest

@@ -62,12 +62,13 @@ public sealed class DynamoDbTableAdmin(IAmazonDynamoDB dynamoDb, TimeSpan? activ
             }).ToList();
         }
 
-        var created = await dynamoDb.CreateTableAsync(request, cancel);
-        await dynamoDb.TagResourceAsync(new TagResourceRequest
+        if (tags.Count > 0)
         {
-            ResourceArn = created.TableDescription.TableArn,
-            Tags = tags.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList(),
-        }, cancel);
+            // Tagged in the same call, so a table never exists untagged. (dynalite ignores these.)
+            request.Tags = tags.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList();
+        }
+
+        await dynamoDb.CreateTableAsync(request, cancel);
     }
 
     public async Task AddIndexAsync(string tableName, IndexSpec index, Throughput? throughput, CancellationToken cancel = default)

@@ -18,7 +18,7 @@ public sealed class VersionResolver(IRegistry registry)
     {
         var version = await registry.GetVersionAsync(service, label, cancel)
             ?? throw new VersionNotFoundException(await DescribeMissingAsync(service, label, cancel));
-        var manifest = ManifestParser.Parse(version.ManifestYaml, version.ManifestKey);
+        var manifest = ManifestParser.Parse(version.ManifestYaml, version.ManifestKey, service);
         var live = (await registry.GetServiceAsync(service, cancel))?.LiveLabel;
         string? previousGroup = null;
         if (live is not null && live != label)

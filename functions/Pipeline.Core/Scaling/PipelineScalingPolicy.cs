@@ -4,21 +4,23 @@ namespace Pipeline.Core.Scaling;
 /// The pipeline's scaling policy. It is stateless: every input comes from CloudWatch and
 /// DescribeTable, so the function needs no storage between ticks.
 /// <list type="bullet">
-/// <item>Out: as soon as the last minute ran above target or was throttled (target tracking waits two
-/// minutes), straight to what the demand (consumed plus throttled) needs at the target, projected two
-/// minutes ahead along the recent trend (one minute for the change to land, one to the next tick).
-/// Target tracking sizes from the capped consumption and needs several rounds for a large step.</item>
+/// <item>Out: straight to what the demand (consumed plus throttled) needs at the target. At once when the
+/// last minute was throttled or above the midpoint between target and 100% (target tracking waits two
+/// minutes and sizes from the capped consumption, so a large step takes it several rounds), and then
+/// projected two minutes ahead along a ramp (one minute for the change to land, one to the next tick);
+/// after two minutes above target otherwise, so noise below capacity is not chased.</item>
 /// <item>In: decreases are a budget (see <see cref="DecreaseQuota"/>). The fuller the bank, the sooner and
 /// the smaller a decrease it accepts; a bank about to overflow, or the last hour of the UTC day (the bank
-/// resets at midnight), spends freely; the last token is kept for a drop that halves the capacity.
-/// A decrease sizes to the peak of the quiet window, so it is not undone by the next ripple, and
-/// lowers both dimensions together because one UpdateTable counts as one decrease.</item>
+/// resets at midnight), spends freely; with one decrease left it waits for 10 quiet minutes and 50% excess.
+/// A decrease sizes to the peak of the last five minutes and lowers both dimensions together, because one
+/// UpdateTable counts as one decrease.</item>
 /// </list>
 /// </summary>
 public sealed class PipelineScalingPolicy : IScalingPolicy
 {
     private const int TrendMinutes = 5;
     private const int ProjectionMinutes = 2;
+    private const int SizingMinutes = 5;
 
     public ScalingDecision Decide(ThroughputState state, ScalingSettings settings)
     {
@@ -120,11 +122,14 @@ public sealed class PipelineScalingPolicy : IScalingPolicy
             return ScalingDecision.Keep(current, "steady: not enough history to plan a decrease");
         }
 
-        var target = settings.Target;
-        var wantRead = Clamp(CeilUnits(DemandEstimate.Peak(reads, quiet) / target), settings.Min.Read, settings.Max.Read);
-        var wantWrite = Clamp(CeilUnits(DemandEstimate.Peak(writes, quiet) / target), settings.Min.Write, settings.Max.Write);
+        // Whether to spend a decrease is judged over the whole quiet window; how far to go, over the last
+        // minutes, so a decaying load is followed closely (an increase is free if it turns back up).
         var worthIt = current.Read > settings.Max.Read || current.Write > settings.Max.Write
-            || current.Read >= wantRead * ratio || current.Write >= wantWrite * ratio;
+            || current.Read >= Needed(reads, quiet, settings.Target, settings.Min.Read, settings.Max.Read) * ratio
+            || current.Write >= Needed(writes, quiet, settings.Target, settings.Min.Write, settings.Max.Write) * ratio;
+        var recent = Math.Min(quiet, SizingMinutes);
+        var wantRead = Needed(reads, recent, settings.Target, settings.Min.Read, settings.Max.Read);
+        var wantWrite = Needed(writes, recent, settings.Target, settings.Min.Write, settings.Max.Write);
         if (!worthIt)
         {
             return ScalingDecision.Keep(current, "steady: capacity matches demand");
@@ -133,8 +138,11 @@ public sealed class PipelineScalingPolicy : IScalingPolicy
         var next = new Throughput(Math.Min(current.Read, wantRead), Math.Min(current.Write, wantWrite));
         return next == current
             ? ScalingDecision.Keep(current, "steady: capacity matches demand")
-            : new ScalingDecision(current, next, $"scale in: peak of the last {quiet} min needs {next}, {available} decrease(s) banked");
+            : new ScalingDecision(current, next, $"scale in: quiet for {quiet} min, the last {recent} min need {next}, {available} decrease(s) banked");
     }
+
+    private static long Needed(double[] demand, int minutes, double target, long min, long max) =>
+        Clamp(CeilUnits(DemandEstimate.Peak(demand, minutes) / target), min, max);
 
     /// <summary>
     /// How long demand must have stayed low, and by how much capacity must exceed what it needs,
@@ -152,9 +160,9 @@ public sealed class PipelineScalingPolicy : IScalingPolicy
 
         return available switch
         {
-            3 => (5, 1.25),
-            2 => (8, 1.4),
-            _ => (15, 1.8),
+            3 => (4, 1.2),
+            2 => (6, 1.3),
+            _ => (10, 1.5),
         };
     }
 

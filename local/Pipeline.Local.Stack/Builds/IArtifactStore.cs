@@ -4,6 +4,9 @@ namespace Pipeline.Local.Stack.Builds;
 public interface IArtifactStore
 {
     Task PutFileAsync(string bucket, string key, string filePath, string contentType, CancellationToken cancellationToken);
+
+    /// <summary>Downloads an object to a file; a missing object is a <see cref="FileNotFoundException"/>.</summary>
+    Task GetFileAsync(string bucket, string key, string filePath, CancellationToken cancellationToken);
 }
 
 /// <summary>Stores objects as files under <c>{root}/{bucket}/{key}</c>.</summary>
@@ -16,5 +19,18 @@ public sealed class FolderArtifactStore(string root) : IArtifactStore
         await using var source = File.OpenRead(filePath);
         await using var destination = File.Create(target);
         await source.CopyToAsync(destination, cancellationToken);
+    }
+
+    public async Task GetFileAsync(string bucket, string key, string filePath, CancellationToken cancellationToken)
+    {
+        var source = Path.GetFullPath(Path.Combine(root, bucket, key));
+        if (!File.Exists(source))
+        {
+            throw new FileNotFoundException($"no object s3://{bucket}/{key}", source);
+        }
+
+        await using var input = File.OpenRead(source);
+        await using var output = File.Create(filePath);
+        await input.CopyToAsync(output, cancellationToken);
     }
 }

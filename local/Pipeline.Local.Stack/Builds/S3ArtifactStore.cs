@@ -19,4 +19,18 @@ public sealed class S3ArtifactStore(IAmazonS3 s3) : IArtifactStore
             },
             cancellationToken);
     }
+
+    public async Task GetFileAsync(string bucket, string key, string filePath, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await s3.GetObjectAsync(bucket, key, cancellationToken);
+            await using var output = File.Create(filePath);
+            await response.ResponseStream.CopyToAsync(output, cancellationToken);
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            throw new FileNotFoundException($"no object s3://{bucket}/{key}", key, e);
+        }
+    }
 }

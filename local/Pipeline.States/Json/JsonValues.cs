@@ -43,7 +43,26 @@ public static class JsonValues
     public static bool TryGetDouble(JsonNode? node, out double value)
     {
         value = 0;
-        return IsNumber(node) && double.TryParse(Serialize(node), NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+        if (node is not JsonValue v || v.GetValueKind() != JsonValueKind.Number)
+        {
+            return false;
+        }
+        if (v.TryGetValue(out double d) || v.TryGetValue(out JsonElement e) && e.TryGetDouble(out d))
+        {
+            value = d;
+            return true;
+        }
+        if (v.TryGetValue(out long l))
+        {
+            value = l;
+            return true;
+        }
+        if (v.TryGetValue(out int i))
+        {
+            value = i;
+            return true;
+        }
+        return double.TryParse(Serialize(node), NumberStyles.Float, CultureInfo.InvariantCulture, out value);
     }
 
     /// <summary>An integer value of a JSON number, accepting 3.0 as 3 the way JSON has no integer type.</summary>
@@ -117,4 +136,43 @@ public static class JsonValues
 
     /// <summary>Payload size as Step Functions counts it: UTF-8 bytes of the serialized JSON.</summary>
     public static int Utf8Size(JsonNode? node) => System.Text.Encoding.UTF8.GetByteCount(Serialize(node));
+
+    /// <summary>
+    /// Whether the serialized payload is larger than <paramref name="limit"/> bytes. A cheap upper bound settles
+    /// the usual small payload without serializing it.
+    /// </summary>
+    public static bool ExceedsSize(JsonNode? node, int limit) => UpperBound(node, limit) > limit && Utf8Size(node) > limit;
+
+    private static long UpperBound(JsonNode? node, long budget)
+    {
+        switch (node)
+        {
+            case null:
+                return 4;
+            case JsonObject o:
+                long total = 2;
+                foreach (var (key, value) in o)
+                {
+                    total += key.Length * 6L + 4 + UpperBound(value, budget - total);
+                    if (total > budget)
+                    {
+                        return total;
+                    }
+                }
+                return total;
+            case JsonArray a:
+                long sum = 2;
+                foreach (var item in a)
+                {
+                    sum += 1 + UpperBound(item, budget - sum);
+                    if (sum > budget)
+                    {
+                        return sum;
+                    }
+                }
+                return sum;
+            default:
+                return TryGetString(node, out var s) ? s.Length * 6L + 2 : 40;
+        }
+    }
 }

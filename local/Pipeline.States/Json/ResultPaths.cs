@@ -15,7 +15,7 @@ public static class ResultPaths
         var steps = resultPath?.ReferenceSteps ?? [];
         if (steps.Count == 0)
         {
-            return JsonValues.Clone(result);
+            return result?.Parent is null ? result : JsonValues.Clone(result);
         }
         var root = JsonValues.Clone(rawInput);
         if (root is not JsonObject && root is not JsonArray)

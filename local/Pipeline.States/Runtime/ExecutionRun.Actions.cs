@@ -116,23 +116,31 @@ internal sealed partial class ExecutionRun
     /// <summary>Waits for all; on the first StatesException cancels the rest and returns it.</summary>
     private static async Task<StatesException?> FirstFailureAsync(List<Task<JsonNode?>> tasks, CancellationTokenSource siblings, CancellationToken ct)
     {
-        StatesException? failure = null;
-        var pending = tasks.ToList();
-        while (pending.Count > 0)
+        var failure = new System.Runtime.CompilerServices.StrongBox<StatesException?>();
+        async Task Watch(Task<JsonNode?> task)
         {
-            var done = await Task.WhenAny(pending);
-            pending.Remove(done);
-            if (done.Exception?.InnerException is StatesException e && failure is null)
+            try
             {
-                failure = e;
-                await siblings.CancelAsync();
+                await task;
+            }
+            catch (StatesException e)
+            {
+                if (Interlocked.CompareExchange(ref failure.Value, e, null) is null)
+                {
+                    await siblings.CancelAsync();
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // A sibling failed or the execution stopped; either is reported below.
             }
         }
+        await Task.WhenAll(tasks.Select(Watch));
         ct.ThrowIfCancellationRequested();
-        if (failure is null && tasks.FirstOrDefault(t => t.IsFaulted) is { } faulted)
+        if (failure.Value is null && tasks.FirstOrDefault(t => t.IsFaulted) is { } faulted)
         {
             throw faulted.Exception!.InnerException!;
         }
-        return failure;
+        return failure.Value;
     }
 }

@@ -170,7 +170,7 @@ internal sealed partial class ExecutionRun(EngineOptions options, HistoryRecorde
 
     private void CheckSize(JsonNode? payload, string stateName, string what)
     {
-        if (payload is JsonObject or JsonArray or JsonValue && JsonValues.Utf8Size(payload) > options.PayloadLimitBytes)
+        if (JsonValues.ExceedsSize(payload, options.PayloadLimitBytes))
         {
             throw new StatesException(StatesErrors.DataLimitExceeded,
                 $"The state/task '{stateName}' returned a result with a size exceeding the maximum number of bytes service limit ({what} larger than {options.PayloadLimitBytes} bytes).");

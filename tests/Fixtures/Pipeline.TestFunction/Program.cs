@@ -20,12 +20,13 @@ internal static class Program
 /// <param name="Act">ok, sleep (for Ms, ignoring cancellation), exit (with Code), throw.</param>
 internal sealed record Order(string Act, int Ms = 0, int Code = 0, string? Text = null);
 
-internal sealed record Report(int ProcessId, string RequestId, string? Text, string? Variable);
+internal sealed record Report(int ProcessId, string RequestId, string? Text, string? Variable, long StartedMs, long EndedMs);
 
 internal sealed class Handler : IFunctionHandler<Order, Report>
 {
     public async Task<Report> HandleAsync(Order input, InvocationContext context)
     {
+        var started = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         switch (input.Act)
         {
             case "sleep":
@@ -39,7 +40,7 @@ internal sealed class Handler : IFunctionHandler<Order, Report>
         }
 
         return new Report(Environment.ProcessId, context.RequestId, input.Text,
-            Environment.GetEnvironmentVariable("TEST_VARIABLE"));
+            Environment.GetEnvironmentVariable("TEST_VARIABLE"), started, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
     }
 }
 

@@ -1,0 +1,46 @@
+namespace Pipeline.Local.Stack.Fleet;
+
+/// <summary>What to launch: a version's artifact in the artifacts bucket and how to start it.</summary>
+/// <param name="Entry">The script <c>node</c> runs, relative to the unpacked artifact; null takes package.json's main, then server.js, then index.js.</param>
+public sealed record InstanceSpec(
+    string Service,
+    string Version,
+    string ArtifactBucket,
+    string ArtifactKey,
+    string? Entry = null,
+    IReadOnlyDictionary<string, string>? Environment = null);
+
+/// <summary>One running (or ended) instance. States follow EC2: running, shutting-down, terminated, and stopped for a process that exited by itself.</summary>
+public sealed record FleetInstance(
+    string InstanceId,
+    string Service,
+    string Version,
+    string Address,
+    int Port,
+    int ProcessId,
+    string State,
+    int? ExitCode,
+    string? StateReason,
+    DateTimeOffset LaunchTime,
+    string LogPath);
+
+/// <summary>The fleet port: launches a version's instances and terminates them.</summary>
+public interface IFleet
+{
+    Task<IReadOnlyList<FleetInstance>> LaunchAsync(InstanceSpec spec, int count, CancellationToken cancellationToken);
+
+    Task TerminateAsync(IReadOnlyCollection<string> instanceIds, CancellationToken cancellationToken);
+
+    IReadOnlyList<FleetInstance> Describe(string? service = null, string? version = null);
+
+    FleetInstance? Find(string instanceId);
+}
+
+/// <summary>The fleet could not launch: a missing artifact, an artifact with no entry script.</summary>
+public sealed class LaunchFailedException(string message, Exception? inner = null)
+    : Pipeline.Core.Errors.PipelineException(message, inner)
+{
+    public const string Name = "Pipeline.LaunchFailed";
+
+    public override string ErrorType => Name;
+}

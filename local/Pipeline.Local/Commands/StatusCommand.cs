@@ -1,0 +1,74 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Pipeline.Local.Supervisor;
+
+namespace Pipeline.Local.Commands;
+
+/// <summary><c>pipeline status</c>: endpoints, processes, services with their live versions, last executions.</summary>
+internal static class StatusCommand
+{
+    public static Command Create()
+    {
+        var state = StackOptions.StateDirectory();
+        var json = new Option<bool>("--json") { Description = "Print the status document as JSON" };
+        var command = new Command("status", "Show what the local stack runs and where") { state, json };
+        command.SetAction((parse, cancel) => RunAsync(parse.GetValue(state)!, parse.GetValue(json), cancel));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string stateDirectory, bool json, CancellationToken cancel)
+    {
+        try
+        {
+            using var client = StackClient.Connect(stateDirectory);
+            var status = await client.StatusAsync(cancel);
+            var executions = (await client.CallAsync("ListExecutions", [], cancel))["executions"] as JsonArray ?? [];
+            if (json)
+            {
+                status["executions"] = executions.DeepClone();
+                Console.WriteLine(status.ToJsonString(new() { WriteIndented = true }));
+                return 0;
+            }
+
+            Console.WriteLine($"stack pid {status["pid"]}, state {status["stateDirectory"]}");
+            Console.WriteLine("endpoints:");
+            foreach (var (name, value) in status["endpoints"] as JsonObject ?? [])
+            {
+                Console.WriteLine($"  {name,-14} {value}");
+            }
+
+            Console.WriteLine("processes:");
+            foreach (var p in (status["processes"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                Console.WriteLine($"  {p["name"],-14} pid {p["pid"],-8} {(p["running"]!.GetValue<bool>() ? "running" : "EXITED")}");
+            }
+
+            Console.WriteLine($"functions:      {string.Join(", ", status["functions"] as JsonArray ?? [])}");
+            Console.WriteLine($"state machines: {string.Join(", ", status["stateMachines"] as JsonArray ?? [])}");
+            Console.WriteLine($"repositories:   {string.Join(", ", status["repositories"] as JsonArray ?? [])}");
+            Console.WriteLine("services:");
+            foreach (var s in (status["services"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                Console.WriteLine(s["error"] is { } error ? $"  registry unreadable: {error}"
+                    : $"  {s["name"],-14} live {s["live"]?.ToString() ?? "(none)",-24} latest {s["latest"]}");
+            }
+
+            Console.WriteLine("last executions:");
+            foreach (var e in executions.OfType<JsonObject>().Take(10))
+            {
+                Console.WriteLine($"  {Time(e["startDate"]),-20} {e["status"],-10} {e["stateMachineArn"]!.ToString().Split(':').Last()}:{e["name"]}");
+            }
+
+            return 0;
+        }
+        catch (Exception e) when (e is StackFailureException or HttpRequestException)
+        {
+            return StackOptions.Fail("status", e.Message);
+        }
+    }
+
+    internal static string Time(JsonNode? epochSeconds) => epochSeconds is null ? ""
+        : DateTimeOffset.FromUnixTimeMilliseconds((long)(epochSeconds.GetValue<double>() * 1000)).ToLocalTime()
+            .ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,72 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using Pipeline.Local.Supervisor;
+
+namespace Pipeline.Local.Commands;
+
+/// <summary>
+/// <c>pipeline up</c>: starts the local stack from template.yaml and supervises it until Ctrl-C,
+/// SIGTERM or <c>pipeline down</c>. A child that dies on its own stops the stack with exit code 1.
+/// </summary>
+internal static class UpCommand
+{
+    public static Command Create()
+    {
+        var state = StackOptions.StateDirectory();
+        var port = new Option<int?>("--port") { Description = $"HAProxy's front port on 127.0.0.1 (default {StackHost.DefaultFrontPort}; 0 picks a free one)" };
+        var template = new Option<FileInfo?>("--template") { Description = "The SAM template (default: template.yaml); its relative paths are taken from the repository root" };
+        var command = new Command("up", "Start the local stack (emulators, functions, state machines, git host, haproxy) and supervise it") { state, port, template };
+        command.SetAction((parse, cancel) => RunAsync(parse.GetValue(state)!, parse.GetValue(port), parse.GetValue(template), cancel));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string stateDirectory, int? port, FileInfo? template, CancellationToken cancel)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+        StackHost host;
+        try
+        {
+            host = await StackHost.StartAsync(new UpOptions(Repository.Root, stateDirectory, port, Console.Out)
+            {
+                TemplatePath = template?.FullName ?? Path.Combine(Repository.Root, "template.yaml"),
+            }, stop.Token);
+        }
+        catch (StackFailureException e)
+        {
+            return StackOptions.Fail("up", e.Message);
+        }
+        catch (OperationCanceledException)
+        {
+            return StackOptions.Fail("up", "interrupted while starting; everything started so far was stopped");
+        }
+
+        await using (host)
+        {
+            PrintEndpoints(host);
+            var stopped = Task.Delay(Timeout.Infinite, stop.Token);
+            var first = await Task.WhenAny(stopped, host.Crashed, host.StopRequested);
+            Console.WriteLine("stopping the stack...");
+            if (first == host.Crashed)
+            {
+                return StackOptions.Fail("up", await host.Crashed);
+            }
+        }
+
+        Console.WriteLine("stack stopped");
+        return 0;
+    }
+
+    internal static void PrintEndpoints(StackHost host)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"the local stack is up (state: {host.Layout.Root}, logs: {host.Layout.Logs})");
+        foreach (var (name, value) in host.Endpoints)
+        {
+            Console.WriteLine($"  {name,-14} {value}");
+        }
+
+        Console.WriteLine("Ctrl-C or `./pipeline down` stops it; `./pipeline status` shows what runs.");
+    }
+}

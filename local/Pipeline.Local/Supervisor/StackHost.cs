@@ -1,0 +1,519 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Amazon.S3;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Pipeline.Aws.Registry;
+using Pipeline.Aws.Routing;
+using Pipeline.Core.Routing;
+using Pipeline.Local.Lambda;
+using Pipeline.Local.StepFunctions;
+using Pipeline.Local.Stack.Builds;
+using Pipeline.Local.Stack.Events;
+using Pipeline.Local.Stack.Fleet;
+using Pipeline.Local.Stack.Git;
+using Pipeline.Local.Stack.Scheduling;
+using Pipeline.Local.Stack.Templates;
+using Pipeline.States.Definition;
+using Pipeline.States.Integrations;
+using Pipeline.States.Runtime;
+using Pipeline.States.Service;
+
+namespace Pipeline.Local.Supervisor;
+
+/// <summary>What <c>pipeline up</c> was asked for.</summary>
+internal sealed record UpOptions(string RepositoryRoot, string StateDirectory, int? Port, TextWriter Log)
+{
+    /// <summary>The template; relative paths in it (CodeUri, DefinitionUri) are taken from the repository root.</summary>
+    public string TemplatePath { get; init; } = Path.Combine(RepositoryRoot, "template.yaml");
+
+    /// <summary>Scales every Wait and Retry delay of the state machines (1 = as written).</summary>
+    public double WaitTimeScale { get; init; } = 1.0;
+}
+
+/// <summary>
+/// The local stack, driven by template.yaml: emulators, the template's tables and buckets, the
+/// local Lambda service with every function, the ASL engine with every state machine and its
+/// integrations, the event bus with the template's rules, the git host, the scheduler, and the real
+/// haproxy under the router agent. One instance per state directory; stopping it stops every child.
+/// </summary>
+internal sealed partial class StackHost : IAsyncDisposable
+{
+    public const int DefaultFrontPort = 8080;
+    private static readonly StackContext Context = new(StackName: "pipeline", AccountId: "123456789012");
+
+    private readonly UpOptions _options;
+    private readonly StackLayout _layout;
+    private readonly List<ChildProcess> _children = [];
+    private readonly List<IAsyncDisposable> _disposables = [];
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<Task> _loops = [];
+    private readonly TaskCompletionSource<string> _crashed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _stopRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private WebApplication? _control;
+    private int _controlPort;
+    private string? _artifactBucket;
+    private Dictionary<string, string>? _instanceEnvironment;
+
+    private StackHost(UpOptions options)
+    {
+        _options = options;
+        _layout = new StackLayout(options.StateDirectory);
+    }
+
+    public StackLayout Layout => _layout;
+
+    public JsonObject Endpoints { get; } = [];
+
+    /// <summary>Completes with a message when a child of the stack died on its own.</summary>
+    public Task<string> Crashed => _crashed.Task;
+
+    /// <summary>Completes when <c>pipeline down</c> asked the stack to stop.</summary>
+    public Task StopRequested => _stopRequested.Task;
+
+    internal StepFunctionsService? StepFunctions { get; private set; }
+
+    internal LocalProcessFleet? Fleet { get; private set; }
+
+    internal SamTemplate? Template { get; private set; }
+
+    internal IAmazonDynamoDB? Dynamo { get; private set; }
+
+    internal IAmazonS3? S3 { get; private set; }
+
+    internal LocalGitHost? Git { get; private set; }
+
+    internal LocalLambdaService? Lambda { get; private set; }
+
+    public static async Task<StackHost> StartAsync(UpOptions options, CancellationToken cancellationToken)
+    {
+        var host = new StackHost(options);
+        try
+        {
+            await host.StartCoreAsync(cancellationToken);
+            return host;
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartCoreAsync(CancellationToken cancellationToken)
+    {
+        _layout.Create();
+        StackFile.EnsureNotRunning(_layout);
+        await Prerequisites.CheckAsync(_options.RepositoryRoot, cancellationToken);
+        var frontPort = StackSettings.FrontPort(_layout, _options.Port);
+        Ports.EnsureFree(frontPort, "the HAProxy front end");
+
+        Template = LoadTemplate();
+        await Builds.EnsureFunctionsPublishedAsync(_options.RepositoryRoot, Template, _options.Log, cancellationToken);
+        var agentDll = await Builds.EnsureRouterAgentAsync(_options.RepositoryRoot, _options.Log, cancellationToken);
+
+        Step("starting dynalite and s3rver");
+        var (dynalite, dynamoPort) = await Emulators.StartDynaliteAsync(_options.RepositoryRoot, _layout, cancellationToken);
+        Watch(dynalite);
+        var (s3rver, s3Port) = await Emulators.StartS3rverAsync(_options.RepositoryRoot, _layout, cancellationToken);
+        Watch(s3rver);
+        Endpoints["dynamodb"] = $"http://127.0.0.1:{dynamoPort}";
+        Endpoints["s3"] = $"http://127.0.0.1:{s3Port}";
+        var (dynamo, s3) = StackResources.Clients(dynamoPort, s3Port, Context.Region);
+        Dynamo = dynamo;
+        S3 = s3;
+        foreach (var created in await new StackResources(dynamo, s3).CreateAsync(Template, cancellationToken))
+        {
+            Step("created " + created);
+        }
+
+        var registryTable = Template.Tables.FirstOrDefault(t => t.LogicalId == "RegistryTable")?.Name
+            ?? throw new StackFailureException("template.yaml declares no RegistryTable: the pipeline's registry");
+        var artifactBucket = Template.Buckets.FirstOrDefault(b => b.LogicalId == "ArtifactBucket")?.Name
+            ?? throw new StackFailureException("template.yaml declares no ArtifactBucket: where builds put artifacts");
+        var routesBucket = Template.Buckets.FirstOrDefault(b => b.LogicalId == "RoutesBucket")?.Name ?? artifactBucket;
+        var router = new RouterSettings("127.0.0.1", frontPort, _layout.HaproxyAdminSocket);
+        await PublishInitialRoutesAsync(registryTable, routesBucket, router, cancellationToken);
+
+        Step("starting the local Lambda service");
+        var environment = FunctionEnvironment(dynamoPort, s3Port, router, routesBucket);
+        _controlPort = Ports.Free();
+        environment["PIPELINE_FLEET_ENDPOINT"] = $"http://127.0.0.1:{_controlPort}";
+        _artifactBucket = artifactBucket;
+        _instanceEnvironment = new Dictionary<string, string>
+        {
+            ["AWS_REGION"] = Context.Region,
+            ["AWS_ACCESS_KEY_ID"] = LocalCredentials.AccessKey,
+            ["AWS_SECRET_ACCESS_KEY"] = LocalCredentials.SecretKey,
+            ["AWS_ENDPOINT_URL_DYNAMODB"] = Endpoints["dynamodb"]!.ToString(),
+            ["AWS_ENDPOINT_URL_S3"] = Endpoints["s3"]!.ToString(),
+            ["PIPELINE_TABLE_PREFIX"] = Template.Parameters.GetValueOrDefault("TablePrefix", "pipeline"),
+        };
+        Lambda = new LocalLambdaService(
+            Template.Functions.Select(f => new FunctionDefinition(
+                f.Name,
+                Path.Combine(Path.GetFullPath(f.CodeUri ?? ".", Template.BaseDirectory), f.Handler + ".dll"),
+                new Dictionary<string, string>(f.Environment.Concat(environment)),
+                TimeSpan.FromSeconds(f.TimeoutSeconds),
+                f.MemorySize)),
+            new LocalLambdaOptions
+            {
+                Region = Context.Region,
+                AccountId = Context.AccountId,
+                Log = FunctionLog(),
+                InitTimeout = TimeSpan.FromSeconds(30),
+            });
+        _disposables.Add(Lambda);
+        await Lambda.StartAsync(0, cancellationToken);
+        Endpoints["lambda"] = Lambda.Endpoint!.ToString().TrimEnd('/');
+
+        Git = new LocalGitHost(_layout.Root);
+        var artifacts = new Pipeline.Local.Stack.Builds.S3ArtifactStore(s3);
+        var builds = new LocalBuildRunner(
+            _layout.Root,
+            BuildProjects.Names(_options.TemplatePath).Select(name => new BuildProject(name, name, artifactBucket)),
+            new GitHostBuildSources(Git), artifacts, Context);
+        Fleet = new LocalProcessFleet(_layout.Root, artifacts);
+        _disposables.Add(Fleet);
+        var targetGroups = new LocalTargetGroups(new FleetTargetAddresses(Fleet), Context);
+        _disposables.Add(targetGroups);
+        StepFunctions = new StepFunctionsService(
+            new StatesEngine(new EngineOptions
+            {
+                Integrations = Integrations(Lambda.Endpoint, builds, targetGroups),
+                WaitTimeScale = _options.WaitTimeScale,
+                Region = Context.Region,
+                Account = Context.AccountId,
+            }),
+            new ExecutionJournal(_layout.Executions));
+        _disposables.Add(StepFunctions);
+        RegisterStateMachines(Template, StepFunctions);
+
+        await StartControlAsync(cancellationToken);
+        StartEventSources();
+
+        Step("starting haproxy under the router agent");
+        var agent = ChildProcess.Start("router-agent", "dotnet",
+            [agentDll, "--supervise", "--node", "local", "--bucket", routesBucket, "--s3-endpoint", Endpoints["s3"]!.ToString(),
+             "--region", Context.Region, "--config", _layout.HaproxyConfig, "--master-socket", _layout.HaproxyMasterSocket,
+             "--haproxy", Prerequisites.Haproxy, "--poll-interval", "500ms"],
+            _layout.Log("router-agent"),
+            new Dictionary<string, string>
+            {
+                ["AWS_ACCESS_KEY_ID"] = LocalCredentials.AccessKey,
+                ["AWS_SECRET_ACCESS_KEY"] = LocalCredentials.SecretKey,
+            });
+        Watch(agent);
+        await WaitForFrontAsync(agent, frontPort, cancellationToken);
+        Endpoints["front"] = $"http://127.0.0.1:{frontPort}";
+        Endpoints["git"] = Git!.Root;
+
+        StackFile.Write(_layout, Environment.ProcessId, Endpoints, artifactBucket, registryTable);
+    }
+
+    private SamTemplate LoadTemplate()
+    {
+        try
+        {
+            if (!File.Exists(_options.TemplatePath))
+            {
+                throw new StackFailureException($"no template at {_options.TemplatePath}");
+            }
+
+            return SamTemplate.Parse(
+                File.ReadAllText(_options.TemplatePath),
+                new TemplateOptions { Stack = Context, ParameterOverrides = LocalParameters },
+                _options.TemplatePath,
+                _options.RepositoryRoot);
+        }
+        catch (TemplateInvalidException e)
+        {
+            throw new StackFailureException($"template.yaml cannot run locally: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// Values for the template's AWS-only parameters (no default: VPC, subnets, launch template),
+    /// which name nothing on one machine but must resolve for the definitions to render.
+    /// </summary>
+    internal static Dictionary<string, string> LocalParameters => new()
+    {
+        ["VpcId"] = "vpc-local",
+        ["SubnetIds"] = "subnet-local",
+        ["InstanceLaunchTemplateId"] = "lt-local",
+    };
+
+    /// <summary>Registers every state machine of the template; a changed definition replaces the journaled one.</summary>
+    private static void RegisterStateMachines(SamTemplate template, StepFunctionsService service)
+    {
+        foreach (var machine in template.StateMachines)
+        {
+            try
+            {
+                var text = template.RenderDefinition(machine);
+                var existing = service.ListStateMachines().FirstOrDefault(m => m.Arn == machine.Arn);
+                if (existing is null)
+                {
+                    service.CreateStateMachine(machine.Name, text);
+                }
+                else if (existing.DefinitionJson != text)
+                {
+                    service.UpdateStateMachine(existing.Arn, text);
+                }
+            }
+            catch (Exception e) when (e is TemplateInvalidException or StepFunctionsException)
+            {
+                throw new StackFailureException($"state machine {machine.LogicalId}: {e.Message}", e);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Lambda for lambda:invoke and function ARNs. Any other resource (a service whose local stand-in
+    /// is not wired) has no entry, and the engine fails that Task with States.Runtime naming it.
+    /// </summary>
+    private static TaskIntegrationRegistry Integrations(Uri lambdaEndpoint, IBuildService builds, LocalTargetGroups targetGroups)
+    {
+        var http = new HttpClient { BaseAddress = lambdaEndpoint, Timeout = TimeSpan.FromMinutes(16) };
+        var lambda = new LambdaInvokeIntegration(http);
+        return new TaskIntegrationRegistry()
+            .Register(LambdaInvokeIntegration.OptimizedResource, lambda)
+            .Register(LambdaInvokeIntegration.FunctionArnPattern, lambda)
+            .Register(CodeBuildIntegration.Resource, new CodeBuildIntegration(builds))
+            .Register(TargetGroupsIntegration.Pattern, new TargetGroupsIntegration(new ElasticLoadBalancingV2Integration(targetGroups)));
+    }
+
+    private static Dictionary<string, string> FunctionEnvironment(int dynamoPort, int s3Port, RouterSettings router, string routesBucket) => new()
+    {
+        ["AWS_REGION"] = Context.Region,
+        ["AWS_DEFAULT_REGION"] = Context.Region,
+        ["AWS_ACCESS_KEY_ID"] = LocalCredentials.AccessKey,
+        ["AWS_SECRET_ACCESS_KEY"] = LocalCredentials.SecretKey,
+        ["AWS_ENDPOINT_URL_DYNAMODB"] = $"http://127.0.0.1:{dynamoPort}",
+        ["AWS_ENDPOINT_URL_S3"] = $"http://127.0.0.1:{s3Port}",
+        ["PIPELINE_ROUTES_BUCKET"] = routesBucket,
+        ["PIPELINE_ROUTER_BIND"] = router.BindAddress,
+        ["PIPELINE_ROUTER_PORT"] = router.Port.ToString(CultureInfo.InvariantCulture),
+        ["PIPELINE_ROUTER_RUNTIME_SOCKET"] = router.RuntimeSocketPath,
+        ["PIPELINE_ROUTER_NODES"] = "local",
+    };
+
+    /// <summary>
+    /// HAProxy needs a config to start. On a fresh state directory the stack publishes the empty
+    /// fleet's config through the same publisher PublishRoutes uses; afterwards the pointer is left
+    /// to the pipeline.
+    /// </summary>
+    private async Task PublishInitialRoutesAsync(string registryTable, string bucket, RouterSettings router, CancellationToken cancellationToken)
+    {
+        var store = new S3RoutesStore(S3!, bucket);
+        if (await store.GetPointerAsync(cancellationToken) is not null)
+        {
+            return;
+        }
+
+        var sequence = new DynamoDbRoutesSequence(Dynamo!, registryTable, RoutesSequenceKey);
+        var publisher = new RoutesPublisher(sequence, store, TimeProvider.System, RoutesPublisherOptions.Default);
+        var result = await publisher.PublishAsync(HaproxyConfigRenderer.Render(RoutingTable.Empty, router), cancellationToken);
+        Step($"published the empty fleet's HAProxy config as {result.Current.Key}");
+    }
+
+    /// <summary>The registry item that serializes routes publications.</summary>
+    internal static Dictionary<string, AttributeValue> RoutesSequenceKey => new()
+    {
+        ["pk"] = new AttributeValue { S = "ROUTES#haproxy" },
+        ["sk"] = new AttributeValue { S = "SEQUENCE" },
+    };
+
+    private async Task WaitForFrontAsync(ChildProcess agent, int port, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (agent.Exited.IsCompleted)
+            {
+                throw new StackFailureException($"the router agent exited with {agent.Exited.Result}; its last output:\n{agent.Tail()}");
+            }
+
+            if (await Ports.IsListeningAsync(port, cancellationToken))
+            {
+                return;
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+
+        throw new StackFailureException(
+            $"haproxy did not listen on 127.0.0.1:{port} within 60 s (see {_layout.Log("router-agent")}):\n{agent.Tail()}");
+    }
+
+    private async Task StartControlAsync(CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{_controlPort}");
+        _control = builder.Build();
+        _control.MapStepFunctionsApi(StepFunctions!);
+        FleetApi.Map(_control, Fleet!, _artifactBucket!, _instanceEnvironment!);
+        _control.MapGet("/stack", async (HttpContext http) =>
+        {
+            http.Response.ContentType = "application/json";
+            await http.Response.WriteAsync((await StatusAsync(http.RequestAborted)).ToJsonString(), http.RequestAborted);
+        });
+        _control.MapPost("/stack/stop", () =>
+        {
+            _stopRequested.TrySetResult();
+            return Results.Accepted();
+        });
+        await _control.StartAsync(cancellationToken);
+        Endpoints["stepfunctions"] = _control.Urls.First();
+        Endpoints["fleet"] = _control.Urls.First() + "/fleet/instances";
+    }
+
+    private void StartEventSources()
+    {
+        var invoker = new StackEventTargets(this);
+        var bus = new LocalEventBus(Context, invoker);
+        var scheduler = new LocalScheduler(LocalScheduler.ToTargets(invoker, Context,
+            (firing, e) => Step($"schedule {firing.Rule.Name}: {e.Message}")));
+        foreach (var rule in Template!.Rules)
+        {
+            if (rule.IsSchedule)
+            {
+                scheduler.Add(rule);
+            }
+            else
+            {
+                bus.PutRule(rule);
+            }
+        }
+
+        _loops.Add(Git!.RunAsync(
+            GitPushes.ToBus(bus, Context, d => Step(d.Succeeded
+                ? $"push event matched rule {d.RuleName} -> {d.TargetArn}"
+                : $"push event for rule {d.RuleName} failed: {d.Error}")),
+            TimeSpan.FromSeconds(5), _stopping.Token));
+        _loops.Add(scheduler.RunAsync(_stopping.Token));
+        Step($"event bus: {bus.Rules.Count} rule(s); scheduler: {scheduler.Upcoming.Count} schedule(s)");
+    }
+
+    internal async Task<JsonObject> StatusAsync(CancellationToken cancellationToken)
+    {
+        var services = new JsonArray();
+        try
+        {
+            var registry = new DynamoDbRegistry(Dynamo!, Template!.Tables.First(t => t.LogicalId == "RegistryTable").Name);
+            foreach (var service in await registry.ListServicesAsync(cancellationToken))
+            {
+                services.Add(new JsonObject
+                {
+                    ["name"] = service.Name,
+                    ["live"] = service.LiveLabel,
+                    ["latest"] = service.LatestLabel,
+                });
+            }
+        }
+        catch (AmazonDynamoDBException e)
+        {
+            services.Add(new JsonObject { ["error"] = e.Message });
+        }
+
+        return new JsonObject
+        {
+            ["pid"] = Environment.ProcessId,
+            ["stateDirectory"] = _layout.Root,
+            ["endpoints"] = Endpoints.DeepClone(),
+            ["processes"] = new JsonArray([.. _children.Select(c => (JsonNode)new JsonObject
+            {
+                ["name"] = c.Name,
+                ["pid"] = c.Id,
+                ["running"] = !c.Exited.IsCompleted,
+            })]),
+            ["functions"] = new JsonArray([.. Lambda!.Functions.Select(f => (JsonNode)JsonValue.Create(f.Name))]),
+            ["stateMachines"] = new JsonArray([.. StepFunctions!.ListStateMachines().Select(m => (JsonNode)JsonValue.Create(m.Name))]),
+            ["instances"] = FleetApi.Instances(Fleet!.Describe()),
+            ["repositories"] = new JsonArray([.. Git!.Repositories.Select(r => (JsonNode)JsonValue.Create(r))]),
+            ["services"] = services,
+        };
+    }
+
+    private void Watch(ChildProcess child)
+    {
+        _children.Add(child);
+        _ = child.Exited.ContinueWith(
+            t =>
+            {
+                if (child.Crashed)
+                {
+                    _crashed.TrySetResult(
+                        $"{child.Name} crashed (exit code {t.Result}); see {_layout.Log(child.Name)}. Its last output:\n{child.Tail()}");
+                }
+            },
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private Action<string, string> FunctionLog()
+    {
+        var writers = new Dictionary<string, StreamWriter>(StringComparer.Ordinal);
+        return (function, line) =>
+        {
+            lock (writers)
+            {
+                if (!writers.TryGetValue(function, out var writer))
+                {
+                    writer = new StreamWriter(_layout.Log("function-" + function), append: true) { AutoFlush = true };
+                    writers[function] = writer;
+                }
+
+                writer.WriteLine(line);
+            }
+        };
+    }
+
+    internal void Step(string message) =>
+        _options.Log.WriteLine($"{DateTimeOffset.Now:HH:mm:ss} {message}");
+
+    private static string? Truncate(string? text, int length) =>
+        text is null || text.Length <= length ? text : text[..length] + "...";
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        foreach (var loop in _loops)
+        {
+            try
+            {
+                await loop;
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping.
+            }
+        }
+
+        if (_control is not null)
+        {
+            await _control.StopAsync();
+            await _control.DisposeAsync();
+        }
+
+        // The router agent first: it soft-stops haproxy so in-flight requests finish.
+        foreach (var child in Enumerable.Reverse(_children))
+        {
+            await child.DisposeAsync();
+        }
+
+        foreach (var disposable in Enumerable.Reverse(_disposables))
+        {
+            await disposable.DisposeAsync();
+        }
+
+        Dynamo?.Dispose();
+        S3?.Dispose();
+        StackFile.Delete(_layout);
+        _stopping.Dispose();
+    }
+}

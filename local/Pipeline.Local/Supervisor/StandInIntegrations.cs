@@ -1,0 +1,50 @@
+using System.Text.Json.Nodes;
+using Pipeline.Core.Errors;
+using Pipeline.Local.Stack.Builds;
+using Pipeline.Local.Stack.Fleet;
+using Pipeline.States;
+using Pipeline.States.Integrations;
+
+namespace Pipeline.Local.Supervisor;
+
+/// <summary>
+/// <c>arn:aws:states:::codebuild:startBuild.sync</c> on the local build runner. A failed build fails
+/// the task as Step Functions does (States.TaskFailed), with the failing phase and the log tail in the Cause.
+/// </summary>
+internal sealed class CodeBuildIntegration(IBuildService builds) : ITaskIntegration
+{
+    public const string Resource = "arn:aws:states:::codebuild:startBuild.sync";
+
+    public async Task<JsonNode?> InvokeAsync(TaskInvocation invocation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(invocation);
+        try
+        {
+            var run = await builds.StartBuildSyncAsync(StartBuildRequest.FromJson(invocation.Input), cancellationToken);
+            return run.Succeeded ? run.ToTaskOutput() : throw new StatesException(StatesErrors.TaskFailed, run.FailureCause());
+        }
+        catch (PipelineException e)
+        {
+            throw new StatesException(e.ErrorType, e.Message);
+        }
+    }
+}
+
+/// <summary><c>arn:aws:states:::aws-sdk:elasticloadbalancingv2:*</c> on the local target groups.</summary>
+internal sealed class TargetGroupsIntegration(ElasticLoadBalancingV2Integration elb) : ITaskIntegration
+{
+    public const string Pattern = ElasticLoadBalancingV2Integration.ResourcePrefix + "*";
+
+    public Task<JsonNode?> InvokeAsync(TaskInvocation invocation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(invocation);
+        try
+        {
+            return Task.FromResult<JsonNode?>(elb.Invoke(invocation.Resource, invocation.Input));
+        }
+        catch (PipelineException e)
+        {
+            throw new StatesException(e.ErrorType, e.Message);
+        }
+    }
+}

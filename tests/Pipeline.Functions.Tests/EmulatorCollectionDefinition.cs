@@ -1,0 +1,6 @@
+using Pipeline.Testing;
+
+namespace Pipeline.Functions.Tests;
+
+[CollectionDefinition(EmulatorFixture.Collection)]
+public sealed class EmulatorCollectionDefinition : ICollectionFixture<EmulatorFixture>;

@@ -1,0 +1,67 @@
+using System.Text.Json;
+using Pipeline.Core.Errors;
+using Pipeline.Functions.ProvisionTables;
+using Pipeline.Functions.RecordVersion;
+
+namespace Pipeline.Functions.Tests;
+
+public sealed class PayloadTests
+{
+    private static string Event(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Events", name));
+
+    [Fact]
+    public void RecordVersionInput_WhenSampleEvent_ShouldDeserializeAndValidate()
+    {
+        var input = JsonSerializer.Deserialize(Event("record-version.json"), RecordVersionJson.Default.RecordVersionInput)!;
+
+        input.Validate();
+        Assert.Equal("orders", input.Service);
+        Assert.Equal("builds/7f3c2a/service.yaml", input.ManifestKey);
+    }
+
+    [Fact]
+    public void ProvisionTablesInput_WhenSampleEvent_ShouldDeserializeAndValidate()
+    {
+        var input = JsonSerializer.Deserialize(Event("provision-tables.json"), ProvisionTablesJson.Default.ProvisionTablesInput)!;
+
+        input.Validate();
+        Assert.Equal(new ProvisionTablesInput("orders", "1.4.12-89abcde"), input);
+    }
+
+    [Theory]
+    [InlineData("commit", "main", "commit: must be a 40-character hexadecimal commit id, not 'main'")]
+    [InlineData("service", "", "service: is required")]
+    [InlineData("executionId", " ", "executionId: is required")]
+    [InlineData("artifactKey", "", "artifactKey: is required")]
+    [InlineData("manifestKey", "", "manifestKey: is required")]
+    public void RecordVersionInput_WhenFieldInvalid_ShouldNameIt(string field, string value, string message)
+    {
+        var json = JsonSerializer.Deserialize<Dictionary<string, string>>(Event("record-version.json"))!;
+        json[field] = value;
+        var input = JsonSerializer.Deserialize(JsonSerializer.Serialize(json), RecordVersionJson.Default.RecordVersionInput)!;
+
+        var error = Assert.Throws<InvalidInputException>(input.Validate);
+
+        Assert.Equal(message, error.Message);
+    }
+
+    [Fact]
+    public void ProvisionTablesInput_WhenLabelMissing_ShouldNameIt()
+    {
+        var input = JsonSerializer.Deserialize("""{"service":"orders"}""", ProvisionTablesJson.Default.ProvisionTablesInput)!;
+
+        Assert.Equal("label: is required", Assert.Throws<InvalidInputException>(input.Validate).Message);
+    }
+
+    [Fact]
+    public void RecordVersionOutput_WhenSerialized_ShouldUseCamelCase()
+    {
+        var output = new RecordVersionOutput("orders", "1.4.1-89abcde", 1, TestStack.Commit, "artifacts/orders/1.4.1-89abcde/orders.zip",
+            "artifacts/orders/1.4.1-89abcde/service.yaml", "hash", "Recorded", DateTimeOffset.UnixEpoch);
+
+        var json = JsonSerializer.Serialize(output, RecordVersionJson.Default.RecordVersionOutput);
+
+        Assert.Contains("\"label\":\"1.4.1-89abcde\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"artifactKey\":\"artifacts/orders/1.4.1-89abcde/orders.zip\"", json, StringComparison.Ordinal);
+    }
+}

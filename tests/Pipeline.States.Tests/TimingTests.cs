@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using Pipeline.States.Integrations;
+using Pipeline.States.Runtime;
+using Pipeline.States.Tests.Support;
+
+namespace Pipeline.States.Tests;
+
+public sealed class TimingTests
+{
+    /// <summary>The first execution in a process pays for JIT compilation; measure only warm runs.</summary>
+    private static readonly Lazy<Task> WarmUp = new(() => Run.Async(
+        """{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::x:y","Retry":[{"ErrorEquals":["Flaky"]}],"Next":"W"},"W":{"Type":"Wait","Seconds":0,"End":true}}}""",
+        "{}", new EngineOptions { WaitTimeScale = 0, Integrations = new TaskIntegrationRegistry().Register("**", new FailingTimes(1)) }));
+
+    [Fact]
+    public async Task Wait_WhenScaledDown_ShouldWaitTheScaledTime()
+    {
+        await WarmUp.Value;
+        var clock = Stopwatch.StartNew();
+
+        var (result, _) = await Run.Async("""{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":20,"End":true}}}""", "{}",
+            new EngineOptions { WaitTimeScale = 0.01 });
+
+        Assert.Equal(ExecutionStatus.Succeeded, result.Status);
+        Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(180), TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task Retry_WhenScaledDown_ShouldBackOffByTheScaledIntervals()
+    {
+        var failures = new FailingTimes(2);
+        var options = new EngineOptions { WaitTimeScale = 0.01, Integrations = new TaskIntegrationRegistry().Register("**", failures) };
+        const string definition = """
+            {"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::custom:thing","End":true,
+              "Retry":[{"ErrorEquals":["Flaky"],"IntervalSeconds":10,"BackoffRate":2,"MaxAttempts":3}]}}}
+            """;
+        await WarmUp.Value;
+        var clock = Stopwatch.StartNew();
+
+        var (result, _) = await Run.Async(definition, "{}", options);
+
+        // 10 s + 20 s of backoff, scaled by 0.01.
+        Assert.Equal(ExecutionStatus.Succeeded, result.Status);
+        Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(280), TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task Retry_WhenMaxDelayIsSet_ShouldCapTheBackoff()
+    {
+        var failures = new FailingTimes(2);
+        var options = new EngineOptions { WaitTimeScale = 0.01, Integrations = new TaskIntegrationRegistry().Register("**", failures) };
+        const string definition = """
+            {"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::custom:thing","End":true,
+              "Retry":[{"ErrorEquals":["Flaky"],"IntervalSeconds":10,"BackoffRate":10,"MaxDelaySeconds":15,"MaxAttempts":3}]}}}
+            """;
+        await WarmUp.Value;
+        var clock = Stopwatch.StartNew();
+
+        var (result, _) = await Run.Async(definition, "{}", options);
+
+        // Uncapped this would be 10 s + 100 s; capped it is 10 s + 15 s, scaled by 0.01.
+        Assert.Equal(ExecutionStatus.Succeeded, result.Status);
+        Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(230), TimeSpan.FromMilliseconds(800));
+    }
+
+    [Fact]
+    public async Task Execution_WhenTimeoutSecondsElapses_ShouldTimeOut()
+    {
+        var (result, events) = await Run.Async("""{"TimeoutSeconds":1,"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":30,"End":true}}}""", "{}",
+            new EngineOptions { WaitTimeScale = 1 });
+
+        Assert.Equal(ExecutionStatus.TimedOut, result.Status);
+        Assert.Equal("States.Timeout", result.Error);
+        Assert.Equal("ExecutionTimedOut", events[^1].Type);
+    }
+
+    [Fact]
+    public async Task Execution_WhenCancelled_ShouldBeAborted()
+    {
+        using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+
+        var (result, events) = await Run.Async("""{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":30,"End":true}}}""", "{}",
+            new EngineOptions { WaitTimeScale = 1 }, stop.Token);
+
+        Assert.Equal(ExecutionStatus.Aborted, result.Status);
+        Assert.Equal("ExecutionAborted", events[^1].Type);
+    }
+
+    [Fact]
+    public async Task Task_WhenNoHeartbeatArrivesInTime_ShouldFailWithHeartbeatTimeout()
+    {
+        var options = new EngineOptions { Integrations = new TaskIntegrationRegistry().Register("**", new Silent()) };
+        const string definition = """
+            {"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::activity:x","HeartbeatSeconds":1,"TimeoutSeconds":30,"End":true}}}
+            """;
+
+        var (result, events) = await Run.Async(definition, "{}", options);
+
+        Assert.Equal(ExecutionStatus.Failed, result.Status);
+        Assert.Equal("States.HeartbeatTimeout", result.Error);
+        Assert.Contains(events, e => e.Type == "TaskTimedOut");
+    }
+
+    [Fact]
+    public async Task Task_WhenItHeartbeats_ShouldOutliveHeartbeatSeconds()
+    {
+        var options = new EngineOptions { Integrations = new TaskIntegrationRegistry().Register("**", new Beating()) };
+        const string definition = """
+            {"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::activity:x","HeartbeatSeconds":1,"TimeoutSeconds":30,"End":true}}}
+            """;
+
+        var (result, _) = await Run.Async(definition, "{}", options);
+
+        Assert.Equal(ExecutionStatus.Succeeded, result.Status);
+    }
+
+    private sealed class FailingTimes(int times) : ITaskIntegration
+    {
+        private int _calls;
+
+        public Task<System.Text.Json.Nodes.JsonNode?> InvokeAsync(TaskInvocation invocation, CancellationToken cancellationToken) =>
+            Interlocked.Increment(ref _calls) <= times
+                ? throw new StatesException("Flaky", "try again")
+                : Task.FromResult<System.Text.Json.Nodes.JsonNode?>("done");
+    }
+
+    private sealed class Silent : ITaskIntegration
+    {
+        public async Task<System.Text.Json.Nodes.JsonNode?> InvokeAsync(TaskInvocation invocation, CancellationToken cancellationToken)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(10), cancellationToken);
+            return null;
+        }
+    }
+
+    private sealed class Beating : ITaskIntegration
+    {
+        public async Task<System.Text.Json.Nodes.JsonNode?> InvokeAsync(TaskInvocation invocation, CancellationToken cancellationToken)
+        {
+            for (var i = 0; i < 6; i++)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(300), cancellationToken);
+                invocation.Heartbeat();
+            }
+            return "alive";
+        }
+    }
+}

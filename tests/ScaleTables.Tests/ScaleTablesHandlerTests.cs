@@ -1,0 +1,61 @@
+using System.Text.Json;
+using Pipeline.Core.Scaling;
+using Pipeline.Functions.ScaleTables;
+using Pipeline.Lambda;
+
+namespace ScaleTables.Tests;
+
+public class ScaleTablesHandlerTests
+{
+    [Fact]
+    public async Task HandleAsync_WhenScheduledEventArrives_ShouldRunOneTickAndReportUpdates()
+    {
+        var input = JsonSerializer.Deserialize(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Events", "scheduled-event.json")), ScaleTablesJson.Default.JsonElement);
+        var capacity = new OneHotTable();
+        var output = new StringWriter();
+        var scaler = new TableScaler(capacity, capacity, capacity, new PipelineScalingPolicy(), new JsonLineScalingLog(output), TimeProvider.System);
+
+        var result = await new ScaleTablesHandler(scaler).HandleAsync(input, new InvocationContext("req-1", DateTimeOffset.UtcNow.AddMinutes(1), "arn", null, CancellationToken.None));
+
+        Assert.Equal(1, result.Updates);
+        var line = JsonDocument.Parse(output.ToString().Trim()).RootElement;
+        Assert.Equal("scaling-decision", line.GetProperty("event").GetString());
+        Assert.Equal("orders", line.GetProperty("table").GetString());
+        Assert.Equal(10, line.GetProperty("oldWrite").GetInt64());
+        Assert.Equal(15, line.GetProperty("newWrite").GetInt64());
+        Assert.Equal("updated", line.GetProperty("outcome").GetString());
+        Assert.StartsWith("scale out", line.GetProperty("why").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void JsonLineScalingLog_WhenNothingIsKnownOfTheTable_ShouldOmitCapacities()
+    {
+        var output = new StringWriter();
+        new JsonLineScalingLog(output).Write(new ScalingRecord("gone", null, default, null, "table not found", "skipped"));
+
+        var line = JsonDocument.Parse(output.ToString()).RootElement;
+        Assert.Equal(JsonValueKind.Null, line.GetProperty("oldRead").ValueKind);
+        Assert.Equal("skipped", line.GetProperty("outcome").GetString());
+    }
+
+    // One table at 10 WCU whose last minute consumed all 10: the policy must raise it.
+    private sealed class OneHotTable : IScaledTables, ITableCapacity, IThroughputMetrics
+    {
+        public Task<IReadOnlyList<ScaledTable>> ListAsync(CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<ScaledTable>>([new ScaledTable("orders", [], new ScalingSettings(new Throughput(1, 1), new Throughput(100, 100)))]);
+
+        public Task<TableDescription?> DescribeAsync(string table, CancellationToken cancellationToken) =>
+            Task.FromResult<TableDescription?>(new TableDescription(table, BillingMode.Provisioned, ThroughputStatus.Active,
+                [new TargetDescription(null, ThroughputStatus.Active, new Throughput(5, 10), 0, null)]));
+
+        public Task<UpdateOutcome> UpdateAsync(string table, string? index, Throughput capacity, CancellationToken cancellationToken) =>
+            Task.FromResult(UpdateOutcome.Applied);
+
+        public Task<IReadOnlyDictionary<string, ThroughputHistory>> GetAsync(
+            string table, IReadOnlyList<string> indexes, DateTimeOffset now, int minutes, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyDictionary<string, ThroughputHistory>>(new Dictionary<string, ThroughputHistory>
+            {
+                [""] = new(Enumerable.Repeat(new MinuteSample(2, 0), 60).ToArray(), Enumerable.Repeat(new MinuteSample(10, 0), 60).ToArray()),
+            });
+    }
+}
