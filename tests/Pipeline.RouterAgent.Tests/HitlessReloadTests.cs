@@ -152,7 +152,7 @@ public sealed partial class HitlessReloadTests(EmulatorFixture emulators, ITestO
                     return;
                 }
             }
-            catch (Exception e) when (e is Amazon.Runtime.AmazonServiceException or ArgumentOutOfRangeException or HttpRequestException or IOException or System.Text.Json.JsonException)
+            catch (Exception e) when (e is Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or ArgumentOutOfRangeException or HttpRequestException or IOException or System.Text.Json.JsonException)
             {
                 // s3rver can serve an object (even empty) while the agent rewrites it, or drop a reply under load; read again.
             }
