@@ -12,6 +12,7 @@ internal static class Program
     {
         ["ColdStart"] = ColdStart.RunAsync,
         ["WarmInvoke"] = WarmInvoke.RunAsync,
+        ["RenderConfig"] = RenderConfig.RunAsync,
     };
 
     public static async Task<int> Main(string[] args)

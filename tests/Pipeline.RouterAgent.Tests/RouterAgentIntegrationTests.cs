@@ -80,11 +80,11 @@ public sealed class RouterAgentIntegrationTests(EmulatorFixture emulators, ITest
                 await assertion();
                 return;
             }
-            catch (Exception e) when (DateTime.UtcNow < deadline && e is Xunit.Sdk.XunitException or HttpRequestException or TaskCanceledException or Amazon.Runtime.AmazonServiceException or ArgumentOutOfRangeException)
+            catch (Exception e) when (DateTime.UtcNow < deadline && e is Xunit.Sdk.XunitException or HttpRequestException or TaskCanceledException or Amazon.Runtime.AmazonServiceException or ArgumentOutOfRangeException or IOException or System.Text.Json.JsonException)
             {
                 await Task.Delay(100);
             }
-            catch (Exception e) when (e is Xunit.Sdk.XunitException or HttpRequestException or TaskCanceledException or Amazon.Runtime.AmazonServiceException or ArgumentOutOfRangeException)
+            catch (Exception e) when (e is Xunit.Sdk.XunitException or HttpRequestException or TaskCanceledException or Amazon.Runtime.AmazonServiceException or ArgumentOutOfRangeException or IOException or System.Text.Json.JsonException)
             {
                 throw new InvalidOperationException("condition not met within 30 s; agent log:\n" + agent.Log, e);
             }
