@@ -35,14 +35,26 @@ public sealed class S3ArtifactStore(IAmazonS3 s3, string bucket) : IArtifactStor
         }
     }
 
-    public Task CopyAsync(string sourceKey, string targetKey, CancellationToken cancel = default) =>
-        s3.CopyObjectAsync(new CopyObjectRequest
+    /// <summary>
+    /// Copies by reading and writing the object rather than with CopyObject: s3rver cannot parse the
+    /// URL-encoded x-amz-copy-source the SDK sends (it reports the source bucket missing), and a
+    /// stream copy behaves the same on S3 and locally.
+    /// </summary>
+    public async Task CopyAsync(string sourceKey, string targetKey, CancellationToken cancel = default)
+    {
+        using var source = await s3.GetObjectAsync(bucket, sourceKey, cancel);
+        using var buffer = new MemoryStream();
+        await source.ResponseStream.CopyToAsync(buffer, cancel);
+        buffer.Position = 0;
+        await s3.PutObjectAsync(new PutObjectRequest
         {
-            SourceBucket = bucket,
-            SourceKey = sourceKey,
-            DestinationBucket = bucket,
-            DestinationKey = targetKey,
+            BucketName = bucket,
+            Key = targetKey,
+            InputStream = buffer,
+            UseChunkEncoding = false,
+            ContentType = source.Headers.ContentType,
         }, cancel);
+    }
 
     public Task PutTextAsync(string key, string content, CancellationToken cancel = default) =>
         s3.PutObjectAsync(new PutObjectRequest
