@@ -25,7 +25,7 @@ public sealed partial class DeployHarness : IAsyncLifetime
     private static readonly string[] RealFunctions =
     [
         "NormalizeTriggerFunction", "DeployLockFunction", "RecordVersionFunction", "ResolveVersionFunction",
-        "ProvisionTablesFunction", "RoutesConvergedFunction",
+        "RoutesConvergedFunction",
     ];
 
     private readonly EmulatorFixture _emulators = new();
@@ -105,15 +105,15 @@ public sealed partial class DeployHarness : IAsyncLifetime
         await _emulators.DisposeAsync();
     }
 
-    /// <summary>Runs one execution to its end; waits and retries are scaled down a hundredfold.</summary>
-    public async Task<DeployRun> RunAsync(string input, string? name = null)
+    /// <summary>Runs one execution to its end; waits and retries are scaled down (a hundredfold by default).</summary>
+    public async Task<DeployRun> RunAsync(string input, string? name = null, double waitTimeScale = 0.01)
     {
         var integrations = new TaskIntegrationRegistry()
             .Register(LambdaInvokeIntegration.OptimizedResource,
                 new FunctionRouter(new LambdaInvokeIntegration(_http!), Fleet.Functions))
             .Register("arn:aws:states:::codebuild:startBuild.sync", new DelegateIntegration(Build.StartBuildAsync))
             .Register("arn:aws:states:::aws-sdk:elasticloadbalancingv2:*", new DelegateIntegration(Elb.InvokeAsync));
-        var engine = new StatesEngine(new EngineOptions { Integrations = integrations, WaitTimeScale = 0.01 });
+        var engine = new StatesEngine(new EngineOptions { Integrations = integrations, WaitTimeScale = waitTimeScale });
         var history = new InMemoryHistory();
         var execution = name ?? "deploy-" + Guid.NewGuid().ToString("N")[..12];
         var result = await engine.RunAsync(_definition!, JsonNode.Parse(input),
