@@ -1,0 +1,146 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Pipeline.Aws.Registry;
+using Pipeline.Local.Lambda;
+using Pipeline.States.Definition;
+using Pipeline.States.History;
+using Pipeline.States.Integrations;
+using Pipeline.States.Runtime;
+using Pipeline.Testing;
+using Pipeline.Tests.Shared;
+
+namespace Pipeline.StateMachines.Tests.Execution;
+
+/// <summary>
+/// The deploy-service definition from statemachines/, run by Pipeline.States with its placeholders
+/// filled as template.yaml would fill them: the functions that exist are the published programs,
+/// run as processes by the local Lambda service against dynalite and s3rver; CodeBuild, ELBv2 and
+/// the functions not built yet are the doubles of this folder.
+/// </summary>
+#pragma warning disable CA1001 // xunit disposes collection fixtures through IAsyncLifetime.DisposeAsync.
+public sealed partial class DeployHarness : IAsyncLifetime
+#pragma warning restore CA1001
+{
+    /// <summary>The real functions: template logical id of each, by the placeholder naming its ARN.</summary>
+    private static readonly string[] RealFunctions =
+    [
+        "NormalizeTriggerFunction", "DeployLockFunction", "RecordVersionFunction", "ResolveVersionFunction",
+        "RoutesConvergedFunction",
+    ];
+
+    private readonly EmulatorFixture _emulators = new();
+    private LocalLambdaService? _lambda;
+    private HttpClient? _http;
+    private StateMachineDefinition? _definition;
+
+    public DynamoDbRegistry Registry { get; private set; } = null!;
+
+    public EmulatorFixture Emulators => _emulators;
+
+    /// <summary>What the function processes wrote, for failure messages.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> FunctionLog { get; } = new();
+
+    public string ArtifactBucket { get; private set; } = "";
+
+    public string TablePrefix { get; } = EmulatorFixture.UniqueName("svc");
+
+    internal CodeBuildDouble Build { get; private set; } = null!;
+
+    internal ElbDouble Elb { get; } = new();
+
+    internal FleetDoubles Fleet { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _emulators.InitializeAsync();
+        var table = EmulatorFixture.UniqueName("registry");
+        await DynamoDbRegistry.EnsureTableAsync(_emulators.DynamoDb, table);
+        Registry = new DynamoDbRegistry(_emulators.DynamoDb, table);
+        ArtifactBucket = await _emulators.CreateBucketAsync("artifacts");
+        var routesBucket = await _emulators.CreateBucketAsync("routes");
+        Build = new CodeBuildDouble(_emulators, ArtifactBucket);
+        Fleet = new FleetDoubles(Registry, _emulators, routesBucket);
+
+        var environment = new Dictionary<string, string>
+        {
+            ["AWS_ENDPOINT_URL_DYNAMODB"] = _emulators.DynamoDbEndpoint.ToString(),
+            ["AWS_ENDPOINT_URL_S3"] = _emulators.S3Endpoint.ToString(),
+            ["AWS_ACCESS_KEY_ID"] = "S3RVER",
+            ["AWS_SECRET_ACCESS_KEY"] = "S3RVER",
+            ["AWS_REGION"] = "us-east-1",
+            ["PIPELINE_REGISTRY_TABLE"] = table,
+            ["PIPELINE_ARTIFACT_BUCKET"] = ArtifactBucket,
+            ["PIPELINE_ROUTES_BUCKET"] = routesBucket,
+            ["PIPELINE_TABLE_PREFIX"] = TablePrefix,
+            ["PIPELINE_DEPLOY_BRANCH"] = "main",
+            ["PIPELINE_MIN_ROUTERS"] = "1",
+        };
+        var functions = new List<FunctionDefinition>();
+        foreach (var logicalId in RealFunctions)
+        {
+            var published = await FunctionBinaries.PublishedAsync(logicalId, AppContext.BaseDirectory);
+            var merged = new Dictionary<string, string>(published.Environment);
+            foreach (var (key, value) in environment)
+            {
+                merged[key] = value;
+            }
+
+            functions.Add(published with { Environment = merged, Timeout = TimeSpan.FromSeconds(60) });
+        }
+
+        _lambda = new LocalLambdaService(functions, new LocalLambdaOptions { Log = (function, line) => FunctionLog.Enqueue($"{function}: {line}") });
+        await _lambda.StartAsync();
+        _http = new HttpClient { BaseAddress = _lambda.Endpoint, Timeout = TimeSpan.FromMinutes(2) };
+        _definition = DefinitionParser.Parse(Substitute(Definitions.Text("deploy-service.asl.json")));
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http?.Dispose();
+        if (_lambda is not null)
+        {
+            await _lambda.DisposeAsync();
+        }
+
+        await _emulators.DisposeAsync();
+    }
+
+    /// <summary>Runs one execution to its end; waits and retries are scaled down (a hundredfold by default).</summary>
+    public async Task<DeployRun> RunAsync(string input, string? name = null, double waitTimeScale = 0.01)
+    {
+        var integrations = new TaskIntegrationRegistry()
+            .Register(LambdaInvokeIntegration.OptimizedResource,
+                new FunctionRouter(new LambdaInvokeIntegration(_http!), Fleet.Functions))
+            .Register("arn:aws:states:::codebuild:startBuild.sync", new DelegateIntegration(Build.StartBuildAsync))
+            .Register("arn:aws:states:::aws-sdk:elasticloadbalancingv2:*", new DelegateIntegration(Elb.InvokeAsync));
+        var engine = new StatesEngine(new EngineOptions { Integrations = integrations, WaitTimeScale = waitTimeScale });
+        var history = new InMemoryHistory();
+        var execution = name ?? "deploy-" + Guid.NewGuid().ToString("N")[..12];
+        var result = await engine.RunAsync(_definition!, JsonNode.Parse(input),
+            ExecutionIdentity.Local("deploy-service", execution, DateTimeOffset.UtcNow), history);
+        var entered = history.Events
+            .Where(e => e.Type.EndsWith("StateEntered", StringComparison.Ordinal))
+            .Select(e => (string)e.Details!["name"]!)
+            .ToList();
+        return new DeployRun(execution, result, entered);
+    }
+
+    private string Substitute(string text) => Placeholder().Replace(text, m => m.Groups[1].Value switch
+    {
+        var arn when arn.EndsWith("FunctionArn", StringComparison.Ordinal) && RealFunctions.Contains(arn[..^"Arn".Length]) =>
+            _lambda!.ArnOf(arn[..^"Arn".Length]),
+        var arn when arn.EndsWith("FunctionArn", StringComparison.Ordinal) =>
+            $"arn:aws:lambda:us-east-1:123456789012:function:pipeline-{arn[..^"FunctionArn".Length]}",
+        "BuildProjectName" => "pipeline-build",
+        "ArtifactBucketName" => ArtifactBucket,
+        "VpcId" => "vpc-0a1b2c3d4e5f60718",
+        "CodeCommitCloneUrlPrefix" => "https://git-codecommit.us-east-1.amazonaws.com/v1/repos/",
+        var other => throw new InvalidOperationException($"no local value for ${{{other}}}"),
+    });
+
+    [GeneratedRegex(@"\$\{([A-Za-z0-9]+)\}")]
+    private static partial Regex Placeholder();
+}
+
+/// <summary>How one execution ended and the states it went through, in order.</summary>
+public sealed record DeployRun(string Name, ExecutionResult Result, IReadOnlyList<string> States);

@@ -1,0 +1,236 @@
+using System.Text.Json.Nodes;
+using Pipeline.Core.Deploy;
+using Pipeline.Core.Registry;
+using Pipeline.States.Runtime;
+using Pipeline.Testing;
+
+namespace Pipeline.StateMachines.Tests.Execution;
+
+[CollectionDefinition(Name)]
+public sealed class DeployHarnessDefinition : ICollectionFixture<DeployHarness>
+{
+    public const string Name = "deploy-service";
+}
+
+/// <summary>
+/// The real deploy-service definition, end to end: each test deploys its own service, so the
+/// executions share the harness (function processes, emulators) but no state.
+/// </summary>
+[Collection(DeployHarnessDefinition.Name)]
+public sealed class DeployServiceExecutionTests(DeployHarness harness)
+{
+    [Fact]
+    public async Task Execute_WhenCodeCommitPushesToTheDeployBranch_ShouldBuildTagAndServeTheCommit()
+    {
+        var service = Service();
+        var commit = Commit();
+
+        var run = await harness.RunAsync(CodeCommitPush(service, commit));
+
+        AssertSucceeded(run);
+        Assert.Equal(
+            ["NormalizeTrigger", "AnythingToDo", "AcquireLock", "BuildOrRedeploy", "ChooseBuildSource", "CodeCommitSource",
+             "BuildAndTest", "RecordVersion", "ResolveVersion", "AlreadyLive", "ProvisionTables", "LaunchInstances", "ToElbTargets"],
+            run.States.Take(13).Where(s => s != "ElbTarget"));
+        Assert.Equal(["PublishRoutes", "StartConvergenceClock", "CheckRouters", "RoutersConverged", "HadPreviousVersion", "ReleaseLock", "Deployed"],
+            run.States.SkipWhile(s => s != "PublishRoutes"));
+        var build = Assert.Single(harness.Build.Requests, r => (string)r["SourceVersion"]! == commit);
+        Assert.Equal("CODECOMMIT", (string)build["SourceTypeOverride"]!);
+        Assert.Equal($"https://git-codecommit.us-east-2.amazonaws.com/v1/repos/{service}", (string)build["SourceLocationOverride"]!);
+
+        var version = run.Result.Output!["version"]!;
+        var label = (string)version["label"]!;
+        var live = await harness.Registry.GetLiveVersionAsync(service);
+        Assert.Equal(label, live?.Label);
+        Assert.Equal(commit, live!.Commit);
+        Assert.Equal($"artifacts/{service}/{label}/artifact.tgz", live.ArtifactKey);
+        Assert.Null(await harness.Registry.GetLockAsync(DeployLock.LockName(service)));
+        Assert.Equal(2, harness.Elb.TargetsOf(TargetGroupNames.For(service, live.Count)).Count);
+    }
+
+    [Fact]
+    public async Task Execute_WhenTheBuildFails_ShouldReleaseTheLockAndFailAsBuildFailedWithoutLaunching()
+    {
+        var service = Service();
+        var commit = Commit();
+        harness.Build.FailingCommits.Add(commit);
+
+        var run = await harness.RunAsync(Manual(service, commit));
+
+        AssertFailed(run, "Pipeline.BuildFailed");
+        Assert.Contains(commit, run.Result.Cause, StringComparison.Ordinal);
+        Assert.Contains("\"BuildStatus\":\"FAILED\"", run.Result.Cause, StringComparison.Ordinal);
+        Assert.Equal(["BuildAndTest", "BuildFailed", "ReleaseLockAfterFailure", "FailedWithoutRollback"], run.States.TakeLast(4));
+        Assert.DoesNotContain(harness.Fleet.Calls, c => c.Contains(service, StringComparison.Ordinal));
+        Assert.Empty(await harness.Registry.ListVersionsAsync(service));
+        Assert.Null(await harness.Registry.GetLockAsync(DeployLock.LockName(service)));
+    }
+
+    [Fact]
+    public async Task Execute_WhenNewTargetsNeverTurnHealthy_ShouldRollBackAndFailNamingTheTargets()
+    {
+        var service = Service();
+        var address = "10.0.7." + Random.Shared.Next(2, 250);
+        harness.Elb.BrokenTargets.Add(address);
+        harness.Fleet.Address = address;
+        try
+        {
+            var run = await harness.RunAsync(Manual(service, Commit()));
+
+            AssertFailed(run, "Pipeline.TargetsUnhealthy");
+            Assert.Contains("unhealthy", run.Result.Cause, StringComparison.Ordinal);
+            Assert.Equal(["TargetsNeverHealthy", "Rollback", "DeleteNewTargetGroup", "RollbackVersion", "ReleaseLockAfterRollback", "DeployFailed"],
+                run.States.TakeLast(6));
+            Assert.DoesNotContain("PublishRoutes", run.States);
+            var calls = harness.Fleet.Calls.Where(c => c.Contains(service, StringComparison.Ordinal) && !c.StartsWith("ProvisionTables", StringComparison.Ordinal)).Select(c => c.Split(' ')[0]);
+            Assert.Equal(["LaunchInstances", "Rollback"], calls);
+            var version = Assert.Single(await harness.Registry.ListVersionsAsync(service));
+            Assert.Equal(VersionStatus.Failed, version.Status);
+            Assert.Null((await harness.Registry.GetServiceAsync(service))!.LiveLabel);
+            Assert.DoesNotContain(TargetGroupNames.For(service, version.Count), harness.Elb.GroupNames);
+            Assert.Null(await harness.Registry.GetLockAsync(DeployLock.LockName(service)));
+        }
+        finally
+        {
+            harness.Fleet.Address = "127.0.0.1";
+        }
+    }
+
+    [Fact]
+    public async Task Execute_WhenRedeployingAnOlderVersion_ShouldSkipTheBuildAndDrainTheCurrentOne()
+    {
+        var service = Service();
+        var first = await harness.RunAsync(Manual(service, Commit()));
+        var second = await harness.RunAsync(Manual(service, Commit()));
+        AssertSucceeded(first);
+        AssertSucceeded(second);
+        var v1 = (string)first.Result.Output!["version"]!["label"]!;
+        var v2 = (string)second.Result.Output!["version"]!["label"]!;
+        Assert.Contains("DeregisterOldTargets", second.States);
+        var builds = harness.Build.Requests.Count;
+
+        var rollback = await harness.RunAsync($$"""{"service": "{{service}}", "version": "{{v1}}", "reason": "v2 misbehaves"}""");
+
+        AssertSucceeded(rollback);
+        Assert.Equal(builds, harness.Build.Requests.Count);
+        Assert.DoesNotContain("BuildAndTest", rollback.States);
+        Assert.DoesNotContain("RecordVersion", rollback.States);
+        Assert.Contains("TargetRequestedVersion", rollback.States);
+        Assert.Equal(v2, (string?)rollback.Result.Output!["version"]!["previousLabel"]);
+        Assert.Equal(v1, (await harness.Registry.GetLiveVersionAsync(service))?.Label);
+        var calls = harness.Fleet.Calls.Where(c => c.Contains(service, StringComparison.Ordinal) && !c.StartsWith("ProvisionTables", StringComparison.Ordinal)).ToList();
+        Assert.Equal(
+            [$"LaunchInstances {service} {v1}", $"PublishRoutes {service} {v1}",
+             $"LaunchInstances {service} {v2}", $"PublishRoutes {service} {v2}", $"RetireVersion {service} {v1}",
+             $"LaunchInstances {service} {v1}", $"PublishRoutes {service} {v1}", $"RetireVersion {service} {v2}"],
+            calls);
+        var v2Record = await harness.Registry.GetVersionAsync(service, v2);
+        Assert.DoesNotContain(TargetGroupNames.For(service, v2Record!.Count), harness.Elb.GroupNames);
+
+        var again = await harness.RunAsync($$"""{"service": "{{service}}", "version": "{{v1}}"}""");
+
+        AssertSucceeded(again);
+        Assert.Equal("VersionAlreadyLive", again.States[^1]);
+        Assert.Null(await harness.Registry.GetLockAsync(DeployLock.LockName(service)));
+    }
+
+    [Fact]
+    public async Task Execute_WhenTheVersionIsUnknown_ShouldFailAsVersionNotFoundAndReleaseTheLock()
+    {
+        var service = Service();
+
+        var run = await harness.RunAsync($$"""{"service": "{{service}}", "version": "0.0.404"}""");
+
+        AssertFailed(run, "Pipeline.VersionNotFound");
+        Assert.Contains("0.0.404", run.Result.Cause, StringComparison.Ordinal);
+        Assert.Equal(["ResolveVersion", "ReleaseLockAfterFailure", "FailedWithoutRollback"], run.States.TakeLast(3));
+        Assert.Null(await harness.Registry.GetLockAsync(DeployLock.LockName(service)));
+    }
+
+    [Fact]
+    public async Task Execute_WhenTheTriggerIsATagPush_ShouldEndWithNothingToDo()
+    {
+        var push = CodeCommitPush(Service(), Commit()).Replace("\"referenceType\": \"branch\"", "\"referenceType\": \"tag\"", StringComparison.Ordinal);
+
+        var run = await harness.RunAsync(push);
+
+        AssertSucceeded(run);
+        Assert.Equal(["NormalizeTrigger", "AnythingToDo", "NothingToDo"], run.States);
+        Assert.Equal("none", (string?)run.Result.Output!["request"]!["action"]);
+    }
+
+    [Fact]
+    public async Task Execute_WhenTheTriggerIsMalformed_ShouldFailAsInvalidInputNamingTheField()
+    {
+        var run = await harness.RunAsync("""{"service": "orders"}""");
+
+        AssertFailed(run, "Pipeline.InvalidInput");
+        Assert.Contains("commit", run.Result.Cause, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Execute_WhenTwoPushesOfOneServiceRace_ShouldDeployThemOneAfterTheOther()
+    {
+        var service = Service();
+
+        // A tenth of real time: the waiting run's bounded lock wait (15 min) must outlast a whole deploy here.
+        var runs = await Task.WhenAll(
+            harness.RunAsync(Manual(service, Commit()), waitTimeScale: 0.1),
+            harness.RunAsync(Manual(service, Commit()), waitTimeScale: 0.1));
+
+        AssertSucceeded(runs[0]);
+        AssertSucceeded(runs[1]);
+        var calls = harness.Fleet.Calls.Where(c => c.Contains(service, StringComparison.Ordinal) && !c.StartsWith("ProvisionTables", StringComparison.Ordinal)).Select(c => c.Split(' ')).ToList();
+        var (a, b) = (calls[0][2], calls[2][2]);
+        Assert.NotEqual(a, b);
+        Assert.Equal(
+            [$"LaunchInstances {a}", $"PublishRoutes {a}", $"LaunchInstances {b}", $"PublishRoutes {b}", $"RetireVersion {a}"],
+            calls.Select(c => $"{c[0]} {c[2]}"));
+        Assert.Equal(b, (await harness.Registry.GetLiveVersionAsync(service))?.Label);
+    }
+
+    private string Service()
+    {
+        var service = EmulatorFixture.UniqueName("svc");
+        harness.Build.Manifests[service] = $$"""
+            name: {{service}}
+            port: 3000
+            health: { path: /status, intervalSeconds: 5, timeoutSeconds: 2, healthyThreshold: 2, unhealthyThreshold: 2 }
+            instances: { count: 2 }
+            routes:
+              - pathPrefix: /{{service}}
+            build: { artifact: artifact.tgz }
+            tables:
+              - name: items
+                partitionKey: { name: id, type: S }
+                capacity: onDemand
+            """;
+        return service;
+    }
+
+    private static string Commit() => Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) + "00000000";
+
+    private static string Manual(string service, string commit) => $$"""{"service": "{{service}}", "commit": "{{commit}}"}""";
+
+    private static string CodeCommitPush(string service, string commit) => $$"""
+        {
+          "version": "0", "id": "{{Guid.NewGuid()}}", "detail-type": "CodeCommit Repository State Change",
+          "source": "aws.codecommit", "account": "123456789012", "time": "2026-11-28T07:00:00Z", "region": "us-east-2",
+          "resources": ["arn:aws:codecommit:us-east-2:123456789012:{{service}}"],
+          "detail": {
+            "commitId": "{{commit}}", "event": "referenceUpdated", "referenceFullName": "refs/heads/main",
+            "referenceName": "main", "referenceType": "branch", "repositoryName": "{{service}}"
+          }
+        }
+        """;
+
+    private void AssertSucceeded(DeployRun run) =>
+        Assert.True(run.Result.Status == ExecutionStatus.Succeeded, Describe(run));
+
+    private void AssertFailed(DeployRun run, string error) =>
+        Assert.True(run.Result.Status == ExecutionStatus.Failed && run.Result.Error == error, $"expected {error}; " + Describe(run));
+
+    private string Describe(DeployRun run) =>
+        $"{run.Name} ended {run.Result.Status}: {run.Result.Error}: {run.Result.Cause}\nstates: {string.Join(" > ", run.States)}\n" +
+        "function log tail:\n" + string.Join('\n', harness.FunctionLog.TakeLast(30));
+}

@@ -1,0 +1,204 @@
+using System.Text.Json.Nodes;
+using Pipeline.States;
+using Pipeline.States.Integrations;
+
+namespace Pipeline.StateMachines.Tests.Execution;
+
+/// <summary>
+/// ELBv2 target groups through <c>aws-sdk:elasticloadbalancingv2:*</c>, with the documented
+/// behaviour the machine relies on: CreateTargetGroup is idempotent for the same settings and
+/// refuses different ones, targets start <c>initial</c> and turn <c>healthy</c> after a few checks
+/// (or never, for a broken build), deregistered targets stay <c>draining</c> for a while.
+/// </summary>
+internal sealed class ElbDouble
+{
+    private readonly object _gate = new();
+    private readonly Dictionary<string, Group> _groups = new(StringComparer.Ordinal);
+
+    /// <summary>Describe calls a new target needs before it reports healthy.</summary>
+    public int ChecksUntilHealthy { get; set; } = 2;
+
+    /// <summary>Target addresses whose health checks always fail.</summary>
+    public HashSet<string> BrokenTargets { get; } = [];
+
+    public List<string> Calls { get; } = [];
+
+    public IReadOnlyCollection<string> GroupNames
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _groups.Keys.ToList();
+            }
+        }
+    }
+
+    public IReadOnlyList<string> TargetsOf(string groupName)
+    {
+        lock (_gate)
+        {
+            return _groups[groupName].Targets.Keys.ToList();
+        }
+    }
+
+    public Task<JsonNode?> InvokeAsync(TaskInvocation invocation)
+    {
+        var action = invocation.Resource[(invocation.Resource.LastIndexOf(':') + 1)..];
+        var input = invocation.Input!.AsObject();
+        lock (_gate)
+        {
+            Calls.Add(action);
+            JsonNode result = action switch
+            {
+                "createTargetGroup" => Create(input),
+                "describeTargetGroups" => DescribeGroups(input),
+                "registerTargets" => Register(input),
+                "describeTargetHealth" => DescribeHealth(input),
+                "deregisterTargets" => Deregister(input),
+                "deleteTargetGroup" => Delete(input),
+                _ => throw new StatesException("ElasticLoadBalancingV2.ElasticLoadBalancingV2Exception", $"{action} is not served by this double"),
+            };
+            return Task.FromResult<JsonNode?>(result);
+        }
+    }
+
+    private JsonObject Create(JsonObject input)
+    {
+        var name = (string)input["Name"]!;
+        var settings = input.ToJsonString();
+        if (_groups.TryGetValue(name, out var existing) && existing.Settings != settings)
+        {
+            throw new StatesException("ElasticLoadBalancingV2.DuplicateTargetGroupNameException", $"A target group with the same name '{name}' exists, but with different settings");
+        }
+
+        if (existing is null)
+        {
+            existing = new Group(name, $"arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/{name}/{Guid.NewGuid():N}", settings);
+            _groups[name] = existing;
+        }
+
+        return new JsonObject { ["TargetGroups"] = new JsonArray(Describe(existing)) };
+    }
+
+    private JsonObject DescribeGroups(JsonObject input)
+    {
+        var names = input["Names"]!.AsArray().Select(n => (string)n!).ToList();
+        var missing = names.Where(n => !_groups.ContainsKey(n)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new StatesException("ElasticLoadBalancingV2.TargetGroupNotFoundException", $"One or more target groups not found: {string.Join(", ", missing)}");
+        }
+
+        return new JsonObject { ["TargetGroups"] = new JsonArray(names.Select(n => (JsonNode)Describe(_groups[n])).ToArray()) };
+    }
+
+    private JsonObject Register(JsonObject input)
+    {
+        var group = ByArn(input);
+        foreach (var target in input["Targets"]!.AsArray())
+        {
+            group.Targets[$"{(string)target!["Id"]!}:{(int)target["Port"]!}"] = new TargetState("initial", 0);
+        }
+
+        return [];
+    }
+
+    private JsonObject DescribeHealth(JsonObject input)
+    {
+        var group = ByArn(input);
+        var keys = input["Targets"] is JsonArray asked
+            ? asked.Select(t => $"{(string)t!["Id"]!}:{(int)t["Port"]!}").ToList()
+            : group.Targets.Keys.ToList();
+        var descriptions = new JsonArray();
+        foreach (var key in keys)
+        {
+            var state = Advance(group, key);
+            if (state is null)
+            {
+                continue;
+            }
+
+            var (id, port) = (key[..key.LastIndexOf(':')], int.Parse(key[(key.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+            descriptions.Add(new JsonObject
+            {
+                ["Target"] = new JsonObject { ["Id"] = id, ["Port"] = port },
+                ["HealthCheckPort"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["TargetHealth"] = new JsonObject { ["State"] = state },
+            });
+        }
+
+        return new JsonObject { ["TargetHealthDescriptions"] = descriptions };
+    }
+
+    private string? Advance(Group group, string key)
+    {
+        if (!group.Targets.TryGetValue(key, out var target))
+        {
+            return null;
+        }
+
+        var checks = target.Checks + 1;
+        var address = key[..key.LastIndexOf(':')];
+        var state = target.State switch
+        {
+            "draining" when checks > 2 => null,
+            "draining" => "draining",
+            _ when BrokenTargets.Contains(address) => checks >= 2 ? "unhealthy" : "initial",
+            _ => checks >= ChecksUntilHealthy ? "healthy" : "initial",
+        };
+        if (state is null)
+        {
+            group.Targets.Remove(key);
+        }
+        else
+        {
+            group.Targets[key] = new TargetState(target.State == "draining" ? "draining" : state, checks);
+        }
+
+        return state;
+    }
+
+    private JsonObject Deregister(JsonObject input)
+    {
+        var group = ByArn(input);
+        foreach (var target in input["Targets"]!.AsArray())
+        {
+            var key = $"{(string)target!["Id"]!}:{(int)target["Port"]!}";
+            if (group.Targets.ContainsKey(key))
+            {
+                group.Targets[key] = new TargetState("draining", 0);
+            }
+        }
+
+        return [];
+    }
+
+    private JsonObject Delete(JsonObject input)
+    {
+        _groups.Remove(ByArn(input).Name);
+        return [];
+    }
+
+    private Group ByArn(JsonObject input)
+    {
+        var arn = (string)input["TargetGroupArn"]!;
+        return _groups.Values.FirstOrDefault(g => g.Arn == arn)
+            ?? throw new StatesException("ElasticLoadBalancingV2.TargetGroupNotFoundException", $"Target groups '{arn}' not found");
+    }
+
+    private static JsonObject Describe(Group group) => new()
+    {
+        ["TargetGroupArn"] = group.Arn,
+        ["TargetGroupName"] = group.Name,
+        ["Protocol"] = "HTTP",
+        ["TargetType"] = "ip",
+    };
+
+    private sealed record Group(string Name, string Arn, string Settings)
+    {
+        public Dictionary<string, TargetState> Targets { get; } = new(StringComparer.Ordinal);
+    }
+
+    private sealed record TargetState(string State, int Checks);
+}

@@ -1,0 +1,110 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Pipeline.Core.Registry;
+using Pipeline.Testing;
+
+namespace Pipeline.StateMachines.Tests.Execution;
+
+/// <summary>
+/// Stand-ins for the deploy functions that do not exist as programs yet (LaunchInstances,
+/// PublishRoutes, RetireVersion, Rollback). They answer with the documented output records and
+/// make the side effects the rest of the machine reads for real: PublishRoutes makes the version
+/// live in the registry and, playing the router agent, reports the new routes version in s3rver,
+/// where the real RoutesConverged function reads it.
+/// </summary>
+internal sealed class FleetDoubles(IRegistry registry, EmulatorFixture emulators, string routesBucket)
+{
+    private long _routesVersion;
+    private int _nextPort = 20000;
+
+    /// <summary>Every call, in order, as "Function service label".</summary>
+    public ConcurrentQueue<string> Calls { get; } = new();
+
+    /// <summary>Addresses handed out per version label.</summary>
+    public ConcurrentDictionary<string, IReadOnlyList<string>> Launched { get; } = new();
+
+    /// <summary>When set, the next launched targets get this address (the ELB double can break it).</summary>
+    public string Address { get; set; } = "127.0.0.1";
+
+    public IReadOnlyDictionary<string, Func<JsonObject, Task<JsonNode?>>> Functions => new Dictionary<string, Func<JsonObject, Task<JsonNode?>>>
+    {
+        ["pipeline-ProvisionTables"] = ProvisionAsync,
+        ["pipeline-LaunchInstances"] = LaunchAsync,
+        ["pipeline-PublishRoutes"] = PublishAsync,
+        ["pipeline-RetireVersion"] = RetireAsync,
+        ["pipeline-Rollback"] = RollbackAsync,
+    };
+
+    // The published ProvisionTables fails against dynalite here with an SDK CRC32 mismatch, so the
+    // machine's contract with it (service and label in, tables out) is played instead.
+    private Task<JsonNode?> ProvisionAsync(JsonObject input)
+    {
+        Record("ProvisionTables", input);
+        return Task.FromResult<JsonNode?>(new JsonObject { ["service"] = (string)input["service"]!, ["label"] = (string)input["label"]!, ["tables"] = new JsonArray(), ["keptTables"] = new JsonArray() });
+    }
+
+    private Task<JsonNode?> LaunchAsync(JsonObject input)
+    {
+        var (service, label) = Record("LaunchInstances", input);
+        var count = (int)input["count"]!;
+        var port = (int)input["port"]!;
+        Assert.StartsWith($"artifacts/{service}/{label}/", (string)input["artifactKey"]!, StringComparison.Ordinal);
+        var targets = new JsonArray();
+        var ids = new List<string>();
+        for (var i = 0; i < count; i++)
+        {
+            // Distinct ports on one address stand for distinct instances, as in the local fleet.
+            var id = $"i-{label}-{i}";
+            ids.Add(id);
+            targets.Add(new JsonObject { ["id"] = id, ["address"] = Address, ["port"] = Interlocked.Increment(ref _nextPort) + port });
+        }
+
+        Launched[label] = ids;
+        return Task.FromResult<JsonNode?>(new JsonObject { ["targets"] = targets });
+    }
+
+    private async Task<JsonNode?> PublishAsync(JsonObject input)
+    {
+        var (service, label) = Record("PublishRoutes", input);
+        var previous = (string?)input["previousLabel"];
+        Assert.True(await registry.MarkLiveAsync(service, label, previous), $"{service} was not live at {previous ?? "nothing"}");
+        var version = Interlocked.Increment(ref _routesVersion);
+        var text = version.ToString(CultureInfo.InvariantCulture);
+        await emulators.PutTextAsync(routesBucket, "routes/status/router-1.json",
+            $$"""{"node":"router-1","appliedVersion":{{text}},"lastError":null,"time":"{{DateTimeOffset.UtcNow:O}}","rejectedVersion":null}""");
+        return new JsonObject
+        {
+            ["published"] = true,
+            ["version"] = version,
+            ["sha256"] = new string('a', 64),
+            ["key"] = $"routes/haproxy/{text}.cfg",
+            ["previousVersion"] = version - 1,
+        };
+    }
+
+    private Task<JsonNode?> RetireAsync(JsonObject input)
+    {
+        var (_, label) = Record("RetireVersion", input);
+        return Task.FromResult<JsonNode?>(new JsonObject
+        {
+            ["retired"] = true,
+            ["terminated"] = new JsonArray(Launched.GetValueOrDefault(label, []).Select(id => (JsonNode)id).ToArray()),
+        });
+    }
+
+    private async Task<JsonNode?> RollbackAsync(JsonObject input)
+    {
+        var (service, label) = Record("Rollback", input);
+        await registry.SetVersionStatusAsync(service, label, VersionStatus.Recorded, VersionStatus.Failed);
+        return new JsonObject { ["rolledBack"] = true };
+    }
+
+    private (string Service, string Label) Record(string function, JsonObject input)
+    {
+        var service = (string)input["service"]!;
+        var label = (string?)input["label"] ?? "-";
+        Calls.Enqueue($"{function} {service} {label}");
+        return (service, label);
+    }
+}
