@@ -22,6 +22,10 @@ internal sealed class FunctionInstance : IAsyncDisposable
     private readonly WebApplication server;
     private readonly Queue<string> outputTail = new();
     private readonly TaskCompletionSource ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // Fires when the process is gone, so its pending long poll stops taking invocations at once:
+    // Kestrel may not notice the dead client's connection before the next invocation is queued.
+    private readonly CancellationTokenSource exited = new();
     private Process? process;
     private PendingInvocation? current;
     private byte[]? initError;
@@ -167,6 +171,7 @@ internal sealed class FunctionInstance : IAsyncDisposable
         }
 
         await p.WaitForExitAsync().ConfigureAwait(false);
+        await exited.CancelAsync().ConfigureAwait(false);
         var exit = p.ExitCode;
         var wasReady = ready.Task.IsCompleted;
         var inFlight = Interlocked.Exchange(ref current, null);
@@ -204,7 +209,24 @@ internal sealed class FunctionInstance : IAsyncDisposable
     private async Task NextAsync(HttpContext http)
     {
         ready.TrySetResult();
-        var invocation = await pool.TakeAsync(http.RequestAborted).ConfigureAwait(false);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, exited.Token);
+        PendingInvocation invocation;
+        try
+        {
+            invocation = await pool.TakeAsync(stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return;
+        }
+
+        if (exited.IsCancellationRequested)
+        {
+            // The process died between asking and receiving: the invocation never reached it.
+            pool.Requeue(invocation);
+            return;
+        }
+
         var deadline = DateTimeOffset.UtcNow + pool.Definition.Timeout;
         current = invocation;
         _ = EnforceTimeoutAsync(invocation);
@@ -280,5 +302,6 @@ internal sealed class FunctionInstance : IAsyncDisposable
 
         await server.StopAsync().ConfigureAwait(false);
         await server.DisposeAsync().ConfigureAwait(false);
+        exited.Dispose();
     }
 }

@@ -95,6 +95,16 @@ internal sealed class FunctionPool(FunctionDefinition definition, LocalLambdaOpt
         }
     }
 
+    /// <summary>Puts back an invocation that a process took just as it died, for the next process.</summary>
+    public void Requeue(PendingInvocation invocation)
+    {
+        invocation.ReleaseDispatch();
+        if (!queue.Writer.TryWrite(invocation))
+        {
+            invocation.TryFail(ErrorDocument.ExitError, "the local Lambda service is shutting down");
+        }
+    }
+
     public async Task OnExitedAsync(FunctionInstance instance, bool wasReady, byte[] whyItFailedToStart)
     {
         bool anyReady;

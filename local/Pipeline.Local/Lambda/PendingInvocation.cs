@@ -20,6 +20,9 @@ internal sealed class PendingInvocation(string requestId, byte[] payload)
     /// <summary>Claims the invocation for one runtime; false if another took it or it already ended.</summary>
     public bool TryDispatch() => !IsCompleted && Interlocked.Exchange(ref dispatched, 1) == 0;
 
+    /// <summary>Gives back a claim whose runtime died before the invocation reached it.</summary>
+    public void ReleaseDispatch() => Interlocked.Exchange(ref dispatched, 0);
+
     public bool TrySucceed(byte[] response) =>
         outcome.TrySetResult(new InvokeResult(RequestId, response, null));
 

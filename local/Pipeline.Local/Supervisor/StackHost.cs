@@ -157,7 +157,7 @@ internal sealed partial class StackHost : IAsyncDisposable
             Template.Functions.Select(f => new FunctionDefinition(
                 f.Name,
                 Path.Combine(Path.GetFullPath(f.CodeUri ?? ".", Template.BaseDirectory), f.Handler + ".dll"),
-                new Dictionary<string, string>(f.Environment.Concat(environment)),
+                WithTemplateVariables(environment, f.Environment),
                 TimeSpan.FromSeconds(f.TimeoutSeconds),
                 f.MemorySize)),
             new LocalLambdaOptions
@@ -515,5 +515,21 @@ internal sealed partial class StackHost : IAsyncDisposable
         S3?.Dispose();
         StackFile.Delete(_layout);
         _stopping.Dispose();
+    }
+
+    /// <summary>
+    /// The stack's variables (endpoints, credentials) with the function's own template variables on
+    /// top: a name both declare, such as the routes bucket, takes the template's resolved value.
+    /// </summary>
+    private static Dictionary<string, string> WithTemplateVariables(
+        IReadOnlyDictionary<string, string> stack, IEnumerable<KeyValuePair<string, string>> template)
+    {
+        var merged = new Dictionary<string, string>(stack);
+        foreach (var (name, value) in template)
+        {
+            merged[name] = value;
+        }
+
+        return merged;
     }
 }
