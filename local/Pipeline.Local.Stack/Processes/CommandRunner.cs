@@ -23,23 +23,7 @@ public static class CommandRunner
         IReadOnlyDictionary<string, string?>? environment = null,
         CancellationToken cancellationToken = default)
     {
-        var info = new ProcessStartInfo(program)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? Directory.GetCurrentDirectory(),
-        };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
-        {
-            info.Environment[key] = value;
-        }
+        var info = ProcessStart.Info(program, arguments, workingDirectory, environment);
 
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {program}");
         process.StandardInput.Close();
