@@ -1,7 +1,13 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using Pipeline.Functions.DeployLock;
+using Pipeline.Functions.LaunchInstances;
+using Pipeline.Functions.ProvisionTables;
+using Pipeline.Functions.PublishRoutes;
+using Pipeline.Functions.RecordVersion;
 using Pipeline.Functions.ResolveVersion;
+using Pipeline.Functions.RetireVersion;
+using Pipeline.Functions.Rollback;
 using Pipeline.Functions.RoutesConverged;
 
 namespace Pipeline.StateMachines.Tests;
@@ -18,6 +24,12 @@ public sealed class PayloadContractTests
         "DeployLockFunctionArn",
         "ResolveVersionFunctionArn",
         "RoutesConvergedFunctionArn",
+        "RecordVersionFunctionArn",
+        "ProvisionTablesFunctionArn",
+        "LaunchInstancesFunctionArn",
+        "PublishRoutesFunctionArn",
+        "RetireVersionFunctionArn",
+        "RollbackFunctionArn",
     };
 
     [Theory]
@@ -57,6 +69,12 @@ public sealed class PayloadContractTests
         "DeployLockFunctionArn" => (DeployLockJson.Default.DeployLockInput, DeployLockJson.Default.DeployLockOutput),
         "ResolveVersionFunctionArn" => (ResolveVersionJson.Default.ResolveVersionInput, ResolveVersionJson.Default.ResolvedVersion),
         "RoutesConvergedFunctionArn" => (RoutesConvergedJson.Default.RoutesConvergedInput, RoutesConvergedJson.Default.ConvergenceResult),
+        "RecordVersionFunctionArn" => (RecordVersionJson.Default.RecordVersionInput, RecordVersionJson.Default.RecordVersionOutput),
+        "ProvisionTablesFunctionArn" => (ProvisionTablesJson.Default.ProvisionTablesInput, ProvisionTablesJson.Default.ProvisionTablesOutput),
+        "LaunchInstancesFunctionArn" => (LaunchInstancesJson.Default.LaunchInstancesInput, LaunchInstancesJson.Default.LaunchInstancesOutput),
+        "PublishRoutesFunctionArn" => (PublishRoutesJson.Default.PublishRoutesInput, PublishRoutesJson.Default.PublishRoutesOutput),
+        "RetireVersionFunctionArn" => (RetireVersionJson.Default.RetireVersionInput, RetireVersionJson.Default.RetireVersionOutput),
+        "RollbackFunctionArn" => (RollbackJson.Default.RollbackInput, RollbackJson.Default.RollbackOutput),
         _ => throw new ArgumentOutOfRangeException(nameof(placeholder), placeholder, null),
     };
 

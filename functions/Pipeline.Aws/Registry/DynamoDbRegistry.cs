@@ -181,6 +181,32 @@ public sealed partial class DynamoDbRegistry(IAmazonDynamoDB dynamoDb, string ta
         return true;
     }
 
+    public async Task<bool> ClearLiveAsync(string service, string expectedLive, CancellationToken cancel = default)
+    {
+        try
+        {
+            await dynamoDb.UpdateItemAsync(new UpdateItemRequest
+            {
+                TableName = TableName,
+                Key = Key(ServicesPartition, service),
+                UpdateExpression = "REMOVE liveLabel SET updatedAt = :now",
+                ConditionExpression = "liveLabel = :expected",
+                ExpressionAttributeValues = WithExpected(new() { [":now"] = Time(_time.GetUtcNow()) }, expectedLive),
+            }, cancel);
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return false;
+        }
+
+        if (await GetVersionAsync(service, expectedLive, cancel) is { } version)
+        {
+            await SetStatusAsync(service, version.Count, VersionStatus.Retired, VersionStatus.Live, cancel);
+        }
+
+        return true;
+    }
+
     public async Task<bool> SetVersionStatusAsync(string service, string label, VersionStatus expected, VersionStatus status,
         CancellationToken cancel = default)
     {

@@ -45,6 +45,12 @@ public interface IRegistry
     /// </summary>
     Task<bool> MarkLiveAsync(string service, string label, string? expectedLive, CancellationToken cancel = default);
 
+    /// <summary>
+    /// Leaves the service with no live version if the live one is still <paramref name="expectedLive"/>,
+    /// which becomes retired: the undo of a first deploy. False when the live version is another one.
+    /// </summary>
+    Task<bool> ClearLiveAsync(string service, string expectedLive, CancellationToken cancel = default);
+
     /// <summary>Sets a version's status if it is currently <paramref name="expected"/>; false otherwise.</summary>
     Task<bool> SetVersionStatusAsync(string service, string label, VersionStatus expected, VersionStatus status,
         CancellationToken cancel = default);

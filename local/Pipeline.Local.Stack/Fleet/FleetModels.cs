@@ -35,12 +35,3 @@ public interface IFleet
 
     FleetInstance? Find(string instanceId);
 }
-
-/// <summary>The fleet could not launch: a missing artifact, an artifact with no entry script.</summary>
-public sealed class LaunchFailedException(string message, Exception? inner = null)
-    : Pipeline.Core.Errors.PipelineException(message, inner)
-{
-    public const string Name = "Pipeline.LaunchFailed";
-
-    public override string ErrorType => Name;
-}

@@ -1,3 +1,4 @@
+using Pipeline.Core.Errors;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;

@@ -18,6 +18,7 @@ using Pipeline.Local.Stack.Fleet;
 using Pipeline.Local.Stack.Git;
 using Pipeline.Local.Stack.Scheduling;
 using Pipeline.Local.Stack.Templates;
+using Pipeline.Local.Template;
 using Pipeline.States.Definition;
 using Pipeline.States.Integrations;
 using Pipeline.States.Runtime;
@@ -226,7 +227,7 @@ internal sealed partial class StackHost : IAsyncDisposable
 
             return SamTemplate.Parse(
                 File.ReadAllText(_options.TemplatePath),
-                new TemplateOptions { Stack = Context, ParameterOverrides = LocalParameters },
+                new TemplateOptions { Stack = Context, ParameterOverrides = LocalParameters.With(null) },
                 _options.TemplatePath,
                 _options.RepositoryRoot);
         }
@@ -235,17 +236,6 @@ internal sealed partial class StackHost : IAsyncDisposable
             throw new StackFailureException($"template.yaml cannot run locally: {e.Message}", e);
         }
     }
-
-    /// <summary>
-    /// Values for the template's AWS-only parameters (no default: VPC, subnets, launch template),
-    /// which name nothing on one machine but must resolve for the definitions to render.
-    /// </summary>
-    internal static Dictionary<string, string> LocalParameters => new()
-    {
-        ["VpcId"] = "vpc-local",
-        ["SubnetIds"] = "subnet-local",
-        ["InstanceLaunchTemplateId"] = "lt-local",
-    };
 
     /// <summary>Registers every state machine of the template; a changed definition replaces the journaled one.</summary>
     private static void RegisterStateMachines(SamTemplate template, StepFunctionsService service)

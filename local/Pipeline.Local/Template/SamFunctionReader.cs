@@ -29,7 +29,7 @@ public static class SamFunctionReader
 
         var root = (YamlMappingNode)yaml.Documents[0].RootNode;
         var baseDir = Path.GetDirectoryName(Path.GetFullPath(templatePath))!;
-        var context = new Context(root, parameterOverrides ?? new Dictionary<string, string>(), options ?? new LocalLambdaOptions());
+        var context = new Context(root, LocalParameters.With(parameterOverrides), options ?? new LocalLambdaOptions());
         var globals = Get(Get(root, "Globals"), "Function");
         var resources = Get(root, "Resources") as YamlMappingNode
             ?? throw new InvalidDataException($"{templatePath} has no Resources");

@@ -87,6 +87,19 @@ internal sealed class InMemoryRegistry : IRegistry
             return true;
         }));
 
+    public Task<bool> ClearLiveAsync(string service, string expectedLive, CancellationToken cancel = default) =>
+        Task.FromResult(Write(() =>
+        {
+            if (!_services.TryGetValue(service, out var record) || record.LiveLabel != expectedLive)
+            {
+                return false;
+            }
+
+            _services[service] = record with { LiveLabel = null };
+            Replace(service, expectedLive, v => v with { Status = VersionStatus.Retired });
+            return true;
+        }));
+
     public Task<bool> SetVersionStatusAsync(string service, string label, VersionStatus expected, VersionStatus status,
         CancellationToken cancel = default) =>
         Task.FromResult(Write(() =>

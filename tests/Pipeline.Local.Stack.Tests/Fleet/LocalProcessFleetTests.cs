@@ -1,3 +1,4 @@
+using Pipeline.Core.Errors;
 using Pipeline.Local.Stack.Fleet;
 
 namespace Pipeline.Local.Stack.Tests.Fleet;

@@ -48,7 +48,6 @@ internal sealed class FleetDoubles(IRegistry registry, EmulatorFixture emulators
     {
         var (service, label) = Record("LaunchInstances", input);
         var count = (int)input["count"]!;
-        var port = (int)input["port"]!;
         Assert.StartsWith($"artifacts/{service}/{label}/", (string)input["artifactKey"]!, StringComparison.Ordinal);
         var targets = new JsonArray();
         var ids = new List<string>();
@@ -57,7 +56,7 @@ internal sealed class FleetDoubles(IRegistry registry, EmulatorFixture emulators
             // Distinct ports on one address stand for distinct instances, as in the local fleet.
             var id = $"i-{label}-{i}";
             ids.Add(id);
-            targets.Add(new JsonObject { ["id"] = id, ["address"] = Address, ["port"] = Interlocked.Increment(ref _nextPort) + port });
+            targets.Add(new JsonObject { ["id"] = id, ["address"] = Address, ["port"] = Interlocked.Increment(ref _nextPort) });
         }
 
         Launched[label] = ids;

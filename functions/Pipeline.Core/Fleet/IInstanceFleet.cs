@@ -1,0 +1,46 @@
+namespace Pipeline.Core.Fleet;
+
+/// <summary>
+/// What to start: <paramref name="Count"/> instances of one version, each pulling exactly that
+/// version's artifact and running its start command on <paramref name="Port"/>.
+/// </summary>
+/// <param name="ArtifactKey">The immutable key <c>artifacts/&lt;service&gt;/&lt;label&gt;/artifact.tgz</c> in the artifact bucket.</param>
+/// <param name="Start">The manifest's start command, run in the unpacked artifact, e.g. <c>node server.js</c>.</param>
+/// <param name="Environment">Variables the service runs with: its manifest's <c>env</c> plus what the pipeline adds.</param>
+/// <param name="ExecutionId">The deploy execution launching them, recorded on each instance and used as the idempotency token.</param>
+public sealed record InstanceLaunch(
+    string Service,
+    string Label,
+    string ArtifactKey,
+    int Count,
+    int Port,
+    string Start,
+    IReadOnlyDictionary<string, string> Environment,
+    string ExecutionId);
+
+/// <summary>One instance of a version, as the fleet reports it.</summary>
+/// <param name="State">EC2's names: pending, running, shutting-down, terminated, stopping, stopped.</param>
+public sealed record FleetInstance(string InstanceId, string Service, string Label, string Address, int Port, string State)
+{
+    /// <summary>Pending or running: an instance that serves, or soon will.</summary>
+    public bool IsUp => State is "pending" or "running";
+
+    /// <summary>Terminated or on its way there: nothing left to clean up.</summary>
+    public bool IsGone => State is "shutting-down" or "terminated";
+}
+
+/// <summary>
+/// The fleet port: EC2 on AWS (instances tagged with service and version), local processes off
+/// AWS. Instances are found by their service and version tags, so nothing else has to remember
+/// them.
+/// </summary>
+public interface IInstanceFleet
+{
+    Task<IReadOnlyList<FleetInstance>> LaunchAsync(InstanceLaunch launch, CancellationToken cancel = default);
+
+    /// <summary>Every instance of the version that is not terminated yet.</summary>
+    Task<IReadOnlyList<FleetInstance>> FindAsync(string service, string label, CancellationToken cancel = default);
+
+    /// <summary>Terminates the instances; terminating one that is already gone is not an error.</summary>
+    Task TerminateAsync(IReadOnlyCollection<string> instanceIds, CancellationToken cancel = default);
+}

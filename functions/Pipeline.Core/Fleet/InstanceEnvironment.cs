@@ -1,0 +1,49 @@
+using System.Globalization;
+using System.Text;
+using Pipeline.Core.Manifest;
+
+namespace Pipeline.Core.Fleet;
+
+/// <summary>
+/// The environment a service instance runs with: the manifest's <c>env</c>, then what the pipeline
+/// guarantees, which the manifest cannot override: <c>PORT</c>, <c>PIPELINE_SERVICE</c>,
+/// <c>PIPELINE_VERSION</c>, <c>PIPELINE_TABLE_PREFIX</c> and one <c>&lt;TABLE&gt;_TABLE</c> per declared
+/// table holding its physical name (table <c>orders</c> gives <c>ORDERS_TABLE</c>, <c>line-items</c>
+/// gives <c>LINE_ITEMS_TABLE</c>).
+/// </summary>
+public static class InstanceEnvironment
+{
+    public static IReadOnlyDictionary<string, string> For(ServiceManifest manifest, string label, string tablePrefix)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        var environment = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in manifest.Env)
+        {
+            environment[name] = value;
+        }
+
+        environment["PORT"] = manifest.Port.ToString(CultureInfo.InvariantCulture);
+        environment["PIPELINE_SERVICE"] = manifest.Name;
+        environment["PIPELINE_VERSION"] = label;
+        environment["PIPELINE_TABLE_PREFIX"] = tablePrefix;
+        foreach (var table in manifest.Tables)
+        {
+            environment[TableVariable(table.Name)] = TableSpec.PhysicalName(tablePrefix, manifest.Name, table.Name);
+        }
+
+        return environment;
+    }
+
+    /// <summary><c>line-items</c> → <c>LINE_ITEMS_TABLE</c>.</summary>
+    public static string TableVariable(string table)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        var name = new StringBuilder(table.Length + 6);
+        foreach (var c in table)
+        {
+            name.Append(char.IsAsciiLetterOrDigit(c) ? char.ToUpperInvariant(c) : '_');
+        }
+
+        return name.Append("_TABLE").ToString();
+    }
+}

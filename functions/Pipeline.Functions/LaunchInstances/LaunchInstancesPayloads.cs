@@ -1,0 +1,40 @@
+using System.Text.Json.Serialization;
+using Pipeline.Core.Errors;
+using Pipeline.Core.Routing;
+using Pipeline.Lambda;
+
+namespace Pipeline.Functions.LaunchInstances;
+
+/// <summary>Start <see cref="Count"/> instances of a recorded version.</summary>
+/// <param name="ArtifactKey">Must be the version's own immutable artifact key; anything else is refused.</param>
+/// <param name="ExecutionId">The deploy execution; a retry with the same version reuses the instances already up.</param>
+public sealed record LaunchInstancesInput(string Service, string Label, string ArtifactKey, int Count, string ExecutionId) : IValidatable
+{
+    public void Validate()
+    {
+        Required(Service, "service");
+        Required(Label, "label");
+        Required(ArtifactKey, "artifactKey");
+        Required(ExecutionId, "executionId");
+        if (Count is < 1 or > 100)
+        {
+            throw new InvalidInputException($"count: must be 1-100, got {Count}");
+        }
+    }
+
+    internal static void Required(string? value, string field)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            throw new InvalidInputException($"{field}: is required");
+        }
+    }
+}
+
+/// <param name="Targets">One per instance: the id, address and port a target group registers.</param>
+public sealed record LaunchInstancesOutput(string Service, string Label, IReadOnlyList<RouteTarget> Targets);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(LaunchInstancesInput))]
+[JsonSerializable(typeof(LaunchInstancesOutput))]
+public sealed partial class LaunchInstancesJson : JsonSerializerContext;

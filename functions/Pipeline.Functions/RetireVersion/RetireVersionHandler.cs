@@ -1,0 +1,18 @@
+using Pipeline.Core.Fleet;
+using Pipeline.Lambda;
+
+namespace Pipeline.Functions.RetireVersion;
+
+/// <summary>The last deploy step: the replaced version retired, its instances terminated.</summary>
+public sealed class RetireVersionHandler(VersionRetirement retirement) : IFunctionHandler<RetireVersionInput, RetireVersionOutput>
+{
+    public async Task<RetireVersionOutput> HandleAsync(RetireVersionInput input, InvocationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(context);
+        var result = await retirement.RetireAsync(input.Service, input.Label, input.ReplacedBy, context.CancellationToken);
+        Console.WriteLine($"{context.RequestId} {input.Service} {input.Label} replaced by {input.ReplacedBy}: "
+            + $"retired={result.Retired} terminated=[{string.Join(", ", result.Terminated)}]");
+        return new RetireVersionOutput(input.Service, input.Label, result.Retired, result.Terminated);
+    }
+}

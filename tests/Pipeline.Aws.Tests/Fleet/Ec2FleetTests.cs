@@ -1,0 +1,58 @@
+using System.Text;
+using Pipeline.Aws.Fleet;
+using Pipeline.Core.Errors;
+using Pipeline.Core.Fleet;
+
+namespace Pipeline.Aws.Tests.Fleet;
+
+public class Ec2FleetTests
+{
+    private static InstanceLaunch Launch(string label = "1.4.7-0d1a26e", string start = "node server.js") => new(
+        "orders", label, $"artifacts/orders/{label}/artifact.tgz", 3, 8080, start,
+        new Dictionary<string, string> { ["PORT"] = "8080", ["GREETING"] = "say \"hi\" \\ $HOME" }, "arn:aws:states:us-east-1:1:execution:deploy:abc");
+
+    [Fact]
+    public void RunRequest_ShouldLaunchFromTheTemplateWithTagsAndAStableClientToken()
+    {
+        var request = Ec2Fleet.RunRequest(Launch(), "lt-0123", "artifacts-bucket");
+
+        Assert.Equal(("lt-0123", 3, 3), (request.LaunchTemplate.LaunchTemplateId, request.MinCount, request.MaxCount));
+        var tags = Assert.Single(request.TagSpecifications).Tags.ToDictionary(t => t.Key, t => t.Value);
+        Assert.Equal("orders", tags[Ec2Fleet.ServiceTag]);
+        Assert.Equal("1.4.7-0d1a26e", tags[Ec2Fleet.VersionTag]);
+        Assert.Equal("8080", tags["pipeline:port"]);
+        Assert.Equal(64, request.ClientToken.Length);
+        Assert.Equal(request.ClientToken, Ec2Fleet.RunRequest(Launch(), "lt-0123", "artifacts-bucket").ClientToken);
+        Assert.NotEqual(request.ClientToken, Ec2Fleet.RunRequest(Launch("1.4.8-1111111"), "lt-0123", "artifacts-bucket").ClientToken);
+    }
+
+    [Fact]
+    public void UserData_ShouldFetchExactlyTheVersionsArtifactOnEveryStartAndRunItsStartCommand()
+    {
+        var script = Encoding.UTF8.GetString(Convert.FromBase64String(Ec2Fleet.RunRequest(Launch(), "lt-0123", "artifacts-bucket").UserData));
+
+        Assert.StartsWith("#!/bin/bash\nset -euo pipefail\n", script, StringComparison.Ordinal);
+        Assert.Contains("aws s3 cp 's3://artifacts-bucket/artifacts/orders/1.4.7-0d1a26e/artifact.tgz' - | tar -xz", script, StringComparison.Ordinal);
+        Assert.Contains("ExecStartPre=+/opt/pipeline/orders/fetch\n", script, StringComparison.Ordinal);
+        Assert.Contains("exec node server.js\n", script, StringComparison.Ordinal);
+        Assert.Contains("GREETING=\"say \\\"hi\\\" \\\\ $HOME\"\n", script, StringComparison.Ordinal);
+        Assert.Contains("systemctl enable --now pipeline-orders.service\n", script, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("1.4.7;rm -rf /")]
+    [InlineData("1.4.7 x")]
+    [InlineData("$(id)")]
+    public void UserData_WhenALabelCouldEscapeTheScript_ShouldRefuseIt(string label)
+    {
+        var error = Assert.Throws<LaunchFailedException>(() => InstanceUserData.Render(Launch(label), "bucket"));
+
+        Assert.Contains("only letters, digits", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("orders", "ORDERS_TABLE")]
+    [InlineData("line-items", "LINE_ITEMS_TABLE")]
+    public void TableVariable_ShouldNameTheTableInUpperCase(string table, string variable) =>
+        Assert.Equal(variable, InstanceEnvironment.TableVariable(table));
+}
