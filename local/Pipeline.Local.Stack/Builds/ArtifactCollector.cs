@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 
 namespace Pipeline.Local.Stack.Builds;
 
-/// <summary>Selects the files the buildspec's <c>artifacts</c> section names and zips them.</summary>
+/// <summary>Selects the files the buildspec's <c>artifacts</c> section names, and zips them when asked to.</summary>
 internal static class ArtifactCollector
 {
     /// <summary>The files to ship, as (path on disk, path in the zip), sorted for a reproducible zip.</summary>
@@ -44,6 +44,18 @@ internal static class ArtifactCollector
             zip.CreateEntryFromFile(source, entry, CompressionLevel.Optimal);
         }
     }
+
+    /// <summary>The Content-Type an uploaded file gets, from its extension.</summary>
+    public static string ContentType(string entry) => Path.GetExtension(entry).ToLowerInvariant() switch
+    {
+        ".tgz" or ".gz" => "application/gzip",
+        ".zip" => "application/zip",
+        ".yaml" or ".yml" => "application/yaml",
+        ".json" => "application/json",
+        ".js" => "text/javascript",
+        ".txt" or ".log" => "text/plain",
+        _ => "application/octet-stream",
+    };
 
     // CodeBuild's globs: '**' crosses directories, '*' and '?' stay within one name.
     internal static Regex Glob(string pattern)

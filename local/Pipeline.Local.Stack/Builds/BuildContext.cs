@@ -23,6 +23,9 @@ internal sealed class BuildContext(
 
     public long Number { get; } = number;
 
+    /// <summary>The id without its <c>project:</c> part.</summary>
+    public string Uuid => Id[(Project.Name.Length + 1)..];
+
     public string Directory { get; } = directory;
 
     public string LogPath { get; } = Path.Combine(directory, "build.log");
@@ -107,7 +110,7 @@ internal sealed class BuildContext(
         _phases[^1].Start,
         "pipeline-local",
         [.. _phases.Select(p => p.ToPhase())],
-        new BuildLogs($"/aws/codebuild/{Project.Name}", Id[(Project.Name.Length + 1)..], new Uri(LogPath).AbsoluteUri),
+        new BuildLogs($"/aws/codebuild/{Project.Name}", Uuid, new Uri(LogPath).AbsoluteUri),
         new BuildArtifacts(ArtifactLocation, ArtifactSha256, ManifestLocation));
 
     private sealed class MutablePhase(string type, DateTimeOffset start)

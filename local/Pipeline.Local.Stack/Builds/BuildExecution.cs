@@ -219,41 +219,136 @@ internal sealed class BuildExecution(BuildContext context, IArtifactStore store,
     private async Task UploadArtifactsAsync(Buildspec buildspec, CancellationToken cancellationToken)
     {
         await context.BeginAsync("UPLOAD_ARTIFACTS");
-        var prefix = $"{context.Project.ArtifactPrefix.TrimEnd('/')}/{context.Repository}/{context.ResolvedSourceVersion}";
-        var bucket = context.Project.ArtifactsBucket;
-        if (buildspec.Artifacts is { } artifacts)
+        var failure = context.Request.ArtifactsOverride is { } artifacts
+            ? await UploadAsync(artifacts, buildspec, cancellationToken)
+            : await UploadToProjectLayoutAsync(buildspec, cancellationToken);
+        if (failure is null)
         {
-            var files = ArtifactCollector.Select(artifacts, context.SourceDirectory);
-            if (files.Count == 0)
+            await context.SucceedAsync();
+        }
+        else
+        {
+            await context.FailAsync("CLIENT_ERROR", failure);
+        }
+    }
+
+    // As CodeBuild does: exactly what the buildspec's artifacts select, where the override says, and
+    // nothing else (the manifest goes only if the buildspec lists it).
+    private async Task<string?> UploadAsync(ProjectArtifacts artifacts, Buildspec buildspec, CancellationToken cancellationToken)
+    {
+        if (artifacts.None)
+        {
+            await context.LogAsync("Skipping artifact upload: artifacts type is NO_ARTIFACTS");
+            return null;
+        }
+
+        if (buildspec.Artifacts is not { } selection)
+        {
+            return "no definition for primary artifacts in buildspec";
+        }
+
+        var name = artifacts.OverrideArtifactName && selection.Name is { } buildspecName
+            ? await ExpandAsync(buildspec, buildspecName, cancellationToken)
+            : null;
+        return await PutAsync(artifacts, selection, name, cancellationToken);
+    }
+
+    // Without an override, the local project layout: {ArtifactPrefix}/{repository}/{commit}/, one zip
+    // named after the buildspec's artifacts.name (artifact.zip when it has none) and the project's
+    // manifest file beside it whether or not the buildspec selects it.
+    private async Task<string?> UploadToProjectLayoutAsync(Buildspec buildspec, CancellationToken cancellationToken)
+    {
+        var project = context.Project;
+        var path = $"{project.ArtifactPrefix.TrimEnd('/')}/{context.Repository}/{context.ResolvedSourceVersion}";
+        if (buildspec.Artifacts is { } selection)
+        {
+            var name = $"{selection.Name ?? "artifact"}.zip".Replace(".zip.zip", ".zip", StringComparison.Ordinal);
+            var failure = await PutAsync(
+                new ProjectArtifacts("S3", project.ArtifactsBucket, path, name, Packaging: "ZIP"), selection, null, cancellationToken);
+            if (failure is not null)
             {
-                await context.FailAsync("CLIENT_ERROR", $"no matching artifact paths found for {string.Join(", ", artifacts.Files)}");
-                return;
+                return failure;
+            }
+        }
+
+        if (project.ManifestFile is { } manifest)
+        {
+            var file = Path.Combine(context.SourceDirectory, manifest);
+            if (!File.Exists(file))
+            {
+                return $"{manifest} not found at the root of {context.Repository}";
+            }
+
+            var key = $"{path}/{Path.GetFileName(manifest)}";
+            await store.PutFileAsync(project.ArtifactsBucket, key, file, "application/yaml", cancellationToken);
+            context.ManifestLocation = $"arn:{stack.Partition}:s3:::{project.ArtifactsBucket}/{key}";
+            await context.LogAsync($"Uploaded {manifest} as s3://{project.ArtifactsBucket}/{key}");
+        }
+
+        return null;
+    }
+
+    /// <summary>Uploads the selected files as one zip (ZIP) or one object each (NONE); returns why it could not, or null.</summary>
+    private async Task<string?> PutAsync(
+        ProjectArtifacts artifacts, BuildspecArtifacts selection, string? name, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<(string Source, string Entry)> files;
+        try
+        {
+            files = ArtifactCollector.Select(selection, context.SourceDirectory);
+        }
+        catch (InvalidOperationException e)
+        {
+            return e.Message;
+        }
+
+        if (files.Count == 0)
+        {
+            return $"no matching artifact paths found for {string.Join(", ", selection.Files)}";
+        }
+
+        var bucket = artifacts.Location!;
+        var key = artifacts.Key(context.Uuid, name);
+        if (artifacts.Zip)
+        {
+            if (key.Length == 0)
+            {
+                return "ZIP packaging needs a Path or a Name other than \"/\" to name the zip object";
             }
 
             var zip = Path.Combine(context.Directory, "artifact.zip");
             ArtifactCollector.Zip(files, zip);
-            var key = $"{prefix}/{artifacts.Name ?? "artifact"}.zip".Replace(".zip.zip", ".zip", StringComparison.Ordinal);
             await store.PutFileAsync(bucket, key, zip, "application/zip", cancellationToken);
-            context.ArtifactLocation = $"arn:{stack.Partition}:s3:::{bucket}/{key}";
             context.ArtifactSha256 = await LocalBuildRunner.Sha256Async(zip);
             await context.LogAsync($"Uploaded {files.Count} files as s3://{bucket}/{key}");
         }
-
-        if (context.Project.ManifestFile is { } manifest)
+        else
         {
-            var path = Path.Combine(context.SourceDirectory, manifest);
-            if (!File.Exists(path))
+            foreach (var (source, entry) in files)
             {
-                await context.FailAsync("CLIENT_ERROR", $"{manifest} not found at the root of {context.Repository}");
-                return;
+                var objectKey = key.Length == 0 ? entry : $"{key}/{entry}";
+                await store.PutFileAsync(bucket, objectKey, source, ArtifactCollector.ContentType(entry), cancellationToken);
+                await context.LogAsync($"Uploaded {entry} as s3://{bucket}/{objectKey}");
             }
-
-            var key = $"{prefix}/{Path.GetFileName(manifest)}";
-            await store.PutFileAsync(bucket, key, path, "application/yaml", cancellationToken);
-            context.ManifestLocation = $"arn:{stack.Partition}:s3:::{bucket}/{key}";
-            await context.LogAsync($"Uploaded {manifest} as s3://{bucket}/{key}");
         }
 
-        await context.SucceedAsync();
+        context.ArtifactLocation = $"arn:{stack.Partition}:s3:::{bucket}{(key.Length == 0 ? "" : "/" + key)}";
+        return null;
+    }
+
+    // The buildspec's artifacts.name is shell language evaluated at upload time (e.g. app-$(date +%F)),
+    // in the build's own shell so that variables the commands exported are seen.
+    private async Task<string> ExpandAsync(Buildspec buildspec, string name, CancellationToken cancellationToken)
+    {
+        var file = Path.Combine(context.Directory, "artifact-name");
+        var shell = await ShellAsync(buildspec);
+        var status = await shell.RunAsync($"printf '%s' \"{name}\" > {BuildShell.Quote(file)}", context.LogPath, cancellationToken);
+        if (status == 0 && File.Exists(file))
+        {
+            return await File.ReadAllTextAsync(file, cancellationToken);
+        }
+
+        await context.LogAsync($"Could not evaluate artifact name {name}; using it as written");
+        return name;
     }
 }

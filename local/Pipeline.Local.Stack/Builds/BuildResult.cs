@@ -18,7 +18,11 @@ public sealed record BuildPhase(
 /// <summary>Where the build log is.</summary>
 public sealed record BuildLogs(string GroupName, string StreamName, string DeepLink);
 
-/// <summary>Where the artifact went.</summary>
+/// <summary>
+/// Where the output went: the zip object, or the folder of objects with Packaging NONE; a SHA-256
+/// only for a zip, as CodeBuild gives it; ManifestLocation (local only) when the project layout
+/// uploaded the manifest.
+/// </summary>
 public sealed record BuildArtifacts(string? Location, string? Sha256Sum, string? ManifestLocation);
 
 /// <summary>The Build object that StartBuild.sync returns when the build completes.</summary>

@@ -15,8 +15,10 @@ public interface IBuildService
 
 /// <summary>
 /// Runs CodeBuild builds on this machine: a clean clone of the commit, the buildspec phases in one
-/// shell with CodeBuild's environment variables, the artifact zipped and uploaded with the
-/// service manifest, and the log and Build record kept under <c>{state}/builds/{project}/{id}/</c>.
+/// shell with CodeBuild's environment variables, the files the buildspec's artifacts select
+/// uploaded where StartBuild's <c>ArtifactsOverride</c> says (or, without one, zipped into the
+/// project's layout with the service manifest), and the log and Build record kept under
+/// <c>{state}/builds/{project}/{id}/</c>.
 /// </summary>
 public sealed class LocalBuildRunner : IBuildService
 {

@@ -9,7 +9,8 @@ public sealed record BuildEnvironmentVariable(string Name, string Value, string 
 
 /// <summary>
 /// The StartBuild parameters the local runner honours, in the PascalCase names Step Functions
-/// passes to <c>arn:aws:states:::codebuild:startBuild.sync</c>.
+/// passes to <c>arn:aws:states:::codebuild:startBuild.sync</c>. <c>SourceTypeOverride</c> is accepted
+/// and ignored: every local source is a repository on the local git host.
 /// </summary>
 public sealed record StartBuildRequest(
     string ProjectName,
@@ -17,12 +18,13 @@ public sealed record StartBuildRequest(
     IReadOnlyList<BuildEnvironmentVariable>? EnvironmentVariablesOverride = null,
     string? SourceLocationOverride = null,
     string? BuildspecOverride = null,
-    int? TimeoutInMinutesOverride = null)
+    int? TimeoutInMinutesOverride = null,
+    ProjectArtifacts? ArtifactsOverride = null)
 {
     private static readonly HashSet<string> Known =
     [
         nameof(ProjectName), nameof(SourceVersion), nameof(EnvironmentVariablesOverride), nameof(SourceLocationOverride),
-        nameof(BuildspecOverride), nameof(TimeoutInMinutesOverride), "SourceTypeOverride",
+        nameof(BuildspecOverride), nameof(TimeoutInMinutesOverride), nameof(ArtifactsOverride), "SourceTypeOverride",
     ];
 
     public static StartBuildRequest FromJson(JsonNode? node)
@@ -76,7 +78,8 @@ public sealed record StartBuildRequest(
             variables,
             Text(obj, nameof(SourceLocationOverride), ""),
             Text(obj, nameof(BuildspecOverride), ""),
-            timeout);
+            timeout,
+            obj.ContainsKey(nameof(ArtifactsOverride)) ? ProjectArtifacts.FromJson(obj[nameof(ArtifactsOverride)]) : null);
     }
 
     private static string? Text(JsonObject obj, string name, string path) => obj[name] switch

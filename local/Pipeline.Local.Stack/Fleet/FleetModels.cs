@@ -1,14 +1,16 @@
 namespace Pipeline.Local.Stack.Fleet;
 
-/// <summary>What to launch: a version's artifact in the artifacts bucket and how to start it.</summary>
-/// <param name="Entry">The script <c>node</c> runs, relative to the unpacked artifact; null takes package.json's main, then server.js, then index.js.</param>
+/// <summary>What to launch: a version's artifact (a gzip tar) in the artifacts bucket and how to start it.</summary>
+/// <param name="Entry">Without <paramref name="Start"/>, the script <c>node</c> runs, relative to the unpacked artifact; null takes package.json's main, then server.js, then index.js.</param>
+/// <param name="Start">The manifest's <c>start</c> command (<c>node server.js</c>), run in the unpacked artifact; split on whitespace, no quoting; a first word <c>node</c> is the fleet's node. Null falls back to <paramref name="Entry"/>.</param>
 public sealed record InstanceSpec(
     string Service,
     string Version,
     string ArtifactBucket,
     string ArtifactKey,
     string? Entry = null,
-    IReadOnlyDictionary<string, string>? Environment = null);
+    IReadOnlyDictionary<string, string>? Environment = null,
+    string? Start = null);
 
 /// <summary>One running (or ended) instance. States follow EC2: running, shutting-down, terminated, and stopped for a process that exited by itself.</summary>
 public sealed record FleetInstance(

@@ -2,7 +2,6 @@ using Pipeline.Core.Errors;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.IO.Compression;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -13,9 +12,10 @@ using Pipeline.Local.Stack.Processes;
 namespace Pipeline.Local.Stack.Fleet;
 
 /// <summary>
-/// The local stand-in for EC2 instances of a service version: each instance is a <c>node</c>
-/// process started from the version's artifact (downloaded from the artifacts bucket, as the
-/// instance user data does on AWS), in its own directory, on its own free loopback port. A process
+/// The local stand-in for EC2 instances of a service version: each instance is a process started
+/// from the version's artifact, a gzip tar downloaded from the artifacts bucket and unpacked into its
+/// own directory (as the instance user data does on AWS: <c>aws s3 cp ... - | tar xz</c>), by the
+/// manifest's <c>start</c> command or else <c>node</c> on the entry script, on its own free loopback port. A process
 /// that exits by itself is recorded as stopped and never restarted: its target fails health checks
 /// and the deployment sees it.
 /// </summary>
@@ -45,10 +45,10 @@ public sealed class LocalProcessFleet : IFleet, IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         var versionDirectory = Path.Combine(_root, Safe(spec.Service), Safe(spec.Version));
         Directory.CreateDirectory(versionDirectory);
-        var zip = Path.Combine(versionDirectory, "artifact.zip");
+        var archive = Path.Combine(versionDirectory, "artifact.tgz");
         try
         {
-            await _artifacts.GetFileAsync(spec.ArtifactBucket, spec.ArtifactKey, zip, cancellationToken);
+            await _artifacts.GetFileAsync(spec.ArtifactBucket, spec.ArtifactKey, archive, cancellationToken);
         }
         catch (FileNotFoundException e)
         {
@@ -58,7 +58,7 @@ public sealed class LocalProcessFleet : IFleet, IAsyncDisposable
         var launched = new List<FleetInstance>();
         for (var i = 0; i < count; i++)
         {
-            launched.Add(Start(spec, versionDirectory, zip));
+            launched.Add(Start(spec, versionDirectory, archive));
         }
 
         return launched;
@@ -88,15 +88,15 @@ public sealed class LocalProcessFleet : IFleet, IAsyncDisposable
     public async ValueTask DisposeAsync() =>
         await Task.WhenAll(_instances.Values.Select(i => i.TerminateAsync(_terminationGrace, CancellationToken.None)));
 
-    private FleetInstance Start(InstanceSpec spec, string versionDirectory, string zip)
+    private FleetInstance Start(InstanceSpec spec, string versionDirectory, string archive)
     {
         var id = "i-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(9))[..17];
         var directory = Path.Combine(versionDirectory, id);
         var app = Path.Combine(directory, "app");
-        ZipFile.ExtractToDirectory(zip, app);
-        var entry = Entry(spec, app);
+        ArtifactArchive.Unpack(archive, app, $"{spec.Service} {spec.Version}");
+        var (program, arguments) = Command(spec, app);
         var port = FreePort();
-        var info = new ProcessStartInfo(_node)
+        var info = new ProcessStartInfo(program)
         {
             WorkingDirectory = app,
             UseShellExecute = false,
@@ -104,7 +104,11 @@ public sealed class LocalProcessFleet : IFleet, IAsyncDisposable
             RedirectStandardError = true,
             RedirectStandardInput = true,
         };
-        info.ArgumentList.Add(entry);
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
         // A clean environment, like a fresh instance: only what the manifest and the platform give.
         info.Environment.Clear();
         foreach (var key in new[] { "PATH", "HOME", "LANG", "TMPDIR" })
@@ -130,16 +134,47 @@ public sealed class LocalProcessFleet : IFleet, IAsyncDisposable
         Process process;
         try
         {
-            process = Process.Start(info) ?? throw new LaunchFailedException($"could not start {_node}");
+            process = Process.Start(info) ?? throw new LaunchFailedException($"could not start {program}");
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            throw new LaunchFailedException($"could not start '{_node}' ({e.Message}); install Node.js or pass its path", e);
+            throw new LaunchFailedException(
+                $"could not start '{program}' ({e.Message}){(program == _node ? "; install Node.js or pass its path" : "")}", e);
         }
 
         var instance = new Instance(id, spec, port, process, logPath, _time.GetUtcNow());
         _instances[id] = instance;
         return instance.Snapshot();
+    }
+
+    // The manifest's start command, split on whitespace, with node meaning this fleet's node; without
+    // one, node on the entry script.
+    private (string Program, IReadOnlyList<string> Arguments) Command(InstanceSpec spec, string app)
+    {
+        if (spec.Start is null)
+        {
+            return (_node, [Entry(spec, app)]);
+        }
+
+        var words = spec.Start.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        if (words.Length == 0)
+        {
+            throw new LaunchFailedException($"{spec.Service} {spec.Version}: start is empty");
+        }
+
+        if (words[0] != "node")
+        {
+            return (words[0], words[1..]);
+        }
+
+        // node's own MODULE_NOT_FOUND would only show in the instance log, after the launch "succeeded".
+        if (words.Length > 1 && !words[1].StartsWith('-') && Contained(app, words[1]) is null)
+        {
+            throw new LaunchFailedException(
+                $"{spec.Service} {spec.Version}: start '{spec.Start}' runs {words[1]}, which the artifact does not contain");
+        }
+
+        return (_node, words[1..]);
     }
 
     private static string Entry(InstanceSpec spec, string app)
@@ -164,8 +199,7 @@ public sealed class LocalProcessFleet : IFleet, IAsyncDisposable
 
         foreach (var candidate in candidates)
         {
-            var full = Path.GetFullPath(Path.Combine(app, candidate));
-            if (full.StartsWith(app + Path.DirectorySeparatorChar, StringComparison.Ordinal) && File.Exists(full))
+            if (Contained(app, candidate) is { } full)
             {
                 return full;
             }
@@ -173,6 +207,13 @@ public sealed class LocalProcessFleet : IFleet, IAsyncDisposable
 
         throw new LaunchFailedException(
             $"{spec.Service} {spec.Version}: the artifact has no entry script (looked for {string.Join(", ", candidates)})");
+    }
+
+    /// <summary>The full path of a file inside the unpacked artifact, or null when there is none.</summary>
+    private static string? Contained(string app, string relative)
+    {
+        var full = Path.GetFullPath(Path.Combine(app, relative));
+        return full.StartsWith(app + Path.DirectorySeparatorChar, StringComparison.Ordinal) && File.Exists(full) ? full : null;
     }
 
     private static int FreePort()

@@ -19,6 +19,19 @@ public sealed class LocalBuildRunnerTests : IAsyncLifetime
         _fixture.Runner(project).StartBuildSyncAsync(
             new StartBuildRequest("orders-build", commit, overrides), CancellationToken.None);
 
+    private Task<BuildRun> BuildAsync(string commit, ProjectArtifacts artifacts) =>
+        _fixture.Runner().StartBuildSyncAsync(
+            new StartBuildRequest("orders-build", commit, ArtifactsOverride: artifacts), CancellationToken.None);
+
+    private string[] Objects(string bucket = BuildFixture.Bucket)
+    {
+        var root = Path.Combine(_fixture.StoreRoot, bucket);
+        return Directory.Exists(root)
+            ? [.. Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+                .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/')).Order(StringComparer.Ordinal)]
+            : [];
+    }
+
     private static string[] PhaseTypes(BuildRun run) => [.. run.Build.Phases.Select(p => p.PhaseType)];
 
     private static string? Status(BuildRun run, string phase) => run.Build.Phases.Single(p => p.PhaseType == phase).PhaseStatus;
@@ -119,6 +132,102 @@ public sealed class LocalBuildRunnerTests : IAsyncLifetime
         Assert.Equal($"arn:aws:s3:::{BuildFixture.Bucket}/builds/orders/{commit}/artifact.zip", run.Build.Artifacts.Location);
         Assert.Equal($"arn:aws:s3:::{BuildFixture.Bucket}/builds/orders/{commit}/service.yaml", run.Build.Artifacts.ManifestLocation);
         Assert.Equal(64, run.Build.Artifacts.Sha256Sum!.Length);
+    }
+
+    private const string Packaging = """
+        version: 0.2
+        phases:
+          build:
+            commands:
+              - mkdir -p dist/lib && cp src/server.js dist/ && cp src/lib/util.js dist/lib/
+        artifacts:
+          files: ["**/*"]
+          base-directory: dist
+          name: app-$CODEBUILD_BUILD_NUMBER
+        """;
+
+    [Fact]
+    public async Task StartBuildSync_WhenArtifactsOverridePackagesNone_ShouldUploadEachSelectedFileUnderPathAndNameOnly()
+    {
+        var commit = await _fixture.PushAsync(Packaging);
+
+        var run = await BuildAsync(commit, new ProjectArtifacts("S3", "other-bucket", "builds/orders", "exec-1"));
+
+        Assert.True(run.Succeeded, run.FailureCause());
+        Assert.Equal(["builds/orders/exec-1/lib/util.js", "builds/orders/exec-1/server.js"], Objects("other-bucket"));
+        Assert.Empty(Objects());
+        Assert.Equal("arn:aws:s3:::other-bucket/builds/orders/exec-1", run.Build.Artifacts.Location);
+        Assert.Null(run.Build.Artifacts.Sha256Sum);
+        Assert.Null(run.Build.Artifacts.ManifestLocation);
+    }
+
+    [Fact]
+    public async Task StartBuildSync_WhenArtifactsOverrideZipsWithBuildId_ShouldUploadOneZipUnderTheBuildUuid()
+    {
+        var commit = await _fixture.PushAsync(Packaging);
+
+        var run = await BuildAsync(commit, new ProjectArtifacts("S3", BuildFixture.Bucket, "out", "bundle.zip", "BUILD_ID", "ZIP"));
+
+        var uuid = run.Build.Id.Split(':')[1];
+        Assert.Equal([$"out/{uuid}/bundle.zip"], Objects());
+        Assert.Equal(["lib/util.js", "server.js"], ReadZip(run).Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(64, run.Build.Artifacts.Sha256Sum!.Length);
+    }
+
+    [Fact]
+    public async Task StartBuildSync_WhenNameIsSlashWithoutPath_ShouldUploadToTheRootOfTheBucket()
+    {
+        var commit = await _fixture.PushAsync(Packaging);
+
+        var run = await BuildAsync(commit, new ProjectArtifacts("S3", BuildFixture.Bucket, null, "/"));
+
+        Assert.Equal(["lib/util.js", "server.js"], Objects());
+        Assert.Equal($"arn:aws:s3:::{BuildFixture.Bucket}", run.Build.Artifacts.Location);
+    }
+
+    [Fact]
+    public async Task StartBuildSync_WhenOverrideArtifactNameIsSet_ShouldNameTheOutputByTheBuildspecEvaluatedByTheShell()
+    {
+        var commit = await _fixture.PushAsync(Packaging);
+
+        var run = await BuildAsync(commit, new ProjectArtifacts("S3", BuildFixture.Bucket, "builds", "ignored", OverrideArtifactName: true));
+
+        Assert.Equal(["builds/app-1/lib/util.js", "builds/app-1/server.js"], Objects());
+    }
+
+    [Fact]
+    public async Task StartBuildSync_WhenOverrideArtifactNameIsNotSet_ShouldIgnoreTheBuildspecName()
+    {
+        var commit = await _fixture.PushAsync(Packaging);
+
+        await BuildAsync(commit, new ProjectArtifacts("S3", BuildFixture.Bucket, "builds", "exec-1"));
+
+        Assert.Equal(["builds/exec-1/lib/util.js", "builds/exec-1/server.js"], Objects());
+    }
+
+    [Fact]
+    public async Task StartBuildSync_WhenTypeIsNoArtifacts_ShouldUploadNothingAndSucceed()
+    {
+        var commit = await _fixture.PushAsync(Packaging);
+
+        var run = await BuildAsync(commit, new ProjectArtifacts("NO_ARTIFACTS"));
+
+        Assert.True(run.Succeeded, run.FailureCause());
+        Assert.Equal("SUCCEEDED", Status(run, "UPLOAD_ARTIFACTS"));
+        Assert.False(Directory.Exists(_fixture.StoreRoot));
+        Assert.Null(run.Build.Artifacts.Location);
+    }
+
+    [Fact]
+    public async Task StartBuildSync_WhenOverrideWantsS3ButTheBuildspecSelectsNothing_ShouldFailUploadArtifacts()
+    {
+        var commit = await _fixture.PushAsync("version: 0.2\nphases:\n  build:\n    commands: [\"true\"]\n");
+
+        var run = await BuildAsync(commit, new ProjectArtifacts("S3", BuildFixture.Bucket, "builds/orders", "exec-1"));
+
+        Assert.Equal("FAILED", Status(run, "UPLOAD_ARTIFACTS"));
+        Assert.Contains("CLIENT_ERROR no definition for primary artifacts in buildspec", run.FailureCause(), StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_fixture.StoreRoot));
     }
 
     [Fact]

@@ -40,6 +40,67 @@ public sealed class StartBuildRequestTests
         Assert.Equal("CodeBuild.InvalidInputException", error.ErrorType);
     }
 
+    [Fact]
+    public void FromJson_WhenTheDeployMachineOverridesArtifacts_ShouldReadTheOverride()
+    {
+        var request = StartBuildRequest.FromJson(JsonNode.Parse("""
+            {
+              "ProjectName": "build", "SourceVersion": "abc", "SourceTypeOverride": "CODECOMMIT",
+              "ArtifactsOverride": {
+                "Type": "S3", "Location": "artifacts", "Packaging": "NONE", "NamespaceType": "NONE",
+                "Path": "builds/orders", "Name": "exec-1"
+              }
+            }
+            """));
+
+        Assert.Equal(new ProjectArtifacts("S3", "artifacts", "builds/orders", "exec-1"), request.ArtifactsOverride);
+        Assert.Equal("builds/orders/exec-1", request.ArtifactsOverride!.Key("uuid"));
+    }
+
+    [Fact]
+    public void FromJson_WhenTypeIsNoArtifacts_ShouldIgnoreTheOtherFields()
+    {
+        var request = StartBuildRequest.FromJson(JsonNode.Parse("""
+            {"ProjectName": "p", "ArtifactsOverride": {"Type": "NO_ARTIFACTS", "Location": "ignored", "Name": "ignored"}}
+            """));
+
+        Assert.Equal(new ProjectArtifacts("NO_ARTIFACTS"), request.ArtifactsOverride);
+        Assert.True(request.ArtifactsOverride!.None);
+    }
+
+    [Theory]
+    [InlineData("""["S3"]""", "ArtifactsOverride: must be an object")]
+    [InlineData("""{"Location": "b", "Name": "n"}""", "ArtifactsOverride.Type: required")]
+    [InlineData("""{"Type": "s3", "Location": "b", "Name": "n"}""", "ArtifactsOverride.Type: must be S3, NO_ARTIFACTS or CODEPIPELINE, got 's3'")]
+    [InlineData("""{"Type": "CODEPIPELINE"}""", "ArtifactsOverride.Type: CODEPIPELINE output is managed by CodePipeline")]
+    [InlineData("""{"Type": "S3", "Name": "n"}""", "ArtifactsOverride.Location: required when Type is S3")]
+    [InlineData("""{"Type": "S3", "Location": "bucket/builds", "Name": "n"}""", "ArtifactsOverride.Location: must be a bucket name alone, got 'bucket/builds'")]
+    [InlineData("""{"Type": "S3", "Location": "b"}""", "ArtifactsOverride.Name: required when Type is S3")]
+    [InlineData("""{"Type": "S3", "Location": "b", "Name": "n", "Packaging": "TGZ"}""", "ArtifactsOverride.Packaging: must be NONE or ZIP, got 'TGZ'")]
+    [InlineData("""{"Type": "S3", "Location": "b", "Name": "n", "NamespaceType": "BUILD_NUMBER"}""", "ArtifactsOverride.NamespaceType: must be NONE or BUILD_ID, got 'BUILD_NUMBER'")]
+    [InlineData("""{"Type": "S3", "Location": "b", "Name": "n", "Path": 7}""", "ArtifactsOverride.Path: must be a string")]
+    [InlineData("""{"Type": "S3", "Location": "b", "Name": "n", "OverrideArtifactName": "yes"}""", "ArtifactsOverride.OverrideArtifactName: must be true or false")]
+    [InlineData("""{"Type": "S3", "Location": "b", "Name": "n", "BucketOwnerAccess": "FULL"}""", "ArtifactsOverride.BucketOwnerAccess: not supported by the local build runner")]
+    public void FromJson_WhenArtifactsOverrideIsInvalid_ShouldNameTheField(string artifacts, string expected)
+    {
+        var json = $$"""{"ProjectName": "p", "ArtifactsOverride": {{artifacts}}}""";
+
+        var error = Assert.Throws<BuildInputInvalidException>(() => StartBuildRequest.FromJson(JsonNode.Parse(json)));
+
+        Assert.StartsWith(expected, error.Message, StringComparison.Ordinal);
+        Assert.Equal("CodeBuild.InvalidInputException", error.ErrorType);
+    }
+
+    // The examples of the ProjectArtifacts reference (name, namespaceType), and the deploy machine's own.
+    [Theory]
+    [InlineData("MyArtifacts", "BUILD_ID", "MyArtifact.zip", "MyArtifacts/0b1c/MyArtifact.zip")]
+    [InlineData("MyArtifacts", "NONE", "MyArtifact.zip", "MyArtifacts/MyArtifact.zip")]
+    [InlineData(null, "NONE", "/", "")]
+    [InlineData("MyArtifacts", "BUILD_ID", "/", "MyArtifacts/0b1c")]
+    [InlineData("builds/orders/", "NONE", "exec-1", "builds/orders/exec-1")]
+    public void Key_WhenPathNamespaceAndNameCombine_ShouldFollowCodeBuild(string? path, string namespaceType, string name, string expected) =>
+        Assert.Equal(expected, new ProjectArtifacts("S3", "bucket", path, name, namespaceType).Key("0b1c"));
+
     [Theory]
     [InlineData("**/*", "a/b/c.js", true)]
     [InlineData("**/*", "top.js", true)]

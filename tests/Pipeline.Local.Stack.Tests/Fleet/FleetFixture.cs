@@ -1,4 +1,6 @@
+using System.Formats.Tar;
 using System.IO.Compression;
+using System.Text;
 using Pipeline.Local.Stack.Builds;
 using Pipeline.Local.Stack.Fleet;
 
@@ -8,21 +10,14 @@ namespace Pipeline.Local.Stack.Tests.Fleet;
 internal sealed class FleetFixture : IAsyncDisposable
 {
     public const string Bucket = "artifacts";
-    public const string Key = "builds/svc/abc/artifact.zip";
+    public const string Key = "artifacts/svc/1.0.1-abc/artifact.tgz";
 
     private readonly TempDirectory _temp = new();
 
     public FleetFixture(TimeSpan? grace = null)
     {
         Store = new FolderArtifactStore(_temp.Combine("s3"));
-        var zip = _temp.Combine("artifact.zip");
-        using (var archive = ZipFile.Open(zip, ZipArchiveMode.Create))
-        {
-            archive.CreateEntryFromFile(Fixture.Path("service", "server.js"), "server.js");
-        }
-
-        Directory.CreateDirectory(_temp.Combine("s3", Bucket, "builds", "svc", "abc"));
-        File.Copy(zip, _temp.Combine("s3", Bucket, Key));
+        PutArtifact(Key, TarFile.Text("server.js", File.ReadAllText(Fixture.Path("service", "server.js"))));
         Fleet = new LocalProcessFleet(_temp.Combine("state"), Store, terminationGrace: grace ?? TimeSpan.FromSeconds(5));
     }
 
@@ -35,11 +30,49 @@ internal sealed class FleetFixture : IAsyncDisposable
     public static InstanceSpec Spec(string version = "1.0.1-abc", IReadOnlyDictionary<string, string>? env = null) =>
         new("svc", version, Bucket, Key, Environment: env);
 
+    /// <summary>Stores a gzip tar of the given entries, as <c>tar czf</c> would write it, at key.</summary>
+    public void PutArtifact(string key, params TarFile[] entries)
+    {
+        var path = _temp.Combine("s3", Bucket, key);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        using var file = File.Create(path);
+        using var gzip = new GZipStream(file, CompressionLevel.Optimal);
+        using var tar = new TarWriter(gzip, TarEntryFormat.Pax);
+        foreach (var entry in entries)
+        {
+            tar.WriteEntry(entry.ToEntry());
+        }
+    }
+
+    /// <summary>Stores raw bytes at key, for artifacts that are not gzip tars.</summary>
+    public void PutObject(string key, byte[] content)
+    {
+        var path = _temp.Combine("s3", Bucket, key);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllBytes(path, content);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Fleet.DisposeAsync();
         _temp.Dispose();
     }
+}
+
+/// <summary>One entry of a test artifact: a file with content, or a symbolic link.</summary>
+internal sealed record TarFile(string Name, string? Content, string? LinkTarget)
+{
+    public static TarFile Text(string name, string content) => new(name, content, null);
+
+    public static TarFile Link(string name, string target) => new(name, null, target);
+
+    public PaxTarEntry ToEntry() => LinkTarget is null
+        ? new PaxTarEntry(TarEntryType.RegularFile, Name)
+        {
+            DataStream = new MemoryStream(Encoding.UTF8.GetBytes(Content!)),
+            Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead,
+        }
+        : new PaxTarEntry(TarEntryType.SymbolicLink, Name) { LinkName = LinkTarget };
 }
 
 internal static class Eventually

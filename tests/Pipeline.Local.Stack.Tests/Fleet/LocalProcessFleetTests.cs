@@ -88,6 +88,76 @@ public sealed class LocalProcessFleetTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Launch_WhenTheArtifactIsAGzipTarWithAStartCommand_ShouldUnpackItAndRunTheCommand()
+    {
+        var server = await File.ReadAllTextAsync(Fixture.Path("service", "server.js"));
+        _fixture.PutArtifact(
+            "artifacts/svc/2/artifact.tgz",
+            TarFile.Text("package.json", """{"main": "missing.js"}"""),
+            TarFile.Text("app/server.js", server),
+            TarFile.Text("service.yaml", "name: svc\nport: 8080\nstart: node app/server.js\n"));
+
+        var instance = (await _fixture.Fleet.LaunchAsync(
+            FleetFixture.Spec("2") with { ArtifactKey = "artifacts/svc/2/artifact.tgz", Start = "node  app/server.js" }, 1, CancellationToken.None))[0];
+
+        Assert.Equal($"svc 2 {instance.InstanceId}", await Eventually.GetWhenUpAsync(_http, Url(instance, "/version")));
+        var app = Path.Combine(Path.GetDirectoryName(instance.LogPath)!, "app");
+        Assert.Equal(server, await File.ReadAllTextAsync(Path.Combine(app, "app", "server.js")));
+        Assert.True(File.Exists(Path.Combine(app, "service.yaml")));
+    }
+
+    [Fact]
+    public async Task Launch_WhenTheStartCommandRunsAScriptTheArtifactLacks_ShouldFailNamingIt()
+    {
+        var error = await Assert.ThrowsAsync<LaunchFailedException>(() =>
+            _fixture.Fleet.LaunchAsync(FleetFixture.Spec() with { Start = "node dist/main.js" }, 1, CancellationToken.None));
+
+        Assert.Equal("svc 1.0.1-abc: start 'node dist/main.js' runs dist/main.js, which the artifact does not contain", error.Message);
+        Assert.Empty(_fixture.Fleet.Describe());
+    }
+
+    [Theory]
+    [InlineData("../escape.js")]
+    [InlineData("app/../../escape.js")]
+    [InlineData("/tmp/escape.js")]
+    public async Task Launch_WhenAnArtifactEntryEscapesTheInstanceDirectory_ShouldRefuseTheArtifact(string name)
+    {
+        _fixture.PutArtifact("artifacts/svc/evil/artifact.tgz", TarFile.Text("server.js", "process.exit(0)"), TarFile.Text(name, "pwned"));
+
+        var error = await Assert.ThrowsAsync<LaunchFailedException>(() =>
+            _fixture.Fleet.LaunchAsync(FleetFixture.Spec("evil") with { ArtifactKey = "artifacts/svc/evil/artifact.tgz" }, 1, CancellationToken.None));
+
+        Assert.Equal(
+            $"svc evil: artifact entry '{name}' would land outside the instance directory; refusing to unpack the artifact", error.Message);
+        Assert.Equal("Pipeline.LaunchFailed", error.ErrorType);
+        Assert.Empty(_fixture.Fleet.Describe());
+        Assert.Empty(Directory.EnumerateFiles(_fixture.Root, "escape.js", SearchOption.AllDirectories));
+        Assert.False(File.Exists("/tmp/escape.js") && await File.ReadAllTextAsync("/tmp/escape.js") == "pwned");
+    }
+
+    [Fact]
+    public async Task Launch_WhenASymbolicLinkPointsOutOfTheInstanceDirectory_ShouldRefuseTheArtifact()
+    {
+        _fixture.PutArtifact("artifacts/svc/link/artifact.tgz", TarFile.Text("server.js", "process.exit(0)"), TarFile.Link("etc", "../../.."));
+
+        var error = await Assert.ThrowsAsync<LaunchFailedException>(() =>
+            _fixture.Fleet.LaunchAsync(FleetFixture.Spec("link") with { ArtifactKey = "artifacts/svc/link/artifact.tgz" }, 1, CancellationToken.None));
+
+        Assert.Contains("artifact entry 'etc -> ../../..' would land outside the instance directory", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Launch_WhenTheArtifactIsNotAGzipTar_ShouldFailSayingSo()
+    {
+        _fixture.PutObject("artifacts/svc/zip/artifact.tgz", [0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0]);
+
+        var error = await Assert.ThrowsAsync<LaunchFailedException>(() =>
+            _fixture.Fleet.LaunchAsync(FleetFixture.Spec("zip") with { ArtifactKey = "artifacts/svc/zip/artifact.tgz" }, 1, CancellationToken.None));
+
+        Assert.StartsWith("svc zip: the artifact is not a gzip tar (", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Describe_WhenVersionsDiffer_ShouldFilterByServiceAndVersion()
     {
         await _fixture.Fleet.LaunchAsync(FleetFixture.Spec("1"), 1, CancellationToken.None);

@@ -13,8 +13,9 @@ namespace Pipeline.Local.Stack.Tests.Integration;
 
 /// <summary>
 /// The local stand-ins chained as the deploy state machine chains them, over real git, s3rver
-/// and node: a push becomes the rule's event, the build uploads the artifact and manifest to S3,
-/// the fleet starts instances from that object, and the target group finds them healthy.
+/// and node: a push becomes the rule's event, the build uploads artifact.tgz and service.yaml where
+/// the machine's artifacts override says, the fleet starts instances from that tar by the
+/// manifest's start command, and the target group finds them healthy.
 /// </summary>
 [Collection(EmulatorFixture.Collection)]
 public sealed class PushToHealthyTargetsTests(EmulatorFixture emulators) : IDisposable
@@ -34,17 +35,17 @@ public sealed class PushToHealthyTargetsTests(EmulatorFixture emulators) : IDisp
         var commit = await work.CommitAsync("service", new Dictionary<string, string>
         {
             ["server.js"] = await File.ReadAllTextAsync(Fixture.Path("service", "server.js")),
-            ["service.yaml"] = "name: orders\nhealth: /health\n",
+            ["service.yaml"] = "name: orders\nhealth: /health\nstart: node server.js\n",
             ["buildspec.yml"] = """
                 version: 0.2
                 phases:
                   build:
                     commands:
                       - node --check server.js
-                      - mkdir -p dist && cp server.js dist/
+                      - tar -czf artifact.tgz server.js service.yaml
                 artifacts:
-                  files: ["**/*"]
-                  base-directory: dist
+                  files: [artifact.tgz, service.yaml]
+                  discard-paths: yes
                 """,
         });
         await work.GitAsync("push", "--quiet", "origin", "main");
@@ -63,7 +64,7 @@ public sealed class PushToHealthyTargetsTests(EmulatorFixture emulators) : IDisp
         Assert.Equal(template.StateMachine("DeployServiceStateMachine").Arn, arn);
         Assert.Equal(commit, evt!["detail"]!["commitId"]!.GetValue<string>());
 
-        // codebuild:startBuild.sync with the commit from the event.
+        // codebuild:startBuild.sync with the commit from the event and the machine's artifacts override.
         var runner = new LocalBuildRunner(
             _temp.Combine("state"), [new BuildProject("pipeline-build", "orders", bucket)], new GitHostBuildSources(host), store, _stack);
         var run = await runner.StartBuildSyncAsync(
@@ -72,19 +73,25 @@ public sealed class PushToHealthyTargetsTests(EmulatorFixture emulators) : IDisp
                 ["ProjectName"] = "pipeline-build",
                 ["SourceVersion"] = evt["detail"]!["commitId"]!.GetValue<string>(),
                 ["SourceLocationOverride"] = "https://git-codecommit.us-east-1.amazonaws.com/v1/repos/orders",
+                ["ArtifactsOverride"] = new JsonObject
+                {
+                    ["Type"] = "S3", ["Location"] = bucket, ["Packaging"] = "NONE", ["NamespaceType"] = "NONE",
+                    ["Path"] = "builds/orders", ["Name"] = "exec-1",
+                },
             }),
             CancellationToken.None);
         Assert.True(run.Succeeded, run.FailureCause());
-        var manifest = await emulators.S3.GetObjectAsync(bucket, $"builds/orders/{commit}/service.yaml");
+        var manifest = await emulators.S3.GetObjectAsync(bucket, "builds/orders/exec-1/service.yaml");
         using (var reader = new StreamReader(manifest.ResponseStream))
         {
-            Assert.Equal("name: orders\nhealth: /health\n", await reader.ReadToEndAsync());
+            Assert.Equal("name: orders\nhealth: /health\nstart: node server.js\n", await reader.ReadToEndAsync());
         }
 
-        // Instances start from the uploaded object, and the target group finds them healthy.
-        var key = run.Build.Artifacts.Location!.Split('/', 2)[1];
+        // Instances start from the uploaded tar, and the target group finds them healthy.
         await using var fleet = new LocalProcessFleet(_temp.Combine("state"), store, terminationGrace: TimeSpan.FromSeconds(5));
-        var instances = await fleet.LaunchAsync(new InstanceSpec("orders", "1.0.1-" + commit[..7], bucket, key), 2, CancellationToken.None);
+        var instances = await fleet.LaunchAsync(
+            new InstanceSpec("orders", "1.0.1-" + commit[..7], bucket, "builds/orders/exec-1/artifact.tgz", Start: "node server.js"),
+            2, CancellationToken.None);
         await using var groups = new LocalTargetGroups(new FleetTargetAddresses(fleet), _stack);
         var group = groups.CreateTargetGroup(new TargetGroupSettings("orders", 80)
         {
