@@ -34,12 +34,19 @@ public sealed class ElasticLoadBalancingV2Integration(LocalTargetGroups groups, 
             case "createTargetGroup":
                 return TargetGroups([groups.CreateTargetGroup(
                     Read(parameters, ElbJsonContext.Default.CreateTargetGroupRequest).ToSettings(deregistrationDelay))]);
+            case "modifyTargetGroupAttributes":
+                return new JsonObject
+                {
+                    ["Attributes"] = JsonSerializer.SerializeToNode(
+                        groups.ModifyTargetGroupAttributes(Read(parameters, ElbJsonContext.Default.ModifyTargetGroupAttributesRequest)),
+                        ElbJsonContext.Default.IReadOnlyListTargetGroupAttribute),
+                };
             case "deleteTargetGroup":
                 groups.DeleteTargetGroup(Read(parameters, ElbJsonContext.Default.DeleteTargetGroupRequest).TargetGroupArn);
                 return new JsonObject();
             default:
                 throw ElasticLoadBalancingException.Validation(
-                    $"{action}: not served locally (createTargetGroup, deleteTargetGroup, describeTargetGroups, registerTargets, deregisterTargets, describeTargetHealth are)");
+                    $"{action}: not served locally (createTargetGroup, modifyTargetGroupAttributes, deleteTargetGroup, describeTargetGroups, registerTargets, deregisterTargets, describeTargetHealth are)");
         }
     }
 
@@ -73,4 +80,6 @@ public sealed class ElasticLoadBalancingV2Integration(LocalTargetGroups groups, 
 [JsonSerializable(typeof(DescribeTargetGroupsRequest))]
 [JsonSerializable(typeof(CreateTargetGroupRequest))]
 [JsonSerializable(typeof(DeleteTargetGroupRequest))]
+[JsonSerializable(typeof(ModifyTargetGroupAttributesRequest))]
+[JsonSerializable(typeof(IReadOnlyList<TargetGroupAttribute>))]
 internal sealed partial class ElbJsonContext : JsonSerializerContext;

@@ -39,7 +39,8 @@ public sealed class LocalTargetGroups : IAsyncDisposable
         var existing = _groups.Values.FirstOrDefault(g => g.Settings.Name == settings.Name);
         if (existing is not null)
         {
-            return existing.Settings == settings ? Describe(existing)
+            // Attributes (the deregistration delay) are not creation settings: ELB compares only the latter.
+            return existing.Settings with { DeregistrationDelay = settings.DeregistrationDelay } == settings ? Describe(existing)
                 : throw new ElasticLoadBalancingException("DuplicateTargetGroupNameException", $"A target group with the same name '{settings.Name}' exists, but with different settings");
         }
 
@@ -66,6 +67,37 @@ public sealed class LocalTargetGroups : IAsyncDisposable
         }
 
         return names is null && arns is null ? [.. _groups.Values.Select(Describe)] : found;
+    }
+
+    /// <summary>
+    /// ModifyTargetGroupAttributes for the one attribute that means something locally,
+    /// <c>deregistration_delay.timeout_seconds</c> (0-3600); it applies to targets deregistered afterwards.
+    /// Answers every attribute the group has, as ELB does.
+    /// </summary>
+    public IReadOnlyList<TargetGroupAttribute> ModifyTargetGroupAttributes(ModifyTargetGroupAttributesRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var group = _groups.GetValueOrDefault(request.TargetGroupArn) ?? throw ElasticLoadBalancingException.TargetGroupNotFound(request.TargetGroupArn);
+        var settings = group.Settings;
+        foreach (var attribute in request.Attributes ?? [])
+        {
+            if (attribute.Key != TargetGroupAttribute.DeregistrationDelay)
+            {
+                throw ElasticLoadBalancingException.Validation(
+                    $"attribute '{attribute.Key}' is not modelled by the local target groups (only {TargetGroupAttribute.DeregistrationDelay} is)");
+            }
+
+            settings = settings with
+            {
+                DeregistrationDelay = int.TryParse(attribute.Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds <= 3600
+                    ? TimeSpan.FromSeconds(seconds)
+                    : throw ElasticLoadBalancingException.Validation($"{attribute.Key} must be a whole number of seconds from 0 to 3600, got '{attribute.Value}'"),
+            };
+        }
+
+        group.Settings = settings;
+        return [new TargetGroupAttribute(TargetGroupAttribute.DeregistrationDelay,
+            ((int)settings.DeregistrationDelay.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture))];
     }
 
     /// <summary>Removes a group and stops checking its targets; deleting one that is gone succeeds, so a retried rollback is harmless.</summary>
@@ -203,8 +235,12 @@ public sealed class LocalTargetGroups : IAsyncDisposable
         _ = HealthMatcher.Parse(s.Matcher);
     }
 
-    private sealed record Group(string Arn, TargetGroupSettings Settings)
+    private sealed class Group(string arn, TargetGroupSettings settings)
     {
+        public string Arn { get; } = arn;
+
+        public TargetGroupSettings Settings { get; set; } = settings;
+
         public ConcurrentDictionary<TargetDescription, TargetMonitor> Targets { get; } = new();
     }
 }
