@@ -1,6 +1,7 @@
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
 using Amazon.S3;
+using Pipeline.Aws.CloudWatch;
 
 namespace Pipeline.Aws;
 
@@ -9,12 +10,14 @@ namespace Pipeline.Aws;
 /// set and the SDK resolves region and credentials itself. Locally the standard
 /// <c>AWS_ENDPOINT_URL_DYNAMODB</c> / <c>AWS_ENDPOINT_URL_S3</c> variables point at the emulators,
 /// and an S3 endpoint override also switches on what S3 emulators need: path-style addressing and
-/// checksums only where required.
+/// checksums only where required. <c>AWS_ENDPOINT_URL_CLOUDWATCH</c> points CloudWatch at the
+/// metering proxy.
 /// </summary>
 public static class AwsClients
 {
     public const string DynamoDbEndpointVariable = "AWS_ENDPOINT_URL_DYNAMODB";
     public const string S3EndpointVariable = "AWS_ENDPOINT_URL_S3";
+    public const string CloudWatchEndpointVariable = "AWS_ENDPOINT_URL_CLOUDWATCH";
 
     public static AmazonDynamoDBClient DynamoDb()
     {
@@ -42,6 +45,10 @@ public static class AwsClients
 
         return new AmazonS3Client(config);
     }
+
+    /// <summary>Our GetMetricData client (there is no AWSSDK.CloudWatch here), signed for the function's region.</summary>
+    public static CloudWatchClient CloudWatch(HttpClient http) =>
+        CloudWatchClient.Create(http, Region(), Endpoint(CloudWatchEndpointVariable) is { } endpoint ? new Uri(endpoint) : null);
 
     /// <summary>A required setting from the environment, or an error naming it.</summary>
     public static string Setting(string name) =>

@@ -64,7 +64,12 @@ public sealed class DynamoDbTableAdmin(IAmazonDynamoDB dynamoDb, TimeSpan? activ
 
         if (tags.Count > 0)
         {
-            // Tagged in the same call, so a table never exists untagged. (dynalite ignores these.)
+            // Tagged in the same call, so a table never exists untagged (dynalite ignores these). Never
+            // by a TagResource call: dynalite 4.0.0 answers TagResource and UntagResource with the body
+            // "" (and the CRC32 of those two bytes) where DynamoDB sends an empty body; the SDK reads no
+            // body for an operation without output members, checks x-amz-crc32 against the CRC of the
+            // nothing it read, and throws "CRC value returned with response does not match" on every
+            // attempt. That is what broke the published ProvisionTables on dynalite (EmulatorQuirkTests).
             request.Tags = tags.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList();
         }
 

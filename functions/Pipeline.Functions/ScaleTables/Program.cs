@@ -1,5 +1,4 @@
-using Amazon.DynamoDBv2;
-using Pipeline.Aws.CloudWatch;
+using Pipeline.Aws;
 using Pipeline.Aws.Registry;
 using Pipeline.Aws.Scaling;
 using Pipeline.Core.Scaling;
@@ -11,22 +10,11 @@ using Pipeline.Lambda;
 return await LambdaRuntime.RunAsync(
     () =>
     {
-        var region = Setting("AWS_REGION") ?? "us-east-1";
-        var dynamoConfig = new AmazonDynamoDBConfig();
-        if (Setting("AWS_ENDPOINT_URL_DYNAMODB") is { } dynamoEndpoint)
-        {
-            dynamoConfig.ServiceURL = dynamoEndpoint;
-            dynamoConfig.AuthenticationRegion = region;
-        }
-
-        var dynamo = new AmazonDynamoDBClient(dynamoConfig);
-        var registryTable = Setting("PIPELINE_REGISTRY_TABLE")
-            ?? throw new InvalidOperationException("The environment variable PIPELINE_REGISTRY_TABLE is not set.");
-        var cloudWatchEndpoint = Setting("AWS_ENDPOINT_URL_CLOUDWATCH") is { } cw ? new Uri(cw) : null;
+        var dynamo = AwsClients.DynamoDb();
         var scaler = new TableScaler(
-            new RegistryScaledTables(new DynamoDbRegistry(dynamo, registryTable)),
+            new RegistryScaledTables(new DynamoDbRegistry(dynamo, AwsClients.Setting("PIPELINE_REGISTRY_TABLE"))),
             new DynamoDbTableCapacity(dynamo),
-            new CloudWatchThroughputMetrics(CloudWatchClient.Create(new HttpClient(), region, cloudWatchEndpoint)),
+            new CloudWatchThroughputMetrics(AwsClients.CloudWatch(new HttpClient())),
             new PipelineScalingPolicy(),
             new JsonLineScalingLog(Console.Out),
             TimeProvider.System);
@@ -34,5 +22,3 @@ return await LambdaRuntime.RunAsync(
     },
     ScaleTablesJson.Default.JsonElement,
     ScaleTablesJson.Default.ScaleTablesOutput);
-
-static string? Setting(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;

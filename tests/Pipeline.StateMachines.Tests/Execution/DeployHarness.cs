@@ -25,7 +25,7 @@ public sealed partial class DeployHarness : IAsyncLifetime
     private static readonly string[] RealFunctions =
     [
         "NormalizeTriggerFunction", "DeployLockFunction", "RecordVersionFunction", "ResolveVersionFunction",
-        "RoutesConvergedFunction",
+        "ProvisionTablesFunction", "RoutesConvergedFunction",
     ];
 
     private readonly EmulatorFixture _emulators = new();

@@ -46,6 +46,9 @@ public sealed class DeployServiceExecutionTests(DeployHarness harness)
         Assert.Equal($"artifacts/{service}/{label}/artifact.tgz", live.ArtifactKey);
         Assert.Null(await harness.Registry.GetLockAsync(DeployLock.LockName(service)));
         Assert.Equal(2, harness.Elb.TargetsOf(TargetGroupNames.For(service, live.Count)).Count);
+        var items = (await harness.Emulators.DynamoDb.DescribeTableAsync($"{harness.TablePrefix}-{service}-items")).Table;
+        Assert.Equal(("ACTIVE", "PAY_PER_REQUEST"), (items.TableStatus.Value, items.BillingModeSummary.BillingMode.Value));
+        Assert.Equal(service, (await harness.Registry.GetOwnedTableAsync(items.TableName))?.Service);
     }
 
     [Fact]
@@ -82,7 +85,7 @@ public sealed class DeployServiceExecutionTests(DeployHarness harness)
             Assert.Equal(["TargetsNeverHealthy", "Rollback", "DeleteNewTargetGroup", "RollbackVersion", "ReleaseLockAfterRollback", "DeployFailed"],
                 run.States.TakeLast(6));
             Assert.DoesNotContain("PublishRoutes", run.States);
-            var calls = harness.Fleet.Calls.Where(c => c.Contains(service, StringComparison.Ordinal) && !c.StartsWith("ProvisionTables", StringComparison.Ordinal)).Select(c => c.Split(' ')[0]);
+            var calls = harness.Fleet.Calls.Where(c => c.Contains(service, StringComparison.Ordinal)).Select(c => c.Split(' ')[0]);
             Assert.Equal(["LaunchInstances", "Rollback"], calls);
             var version = Assert.Single(await harness.Registry.ListVersionsAsync(service));
             Assert.Equal(VersionStatus.Failed, version.Status);
@@ -118,7 +121,7 @@ public sealed class DeployServiceExecutionTests(DeployHarness harness)
         Assert.Contains("TargetRequestedVersion", rollback.States);
         Assert.Equal(v2, (string?)rollback.Result.Output!["version"]!["previousLabel"]);
         Assert.Equal(v1, (await harness.Registry.GetLiveVersionAsync(service))?.Label);
-        var calls = harness.Fleet.Calls.Where(c => c.Contains(service, StringComparison.Ordinal) && !c.StartsWith("ProvisionTables", StringComparison.Ordinal)).ToList();
+        var calls = harness.Fleet.Calls.Where(c => c.Contains(service, StringComparison.Ordinal)).ToList();
         Assert.Equal(
             [$"LaunchInstances {service} {v1}", $"PublishRoutes {service} {v1}",
              $"LaunchInstances {service} {v2}", $"PublishRoutes {service} {v2}", $"RetireVersion {service} {v1}",
@@ -180,7 +183,7 @@ public sealed class DeployServiceExecutionTests(DeployHarness harness)
 
         AssertSucceeded(runs[0]);
         AssertSucceeded(runs[1]);
-        var calls = harness.Fleet.Calls.Where(c => c.Contains(service, StringComparison.Ordinal) && !c.StartsWith("ProvisionTables", StringComparison.Ordinal)).Select(c => c.Split(' ')).ToList();
+        var calls = harness.Fleet.Calls.Where(c => c.Contains(service, StringComparison.Ordinal)).Select(c => c.Split(' ')).ToList();
         var (a, b) = (calls[0][2], calls[2][2]);
         Assert.NotEqual(a, b);
         Assert.Equal(

@@ -29,20 +29,11 @@ internal sealed class FleetDoubles(IRegistry registry, EmulatorFixture emulators
 
     public IReadOnlyDictionary<string, Func<JsonObject, Task<JsonNode?>>> Functions => new Dictionary<string, Func<JsonObject, Task<JsonNode?>>>
     {
-        ["pipeline-ProvisionTables"] = ProvisionAsync,
         ["pipeline-LaunchInstances"] = LaunchAsync,
         ["pipeline-PublishRoutes"] = PublishAsync,
         ["pipeline-RetireVersion"] = RetireAsync,
         ["pipeline-Rollback"] = RollbackAsync,
     };
-
-    // The published ProvisionTables fails against dynalite here with an SDK CRC32 mismatch, so the
-    // machine's contract with it (service and label in, tables out) is played instead.
-    private Task<JsonNode?> ProvisionAsync(JsonObject input)
-    {
-        Record("ProvisionTables", input);
-        return Task.FromResult<JsonNode?>(new JsonObject { ["service"] = (string)input["service"]!, ["label"] = (string)input["label"]!, ["tables"] = new JsonArray(), ["keptTables"] = new JsonArray() });
-    }
 
     private Task<JsonNode?> LaunchAsync(JsonObject input)
     {
