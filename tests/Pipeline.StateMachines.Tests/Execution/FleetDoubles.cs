@@ -7,9 +7,11 @@ using Pipeline.Testing;
 namespace Pipeline.StateMachines.Tests.Execution;
 
 /// <summary>
-/// Stand-ins for the deploy functions that do not exist as programs yet (LaunchInstances,
-/// PublishRoutes, RetireVersion, Rollback). They answer with the documented output records and
-/// make the side effects the rest of the machine reads for real: PublishRoutes makes the version
+/// Stand-ins for the deploy functions that need instances and routers (LaunchInstances,
+/// PublishRoutes, RetireVersion, Rollback), so these tests exercise the machine's paths without a
+/// fleet; the real functions run in the end-to-end demo test and in their own tests. The doubles
+/// answer with the functions' output records and make the side effects the rest of the machine
+/// reads for real: PublishRoutes makes the version
 /// live in the registry and, playing the router agent, reports the new routes version in s3rver,
 /// where the real RoutesConverged function reads it.
 /// </summary>
