@@ -39,7 +39,7 @@ public sealed class ElasticLoadBalancingV2Integration(LocalTargetGroups groups, 
                 {
                     ["Attributes"] = JsonSerializer.SerializeToNode(
                         groups.ModifyTargetGroupAttributes(Read(parameters, ElbJsonContext.Default.ModifyTargetGroupAttributesRequest)),
-                        ElbJsonContext.Default.IReadOnlyListTargetGroupAttribute),
+                        ElbJsonContext.Default.IReadOnlyListTargetGroupAttributeItem),
                 };
             case "deleteTargetGroup":
                 groups.DeleteTargetGroup(Read(parameters, ElbJsonContext.Default.DeleteTargetGroupRequest).TargetGroupArn);
@@ -81,5 +81,5 @@ public sealed class ElasticLoadBalancingV2Integration(LocalTargetGroups groups, 
 [JsonSerializable(typeof(CreateTargetGroupRequest))]
 [JsonSerializable(typeof(DeleteTargetGroupRequest))]
 [JsonSerializable(typeof(ModifyTargetGroupAttributesRequest))]
-[JsonSerializable(typeof(IReadOnlyList<TargetGroupAttribute>))]
+[JsonSerializable(typeof(IReadOnlyList<TargetGroupAttributeItem>))]
 internal sealed partial class ElbJsonContext : JsonSerializerContext;

@@ -74,17 +74,17 @@ public sealed class LocalTargetGroups : IAsyncDisposable
     /// <c>deregistration_delay.timeout_seconds</c> (0-3600); it applies to targets deregistered afterwards.
     /// Answers every attribute the group has, as ELB does.
     /// </summary>
-    public IReadOnlyList<TargetGroupAttribute> ModifyTargetGroupAttributes(ModifyTargetGroupAttributesRequest request)
+    public IReadOnlyList<TargetGroupAttributeItem> ModifyTargetGroupAttributes(ModifyTargetGroupAttributesRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         var group = _groups.GetValueOrDefault(request.TargetGroupArn) ?? throw ElasticLoadBalancingException.TargetGroupNotFound(request.TargetGroupArn);
         var settings = group.Settings;
         foreach (var attribute in request.Attributes ?? [])
         {
-            if (attribute.Key != TargetGroupAttribute.DeregistrationDelay)
+            if (attribute.Key != TargetGroupAttributeItem.DeregistrationDelay)
             {
                 throw ElasticLoadBalancingException.Validation(
-                    $"attribute '{attribute.Key}' is not modelled by the local target groups (only {TargetGroupAttribute.DeregistrationDelay} is)");
+                    $"attribute '{attribute.Key}' is not modelled by the local target groups (only {TargetGroupAttributeItem.DeregistrationDelay} is)");
             }
 
             settings = settings with
@@ -96,7 +96,7 @@ public sealed class LocalTargetGroups : IAsyncDisposable
         }
 
         group.Settings = settings;
-        return [new TargetGroupAttribute(TargetGroupAttribute.DeregistrationDelay,
+        return [new TargetGroupAttributeItem(TargetGroupAttributeItem.DeregistrationDelay,
             ((int)settings.DeregistrationDelay.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture))];
     }
 

@@ -4,13 +4,13 @@ namespace Pipeline.Local.Stack.Fleet;
 public sealed record DescribeTargetGroupsRequest(IReadOnlyList<string>? Names = null, IReadOnlyList<string>? TargetGroupArns = null);
 
 /// <summary>A target group attribute as ELB names it.</summary>
-public sealed record TargetGroupAttribute(string Key, string Value)
+public sealed record TargetGroupAttributeItem(string Key, string Value)
 {
     public const string DeregistrationDelay = "deregistration_delay.timeout_seconds";
 }
 
 /// <summary>ModifyTargetGroupAttributes input.</summary>
-public sealed record ModifyTargetGroupAttributesRequest(string TargetGroupArn, IReadOnlyList<TargetGroupAttribute>? Attributes);
+public sealed record ModifyTargetGroupAttributesRequest(string TargetGroupArn, IReadOnlyList<TargetGroupAttributeItem>? Attributes);
 
 /// <summary>DeleteTargetGroup input.</summary>
 public sealed record DeleteTargetGroupRequest(string TargetGroupArn);

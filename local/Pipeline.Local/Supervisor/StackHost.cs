@@ -113,7 +113,7 @@ internal sealed partial class StackHost : IAsyncDisposable
         var frontPort = StackSettings.FrontPort(_layout, _options.Port);
         Ports.EnsureFree(frontPort, "the HAProxy front end");
 
-        Template = LoadTemplate();
+        Template = LoadTemplate(frontPort);
         await Builds.EnsureFunctionsPublishedAsync(_options.RepositoryRoot, Template, _options.Log, cancellationToken);
         var agentDll = await Builds.EnsureRouterAgentAsync(_options.RepositoryRoot, _options.Log, cancellationToken);
 
@@ -216,7 +216,8 @@ internal sealed partial class StackHost : IAsyncDisposable
         StackFile.Write(_layout, Environment.ProcessId, Endpoints, artifactBucket, registryTable);
     }
 
-    private SamTemplate LoadTemplate()
+    /// <summary>Reads the template with the local values of its AWS-only parameters and the router's front port and socket.</summary>
+    private SamTemplate LoadTemplate(int frontPort)
     {
         try
         {
@@ -225,9 +226,14 @@ internal sealed partial class StackHost : IAsyncDisposable
                 throw new StackFailureException($"no template at {_options.TemplatePath}");
             }
 
+            var parameters = LocalParameters.With(new Dictionary<string, string>
+            {
+                ["RouterPort"] = frontPort.ToString(CultureInfo.InvariantCulture),
+                ["RouterRuntimeSocket"] = _layout.HaproxyAdminSocket,
+            });
             return SamTemplate.Parse(
                 File.ReadAllText(_options.TemplatePath),
-                new TemplateOptions { Stack = Context, ParameterOverrides = LocalParameters.With(null) },
+                new TemplateOptions { Stack = Context, ParameterOverrides = parameters },
                 _options.TemplatePath,
                 _options.RepositoryRoot);
         }
