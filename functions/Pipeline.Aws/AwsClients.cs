@@ -17,6 +17,8 @@ public static class AwsClients
 {
     public const string DynamoDbEndpointVariable = "AWS_ENDPOINT_URL_DYNAMODB";
     public const string S3EndpointVariable = "AWS_ENDPOINT_URL_S3";
+
+    /// <summary>Where the CloudWatch client (GetMetricData) sends requests; locally the metering proxy.</summary>
     public const string CloudWatchEndpointVariable = "AWS_ENDPOINT_URL_CLOUDWATCH";
 
     public static AmazonDynamoDBClient DynamoDb()

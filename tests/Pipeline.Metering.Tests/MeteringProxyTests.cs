@@ -49,6 +49,33 @@ public class MeteringProxyTests(EmulatorFixture emulators)
     }
 
     [Fact]
+    public async Task PutItem_WhenTheTableIsOnDemand_ShouldNeverThrottleButStillMeter()
+    {
+        // The local stack's registry is on-demand and reached through the proxy: it must never throttle.
+        var clock = new ManualClock(TenAm);
+        await using var proxy = await MeteringProxy.StartAsync(emulators.DynamoDbEndpoint, new MeteringOptions(BurstSeconds: 1, Clock: clock));
+        using var client = EmulatorFixture.CreateDynamoDbClient(proxy.Endpoint);
+        var name = EmulatorFixture.UniqueName("on-demand");
+        await client.CreateTableAsync(new CreateTableRequest
+        {
+            TableName = name,
+            AttributeDefinitions = [new("pk", ScalarAttributeType.S)],
+            KeySchema = [new("pk", KeyType.HASH)],
+            BillingMode = BillingMode.PAY_PER_REQUEST,
+        });
+        await emulators.WaitUntilActiveAsync(name);
+
+        // 200 writes while the clock stands still: any provisioned table would have run dry.
+        for (var i = 0; i < 200; i++)
+        {
+            await client.PutItemAsync(new PutItemRequest { TableName = name, Item = new() { ["pk"] = new AttributeValue($"k{i}") } });
+        }
+
+        Assert.Equal(0, proxy.Meter.Total(name, null, DynamoDbMetrics.WriteThrottles));
+        Assert.Equal(200, proxy.Meter.Total(name, null, DynamoDbMetrics.ConsumedWrite));
+    }
+
+    [Fact]
     public async Task UpdateTable_WhenTheQuotaIsSpent_ShouldRefuseWithLimitExceededUntilTheNextHour()
     {
         var clock = new ManualClock(TenAm);

@@ -2,6 +2,7 @@ using Amazon.DynamoDBv2;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
+using Pipeline.Local.Stack.Processes;
 using Xunit;
 
 namespace Pipeline.Testing;
@@ -73,12 +74,9 @@ public sealed class EmulatorFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_s3Directory);
-        var ms = TableTransitionMs.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var dynalite = EmulatorProcess.StartAsync("dynalite", port =>
-            ["--host", "127.0.0.1", "--port", Port(port),
-             "--createTableMs", ms, "--updateTableMs", ms, "--deleteTableMs", ms]);
-        var s3rver = EmulatorProcess.StartAsync("s3rver", port =>
-            ["--address", "127.0.0.1", "--port", Port(port), "--directory", _s3Directory, "--silent"]);
+        var dynalite = EmulatorProcess.StartAsync(EmulatorCommands.Dynalite,
+            port => EmulatorCommands.DynaliteArguments(port, dataDirectory: null, TableTransitionMs));
+        var s3rver = EmulatorProcess.StartAsync(EmulatorCommands.S3rver, port => EmulatorCommands.S3rverArguments(port, _s3Directory));
         _dynalite = await dynalite;
         _s3rver = await s3rver;
         _dynamoDb = CreateDynamoDbClient(_dynalite.Endpoint);
@@ -173,8 +171,6 @@ public sealed class EmulatorFixture : IAsyncLifetime
             UseChunkEncoding = false,
         });
     }
-
-    private static string Port(int port) => port.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static InvalidOperationException NotStarted() =>
         new("The emulators are not running: use EmulatorFixture as an xunit collection fixture.");

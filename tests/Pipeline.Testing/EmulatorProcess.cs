@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Pipeline.Local.Stack.Processes;
 
 namespace Pipeline.Testing;
 
@@ -80,7 +81,7 @@ public sealed class EmulatorProcess : IAsyncDisposable
 
     public static string BinaryPath(string binary)
     {
-        var path = RepositoryRoot.Combine($"local/emulators/node_modules/.bin/{binary}");
+        var path = EmulatorCommands.Binary(RepositoryRoot.Path, binary);
         if (!File.Exists(path))
         {
             throw new InvalidOperationException(

@@ -2,22 +2,27 @@ using Pipeline.Aws;
 using Pipeline.Aws.Registry;
 using Pipeline.Aws.Scaling;
 using Pipeline.Core.Scaling;
+using Pipeline.Core.Time;
 using Pipeline.Functions.ScaleTables;
 using Pipeline.Lambda;
 
 // On AWS nothing but PIPELINE_REGISTRY_TABLE is set and the SDK resolves region and credentials.
-// Locally AWS_ENDPOINT_URL_DYNAMODB and AWS_ENDPOINT_URL_CLOUDWATCH point at the metering proxy.
+// Locally AWS_ENDPOINT_URL_DYNAMODB and AWS_ENDPOINT_URL_CLOUDWATCH point at the metering proxy, and
+// a stack run faster than real time (`pipeline up --time-scale`) passes its clock, so this function,
+// the proxy's metered minutes and decrease quota, and the schedule agree on what time it is.
 return await LambdaRuntime.RunAsync(
     () =>
     {
         var dynamo = AwsClients.DynamoDb();
+        var clock = ScaledTimeProvider.FromSettings(
+            Environment.GetEnvironmentVariable(ScaledTimeProvider.OriginVariable), Environment.GetEnvironmentVariable(ScaledTimeProvider.ScaleVariable));
         var scaler = new TableScaler(
             new RegistryScaledTables(new DynamoDbRegistry(dynamo, AwsClients.Setting("PIPELINE_REGISTRY_TABLE"))),
             new DynamoDbTableCapacity(dynamo),
             new CloudWatchThroughputMetrics(AwsClients.CloudWatch(new HttpClient())),
             new PipelineScalingPolicy(),
             new JsonLineScalingLog(Console.Out),
-            TimeProvider.System);
+            clock);
         return Task.FromResult<IFunctionHandler<System.Text.Json.JsonElement, ScaleTablesOutput>>(new ScaleTablesHandler(scaler));
     },
     ScaleTablesJson.Default.JsonElement,

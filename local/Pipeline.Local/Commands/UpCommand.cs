@@ -15,12 +15,29 @@ internal static class UpCommand
         var state = StackOptions.StateDirectory();
         var port = new Option<int?>("--port") { Description = $"HAProxy's front port on 127.0.0.1 (default {StackHost.DefaultFrontPort}; 0 picks a free one)" };
         var template = new Option<FileInfo?>("--template") { Description = "The SAM template (default: template.yaml); its relative paths are taken from the repository root" };
-        var command = new Command("up", "Start the local stack (emulators, functions, state machines, git host, haproxy) and supervise it") { state, port, template };
-        command.SetAction((parse, cancel) => RunAsync(parse.GetValue(state)!, parse.GetValue(port), parse.GetValue(template), cancel));
+        var timeScale = new Option<double>("--time-scale")
+        {
+            Description = "Run DynamoDB's clock N times faster than real time: schedules, the metering proxy's minutes, burst and " +
+                          "decrease quota, and ScaleTables (default 1; e.g. 10 to watch the scaler in seconds)",
+            DefaultValueFactory = _ => 1.0,
+        };
+        timeScale.Validators.Add(r =>
+        {
+            var value = r.GetValueOrDefault<double>();
+            if (!double.IsFinite(value) || value <= 0 || value > 1000)
+            {
+                r.AddError($"--time-scale must be a number above 0 and at most 1000, not {value}");
+            }
+        });
+        var command = new Command("up", "Start the local stack (emulators, functions, state machines, git host, haproxy) and supervise it")
+        {
+            state, port, template, timeScale,
+        };
+        command.SetAction((parse, cancel) => RunAsync(parse.GetValue(state)!, parse.GetValue(port), parse.GetValue(template), parse.GetValue(timeScale), cancel));
         return command;
     }
 
-    private static async Task<int> RunAsync(string stateDirectory, int? port, FileInfo? template, CancellationToken cancel)
+    private static async Task<int> RunAsync(string stateDirectory, int? port, FileInfo? template, double timeScale, CancellationToken cancel)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
@@ -31,6 +48,7 @@ internal static class UpCommand
             host = await StackHost.StartAsync(new UpOptions(Repository.Root, stateDirectory, port, Console.Out)
             {
                 TemplatePath = template?.FullName ?? Path.Combine(Repository.Root, "template.yaml"),
+                TimeScale = timeScale,
             }, stop.Token);
         }
         catch (StackFailureException e)

@@ -1,3 +1,5 @@
+using Pipeline.Local.Stack.Processes;
+
 namespace Pipeline.Local.Supervisor;
 
 /// <summary>dynalite and s3rver on free loopback ports, their data under the state directory.</summary>
@@ -7,17 +9,16 @@ internal static class Emulators
 
     public static Task<(ChildProcess Process, int Port)> StartDynaliteAsync(
         string repositoryRoot, StackLayout layout, CancellationToken cancellationToken) =>
-        StartAsync("dynalite", repositoryRoot, layout, port =>
-            ["--host", "127.0.0.1", "--port", Str(port), "--path", layout.DynamoDbData,
-             "--createTableMs", "50", "--deleteTableMs", "50", "--updateTableMs", "50"], cancellationToken);
+        StartAsync(EmulatorCommands.Dynalite, repositoryRoot, layout,
+            port => EmulatorCommands.DynaliteArguments(port, layout.DynamoDbData, tableTransitionMs: 50), cancellationToken);
 
     public static Task<(ChildProcess Process, int Port)> StartS3rverAsync(
         string repositoryRoot, StackLayout layout, CancellationToken cancellationToken) =>
-        StartAsync("s3rver", repositoryRoot, layout, port =>
-            ["--address", "127.0.0.1", "--port", Str(port), "--directory", layout.S3Data, "--silent"], cancellationToken);
+        StartAsync(EmulatorCommands.S3rver, repositoryRoot, layout,
+            port => EmulatorCommands.S3rverArguments(port, layout.S3Data), cancellationToken);
 
     private static async Task<(ChildProcess, int)> StartAsync(
-        string name, string repositoryRoot, StackLayout layout, Func<int, string[]> arguments, CancellationToken cancellationToken)
+        string name, string repositoryRoot, StackLayout layout, Func<int, IReadOnlyList<string>> arguments, CancellationToken cancellationToken)
     {
         // A port another process grabs between asking and binding is retried once on a new one.
         for (var attempt = 1; ; attempt++)
@@ -47,6 +48,4 @@ internal static class Emulators
             }
         }
     }
-
-    private static string Str(int port) => port.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -41,8 +41,7 @@ internal static class Prerequisites
         }
     }
 
-    public static string EmulatorBinary(string repositoryRoot, string name) =>
-        Path.Combine(repositoryRoot, "local", "emulators", "node_modules", ".bin", name);
+    public static string EmulatorBinary(string repositoryRoot, string name) => EmulatorCommands.Binary(repositoryRoot, name);
 
     private static async Task<bool> RunsAsync(string program, string[] arguments, CancellationToken cancellationToken)
     {

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using Pipeline.Aws.Registry;
 using Pipeline.Aws.Routing;
 using Pipeline.Core.Routing;
+using Pipeline.Core.Time;
 using Pipeline.Local.Lambda;
 using Pipeline.Local.StepFunctions;
 using Pipeline.Local.Stack.Builds;
@@ -19,6 +20,7 @@ using Pipeline.Local.Stack.Git;
 using Pipeline.Local.Stack.Scheduling;
 using Pipeline.Local.Stack.Templates;
 using Pipeline.Local.Template;
+using Pipeline.Metering;
 using Pipeline.States.Definition;
 using Pipeline.States.Integrations;
 using Pipeline.States.Runtime;
@@ -34,6 +36,12 @@ internal sealed record UpOptions(string RepositoryRoot, string StateDirectory, i
 
     /// <summary>Scales every Wait and Retry delay of the state machines (1 = as written).</summary>
     public double WaitTimeScale { get; init; } = 1.0;
+
+    /// <summary>
+    /// How many times faster than real time DynamoDB's clock runs: the schedules, the metering proxy
+    /// (metered minutes, burst, decrease quota) and ScaleTables (1 = real time).
+    /// </summary>
+    public double TimeScale { get; init; } = 1.0;
 }
 
 /// <summary>
@@ -55,6 +63,7 @@ internal sealed partial class StackHost : IAsyncDisposable
     private readonly List<Task> _loops = [];
     private readonly TaskCompletionSource<string> _crashed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stopRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TimeProvider _clock;
     private WebApplication? _control;
     private int _controlPort;
     private string? _artifactBucket;
@@ -64,6 +73,8 @@ internal sealed partial class StackHost : IAsyncDisposable
     {
         _options = options;
         _layout = new StackLayout(options.StateDirectory);
+        _clock = options.TimeScale == 1 ? TimeProvider.System
+            : new ScaledTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()), options.TimeScale);
     }
 
     public StackLayout Layout => _layout;
@@ -118,11 +129,20 @@ internal sealed partial class StackHost : IAsyncDisposable
         var agentDll = await Builds.EnsureRouterAgentAsync(_options.RepositoryRoot, _options.Log, cancellationToken);
 
         Step("starting dynalite and s3rver");
-        var (dynalite, dynamoPort) = await Emulators.StartDynaliteAsync(_options.RepositoryRoot, _layout, cancellationToken);
+        var (dynalite, dynalitePort) = await Emulators.StartDynaliteAsync(_options.RepositoryRoot, _layout, cancellationToken);
         Watch(dynalite);
         var (s3rver, s3Port) = await Emulators.StartS3rverAsync(_options.RepositoryRoot, _layout, cancellationToken);
         Watch(s3rver);
+
+        // Every DynamoDB client of the stack (itself, the functions, the fleet) goes through the
+        // metering proxy, which throttles provisioned tables as DynamoDB does and serves their metrics
+        // as CloudWatch GetMetricData on the same endpoint. On-demand tables (the registry) never throttle.
+        var metering = await MeteringProxy.StartAsync(new Uri($"http://127.0.0.1:{dynalitePort}"), new MeteringOptions(Clock: _clock), cancellationToken);
+        _disposables.Add(metering);
+        var dynamoPort = metering.Endpoint.Port;
         Endpoints["dynamodb"] = $"http://127.0.0.1:{dynamoPort}";
+        Endpoints["cloudwatch"] = Endpoints["dynamodb"]!.ToString();
+        Endpoints["dynalite"] = $"http://127.0.0.1:{dynalitePort}";
         Endpoints["s3"] = $"http://127.0.0.1:{s3Port}";
         var (dynamo, s3) = StackResources.Clients(dynamoPort, s3Port, Context.Region);
         Dynamo = dynamo;
@@ -142,6 +162,11 @@ internal sealed partial class StackHost : IAsyncDisposable
 
         Step("starting the local Lambda service");
         var environment = FunctionEnvironment(dynamoPort, s3Port, router, routesBucket);
+        foreach (var (name, value) in (_clock as ScaledTimeProvider)?.ToSettings() ?? new Dictionary<string, string>())
+        {
+            environment[name] = value;
+        }
+
         _controlPort = Ports.Free();
         environment["PIPELINE_FLEET_ENDPOINT"] = $"http://127.0.0.1:{_controlPort}";
         _artifactBucket = artifactBucket;
@@ -290,6 +315,7 @@ internal sealed partial class StackHost : IAsyncDisposable
         ["AWS_ACCESS_KEY_ID"] = LocalCredentials.AccessKey,
         ["AWS_SECRET_ACCESS_KEY"] = LocalCredentials.SecretKey,
         ["AWS_ENDPOINT_URL_DYNAMODB"] = $"http://127.0.0.1:{dynamoPort}",
+        [Pipeline.Aws.AwsClients.CloudWatchEndpointVariable] = $"http://127.0.0.1:{dynamoPort}",
         ["AWS_ENDPOINT_URL_S3"] = $"http://127.0.0.1:{s3Port}",
         ["PIPELINE_ROUTES_BUCKET"] = routesBucket,
         ["PIPELINE_ROUTER_BIND"] = router.BindAddress,
@@ -374,7 +400,7 @@ internal sealed partial class StackHost : IAsyncDisposable
         var invoker = new StackEventTargets(this);
         var bus = new LocalEventBus(Context, invoker);
         var scheduler = new LocalScheduler(LocalScheduler.ToTargets(invoker, Context,
-            (firing, e) => Step($"schedule {firing.Rule.Name}: {e.Message}")));
+            (firing, e) => Step($"schedule {firing.Rule.Name}: {e.Message}")), _clock);
         foreach (var rule in Template!.Rules)
         {
             if (rule.IsSchedule)
@@ -393,7 +419,8 @@ internal sealed partial class StackHost : IAsyncDisposable
                 : $"push event for rule {d.RuleName} failed: {d.Error}")),
             TimeSpan.FromSeconds(5), _stopping.Token));
         _loops.Add(scheduler.RunAsync(_stopping.Token));
-        Step($"event bus: {bus.Rules.Count} rule(s); scheduler: {scheduler.Upcoming.Count} schedule(s)");
+        Step($"event bus: {bus.Rules.Count} rule(s); scheduler: {scheduler.Upcoming.Count} schedule(s)"
+             + (_clock is ScaledTimeProvider scaled ? $" on a clock {scaled.Scale}x real time" : ""));
     }
 
     internal async Task<JsonObject> StatusAsync(CancellationToken cancellationToken)

@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Pipeline.Testing;
+
+namespace Pipeline.EndToEnd.Tests;
+
+/// <summary>
+/// <c>./pipeline up</c> running in the background on its own state directory, as a user starts it;
+/// stopped with SIGTERM (what Ctrl-C does) and its state directory removed on dispose.
+/// </summary>
+internal sealed class RunningStack : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output;
+
+    private RunningStack(Process process, StringBuilder output, string stateDirectory, JsonObject stack)
+    {
+        _process = process;
+        _output = output;
+        StateDirectory = stateDirectory;
+        Stack = stack;
+    }
+
+    public string StateDirectory { get; }
+
+    /// <summary>The stack's stack.json: pid, endpoints, registryTable, artifactBucket, logs.</summary>
+    public JsonObject Stack { get; }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public Uri Endpoint(string name) => new(Stack["endpoints"]![name]!.GetValue<string>());
+
+    public string Log(string name) => Path.Combine(StateDirectory, "logs", name + ".log");
+
+    /// <summary>Starts the stack and returns once its stack.json is written (everything is up).</summary>
+    public static async Task<RunningStack> StartAsync(TimeSpan timeout, params string[] arguments)
+    {
+        var state = Path.Combine(Path.GetTempPath(), "pipeline-e2e-" + Guid.NewGuid().ToString("N")[..8]);
+        var info = new ProcessStartInfo(RepositoryRoot.Combine("pipeline"))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = RepositoryRoot.Path,
+        };
+        foreach (var argument in (string[])["up", "--state-dir", state, "--port", "0", .. arguments])
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        var output = new StringBuilder();
+        var process = new Process { StartInfo = info };
+        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var stackFile = Path.Combine(state, "stack.json");
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (File.Exists(stackFile) && JsonNode.Parse(await File.ReadAllTextAsync(stackFile)) is JsonObject stack)
+            {
+                return new RunningStack(process, output, state, stack);
+            }
+
+            if (process.HasExited || DateTime.UtcNow > deadline)
+            {
+                var running = new RunningStack(process, output, state, []);
+                var why = process.HasExited ? $"exited with {process.ExitCode}" : $"was not up after {timeout}";
+                await running.DisposeAsync();
+                throw new InvalidOperationException($"./pipeline up {why}:\n{running.Output}");
+            }
+
+            await Task.Delay(250);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            // SIGTERM lets the stack stop its children; a hard kill would leave them running.
+            using (var kill = Process.Start("/bin/kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync();
+            }
+
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            try
+            {
+                await _process.WaitForExitAsync(grace.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync(CancellationToken.None);
+            }
+        }
+
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(StateDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is harmless; a failing dispose would hide the test result.
+        }
+    }
+}
