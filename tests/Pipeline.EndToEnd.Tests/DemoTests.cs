@@ -1,3 +1,10 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Amazon.DynamoDBv2;
+using Amazon.Runtime;
+using Amazon.S3;
+using Pipeline.Aws.Registry;
+using Pipeline.Core.Registry;
 using Pipeline.Testing;
 
 namespace Pipeline.EndToEnd.Tests;
@@ -21,11 +28,94 @@ public sealed class DemoTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_state, "stack.json")));
     }
 
+    /// <summary>
+    /// <c>./pipeline demo</c> on template.yaml, left running at the end as a user would, then checked
+    /// through the stack's own endpoints: the registry, the tables, HAProxy and the routes in S3.
+    /// </summary>
+    [Fact]
+    public async Task Demo_ShouldDeployBothServicesAndSwitchOrdersUnderLoadWithoutLosingARequest()
+    {
+        await using var demo = await RunningStack.StartAsync("demo", TimeSpan.FromMinutes(20));
+        await demo.WaitForOutputAsync("the stack keeps running", TimeSpan.FromMinutes(30));
+
+        var output = demo.Output;
+        Assert.DoesNotContain("[FAIL]", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("[n/a ]", output, StringComparison.Ordinal);
+        Assert.Matches(@"\[ ok \] [1-9]\d* requests sent through HAProxy, 0 failed", output);
+
+        var credentials = new BasicAWSCredentials("S3RVER", "S3RVER");
+        using var dynamo = new AmazonDynamoDBClient(credentials, new AmazonDynamoDBConfig
+        {
+            ServiceURL = demo.Endpoint("dynamodb").ToString(),
+            AuthenticationRegion = "us-east-1",
+        });
+        var registry = new DynamoDbRegistry(dynamo, demo.Stack["registryTable"]!.GetValue<string>());
+        var orders = await registry.ListVersionsAsync("orders");
+        Assert.Equal(2, orders.Count);
+        Assert.Matches(@"^1\.4\.2-[0-9a-f]{7}$", orders[0].Label);
+        Assert.Equal((VersionStatus.Live, VersionStatus.Retired), (orders[0].Status, orders[1].Status));
+        var catalog = await registry.GetLiveVersionAsync("catalog");
+        Assert.Matches(@"^1\.0\.1-[0-9a-f]{7}$", catalog?.Label);
+        foreach (var table in new[] { "pipeline-orders-orders", "pipeline-catalog-items" })
+        {
+            Assert.Equal("ACTIVE", (await dynamo.DescribeTableAsync(table)).Table.TableStatus.Value);
+        }
+
+        // HAProxy sends each service's path to its live version, and nothing else is running for the old one.
+        using var http = new HttpClient();
+        var front = demo.Endpoint("front");
+        Assert.Equal(orders[0].Label, await VersionAsync(http, new Uri(front, "/orders/version")));
+        Assert.Equal(catalog!.Label, await VersionAsync(http, new Uri(front, "/items/version")));
+        var fleet = JsonNode.Parse(await http.GetStringAsync(new Uri(demo.Endpoint("fleet") + "?service=orders")))!["instances"]!.AsArray();
+        Assert.All(fleet.Where(i => (string?)i!["version"] == orders[1].Label), i => Assert.Equal("terminated", (string?)i!["state"]));
+        Assert.Equal(2, fleet.Count(i => (string?)i!["version"] == orders[0].Label && (string?)i["state"] == "running"));
+
+        // The config the routers run is the one in S3, and haproxy itself accepts it.
+        using var s3 = new AmazonS3Client(credentials, new AmazonS3Config
+        {
+            ServiceURL = demo.Endpoint("s3").ToString(),
+            ForcePathStyle = true,
+            AuthenticationRegion = "us-east-1",
+        });
+        var bucket = (await s3.ListBucketsAsync()).Buckets.Single(b => b.BucketName.Contains("routes", StringComparison.OrdinalIgnoreCase)).BucketName;
+        var pointer = JsonNode.Parse(await ReadAsync(s3, bucket, "routes/haproxy/current.json"))!;
+        var config = Path.Combine(_state + "-check", "haproxy.cfg");
+        Directory.CreateDirectory(Path.GetDirectoryName(config)!);
+        await File.WriteAllTextAsync(config, await ReadAsync(s3, bucket, (string)pointer["key"]!));
+        var (exit, check) = await RunAsync("haproxy", "-c", "-f", config);
+        Assert.True(exit == 0, check);
+        Assert.Contains($"live version {orders[0].Label}", await File.ReadAllTextAsync(config), StringComparison.Ordinal);
+        var status = JsonNode.Parse(await ReadAsync(s3, bucket, "routes/status/local.json"))!;
+        Assert.Equal((long)pointer["version"]!, (long)status["appliedVersion"]!);
+    }
+
+    private static async Task<string?> VersionAsync(HttpClient http, Uri uri) =>
+        (string?)JsonNode.Parse(await http.GetStringAsync(uri))!["version"];
+
+    private static async Task<string> ReadAsync(AmazonS3Client s3, string bucket, string key)
+    {
+        using var response = await s3.GetObjectAsync(bucket, key);
+        using var reader = new StreamReader(response.ResponseStream);
+        return await reader.ReadToEndAsync();
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(string file, params string[] arguments)
+    {
+        using var process = Process.Start(new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
     public void Dispose()
     {
-        if (Directory.Exists(_state))
+        foreach (var directory in new[] { _state, _state + "-check" })
         {
-            Directory.Delete(_state, recursive: true);
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
         }
     }
 }

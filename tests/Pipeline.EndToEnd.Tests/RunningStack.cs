@@ -44,7 +44,10 @@ internal sealed class RunningStack : IAsyncDisposable
     public string Log(string name) => Path.Combine(StateDirectory, "logs", name + ".log");
 
     /// <summary>Starts the stack and returns once its stack.json is written (everything is up).</summary>
-    public static async Task<RunningStack> StartAsync(TimeSpan timeout, params string[] arguments)
+    public static Task<RunningStack> StartAsync(TimeSpan timeout, params string[] arguments) => StartAsync("up", timeout, arguments);
+
+    /// <summary>Runs <paramref name="command"/> (<c>up</c> or <c>demo</c>) and returns once the stack's stack.json is written.</summary>
+    public static async Task<RunningStack> StartAsync(string command, TimeSpan timeout, params string[] arguments)
     {
         var state = Path.Combine(Path.GetTempPath(), "pipeline-e2e-" + Guid.NewGuid().ToString("N")[..8]);
         var info = new ProcessStartInfo(RepositoryRoot.Combine("pipeline"))
@@ -54,7 +57,7 @@ internal sealed class RunningStack : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = RepositoryRoot.Path,
         };
-        foreach (var argument in (string[])["up", "--state-dir", state, "--port", "0", .. arguments])
+        foreach (var argument in (string[])[command, "--state-dir", state, "--port", "0", .. arguments])
         {
             info.ArgumentList.Add(argument);
         }
@@ -81,10 +84,26 @@ internal sealed class RunningStack : IAsyncDisposable
                 var running = new RunningStack(process, output, state, []);
                 var why = process.HasExited ? $"exited with {process.ExitCode}" : $"was not up after {timeout}";
                 await running.DisposeAsync();
-                throw new InvalidOperationException($"./pipeline up {why}:\n{running.Output}");
+                throw new InvalidOperationException($"./pipeline {command} {why}:\n{running.Output}");
             }
 
             await Task.Delay(250);
+        }
+    }
+
+    /// <summary>Waits until the output has a line containing <paramref name="marker"/>; fails with the output if the process ends first.</summary>
+    public async Task WaitForOutputAsync(string marker, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!Output.Contains(marker, StringComparison.Ordinal))
+        {
+            if (_process.HasExited || DateTime.UtcNow > deadline)
+            {
+                var why = _process.HasExited ? $"exited with {_process.ExitCode}" : $"did not print '{marker}' within {timeout}";
+                throw new InvalidOperationException($"./pipeline {why}:\n{Output}");
+            }
+
+            await Task.Delay(500);
         }
     }
 
