@@ -218,6 +218,36 @@ public sealed class LocalTargetGroupsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ModifyAttributes_WhenTheDrainDelayChanges_ShouldDrainForTheNewDelayAndKeepCreateIdempotent()
+    {
+        var elb = new ElasticLoadBalancingV2Integration(_groups, TimeSpan.FromSeconds(300));
+        var create = JsonNode.Parse("""{"Name": "orders-v8", "Port": 80, "HealthCheckPath": "/health", "HealthCheckIntervalSeconds": 5, "HealthCheckTimeoutSeconds": 2}""");
+        var arn = elb.Invoke("arn:aws:states:::aws-sdk:elasticloadbalancingv2:createTargetGroup", create)["TargetGroups"]![0]!["TargetGroupArn"]!.GetValue<string>();
+
+        var modified = elb.Invoke("arn:aws:states:::aws-sdk:elasticloadbalancingv2:modifyTargetGroupAttributes", JsonNode.Parse(
+            $$"""{"TargetGroupArn": "{{arn}}", "Attributes": [{"Key": "deregistration_delay.timeout_seconds", "Value": "1"}]}"""));
+        var again = elb.Invoke("arn:aws:states:::aws-sdk:elasticloadbalancingv2:createTargetGroup", create!.DeepClone());
+        var unknown = Assert.Throws<ElasticLoadBalancingException>(() => elb.Invoke("arn:aws:states:::aws-sdk:elasticloadbalancingv2:modifyTargetGroupAttributes",
+            JsonNode.Parse($$"""{"TargetGroupArn": "{{arn}}", "Attributes": [{"Key": "stickiness.enabled", "Value": "true"}]}""")));
+        var negative = Assert.Throws<ElasticLoadBalancingException>(() => elb.Invoke("arn:aws:states:::aws-sdk:elasticloadbalancingv2:modifyTargetGroupAttributes",
+            JsonNode.Parse($$"""{"TargetGroupArn": "{{arn}}", "Attributes": [{"Key": "deregistration_delay.timeout_seconds", "Value": "-5"}]}""")));
+        var a = await LaunchAsync();
+        _groups.RegisterTargets(new TargetsRequest(arn, [new TargetDescription(a.InstanceId, a.Port)]));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        _groups.DeregisterTargets(new TargetsRequest(arn, [new TargetDescription(a.InstanceId, a.Port)]));
+        while (_groups.DescribeTargetHealth(new DescribeTargetHealthRequest(arn)).TargetHealthDescriptions.Count > 0 && watch.Elapsed < Wait)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal("1", modified["Attributes"]![0]!["Value"]!.GetValue<string>());
+        Assert.Equal(arn, again["TargetGroups"]![0]!["TargetGroupArn"]!.GetValue<string>());
+        Assert.Contains("stickiness.enabled", unknown.Message, StringComparison.Ordinal);
+        Assert.Contains("0 to 3600", negative.Message, StringComparison.Ordinal);
+        Assert.InRange(watch.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(20));
+    }
+
+    [Fact]
     public void Integration_WhenDeployCreatesDescribesAndDeletesAGroup_ShouldAnswerLikeElbv2()
     {
         var elb = new ElasticLoadBalancingV2Integration(_groups, TimeSpan.FromSeconds(2));

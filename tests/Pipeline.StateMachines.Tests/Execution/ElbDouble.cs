@@ -57,6 +57,7 @@ internal sealed class ElbDouble
                 "describeTargetHealth" => DescribeHealth(input),
                 "deregisterTargets" => Deregister(input),
                 "deleteTargetGroup" => Delete(input),
+                "modifyTargetGroupAttributes" => Modify(input),
                 _ => throw new StatesException("ElasticLoadBalancingV2.ElasticLoadBalancingV2Exception", $"{action} is not served by this double"),
             };
             return Task.FromResult<JsonNode?>(result);
@@ -172,6 +173,12 @@ internal sealed class ElbDouble
         }
 
         return [];
+    }
+
+    private JsonObject Modify(JsonObject input)
+    {
+        ByArn(input);
+        return new JsonObject { ["Attributes"] = input["Attributes"]!.DeepClone() };
     }
 
     private JsonObject Delete(JsonObject input)
