@@ -40,8 +40,8 @@ public sealed class DemoTests : IDisposable
         await demo.WaitForOutputAsync("the stack keeps running", TimeSpan.FromMinutes(30));
 
         var output = demo.Output;
-        Assert.DoesNotContain("[FAIL]", output, StringComparison.Ordinal);
-        Assert.DoesNotContain("[n/a ]", output, StringComparison.Ordinal);
+        var tail = output.Length > 6000 ? output[^6000..] : output;
+        Assert.False(output.Contains("[FAIL]", StringComparison.Ordinal) || output.Contains("[n/a ]", StringComparison.Ordinal), tail);
         Assert.Matches(@"\[ ok \] [1-9]\d* requests sent through HAProxy, 0 failed", output);
 
         var credentials = new BasicAWSCredentials("S3RVER", "S3RVER");
