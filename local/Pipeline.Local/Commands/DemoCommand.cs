@@ -92,7 +92,7 @@ internal static class DemoCommand
             Console.WriteLine($"== pushing {service}");
             var execution = await PushAndFollowAsync(host, client, machine, service, null, cancel);
             claims.Add(execution["status"]?.ToString() == "SUCCEEDED",
-                $"the pipeline run for {service} succeeded ({execution["status"]}{(execution["error"] is { } e ? $": {e}" : "")})");
+                $"the pipeline run for {service} succeeded ({Outcome(execution)})");
             var record = await registry.GetServiceAsync(service, cancel);
             claims.Add(record is not null, $"{service} has a version label in the registry: {record?.LatestLabel ?? "none"}");
             var manifest = ManifestParser.Parse(await File.ReadAllTextAsync(Path.Combine(Repository.Root, "examples", "services", service, "service.yaml"), cancel));
@@ -150,7 +150,7 @@ internal static class DemoCommand
         await Task.Delay(TimeSpan.FromSeconds(2), cancel);
         await loadStop.CancelAsync();
         var result = await load;
-        claims.Add(execution["status"]?.ToString() == "SUCCEEDED", $"the run for the new orders commit succeeded ({execution["status"]})");
+        claims.Add(execution["status"]?.ToString() == "SUCCEEDED", $"the run for the new orders commit succeeded ({Outcome(execution)})");
         claims.Add(liveAfter is not null && liveAfter != live["orders"], $"orders went live as a new version: {live["orders"]} -> {liveAfter}");
         using var http = new HttpClient();
         var answered = JsonNode.Parse(await http.GetStringAsync(new Uri(front, "/orders/version"), cancel))?["version"]?.ToString();
@@ -161,6 +161,10 @@ internal static class DemoCommand
             $"{result.Sent} requests sent through HAProxy, {result.Failed} failed" +
             (result.Failed == 0 ? "" : ": " + string.Join(", ", result.FailureKinds.Select(k => $"{k.Value}x {k.Key}"))));
     }
+
+    /// <summary>The execution's status, with its error and cause when it failed.</summary>
+    private static string Outcome(JsonObject execution) =>
+        $"{execution["status"]}{(execution["error"] is { } error ? $": {error}: {execution["cause"]}" : "")}";
 
     /// <summary>When the run saw every router apply the new routes: the new version serves from then on.</summary>
     private static async Task<DateTimeOffset?> RoutersConvergedAtAsync(StackClient client, string executionArn, CancellationToken cancel)
