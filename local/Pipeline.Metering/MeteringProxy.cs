@@ -57,7 +57,7 @@ public sealed class MeteringProxy : IAsyncDisposable
         var proxy = new DynamoDbProxy(upstream, dynamoDb, new CapacityLedger(options.BurstSeconds, clock), meter, clock);
         var metrics = new MetricDataEndpoint(meter);
 
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = EmbeddedServerLifetime.CreateBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Pipeline.Metering;
 
 namespace Pipeline.Local.Lambda;
 
@@ -50,7 +51,7 @@ internal sealed class FunctionInstance : IAsyncDisposable
 
     public static async Task<FunctionInstance> StartAsync(FunctionPool pool, LocalLambdaOptions options)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = EmbeddedServerLifetime.CreateBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 64 * 1024 * 1024);

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Pipeline.Metering;
 
 namespace Pipeline.Local.Lambda;
 
@@ -51,7 +52,7 @@ public sealed class LocalLambdaService : IAsyncDisposable
     /// <summary>Serves the Invoke API on 127.0.0.1 (port 0 picks a free one).</summary>
     public async Task StartAsync(int port = 0, CancellationToken cancel = default)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = EmbeddedServerLifetime.CreateBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 64 * 1024 * 1024);

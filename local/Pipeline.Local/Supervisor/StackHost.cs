@@ -374,7 +374,7 @@ internal sealed partial class StackHost : IAsyncDisposable
 
     private async Task StartControlAsync(CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = EmbeddedServerLifetime.CreateBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://127.0.0.1:{_controlPort}");
         _control = builder.Build();
