@@ -5,7 +5,8 @@ namespace Pipeline.Local.Supervisor;
 
 /// <summary>
 /// Follows one execution through the Step Functions API and prints it state by state as it runs:
-/// each state when it is entered, and when it exits with how long it took.
+/// each state when it exits, with how long it took, and a Task also when it is entered, since
+/// that is where the waiting happens.
 /// </summary>
 internal static class ExecutionNarrator
 {
@@ -55,7 +56,10 @@ internal static class ExecutionNarrator
         {
             var name = e["stateEnteredEventDetails"]?["name"]?.GetValue<string>() ?? "?";
             entered[name] = time;
-            output.WriteLine($"  {clock}  -> {name}");
+            if (type == "TaskStateEntered")
+            {
+                output.WriteLine($"  {clock}  -> {name}");
+            }
         }
         else if (type.EndsWith("StateExited", StringComparison.Ordinal))
         {
