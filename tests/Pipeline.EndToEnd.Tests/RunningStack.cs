@@ -39,6 +39,9 @@ internal sealed class RunningStack : IAsyncDisposable
         }
     }
 
+    /// <summary>True once the stack process ended (it stops itself when one of its children dies).</summary>
+    public bool HasExited => _process.HasExited;
+
     public Uri Endpoint(string name) => new(Stack["endpoints"]![name]!.GetValue<string>());
 
     public string Log(string name) => Path.Combine(StateDirectory, "logs", name + ".log");

@@ -11,9 +11,6 @@ namespace Pipeline.Core.Deploy;
 /// </summary>
 public sealed class VersionResolver(IRegistry registry)
 {
-    /// <summary>Covers an instance's boot and artifact download before its first health check.</summary>
-    public const int StartupAllowanceSeconds = 180;
-
     public async Task<ResolvedVersion> ResolveAsync(string service, string label, CancellationToken cancel = default)
     {
         var version = await registry.GetVersionAsync(service, label, cancel)
@@ -48,11 +45,11 @@ public sealed class VersionResolver(IRegistry registry)
             previousGroup);
     }
 
-    /// <summary>Boot allowance plus twice the time the healthy threshold takes at the check interval.</summary>
+    /// <summary>The version's grace period (its boot allowance) plus twice the time the healthy threshold takes at the check interval.</summary>
     public static int HealthDeadline(HealthCheck health)
     {
         ArgumentNullException.ThrowIfNull(health);
-        return StartupAllowanceSeconds + (2 * health.IntervalSeconds * health.HealthyThreshold);
+        return health.GraceSeconds + (2 * health.IntervalSeconds * health.HealthyThreshold);
     }
 
     private async Task<string> DescribeMissingAsync(string service, string label, CancellationToken cancel)

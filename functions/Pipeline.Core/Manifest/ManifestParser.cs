@@ -103,7 +103,7 @@ public static partial class ManifestParser
         var node = service.Optional("health");
         if (node is null)
         {
-            return new HealthCheck("/status", 10, 5, 3, 2);
+            return new HealthCheck("/status", 10, 5, 3, 2, HealthCheck.DefaultGraceSeconds);
         }
 
         var map = reader.Mapping(node, service.Child("health"));
@@ -118,6 +118,7 @@ public static partial class ManifestParser
         var timeout = timeoutNode is null ? Math.Min(5, interval - 1) : reader.Int(timeoutNode, map.Child("timeoutSeconds"), 2, 120);
         var healthy = Field(map, "healthyThreshold", false, (n, p) => reader.Int(n, p, 2, 10)) ?? 3;
         var unhealthy = Field(map, "unhealthyThreshold", false, (n, p) => reader.Int(n, p, 2, 10)) ?? 2;
+        var grace = Field(map, "graceSeconds", false, (n, p) => reader.Int(n, p, 10, 1800)) ?? HealthCheck.DefaultGraceSeconds;
         map.RejectUnknown();
         if (timeoutNode is not null && timeout >= interval)
         {
@@ -126,7 +127,7 @@ public static partial class ManifestParser
             return null;
         }
 
-        return timeout is null ? null : new HealthCheck(path, interval, timeout.Value, healthy, unhealthy);
+        return timeout is null ? null : new HealthCheck(path, interval, timeout.Value, healthy, unhealthy, grace);
     }
 
     private static List<Route>? ReadRoutes(YamlNodeReader reader, MappingReader service)

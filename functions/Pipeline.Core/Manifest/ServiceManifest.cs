@@ -36,12 +36,22 @@ public sealed record ServiceManifest(
 /// <param name="TimeoutSeconds">Seconds before a probe counts as failed (2-120, default 5, below the interval).</param>
 /// <param name="HealthyThreshold">Consecutive successes before an instance takes traffic (2-10, default 3).</param>
 /// <param name="UnhealthyThreshold">Consecutive failures before it stops taking traffic (2-10, default 2).</param>
+/// <param name="GraceSeconds">
+/// How long a new instance may take to boot, fetch its artifact and start answering before the deploy
+/// counts its checks, like an Auto Scaling group's health-check grace period (10-1800, default
+/// <see cref="DefaultGraceSeconds"/>). A deploy gives up on targets that are not all healthy after
+/// this plus twice the time the healthy threshold takes at the interval.
+/// </param>
 public sealed record HealthCheck(
     string Path,
     int IntervalSeconds,
     int TimeoutSeconds,
     int HealthyThreshold,
-    int UnhealthyThreshold);
+    int UnhealthyThreshold,
+    int GraceSeconds)
+{
+    public const int DefaultGraceSeconds = 180;
+}
 
 /// <summary>
 /// One routing rule: requests whose Host is <paramref name="Host"/> (any host when null) and whose

@@ -36,14 +36,18 @@ internal static class Builds
                 throw new StackFailureException($"template.yaml names handler {function.Handler} but {project} does not exist");
             }
 
+            var codeUri = Path.GetFullPath(function.CodeUri ?? ".", template.BaseDirectory);
+            var started = DateTime.UtcNow;
             var result = await CommandRunner.RunAsync("dotnet",
                 ["publish", project, "-c", "Release", "--verbosity", "quiet", "-nologo", "-clp:ErrorsOnly", "-p:PublishReadyToRun=false",
-                 "-o", Path.GetFullPath(function.CodeUri ?? ".", template.BaseDirectory)],
+                 "-o", codeUri],
                 root, cancellationToken: cancellationToken);
             if (result.ExitCode != 0)
             {
                 throw new StackFailureException($"publishing {function.Handler} failed:\n{Tail(result.StandardOutput + result.StandardError)}");
             }
+
+            MarkBuilt(Path.Combine(codeUri, function.Handler + ".dll"), started);
         }
     }
 
@@ -57,11 +61,32 @@ internal static class Builds
         }
 
         log.WriteLine("building the router agent");
+        var started = DateTime.UtcNow;
         var result = await CommandRunner.RunAsync("dotnet",
             ["build", Path.Combine(root, "agents/Pipeline.RouterAgent/Pipeline.RouterAgent.csproj"), "-c", "Release",
              "--verbosity", "quiet", "-nologo", "-clp:ErrorsOnly", "-o", output], root, cancellationToken: cancellationToken);
-        return result.ExitCode == 0 ? dll
-            : throw new StackFailureException($"building the router agent failed:\n{Tail(result.StandardOutput + result.StandardError)}");
+        if (result.ExitCode != 0)
+        {
+            throw new StackFailureException($"building the router agent failed:\n{Tail(result.StandardOutput + result.StandardError)}");
+        }
+
+        MarkBuilt(dll, started);
+        return dll;
+    }
+
+    /// <summary>
+    /// Records that <paramref name="output"/> is built from the sources as they were at <paramref name="started"/>.
+    /// MSBuild does not rewrite an output it need not recompile: a change in Pipeline.Core that keeps
+    /// its public surface recompiles Core but leaves each handler's and the agent's own dll with its
+    /// old time, which <see cref="IsStale"/> would otherwise read as stale on every start. The
+    /// build's start, not its end, so a source saved during the build is still newer.
+    /// </summary>
+    internal static void MarkBuilt(string output, DateTime started)
+    {
+        if (File.Exists(output) && File.GetLastWriteTimeUtc(output) < started)
+        {
+            File.SetLastWriteTimeUtc(output, started);
+        }
     }
 
     internal static bool IsStale(string output, string root, IEnumerable<string> sourceDirectories)

@@ -1,6 +1,7 @@
 using Pipeline.Aws.Registry;
 using Pipeline.Core.Deploy;
 using Pipeline.Core.Errors;
+using Pipeline.Core.Manifest;
 using Pipeline.Core.Registry;
 using Pipeline.Testing;
 
@@ -61,7 +62,23 @@ public sealed class VersionResolverTests(EmulatorFixture emulators)
         Assert.Equal(8080, resolved.Port);
         Assert.Equal(3, resolved.InstanceCount);
         Assert.Equal(new TargetHealthSettings("/healthz", 20, 5, 4, 3), resolved.Health);
-        Assert.Equal(VersionResolver.StartupAllowanceSeconds + (2 * 20 * 4), resolved.HealthDeadlineSeconds);
+        Assert.Equal(HealthCheck.DefaultGraceSeconds + (2 * 20 * 4), resolved.HealthDeadlineSeconds);
+    }
+
+    [Fact]
+    public async Task ResolveAsync_WhenManifestSetsAGracePeriod_ShouldCountItInsteadOfTheDefault()
+    {
+        var registry = await RegistryAsync();
+        await RecordAsync(registry, "1.0.1-0d1a26e", 1, """
+            name: orders
+            port: 3000
+            health: { intervalSeconds: 5, healthyThreshold: 2, graceSeconds: 15 }
+            build: { artifact: dist }
+            """);
+
+        var resolved = await new VersionResolver(registry).ResolveAsync("orders", "1.0.1-0d1a26e");
+
+        Assert.Equal(15 + (2 * 5 * 2), resolved.HealthDeadlineSeconds);
     }
 
     [Fact]

@@ -15,7 +15,7 @@ public sealed class ManifestParserTests
 
         Assert.Equal("hello", manifest.Name);
         Assert.Equal(3000, manifest.Port);
-        Assert.Equal(new HealthCheck("/status", 10, 5, 3, 2), manifest.Health);
+        Assert.Equal(new HealthCheck("/status", 10, 5, 3, 2, 180), manifest.Health);
         Assert.Equal("/version", manifest.VersionPath);
         Assert.Empty(manifest.Routes);
         Assert.Equal(new InstancePolicy(1, 100), manifest.Instances);
@@ -31,7 +31,7 @@ public sealed class ManifestParserTests
     {
         var manifest = ManifestParser.Parse(Fixture("good/full.yaml"));
 
-        Assert.Equal(new HealthCheck("/healthz", 30, 10, 5, 3), manifest.Health);
+        Assert.Equal(new HealthCheck("/healthz", 30, 10, 5, 3, 60), manifest.Health);
         Assert.Equal("/v", manifest.VersionPath);
         Assert.Equal([new Route("billing.example.com", "/api"), new Route(null, "/billing")], manifest.Routes);
         Assert.Equal("billing.example.com/api", manifest.Routes[0].Key);
@@ -132,6 +132,7 @@ public sealed class ManifestParserTests
     [Theory]
     [InlineData("port: 3000\nbuild: { artifact: x }", "name", "is required")]
     [InlineData("name: a\nport: 3000\nbuild: { artifact: x }\nhealth: { intervalSeconds: 5, timeoutSeconds: 5 }", "health.timeoutSeconds", "must be less than intervalSeconds (5), or probes would overlap")]
+    [InlineData("name: a\nport: 3000\nbuild: { artifact: x }\nhealth: { graceSeconds: 9 }", "health.graceSeconds", "must be from 10 to 1800, not 9")]
     [InlineData("name: a\nport: 3000\nbuild: { artifact: x }\nroutes: [ { pathPrefix: /a }, { pathPrefix: /a } ]", "routes[1]", "repeats routes[0] (*/a)")]
     [InlineData("name: a\nport: 3000\nbuild: { artifact: x }\nhealth:", "health", "is empty; give it a value or remove the line")]
     [InlineData("name: a\nport: 3000\nbuild: { artifact: /abs }", "build.artifact", "'/abs' must be a path inside the repository (relative, no '..')")]

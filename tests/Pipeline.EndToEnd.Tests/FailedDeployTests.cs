@@ -1,0 +1,189 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Pipeline.Core.Manifest;
+using Pipeline.Core.Registry;
+using Pipeline.Testing;
+using Xunit.Abstractions;
+
+namespace Pipeline.EndToEnd.Tests;
+
+/// <summary>
+/// The deploy machine's failure paths on <c>./pipeline up</c> with template.yaml, checked from the
+/// outside: git pushes to the stack's git host, <c>./pipeline rollback</c>, then the Step Functions
+/// API, the registry, the fleet, HAProxy and the routes in S3, with a small load through HAProxy
+/// while the versions change.
+/// </summary>
+public sealed partial class FailedDeployTests(ITestOutputHelper output)
+{
+    private const string Service = "orders";
+
+    /// <summary>Includes building the CLI and publishing stale functions on a cold checkout.</summary>
+    private static readonly TimeSpan StackStart = TimeSpan.FromMinutes(10);
+
+    /// <summary>Generous against the 30 to 70 s a run takes here, for a loaded machine.</summary>
+    private static readonly TimeSpan RunLimit = TimeSpan.FromMinutes(8);
+
+    private static readonly TimeSpan StartLimit = TimeSpan.FromMinutes(1);
+
+    /// <summary>How many instances each version of the example runs (its service.yaml's instances.count).</summary>
+    private static readonly int InstanceCount = ManifestParser.Parse(
+        File.ReadAllText(RepositoryRoot.Combine("examples/services/orders/service.yaml"))).Instances.Count;
+
+    [Fact]
+    public async Task Push_WhenTheNewVersionNeverBecomesHealthy_ShouldRollBackToTheLiveVersionWithoutLosingARequest()
+    {
+        await using var stack = await StartStackAsync();
+        using var probe = new StackProbe(stack);
+        var first = await DeployFirstVersionAsync(stack, probe);
+        var checkout = await ServiceCheckout.CloneAsync(stack, Service, Path.Combine(stack.StateDirectory, "e2e-checkout"));
+
+        // The server still answers /status and its tests still pass; only the health check the
+        // version declares goes to a path it does not serve. The short grace period and interval
+        // make the deploy give up after 10 + 2 x 5 x 2 = 30 s instead of 240 s with the defaults.
+        var clock = Stopwatch.StartNew();
+        await using var load = new FrontLoad(probe.Front("/orders/version"));
+        var before = await probe.ExecutionArnsAsync();
+        var commit = await checkout.CommitAndPushAsync("service.yaml", yaml => ReplaceHealth(yaml, """
+            health:
+              path: /ready
+              intervalSeconds: 5
+              timeoutSeconds: 2
+              healthyThreshold: 2
+              unhealthyThreshold: 2
+              graceSeconds: 10
+
+            """), "orders: health checks on /ready, which the server does not serve");
+        var execution = await probe.NewExecutionAsync(before, StartLimit);
+        var end = await probe.EndOfAsync(execution, RunLimit);
+        var ran = clock.Elapsed;
+        var states = await probe.StatesEnteredAsync(execution);
+
+        // The rollback republished the routes: the load keeps going until the router applied them.
+        await probe.WaitForRouterAsync(TimeSpan.FromMinutes(2));
+        var traffic = await load.StopAsync();
+        output.WriteLine($"failing run: {ran.TotalSeconds:0.0} s from push to {end["status"]}; load: {traffic}");
+        output.WriteLine($"states: {string.Join(" > ", states.Distinct())}");
+
+        var trail = $"{end.ToJsonString()}\nstates: {string.Join(" > ", states)}";
+        Assert.True((string?)end["status"] == "FAILED", trail);
+        Assert.Equal("Pipeline.TargetsUnhealthy", (string?)end["error"]);
+        Assert.DoesNotContain("PublishRoutes", states);
+        Assert.Equal(
+            new[] { "TargetsNeverHealthy", "Rollback", "DeleteNewTargetGroup", "RollbackVersion", "ReleaseLockAfterRollback", "DeployFailed" },
+            states.SkipWhile(s => s != "TargetsNeverHealthy"));
+
+        var versions = await probe.Registry.ListVersionsAsync(Service);
+        var failed = Assert.Single(versions, v => v.Commit == commit);
+        Assert.Contains(failed.Label, (string?)end["cause"], StringComparison.Ordinal);
+        Assert.Equal(VersionStatus.Failed, failed.Status);
+        Assert.Equal(first, (await probe.Registry.GetServiceAsync(Service))?.LiveLabel);
+        Assert.Equal(VersionStatus.Live, Assert.Single(versions, v => v.Label == first).Status);
+
+        var instances = await probe.InstancesAsync(Service);
+        var launched = instances.Where(i => (string?)i["version"] == failed.Label).ToList();
+        Assert.Equal(InstanceCount, launched.Count);
+        Assert.All(launched, i => Assert.Equal("terminated", (string?)i["state"]));
+        Assert.Equal(InstanceCount, instances.Count(i => (string?)i["version"] == first && (string?)i["state"] == "running"));
+
+        Assert.Equal(first, await probe.VersionThroughFrontAsync("/orders/version"));
+        var (_, config) = await probe.PublishedRoutesAsync();
+        Assert.Contains($"live version {first}", config, StringComparison.Ordinal);
+        Assert.DoesNotContain(failed.Label, config, StringComparison.Ordinal);
+
+        Assert.True(traffic.Sent >= 100 && traffic.Failed == 0, traffic.ToString());
+        Assert.Equal(new[] { first }, traffic.AnsweredBy.Keys);
+    }
+
+    [Fact]
+    public async Task Rollback_WhenANewerVersionIsLive_ShouldRedeployTheOlderOneWithoutANewLabel()
+    {
+        await using var stack = await StartStackAsync();
+        using var probe = new StackProbe(stack);
+        var first = await DeployFirstVersionAsync(stack, probe);
+        var checkout = await ServiceCheckout.CloneAsync(stack, Service, Path.Combine(stack.StateDirectory, "e2e-checkout"));
+
+        var before = await probe.ExecutionArnsAsync();
+        await checkout.CommitAndPushAsync("server.js",
+            js => js.Replace("orders at your service", "orders at your service, second edition", StringComparison.Ordinal),
+            "orders: second edition");
+        var deployed = await probe.EndOfAsync(await probe.NewExecutionAsync(before, StartLimit), RunLimit);
+        Assert.True((string?)deployed["status"] == "SUCCEEDED", deployed.ToJsonString());
+        var second = (await probe.Registry.GetServiceAsync(Service))!.LiveLabel!;
+        Assert.NotEqual(first, second);
+        var recorded = await probe.Registry.ListVersionsAsync(Service);
+
+        var clock = Stopwatch.StartNew();
+        await using var load = new FrontLoad(probe.Front("/orders/version"));
+        var (exit, printed) = await PipelineCli.RunAsync(RunLimit, "rollback", Service, first, "--state-dir", stack.StateDirectory);
+        var ran = clock.Elapsed;
+        await probe.WaitForRouterAsync(TimeSpan.FromMinutes(2));
+        var traffic = await load.StopAsync();
+        output.WriteLine($"./pipeline rollback {Service} {first}: exit {exit} after {ran.TotalSeconds:0.0} s; load: {traffic}");
+
+        Assert.True(exit == 0, printed);
+        var execution = printed.Split('\n').Select(l => l.Trim()).First(l => l.StartsWith("arn:aws:states:", StringComparison.Ordinal));
+        var end = await probe.StepFunctionsAsync("DescribeExecution", new JsonObject { ["executionArn"] = execution });
+        Assert.Equal("SUCCEEDED", (string?)end["status"]);
+        var states = await probe.StatesEnteredAsync(execution);
+        Assert.Contains("TargetRequestedVersion", states);
+        Assert.DoesNotContain("BuildAndTest", states);
+        Assert.DoesNotContain("RecordVersion", states);
+
+        var service = (await probe.Registry.GetServiceAsync(Service))!;
+        Assert.Equal(first, service.LiveLabel);
+        Assert.Equal(second, service.LatestLabel);
+        var versions = await probe.Registry.ListVersionsAsync(Service);
+        Assert.Equal(recorded.Select(v => v.Label), versions.Select(v => v.Label));
+        Assert.Equal(VersionStatus.Live, Assert.Single(versions, v => v.Label == first).Status);
+        Assert.Equal(VersionStatus.Retired, Assert.Single(versions, v => v.Label == second).Status);
+
+        var instances = await probe.InstancesAsync(Service);
+        var replaced = instances.Where(i => (string?)i["version"] == second).ToList();
+        Assert.Equal(InstanceCount, replaced.Count);
+        Assert.All(replaced, i => Assert.Equal("terminated", (string?)i["state"]));
+        Assert.Equal(InstanceCount, instances.Count(i => (string?)i["version"] == first && (string?)i["state"] == "running"));
+
+        Assert.Equal(first, await probe.VersionThroughFrontAsync("/orders/version"));
+        var (_, config) = await probe.PublishedRoutesAsync();
+        Assert.Contains($"live version {first}", config, StringComparison.Ordinal);
+        Assert.DoesNotContain(second, config, StringComparison.Ordinal);
+
+        Assert.True(traffic.Sent >= 100 && traffic.Failed == 0, traffic.ToString());
+        Assert.Subset(new HashSet<string> { first, second }, traffic.AnsweredBy.Keys.ToHashSet());
+    }
+
+    private async Task<RunningStack> StartStackAsync()
+    {
+        var clock = Stopwatch.StartNew();
+        var stack = await RunningStack.StartAsync(StackStart);
+        output.WriteLine($"./pipeline up: stack up after {clock.Elapsed.TotalSeconds:0.0} s");
+        return stack;
+    }
+
+    /// <summary><c>./pipeline push orders</c> as a user runs it, and the run it starts, to the end; returns the live label.</summary>
+    private async Task<string> DeployFirstVersionAsync(RunningStack stack, StackProbe probe)
+    {
+        var clock = Stopwatch.StartNew();
+        var before = await probe.ExecutionArnsAsync();
+        var (exit, printed) = await PipelineCli.RunAsync(TimeSpan.FromMinutes(5), "push", Service, "--state-dir", stack.StateDirectory);
+        Assert.True(exit == 0, printed);
+        var end = await probe.EndOfAsync(await probe.NewExecutionAsync(before, StartLimit), RunLimit);
+        Assert.True((string?)end["status"] == "SUCCEEDED", end.ToJsonString());
+        var live = (await probe.Registry.GetServiceAsync(Service))?.LiveLabel;
+        Assert.NotNull(live);
+        Assert.Equal(live, await probe.VersionThroughFrontAsync("/orders/version"));
+        output.WriteLine($"first deploy of {Service}: {live} live {clock.Elapsed.TotalSeconds:0.0} s after the push");
+        return live;
+    }
+
+    private static string ReplaceHealth(string yaml, string health)
+    {
+        Assert.Matches(HealthBlock(), yaml);
+        return HealthBlock().Replace(yaml, health.ReplaceLineEndings("\n"), 1);
+    }
+
+    /// <summary>service.yaml's <c>health:</c> mapping in block style: the key line and its indented lines.</summary>
+    [GeneratedRegex(@"(?m)^health:\n(?:[ ]+.*\n)+")]
+    private static partial Regex HealthBlock();
+}
