@@ -6,6 +6,7 @@ using Amazon.S3;
 using Pipeline.Aws.Registry;
 using Pipeline.Core.Registry;
 using Pipeline.Testing;
+using VersionStatus = Pipeline.Core.Registry.VersionStatus;
 
 namespace Pipeline.EndToEnd.Tests;
 
