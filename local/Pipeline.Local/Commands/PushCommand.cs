@@ -3,23 +3,27 @@ using Pipeline.Local.Supervisor;
 
 namespace Pipeline.Local.Commands;
 
-/// <summary><c>pipeline push SERVICE</c>: commits the example's working copy and pushes it to the stack's git host.</summary>
+/// <summary>
+/// <c>pipeline push SERVICE [--from DIR]</c>: commits the working copy of an example service (or of
+/// any service folder) and pushes it to the stack's git host.
+/// </summary>
 internal static class PushCommand
 {
     public static Command Create()
     {
         var state = StackOptions.StateDirectory();
-        var service = new Argument<string>("service") { Description = "An example under examples/services (orders, catalog)" };
+        var service = new Argument<string>("service") { Description = "The repository name: an example under examples/services (orders, catalog), or any name with --from" };
         var message = new Option<string>("--message", "-m") { Description = "The commit message", DefaultValueFactory = _ => "Update from pipeline push" };
-        var command = new Command("push", "Commit and push an example service's working copy to the local git host (starts the pipeline)") { state, service, message };
+        var from = new Option<DirectoryInfo?>("--from") { Description = "The service folder to push (default: examples/services/SERVICE)" };
+        var command = new Command("push", "Commit and push a service's working copy to the local git host (starts the pipeline)") { state, service, message, from };
         command.SetAction(async (parse, cancel) =>
         {
             var name = parse.GetValue(service)!;
             try
             {
                 using var client = StackClient.Connect(parse.GetValue(state)!);
-                var commit = await ServicePusher.PushAsync(
-                    client.Layout.Root, Path.Combine(Repository.Root, "examples", "services", name), name, parse.GetValue(message)!, cancel);
+                var source = parse.GetValue(from)?.FullName ?? Path.Combine(Repository.Root, "examples", "services", name);
+                var commit = await ServicePusher.PushAsync(client.Layout.Root, source, name, parse.GetValue(message)!, cancel);
                 Console.WriteLine($"pushed {name} {commit} to main; `./pipeline executions` shows the run it started");
                 return 0;
             }
