@@ -21,7 +21,8 @@ public sealed partial class SamTemplate
         Stack = options.Stack;
         BaseDirectory = baseDirectory;
         _evaluator = new TemplateEvaluator(
-            root, options.Stack, options.Values ?? new LocalAwsResourceValues(options.Stack), options.ParameterOverrides);
+            root, options.Stack, options.Values ?? new LocalAwsResourceValues(options.Stack), options.ParameterOverrides,
+            options.LocalParameterValues);
         Parameters = _evaluator.Parameters.ToDictionary(p => p.Key, p => p.Value.ToJsonString().Trim('"'));
 
         var events = new SamEvents(_evaluator);

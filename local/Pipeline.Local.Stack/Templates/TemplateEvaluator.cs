@@ -45,12 +45,13 @@ internal sealed partial class TemplateEvaluator
     private readonly HashSet<string> _unset = new(StringComparer.Ordinal);
 
     public TemplateEvaluator(
-        JsonObject root, StackContext stack, ILocalResourceValues values, IReadOnlyDictionary<string, string> overrides)
+        JsonObject root, StackContext stack, ILocalResourceValues values, IReadOnlyDictionary<string, string> overrides,
+        IReadOnlyDictionary<string, string>? localValues = null)
     {
         _root = root;
         _stack = stack;
         _values = values;
-        LoadParameters(overrides);
+        LoadParameters(overrides, localValues ?? new Dictionary<string, string>());
     }
 
     public IReadOnlyDictionary<string, JsonNode> Parameters => _parameters;
@@ -145,7 +146,7 @@ internal sealed partial class TemplateEvaluator
         }
     }
 
-    private void LoadParameters(IReadOnlyDictionary<string, string> overrides)
+    private void LoadParameters(IReadOnlyDictionary<string, string> overrides, IReadOnlyDictionary<string, string> localValues)
     {
         var declared = Section("Parameters");
         foreach (var key in overrides.Keys.Where(k => !declared.ContainsKey(k)))
@@ -157,7 +158,7 @@ internal sealed partial class TemplateEvaluator
         {
             var path = $"Parameters.{name}";
             string text;
-            if (overrides.TryGetValue(name, out var given))
+            if (overrides.TryGetValue(name, out var given) || localValues.TryGetValue(name, out given))
             {
                 text = given;
             }

@@ -258,7 +258,7 @@ internal sealed partial class StackHost : IAsyncDisposable
             });
             return SamTemplate.Parse(
                 File.ReadAllText(_options.TemplatePath),
-                new TemplateOptions { Stack = Context, ParameterOverrides = parameters },
+                new TemplateOptions { Stack = Context, LocalParameterValues = parameters },
                 _options.TemplatePath,
                 _options.RepositoryRoot);
         }

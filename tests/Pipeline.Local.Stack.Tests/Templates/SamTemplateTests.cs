@@ -77,6 +77,22 @@ public sealed class SamTemplateTests
     }
 
     [Fact]
+    public void Load_WithLocalParameterValues_ShouldReplaceDefaultsYieldToOverridesAndSkipUndeclaredNames()
+    {
+        var template = SamTemplate.Load(
+            Fixture.Path("templates", "full.yaml"),
+            new TemplateOptions
+            {
+                LocalParameterValues = new Dictionary<string, string> { ["Stage"] = "prod", ["DeployBranch"] = "local", ["NotDeclared"] = "x" },
+                ParameterOverrides = new Dictionary<string, string> { ["DeployBranch"] = "release" },
+            });
+
+        Assert.Equal("production", template.Function("RecordVersionFunction").Environment["MODE"]);
+        Assert.Equal("release", template.Parameters["DeployBranch"]);
+        Assert.False(template.Parameters.ContainsKey("NotDeclared"));
+    }
+
+    [Fact]
     public void Load_WhenConditionIsFalse_ShouldNotCreateTheResource() =>
         Assert.DoesNotContain(Full.Buckets, b => b.LogicalId == "ProdOnlyBucket");
 
