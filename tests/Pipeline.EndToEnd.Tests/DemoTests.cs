@@ -1,12 +1,6 @@
 using System.Diagnostics;
-using System.Text.Json.Nodes;
-using Amazon.DynamoDBv2;
-using Amazon.Runtime;
-using Amazon.S3;
-using Pipeline.Aws.Registry;
 using Pipeline.Core.Registry;
 using Pipeline.Testing;
-using VersionStatus = Pipeline.Core.Registry.VersionStatus;
 
 namespace Pipeline.EndToEnd.Tests;
 
@@ -44,60 +38,34 @@ public sealed class DemoTests : IDisposable
         Assert.False(output.Contains("[FAIL]", StringComparison.Ordinal) || output.Contains("[n/a ]", StringComparison.Ordinal), tail);
         Assert.Matches(@"\[ ok \] [1-9]\d* requests sent through HAProxy, 0 failed", output);
 
-        var credentials = new BasicAWSCredentials("S3RVER", "S3RVER");
-        using var dynamo = new AmazonDynamoDBClient(credentials, new AmazonDynamoDBConfig
-        {
-            ServiceURL = demo.Endpoint("dynamodb").ToString(),
-            AuthenticationRegion = "us-east-1",
-        });
-        var registry = new DynamoDbRegistry(dynamo, demo.Stack["registryTable"]!.GetValue<string>());
-        var orders = await registry.ListVersionsAsync("orders");
+        using var probe = new StackProbe(demo);
+        var orders = await probe.Registry.ListVersionsAsync("orders");
         Assert.Equal(2, orders.Count);
         Assert.Matches(@"^1\.4\.2-[0-9a-f]{7}$", orders[0].Label);
         Assert.Equal((VersionStatus.Live, VersionStatus.Retired), (orders[0].Status, orders[1].Status));
-        var catalog = await registry.GetLiveVersionAsync("catalog");
+        var catalog = await probe.Registry.GetLiveVersionAsync("catalog");
         Assert.Matches(@"^1\.0\.1-[0-9a-f]{7}$", catalog?.Label);
         foreach (var table in new[] { "pipeline-orders-orders", "pipeline-catalog-items" })
         {
-            Assert.Equal("ACTIVE", (await dynamo.DescribeTableAsync(table)).Table.TableStatus.Value);
+            Assert.Equal("ACTIVE", await probe.TableStatusAsync(table));
         }
 
         // HAProxy sends each service's path to its live version, and nothing else is running for the old one.
-        using var http = new HttpClient();
-        var front = demo.Endpoint("front");
-        Assert.Equal(orders[0].Label, await VersionAsync(http, new Uri(front, "/orders/version")));
-        Assert.Equal(catalog!.Label, await VersionAsync(http, new Uri(front, "/items/version")));
-        var fleet = JsonNode.Parse(await http.GetStringAsync(new Uri(demo.Endpoint("fleet") + "?service=orders")))!["instances"]!.AsArray();
-        Assert.All(fleet.Where(i => (string?)i!["version"] == orders[1].Label), i => Assert.Equal("terminated", (string?)i!["state"]));
-        Assert.Equal(2, fleet.Count(i => (string?)i!["version"] == orders[0].Label && (string?)i["state"] == "running"));
+        Assert.Equal(orders[0].Label, await probe.VersionThroughFrontAsync("/orders/version"));
+        Assert.Equal(catalog!.Label, await probe.VersionThroughFrontAsync("/items/version"));
+        var fleet = await probe.InstancesAsync("orders");
+        Assert.All(fleet.Where(i => (string?)i["version"] == orders[1].Label), i => Assert.Equal("terminated", (string?)i["state"]));
+        Assert.Equal(2, fleet.Count(i => (string?)i["version"] == orders[0].Label && (string?)i["state"] == "running"));
 
         // The config the routers run is the one in S3, and haproxy itself accepts it.
-        using var s3 = new AmazonS3Client(credentials, new AmazonS3Config
-        {
-            ServiceURL = demo.Endpoint("s3").ToString(),
-            ForcePathStyle = true,
-            AuthenticationRegion = "us-east-1",
-        });
-        var bucket = (await s3.ListBucketsAsync()).Buckets.Single(b => b.BucketName.Contains("routes", StringComparison.OrdinalIgnoreCase)).BucketName;
-        var pointer = JsonNode.Parse(await ReadAsync(s3, bucket, "routes/haproxy/current.json"))!;
+        var (routesVersion, text) = await probe.PublishedRoutesAsync();
         var config = Path.Combine(_state + "-check", "haproxy.cfg");
         Directory.CreateDirectory(Path.GetDirectoryName(config)!);
-        await File.WriteAllTextAsync(config, await ReadAsync(s3, bucket, (string)pointer["key"]!));
+        await File.WriteAllTextAsync(config, text);
         var (exit, check) = await RunAsync("haproxy", "-c", "-f", config);
         Assert.True(exit == 0, check);
-        Assert.Contains($"live version {orders[0].Label}", await File.ReadAllTextAsync(config), StringComparison.Ordinal);
-        var status = JsonNode.Parse(await ReadAsync(s3, bucket, "routes/status/local.json"))!;
-        Assert.Equal((long)pointer["version"]!, (long)status["appliedVersion"]!);
-    }
-
-    private static async Task<string?> VersionAsync(HttpClient http, Uri uri) =>
-        (string?)JsonNode.Parse(await http.GetStringAsync(uri))!["version"];
-
-    private static async Task<string> ReadAsync(AmazonS3Client s3, string bucket, string key)
-    {
-        using var response = await s3.GetObjectAsync(bucket, key);
-        using var reader = new StreamReader(response.ResponseStream);
-        return await reader.ReadToEndAsync();
+        Assert.Contains($"live version {orders[0].Label}", text, StringComparison.Ordinal);
+        Assert.Equal(routesVersion, await probe.AppliedRoutesVersionAsync());
     }
 
     private static async Task<(int ExitCode, string Output)> RunAsync(string file, params string[] arguments)

@@ -120,6 +120,9 @@ internal sealed class StackProbe : IDisposable
             .Where(e => ((string?)e["type"])?.EndsWith("StateEntered", StringComparison.Ordinal) == true)
             .Select(e => e["stateEnteredEventDetails"]!["name"]!.GetValue<string>())];
 
+    /// <summary>A table's status in the stack's DynamoDB (ACTIVE once usable).</summary>
+    public async Task<string> TableStatusAsync(string table) => (await _dynamo.DescribeTableAsync(table)).Table.TableStatus.Value;
+
     /// <summary>The fleet's instances of one service: version, state, ...</summary>
     public async Task<IReadOnlyList<JsonObject>> InstancesAsync(string service) =>
         [.. JsonNode.Parse(await _http.GetStringAsync(new Uri(_stack.Endpoint("fleet") + "?service=" + service)))!["instances"]!
