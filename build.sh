@@ -4,7 +4,7 @@
 #
 #   ./build.sh setup           install haproxy/wrk (apt), the emulators (npm ci), restore NuGet
 #   ./build.sh build           compile the whole solution (Release)
-#   ./build.sh package         publish every Lambda function into the CodeUri template.yaml names
+#   ./build.sh package         publish every Lambda function into .build/functions/<Handler> (Makefile targets)
 #   ./build.sh test [FILTER]   run every test (or those matching a dotnet test --filter)
 #   ./build.sh bench [NAME]    run the benchmarks under bench/ (all, or one by name)
 set -euo pipefail
@@ -36,7 +36,7 @@ ensure_emulators() {
 }
 
 setup() {
-  ensure_apt haproxy git
+  ensure_apt haproxy git make
   ensure_emulators
   log "restoring NuGet packages"
   dotnet restore Pipeline.sln --verbosity quiet
@@ -47,24 +47,23 @@ build() {
   dotnet build Pipeline.sln -c "$CONFIG" --no-restore --verbosity quiet -nologo -clp:ErrorsOnly
 }
 
-# Prints "handler codeuri" for every dotnet function in template.yaml.
+# Prints "LogicalId Handler" for every function in template.yaml.
 template_functions() {
   awk '
-    /^  [A-Za-z0-9]+:$/ { handler=""; codeuri="" }
-    /^      Handler: /  { handler=$2 }
-    /^      CodeUri: /  { codeuri=$2 }
-    handler != "" && codeuri != "" { print handler, codeuri; handler=""; codeuri="" }
+    /^  [A-Za-z0-9]+:$/ { id=substr($1, 1, length($1) - 1) }
+    /^      Handler: /  { print id, $2 }
   ' template.yaml
 }
 
+# Publishes every function the way `sam build` does (the Makefile's build-<LogicalId> targets),
+# into .build/functions/<Handler>, where the local stack and the tests run them from.
 package() {
-  local handler codeuri project
-  while read -r handler codeuri; do
-    project=functions/Pipeline.Functions/$handler/$handler.csproj
-    [ -f "$project" ] || { echo "template.yaml names handler $handler but $project does not exist" >&2; exit 1; }
-    log "publishing $handler -> $codeuri"
-    dotnet publish "$project" -c "$CONFIG" --no-restore --verbosity quiet -nologo -clp:ErrorsOnly \
-      -p:PublishReadyToRun="${READY_TO_RUN:-false}" -o "$codeuri"
+  local id handler
+  ensure_apt make
+  while read -r id handler; do
+    log "publishing $id -> .build/functions/$handler"
+    make --no-print-directory "build-$id" ARTIFACTS_DIR="$ROOT/.build/functions/$handler" CONFIG="$CONFIG" \
+      READY_TO_RUN="${READY_TO_RUN:-false}"
   done < <(template_functions)
 }
 
@@ -118,7 +117,7 @@ cmd=${1:-test}; shift || true
 case "$cmd" in
   setup) setup ;;
   build) setup; build ;;
-  package) setup; build; package ;;
+  package) dotnet restore Pipeline.sln --verbosity quiet; package ;;
   test) test_all "$@" ;;
   bench) bench "$@" ;;
   summary) summary ;;

@@ -65,6 +65,7 @@ public sealed class InvokeCommandTests
                 Properties:
                   Handler: Lonely
                   CodeUri: nowhere/Lonely
+                  Runtime: dotnet10
             """);
 
         var (exit, stdout, stderr) = await PipelineAsync("invoke", "LonelyFunction", "--template", template);

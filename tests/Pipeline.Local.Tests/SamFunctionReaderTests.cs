@@ -19,7 +19,7 @@ public sealed class SamFunctionReaderTests
     [Fact]
     public void Read_WhenFunctionsUseGlobalsAndRefs_ShouldMergeAndResolveThem()
     {
-        var functions = SamFunctionReader.Read(TemplateWithout("!GetAtt"));
+        var functions = SamFunctionReader.Read(TemplateWithout("!ImportValue"));
 
         var first = functions.Single(f => f.Name == "FirstFunction");
         Assert.Equal(Path.Combine(AppContext.BaseDirectory, "Templates", "build", "First", "First.dll"), first.Handler);
@@ -27,7 +27,7 @@ public sealed class SamFunctionReaderTests
         Assert.Equal(256, first.MemoryMb);
         Assert.Equal("main", first.Environment["PIPELINE_DEPLOY_BRANCH"]);
         Assert.Equal("overridden", first.Environment["SHARED"]);
-        Assert.Equal("Registry", first.Environment["TABLE"]);
+        Assert.Equal("pipeline-Registry", first.Environment["TABLE"]);
         Assert.Equal("pipeline-local-us-east-1", first.Environment["BUCKET"]);
         Assert.DoesNotContain(functions, f => f.Name == "Registry");
     }
@@ -35,7 +35,7 @@ public sealed class SamFunctionReaderTests
     [Fact]
     public void Read_WhenRuntimeIsCustom_ShouldRunBootstrapWithOwnTimeoutAndMemory()
     {
-        var second = SamFunctionReader.Read(TemplateWithout("!GetAtt")).Single(f => f.Name == "SecondFunction");
+        var second = SamFunctionReader.Read(TemplateWithout("!ImportValue")).Single(f => f.Name == "SecondFunction");
 
         Assert.Equal("bootstrap", Path.GetFileName(second.Handler));
         Assert.Equal(TimeSpan.FromSeconds(5), second.Timeout);
@@ -46,7 +46,7 @@ public sealed class SamFunctionReaderTests
     [Fact]
     public void Read_WhenParameterIsOverridden_ShouldUseTheOverride()
     {
-        var first = SamFunctionReader.Read(TemplateWithout("!GetAtt"), new Dictionary<string, string> { ["DeployBranch"] = "release" })
+        var first = SamFunctionReader.Read(TemplateWithout("!ImportValue"), new Dictionary<string, string> { ["DeployBranch"] = "release" })
             .Single(f => f.Name == "FirstFunction");
 
         Assert.Equal("release", first.Environment["PIPELINE_DEPLOY_BRANCH"]);
@@ -55,10 +55,10 @@ public sealed class SamFunctionReaderTests
     [Fact]
     public void Read_WhenIntrinsicIsNotUnderstood_ShouldNameTheFunctionAndVariable()
     {
-        var error = Assert.Throws<NotSupportedException>(() => SamFunctionReader.Read(Template));
+        var error = Assert.Throws<Pipeline.Local.Stack.Templates.TemplateInvalidException>(() => SamFunctionReader.Read(Template));
 
-        Assert.Contains("Broken.Environment.Variables.ARN", error.Message, StringComparison.Ordinal);
-        Assert.Contains("!GetAtt", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Broken.Properties.Environment.Variables.ARN", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Fn::ImportValue", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -2,7 +2,10 @@ using System.Text.Json.Nodes;
 
 namespace Pipeline.Local.Stack.Templates;
 
-/// <summary>A Lambda function with Globals merged in and every intrinsic resolved.</summary>
+/// <summary>
+/// A Lambda function with Globals merged in and every intrinsic resolved. <paramref name="BuildMethod"/>
+/// is its <c>Metadata.BuildMethod</c> (see <see cref="PublishedFunctions"/>).
+/// </summary>
 public sealed record FunctionDescription(
     string LogicalId,
     string Name,
@@ -14,7 +17,8 @@ public sealed record FunctionDescription(
     int MemorySize,
     IReadOnlyList<string> Architectures,
     IReadOnlyDictionary<string, string> Environment,
-    IReadOnlyList<EventRuleDescription> Events);
+    IReadOnlyList<EventRuleDescription> Events,
+    string? BuildMethod = null);
 
 /// <summary>A state machine: where its definition is and what to substitute into it.</summary>
 public sealed record StateMachineDescription(

@@ -35,6 +35,8 @@ public sealed class LocalAwsResourceValues(StackContext stack) : ILocalResourceV
             Arn("dynamodb", $"table/{resource.PhysicalName}"),
         ("AWS::Events::Rule", "Arn") => Arn("events", $"rule/{resource.PhysicalName}"),
         ("AWS::IAM::Role", "Arn") => $"arn:{stack.Partition}:iam::{stack.AccountId}:role/{resource.PhysicalName}",
+        ("AWS::IAM::InstanceProfile", "Arn") => $"arn:{stack.Partition}:iam::{stack.AccountId}:instance-profile/{resource.PhysicalName}",
+        ("AWS::Logs::LogGroup", "Arn") => Arn("logs", $"log-group:{resource.PhysicalName}:*"),
         ("AWS::SQS::Queue", "Arn") => Arn("sqs", resource.PhysicalName),
         ("AWS::SQS::Queue", "QueueName") => resource.PhysicalName,
         ("AWS::CodeCommit::Repository", "Arn") => Arn("codecommit", resource.PhysicalName),

@@ -44,7 +44,8 @@ public sealed partial class SamTemplate
             switch (resource["Type"]?.GetValue<string>())
             {
                 case FunctionType:
-                    var function = ReadFunction(id, GlobalsMerger.Merge(functionGlobals, properties), events);
+                    var function = ReadFunction(id, GlobalsMerger.Merge(functionGlobals, properties), events)
+                        with { BuildMethod = (resource["Metadata"] as JsonObject)?["BuildMethod"]?.GetValue<string>() };
                     functions.Add(function);
                     rules.AddRange(function.Events);
                     break;

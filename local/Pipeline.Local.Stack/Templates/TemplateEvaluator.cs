@@ -51,6 +51,7 @@ internal sealed partial class TemplateEvaluator
         _root = root;
         _stack = stack;
         _values = values;
+        CloudFormationRules.CheckDeclarations(root);
         LoadParameters(overrides, localValues ?? new Dictionary<string, string>());
     }
 
@@ -177,6 +178,11 @@ internal sealed partial class TemplateEvaluator
             {
                 throw new TemplateInvalidException(
                     $"{path}: '{text}' is not one of the AllowedValues [{string.Join(", ", allowed)}]");
+            }
+
+            if (CloudFormationRules.ConstraintViolation(name, definition, text) is { } violation)
+            {
+                throw new TemplateInvalidException($"{path}: {violation}");
             }
 
             var type = definition?["Type"]?.GetValue<string>() ?? "String";

@@ -5,7 +5,8 @@ namespace Pipeline.Local.Supervisor;
 
 /// <summary>
 /// Makes sure what the stack runs is built from the current sources: the published functions
-/// (through <c>./build.sh package</c>, which publishes into each CodeUri) and the router agent.
+/// (with the Makefile's <c>build-&lt;LogicalId&gt;</c> targets, as <c>sam build</c> and
+/// <c>./build.sh package</c> run them) and the router agent.
 /// </summary>
 internal static class Builds
 {
@@ -16,7 +17,7 @@ internal static class Builds
     {
         var stale = template.Functions
             .Where(f => IsStale(
-                Path.Combine(Path.GetFullPath(f.CodeUri ?? ".", template.BaseDirectory), f.Handler + ".dll"),
+                PublishedFunctions.EntryPoint(template.BaseDirectory, f),
                 root, [.. FunctionSources, $"functions/Pipeline.Functions/{f.Handler}"]))
             .Select(f => f.Handler)
             .ToList();
@@ -36,18 +37,17 @@ internal static class Builds
                 throw new StackFailureException($"template.yaml names handler {function.Handler} but {project} does not exist");
             }
 
-            var codeUri = Path.GetFullPath(function.CodeUri ?? ".", template.BaseDirectory);
+            var output = PublishedFunctions.Directory(template.BaseDirectory, function);
             var started = DateTime.UtcNow;
-            var result = await CommandRunner.RunAsync("dotnet",
-                ["publish", project, "-c", "Release", "--verbosity", "quiet", "-nologo", "-clp:ErrorsOnly", "-p:PublishReadyToRun=false",
-                 "-o", codeUri],
+            var result = await CommandRunner.RunAsync("make",
+                ["--no-print-directory", $"build-{function.LogicalId}", $"ARTIFACTS_DIR={output}"],
                 root, cancellationToken: cancellationToken);
             if (result.ExitCode != 0)
             {
                 throw new StackFailureException($"publishing {function.Handler} failed:\n{Tail(result.StandardOutput + result.StandardError)}");
             }
 
-            MarkBuilt(Path.Combine(codeUri, function.Handler + ".dll"), started);
+            MarkBuilt(PublishedFunctions.EntryPoint(template.BaseDirectory, function), started);
         }
     }
 

@@ -182,7 +182,7 @@ internal sealed partial class StackHost : IAsyncDisposable
         Lambda = new LocalLambdaService(
             Template.Functions.Select(f => new FunctionDefinition(
                 f.Name,
-                Path.Combine(Path.GetFullPath(f.CodeUri ?? ".", Template.BaseDirectory), f.Handler + ".dll"),
+                PublishedFunctions.EntryPoint(Template.BaseDirectory, f),
                 WithTemplateVariables(environment, f.Environment),
                 TimeSpan.FromSeconds(f.TimeoutSeconds),
                 f.MemorySize)),

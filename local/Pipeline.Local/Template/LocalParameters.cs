@@ -1,16 +1,16 @@
 namespace Pipeline.Local.Template;
 
 /// <summary>
-/// Values for the template's AWS-only parameters (no default: VPC, subnets, launch template),
-/// which name nothing on one machine but must resolve for the definitions to render.
+/// Values for the template's AWS-only parameters without a default (VPC, subnets), which name
+/// nothing on one machine but must resolve for the definitions to render. They have the shape AWS
+/// ids have, so every constraint the template declares holds for them too.
 /// </summary>
 internal static class LocalParameters
 {
     public static IReadOnlyDictionary<string, string> Values { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["VpcId"] = "vpc-local",
-        ["SubnetIds"] = "subnet-local",
-        ["InstanceLaunchTemplateId"] = "lt-local",
+        ["VpcId"] = "vpc-00000000000000000",
+        ["SubnetIds"] = "subnet-00000000000000000",
     };
 
     /// <summary>The local values with <paramref name="overrides"/> on top.</summary>

@@ -23,13 +23,13 @@ public sealed class TemplateErrorTests
             """));
 
     [Theory]
-    [InlineData("!GetAtt Missing.Arn", "refers to resource 'Missing'")]
-    [InlineData("!Ref Missing", "!Ref Missing names neither a parameter nor a resource")]
-    [InlineData("!Sub \"${Missing}\"", "!Ref Missing names neither")]
+    [InlineData("!GetAtt Missing.Arn", "Template format error: Unresolved resource dependencies [Missing] in the Resources block of the template")]
+    [InlineData("!Ref Missing", "Template format error: Unresolved resource dependencies [Missing] in the Resources block of the template")]
+    [InlineData("!Sub \"${Missing}\"", "Template format error: Unresolved resource dependencies [Missing] in the Resources block of the template")]
     [InlineData("!GetAtt Bucket.NoSuchAttribute", "has no attribute 'NoSuchAttribute'")]
     [InlineData("!ImportValue Shared", "Fn::ImportValue is not supported by the local stack")]
     [InlineData("!GetAZs us-east-1", "Fn::GetAZs is not supported")]
-    [InlineData("!Ref AWS::NotAThing", "pseudo parameter AWS::NotAThing is not supported")]
+    [InlineData("!Ref AWS::NotAThing", "Unresolved resource dependencies [AWS::NotAThing]")]
     [InlineData("!If [Nope, a, b]", "refers to condition 'Nope'")]
     [InlineData("!Select [5, [a, b]]", "index 5 is out of range for 2 items")]
     [InlineData("!FindInMap [NoMap, a, b]", "mapping 'NoMap'")]
@@ -68,7 +68,7 @@ public sealed class TemplateErrorTests
     {
         var template = SamTemplate.Parse("""
             Parameters:
-              VpcId: { Type: "AWS::EC2::VpcId" }
+              VpcId: { Type: "AWS::EC2::VPC::Id" }
             Resources:
               Group:
                 Type: AWS::EC2::SecurityGroup
