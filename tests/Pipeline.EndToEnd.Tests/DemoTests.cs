@@ -19,7 +19,7 @@ public sealed class DemoTests : IDisposable
 
         Assert.Equal(1, exit);
         Assert.Contains("cannot run locally", output, StringComparison.Ordinal);
-        Assert.Contains("'LaunchInstancesFunction', which the template does not declare", output, StringComparison.Ordinal);
+        Assert.Contains("Unresolved resource dependencies [LaunchInstancesFunction] in the Resources block of the template", output, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_state, "stack.json")));
     }
 
@@ -45,7 +45,7 @@ public sealed class DemoTests : IDisposable
         Assert.Equal((VersionStatus.Live, VersionStatus.Retired), (orders[0].Status, orders[1].Status));
         var catalog = await probe.Registry.GetLiveVersionAsync("catalog");
         Assert.Matches(@"^1\.0\.1-[0-9a-f]{7}$", catalog?.Label);
-        foreach (var table in new[] { "pipeline-orders-orders", "pipeline-catalog-items" })
+        foreach (var table in new[] { "pipeline.orders.orders", "pipeline.catalog.items" })
         {
             Assert.Equal("ACTIVE", await probe.TableStatusAsync(table));
         }

@@ -70,6 +70,7 @@ public static partial class Definitions
         "BuildProjectName" => "pipeline-build",
         "ArtifactBucketName" => "pipeline-artifacts-123456789012",
         "VpcId" => "vpc-0a1b2c3d4e5f60718",
+        "StackName" => "pipeline",
         "CodeCommitCloneUrlPrefix" => "https://git-codecommit.us-east-1.amazonaws.com/v1/repos/",
         var other => throw new InvalidOperationException($"no test value for placeholder ${{{other}}}: add one in Definitions.Substitute"),
     });

@@ -53,7 +53,7 @@ function body(req) {
 if (require.main === module) {
   const { table } = require('./dynamo');
   const prefix = process.env.PIPELINE_TABLE_PREFIX || 'pipeline';
-  const store = table(process.env.ITEMS_TABLE || `${prefix}-${SERVICE}-items`, 'sku');
+  const store = table(process.env.ITEMS_TABLE || `${prefix}.${SERVICE}.items`, 'sku');
   const port = Number(process.env.PORT || 8080);
   createServer({ store, version: process.env.PIPELINE_VERSION || 'dev' })
     .listen(port, '127.0.0.1', () => console.log(`${SERVICE} listening on ${port}`));

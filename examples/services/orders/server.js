@@ -54,7 +54,7 @@ function body(req) {
 if (require.main === module) {
   const { table } = require('./dynamo');
   const prefix = process.env.PIPELINE_TABLE_PREFIX || 'pipeline';
-  const store = table(process.env.ORDERS_TABLE || `${prefix}-${SERVICE}-orders`, 'orderId');
+  const store = table(process.env.ORDERS_TABLE || `${prefix}.${SERVICE}.orders`, 'orderId');
   const port = Number(process.env.PORT || 8080);
   createServer({ store, version: process.env.PIPELINE_VERSION || 'dev' })
     .listen(port, '127.0.0.1', () => console.log(`${SERVICE} listening on ${port}`));

@@ -7,9 +7,10 @@ namespace Pipeline.Core.Deploy;
 /// <summary>
 /// Turns "deploy version X of service S" into a <see cref="ResolvedVersion"/>, reading only the
 /// registry. The manifest comes from the version's own record, so a rollback deploys exactly what
-/// that version declared, not what the latest commit declares.
+/// that version declared, not what the latest commit declares. Target groups are named within
+/// <paramref name="stack"/> (<see cref="TargetGroupNames"/>).
 /// </summary>
-public sealed class VersionResolver(IRegistry registry)
+public sealed class VersionResolver(IRegistry registry, string stack)
 {
     public async Task<ResolvedVersion> ResolveAsync(string service, string label, CancellationToken cancel = default)
     {
@@ -21,7 +22,7 @@ public sealed class VersionResolver(IRegistry registry)
         if (live is not null && live != label)
         {
             var previous = await registry.GetVersionAsync(service, live, cancel);
-            previousGroup = previous is null ? null : TargetGroupNames.For(service, previous.Count);
+            previousGroup = previous is null ? null : TargetGroupNames.For(stack, service, previous.Count);
         }
 
         var health = manifest.Health;
@@ -39,7 +40,7 @@ public sealed class VersionResolver(IRegistry registry)
                 health.HealthyThreshold, health.UnhealthyThreshold),
             HealthDeadline(health),
             manifest.Instances.Count,
-            TargetGroupNames.For(service, version.Count),
+            TargetGroupNames.For(stack, service, version.Count),
             live == label,
             live == label ? null : live,
             previousGroup);

@@ -14,7 +14,12 @@ public sealed record TableSpec(
     TableCapacity Capacity)
 {
     /// <summary><c>&lt;prefix&gt;-&lt;service&gt;-&lt;table&gt;</c>: the name the table has in DynamoDB.</summary>
-    public static string PhysicalName(string prefix, string service, string table) => $"{prefix}-{service}-{table}";
+    /// <summary>
+    /// <c>&lt;prefix&gt;.&lt;service&gt;.&lt;table&gt;</c>. Prefixes (the stack name by default) and
+    /// service names never contain a dot, so <c>table/&lt;prefix&gt;.*</c> in IAM matches one stack's
+    /// tables and nothing else: not a stack whose name extends this one, not the registry.
+    /// </summary>
+    public static string PhysicalName(string prefix, string service, string table) => $"{prefix}.{service}.{table}";
 
     /// <summary>Every key attribute of the table and its indexes with its type, as DynamoDB wants them defined.</summary>
     public IReadOnlyDictionary<string, AttributeType> KeyAttributes()

@@ -6,6 +6,8 @@ using Pipeline.Lambda;
 
 return await LambdaRuntime.RunAsync(
     () => Task.FromResult<IFunctionHandler<ResolveVersionInput, ResolvedVersion>>(new ResolveVersionHandler(
-        new VersionResolver(new DynamoDbRegistry(AwsClients.DynamoDb(), AwsClients.Setting("PIPELINE_REGISTRY_TABLE"))))),
+        new VersionResolver(
+            new DynamoDbRegistry(AwsClients.DynamoDb(), AwsClients.Setting("PIPELINE_REGISTRY_TABLE")),
+            AwsClients.Setting("PIPELINE_STACK_NAME")))),
     ResolveVersionJson.Default.ResolveVersionInput,
     ResolveVersionJson.Default.ResolvedVersion);

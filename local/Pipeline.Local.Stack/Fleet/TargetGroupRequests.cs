@@ -15,9 +15,13 @@ public sealed record ModifyTargetGroupAttributesRequest(string TargetGroupArn, I
 /// <summary>DeleteTargetGroup input.</summary>
 public sealed record DeleteTargetGroupRequest(string TargetGroupArn);
 
+/// <summary>An ELB resource tag.</summary>
+public sealed record TagItem(string Key, string? Value);
+
 /// <summary>
 /// CreateTargetGroup input with ELB's defaults. VpcId and TargetType are accepted and have no
-/// local meaning: every target is a loopback address and port.
+/// local meaning: every target is a loopback address and port. Tags are checked as ELB checks them
+/// (at most 50, keys 1-128 characters not starting with <c>aws:</c>, values up to 256).
 /// </summary>
 public sealed record CreateTargetGroupRequest(
     string Name,
@@ -31,7 +35,8 @@ public sealed record CreateTargetGroupRequest(
     int? HealthCheckTimeoutSeconds = 5,
     int? HealthyThresholdCount = 5,
     int? UnhealthyThresholdCount = 2,
-    MatcherDescription? Matcher = null)
+    MatcherDescription? Matcher = null,
+    IReadOnlyList<TagItem>? Tags = null)
 {
     private const int MaxNameLength = 32;
 
@@ -47,6 +52,15 @@ public sealed record CreateTargetGroupRequest(
         if (Protocol is not (null or "HTTP") || HealthCheckProtocol is not (null or "HTTP"))
         {
             throw ElasticLoadBalancingException.Validation("Protocol and HealthCheckProtocol: only HTTP is served locally");
+        }
+
+        var tags = Tags ?? [];
+        if (tags.Count > 50 || tags.Any(t => string.IsNullOrEmpty(t.Key) || t.Key.Length > 128
+                || t.Key.StartsWith("aws:", StringComparison.Ordinal) || (t.Value?.Length ?? 0) > 256)
+            || tags.Select(t => t.Key).Distinct(StringComparer.Ordinal).Count() != tags.Count)
+        {
+            throw ElasticLoadBalancingException.Validation(
+                "Tags: at most 50, each key 1-128 characters, unique and not starting with 'aws:', each value at most 256");
         }
 
         if (Port is not { } port || port is < 1 or > 65535)

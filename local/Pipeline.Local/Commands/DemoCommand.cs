@@ -85,7 +85,7 @@ internal static class DemoCommand
         using var client = StackClient.Connect(host.Layout.Root);
         var machine = await ExecutionCommands.MachineArnAsync(client, ExecutionCommands.DeployMachine, cancel);
         var registry = new DynamoDbRegistry(host.Dynamo!, client.Stack["registryTable"]!.ToString());
-        var prefix = host.Template!.Parameters.GetValueOrDefault("TablePrefix", "pipeline");
+        var prefix = host.TablePrefix;
         foreach (var service in Services)
         {
             Console.WriteLine();

@@ -93,6 +93,11 @@ internal sealed partial class StackHost : IAsyncDisposable
 
     internal SamTemplate? Template { get; private set; }
 
+    /// <summary>The prefix of the services' tables, as the template tells its functions (the stack name unless TablePrefix is set).</summary>
+    internal string TablePrefix => Template!.Functions
+        .Select(f => f.Environment.GetValueOrDefault("PIPELINE_TABLE_PREFIX"))
+        .FirstOrDefault(p => !string.IsNullOrEmpty(p)) ?? Template.Stack.StackName;
+
     internal IAmazonDynamoDB? Dynamo { get; private set; }
 
     internal IAmazonS3? S3 { get; private set; }
@@ -177,7 +182,7 @@ internal sealed partial class StackHost : IAsyncDisposable
             ["AWS_SECRET_ACCESS_KEY"] = LocalCredentials.SecretKey,
             ["AWS_ENDPOINT_URL_DYNAMODB"] = Endpoints["dynamodb"]!.ToString(),
             ["AWS_ENDPOINT_URL_S3"] = Endpoints["s3"]!.ToString(),
-            ["PIPELINE_TABLE_PREFIX"] = Template.Parameters.GetValueOrDefault("TablePrefix", "pipeline"),
+            ["PIPELINE_TABLE_PREFIX"] = TablePrefix,
         };
         Lambda = new LocalLambdaService(
             Template.Functions.Select(f => new FunctionDefinition(

@@ -32,14 +32,14 @@ public sealed class VersionResolverTests(EmulatorFixture emulators)
         var registry = await RegistryAsync();
         await RecordAsync(registry, "1.0.1-0d1a26e", 1, ManifestV1);
 
-        var resolved = await new VersionResolver(registry).ResolveAsync("orders", "1.0.1-0d1a26e");
+        var resolved = await new VersionResolver(registry, "pipeline").ResolveAsync("orders", "1.0.1-0d1a26e");
 
         Assert.Equal("1.0.1-0d1a26e", resolved.Label);
         Assert.Equal(1, resolved.Count);
         Assert.Equal(Commit, resolved.Commit);
         Assert.Equal("artifacts/orders/1.0.1-0d1a26e/artifact.tgz", resolved.ArtifactKey);
         Assert.Equal(3000, resolved.Port);
-        Assert.Equal("orders-v1", resolved.TargetGroupName);
+        Assert.Equal(TargetGroupNames.For("pipeline", "orders", 1), resolved.TargetGroupName);
         Assert.Equal("Recorded", resolved.Status);
         Assert.False(resolved.AlreadyLive);
         Assert.Null(resolved.PreviousLabel);
@@ -54,11 +54,11 @@ public sealed class VersionResolverTests(EmulatorFixture emulators)
         await RecordAsync(registry, "1.0.2-0d1a26e", 2, ManifestV2);
         Assert.True(await registry.MarkLiveAsync("orders", "1.0.1-0d1a26e", null));
 
-        var resolved = await new VersionResolver(registry).ResolveAsync("orders", "1.0.2-0d1a26e");
+        var resolved = await new VersionResolver(registry, "pipeline").ResolveAsync("orders", "1.0.2-0d1a26e");
 
         Assert.Equal("1.0.1-0d1a26e", resolved.PreviousLabel);
-        Assert.Equal("orders-v1", resolved.PreviousTargetGroupName);
-        Assert.Equal("orders-v2", resolved.TargetGroupName);
+        Assert.Equal(TargetGroupNames.For("pipeline", "orders", 1), resolved.PreviousTargetGroupName);
+        Assert.Equal(TargetGroupNames.For("pipeline", "orders", 2), resolved.TargetGroupName);
         Assert.Equal(8080, resolved.Port);
         Assert.Equal(3, resolved.InstanceCount);
         Assert.Equal(new TargetHealthSettings("/healthz", 20, 5, 4, 3), resolved.Health);
@@ -76,7 +76,7 @@ public sealed class VersionResolverTests(EmulatorFixture emulators)
             build: { artifact: dist }
             """);
 
-        var resolved = await new VersionResolver(registry).ResolveAsync("orders", "1.0.1-0d1a26e");
+        var resolved = await new VersionResolver(registry, "pipeline").ResolveAsync("orders", "1.0.1-0d1a26e");
 
         Assert.Equal(15 + (2 * 5 * 2), resolved.HealthDeadlineSeconds);
     }
@@ -89,12 +89,12 @@ public sealed class VersionResolverTests(EmulatorFixture emulators)
         await RecordAsync(registry, "1.0.2-0d1a26e", 2, ManifestV2);
         Assert.True(await registry.MarkLiveAsync("orders", "1.0.2-0d1a26e", null));
 
-        var resolved = await new VersionResolver(registry).ResolveAsync("orders", "1.0.1-0d1a26e");
+        var resolved = await new VersionResolver(registry, "pipeline").ResolveAsync("orders", "1.0.1-0d1a26e");
 
         Assert.Equal(3000, resolved.Port);
         Assert.Equal(1, resolved.InstanceCount);
         Assert.Equal("1.0.2-0d1a26e", resolved.PreviousLabel);
-        Assert.Equal("orders-v2", resolved.PreviousTargetGroupName);
+        Assert.Equal(TargetGroupNames.For("pipeline", "orders", 2), resolved.PreviousTargetGroupName);
     }
 
     [Fact]
@@ -104,7 +104,7 @@ public sealed class VersionResolverTests(EmulatorFixture emulators)
         await RecordAsync(registry, "1.0.1-0d1a26e", 1, ManifestV1);
         Assert.True(await registry.MarkLiveAsync("orders", "1.0.1-0d1a26e", null));
 
-        var resolved = await new VersionResolver(registry).ResolveAsync("orders", "1.0.1-0d1a26e");
+        var resolved = await new VersionResolver(registry, "pipeline").ResolveAsync("orders", "1.0.1-0d1a26e");
 
         Assert.True(resolved.AlreadyLive);
         Assert.Null(resolved.PreviousLabel);
@@ -117,7 +117,7 @@ public sealed class VersionResolverTests(EmulatorFixture emulators)
         await RecordAsync(registry, "1.0.1-0d1a26e", 1, ManifestV1);
 
         var error = await Assert.ThrowsAsync<VersionNotFoundException>(
-            () => new VersionResolver(registry).ResolveAsync("orders", "9.9.9"));
+            () => new VersionResolver(registry, "pipeline").ResolveAsync("orders", "9.9.9"));
 
         Assert.Equal("Pipeline.VersionNotFound", error.ErrorType);
         Assert.Contains("'9.9.9'", error.Message, StringComparison.Ordinal);
@@ -130,7 +130,7 @@ public sealed class VersionResolverTests(EmulatorFixture emulators)
         var registry = await RegistryAsync();
 
         var error = await Assert.ThrowsAsync<VersionNotFoundException>(
-            () => new VersionResolver(registry).ResolveAsync("ghost", "1.0.0"));
+            () => new VersionResolver(registry, "pipeline").ResolveAsync("ghost", "1.0.0"));
 
         Assert.Contains("ghost has no recorded versions", error.Message, StringComparison.Ordinal);
     }

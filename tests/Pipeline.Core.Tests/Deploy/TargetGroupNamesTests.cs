@@ -8,7 +8,7 @@ public sealed partial class TargetGroupNamesTests
     [Fact]
     public void For_WhenServiceNameIsShort_ShouldAppendTheCount()
     {
-        Assert.Equal("orders-v7", TargetGroupNames.For("orders", 7));
+        Assert.Equal($"orders-{TargetGroupNames.StackScope("pipeline")}-v7", TargetGroupNames.For("pipeline", "orders", 7));
     }
 
     [Theory]
@@ -19,7 +19,7 @@ public sealed partial class TargetGroupNamesTests
     [InlineData("...", 9)]
     public void For_WhenNameNeedsChanges_ShouldStayWithinElbRules(string service, long count)
     {
-        var name = TargetGroupNames.For(service, count);
+        var name = TargetGroupNames.For("pipeline", service, count);
 
         Assert.True(name.Length <= TargetGroupNames.MaxLength, name);
         Assert.Matches(ElbName(), name);
@@ -30,8 +30,8 @@ public sealed partial class TargetGroupNamesTests
     [Fact]
     public void For_WhenTwoLongNamesShareAPrefix_ShouldGiveDifferentGroups()
     {
-        var a = TargetGroupNames.For("payments-reconciliation-worker-a", 1);
-        var b = TargetGroupNames.For("payments-reconciliation-worker-b", 1);
+        var a = TargetGroupNames.For("pipeline", "payments-reconciliation-worker-a", 1);
+        var b = TargetGroupNames.For("pipeline", "payments-reconciliation-worker-b", 1);
 
         Assert.NotEqual(a, b);
     }
@@ -39,8 +39,15 @@ public sealed partial class TargetGroupNamesTests
     [Fact]
     public void For_WhenVersionsDiffer_ShouldGiveEachVersionItsOwnGroup()
     {
-        Assert.NotEqual(TargetGroupNames.For("orders", 1), TargetGroupNames.For("orders", 2));
-        Assert.Equal(TargetGroupNames.For("orders", 2), TargetGroupNames.For("orders", 2));
+        Assert.NotEqual(TargetGroupNames.For("pipeline", "orders", 1), TargetGroupNames.For("pipeline", "orders", 2));
+        Assert.Equal(TargetGroupNames.For("pipeline", "orders", 2), TargetGroupNames.For("pipeline", "orders", 2));
+    }
+
+    [Fact]
+    public void For_WhenStacksDiffer_ShouldGiveEachStackItsOwnGroup()
+    {
+        Assert.NotEqual(TargetGroupNames.For("pipeline", "orders", 1), TargetGroupNames.For("pipeline-prod", "orders", 1));
+        Assert.NotEqual(TargetGroupNames.For("pipeline", "prod-orders", 1), TargetGroupNames.For("pipeline-prod", "orders", 1));
     }
 
     [GeneratedRegex("^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$")]

@@ -31,11 +31,11 @@ public sealed class TableProvisionerTests
         var result = await _provisioner.ProvisionAsync(Manifest(Orders));
 
         var outcome = Assert.Single(result.Tables);
-        Assert.Equal(("pipeline-orders-orders", "created"), (outcome.TableName, outcome.Action));
-        Assert.Equal(new Throughput(2, 1), _admin.Tables["pipeline-orders-orders"].Throughput);
+        Assert.Equal(("pipeline.orders.orders", "created"), (outcome.TableName, outcome.Action));
+        Assert.Equal(new Throughput(2, 1), _admin.Tables["pipeline.orders.orders"].Throughput);
         Assert.Equal(
-            new OwnedTable("pipeline-orders-orders", "orders", "orders", ["by-customer"], false, 2, 10, 1, 5, 60),
-            await _registry.GetOwnedTableAsync("pipeline-orders-orders"), OwnedTableComparer.Instance);
+            new OwnedTable("pipeline.orders.orders", "orders", "orders", ["by-customer"], false, 2, 10, 1, 5, 60),
+            await _registry.GetOwnedTableAsync("pipeline.orders.orders"), OwnedTableComparer.Instance);
     }
 
     [Fact]
@@ -65,10 +65,10 @@ public sealed class TableProvisionerTests
         var result = await _provisioner.ProvisionAsync(Manifest(withTwoMore));
 
         Assert.Equal(["by-status", "by-day"], Assert.Single(result.Tables).IndexesAdded);
-        Assert.Equal(["add-index pipeline-orders-orders by-status", "add-index pipeline-orders-orders by-day"],
+        Assert.Equal(["add-index pipeline.orders.orders by-status", "add-index pipeline.orders.orders by-day"],
             _admin.Calls.Where(c => c.StartsWith("add-index", StringComparison.Ordinal)));
         Assert.Equal(["by-customer", "by-status", "by-day"],
-            (await _registry.GetOwnedTableAsync("pipeline-orders-orders"))!.Indexes);
+            (await _registry.GetOwnedTableAsync("pipeline.orders.orders"))!.Indexes);
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public sealed class TableProvisionerTests
         var result = await _provisioner.ProvisionAsync(Manifest(withoutIndex));
 
         Assert.Equal(["by-customer"], Assert.Single(result.Tables).IndexesKept);
-        Assert.Single(_admin.Tables["pipeline-orders-orders"].Indexes);
+        Assert.Single(_admin.Tables["pipeline.orders.orders"].Indexes);
     }
 
     [Fact]
@@ -91,8 +91,8 @@ public sealed class TableProvisionerTests
 
         var result = await _provisioner.ProvisionAsync(Manifest("  - { name: audit, partitionKey: { name: id, type: S }, capacity: onDemand }\n"));
 
-        Assert.Equal(["pipeline-orders-orders"], result.KeptTables);
-        Assert.Contains("pipeline-orders-orders", _admin.Tables.Keys);
+        Assert.Equal(["pipeline.orders.orders"], result.KeptTables);
+        Assert.Contains("pipeline.orders.orders", _admin.Tables.Keys);
     }
 
     [Fact]
@@ -104,8 +104,8 @@ public sealed class TableProvisionerTests
 
         Assert.Equal(["table read 2/write 1 -> read 4/write 1", "index by-customer read 2/write 1 -> read 4/write 1"],
             Assert.Single(result.Tables).CapacityChanges);
-        Assert.Equal(new Throughput(4, 1), _admin.Tables["pipeline-orders-orders"].Throughput);
-        Assert.Equal(4, (await _registry.GetOwnedTableAsync("pipeline-orders-orders"))!.MinRead);
+        Assert.Equal(new Throughput(4, 1), _admin.Tables["pipeline.orders.orders"].Throughput);
+        Assert.Equal(4, (await _registry.GetOwnedTableAsync("pipeline.orders.orders"))!.MinRead);
     }
 
     [Fact]
@@ -116,8 +116,8 @@ public sealed class TableProvisionerTests
         await _provisioner.ProvisionAsync(Manifest(Orders.Replace(
             "{ read: { min: 2, max: 10 }, write: { min: 1, max: 5 }, targetUtilization: 60 }", "onDemand", StringComparison.Ordinal)));
 
-        Assert.True(_admin.Tables["pipeline-orders-orders"].OnDemand);
-        Assert.True((await _registry.GetOwnedTableAsync("pipeline-orders-orders"))!.OnDemand);
+        Assert.True(_admin.Tables["pipeline.orders.orders"].OnDemand);
+        Assert.True((await _registry.GetOwnedTableAsync("pipeline.orders.orders"))!.OnDemand);
     }
 
     [Fact]
@@ -131,7 +131,7 @@ public sealed class TableProvisionerTests
             _provisioner.ProvisionAsync(Manifest(Orders.Replace("name: id, type: S", "name: id, type: N", StringComparison.Ordinal))));
 
         Assert.Equal("Pipeline.TableSchemaConflict", error.ErrorType);
-        Assert.Equal("tables[0]: table pipeline-orders-orders has key [id (S)] but the manifest declares [id (N)]; " +
+        Assert.Equal("tables[0]: table pipeline.orders.orders has key [id (S)] but the manifest declares [id (N)]; " +
                      "DynamoDB cannot change a table's key schema, so declare a new table instead", Assert.Single(error.Conflicts));
         Assert.Equal(calls, _admin.Calls.Count);
         Assert.Equal(before, _registry.Snapshot());
@@ -145,7 +145,7 @@ public sealed class TableProvisionerTests
         var error = await Assert.ThrowsAsync<TableSchemaConflictException>(() => _provisioner.ProvisionAsync(
             Manifest(Orders.Replace("{ name: customerId, type: S }", "{ name: customer, type: S }", StringComparison.Ordinal))));
 
-        Assert.StartsWith("tables[0].indexes[0]: index by-customer of table pipeline-orders-orders has key [customerId (S)]",
+        Assert.StartsWith("tables[0].indexes[0]: index by-customer of table pipeline.orders.orders has key [customerId (S)]",
             Assert.Single(error.Conflicts), StringComparison.Ordinal);
     }
 
@@ -160,29 +160,35 @@ public sealed class TableProvisionerTests
             Orders.Replace("name: id, type: S", "name: id, type: B", StringComparison.Ordinal))));
 
         Assert.Equal(calls, _admin.Calls.Count);
-        Assert.DoesNotContain("pipeline-orders-audit", _admin.Tables.Keys);
+        Assert.DoesNotContain("pipeline.orders.audit", _admin.Tables.Keys);
     }
 
     [Fact]
-    public async Task ProvisionAsync_WhenTableOwnedByAnotherService_ShouldNameBothAndChangeNothing()
+    public async Task ProvisionAsync_WhenOwnedTableIsTakenOverByAnotherService_ShouldNameBothAndChangeNothing()
     {
-        // "orders-x" + table "y" and "orders" + table "x-y" share a physical name.
-        await new TableProvisioner(_admin, _registry, "pipeline").ProvisionAsync(ManifestParser.Parse(
-            "name: orders-x\nport: 1\nbuild: { artifact: x }\ntables: [ { name: y, partitionKey: { name: id, type: S }, capacity: onDemand } ]"));
+        await _registry.PutOwnedTableAsync(
+            new OwnedTable("pipeline.orders.orders", "orders-x", "orders", [], false, 2, 10, 1, 5, 60));
         var before = _registry.Snapshot();
 
-        var error = await Assert.ThrowsAsync<OwnershipConflictException>(() => _provisioner.ProvisionAsync(
-            Manifest("  - { name: x-y, partitionKey: { name: id, type: S }, capacity: onDemand }\n")));
+        var error = await Assert.ThrowsAsync<OwnershipConflictException>(() => _provisioner.ProvisionAsync(Manifest(Orders)));
 
-        Assert.Equal("tables[0].name: table pipeline-orders-x-y is owned by service orders-x; service orders cannot claim it",
+        Assert.Equal("tables[0].name: table pipeline.orders.orders is owned by service orders-x; service orders cannot claim it",
             Assert.Single(error.Conflicts));
         Assert.Equal(before, _registry.Snapshot());
     }
 
     [Fact]
+    public void PhysicalName_WhenServiceAndTableNamesShareHyphens_ShouldNeverCollide()
+    {
+        // With '-' as the separator, "orders-x" + "y" and "orders" + "x-y" were one table.
+        Assert.NotEqual(TableSpec.PhysicalName("pipeline", "orders-x", "y"), TableSpec.PhysicalName("pipeline", "orders", "x-y"));
+        Assert.NotEqual(TableSpec.PhysicalName("pipeline", "prod-orders", "t"), TableSpec.PhysicalName("pipeline-prod", "orders", "t"));
+    }
+
+    [Fact]
     public async Task ProvisionAsync_WhenTableExistsWithoutOwner_ShouldNotAdoptIt()
     {
-        await _admin.CreateAsync("pipeline-orders-orders", Manifest(Orders).Tables[0], null, new Dictionary<string, string>());
+        await _admin.CreateAsync("pipeline.orders.orders", Manifest(Orders).Tables[0], null, new Dictionary<string, string>());
 
         var error = await Assert.ThrowsAsync<OwnershipConflictException>(() => _provisioner.ProvisionAsync(Manifest(Orders)));
 

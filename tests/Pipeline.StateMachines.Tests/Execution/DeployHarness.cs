@@ -7,6 +7,7 @@ using Pipeline.States.History;
 using Pipeline.States.Integrations;
 using Pipeline.States.Runtime;
 using Pipeline.Testing;
+using Pipeline.Testing.Iam;
 using Pipeline.Tests.Shared;
 
 namespace Pipeline.StateMachines.Tests.Execution;
@@ -29,6 +30,7 @@ public sealed partial class DeployHarness : IAsyncLifetime
     ];
 
     private readonly EmulatorFixture _emulators = new();
+    private readonly Dictionary<string, RecordingProxy[]> _recorders = new(StringComparer.Ordinal);
     private LocalLambdaService? _lambda;
     private HttpClient? _http;
     private StateMachineDefinition? _definition;
@@ -85,6 +87,13 @@ public sealed partial class DeployHarness : IAsyncLifetime
                 merged[key] = value;
             }
 
+            // Each function reaches the emulators through its own recording proxies, so the calls it
+            // really makes are known per function (LeastPrivilegeTests).
+            var dynamo = RecordingProxy.Start("dynamodb", _emulators.DynamoDbEndpoint);
+            var s3 = RecordingProxy.Start("s3", _emulators.S3Endpoint);
+            _recorders[logicalId] = [dynamo, s3];
+            merged["AWS_ENDPOINT_URL_DYNAMODB"] = dynamo.Endpoint.ToString();
+            merged["AWS_ENDPOINT_URL_S3"] = s3.Endpoint.ToString();
             functions.Add(published with { Environment = merged, Timeout = TimeSpan.FromSeconds(60) });
         }
 
@@ -94,12 +103,24 @@ public sealed partial class DeployHarness : IAsyncLifetime
         _definition = DefinitionParser.Parse(Substitute(Definitions.Text("deploy-service.asl.json")));
     }
 
+    /// <summary>The functions run as real processes, by template logical id.</summary>
+    public static IReadOnlyList<string> RealFunctionIds => RealFunctions;
+
+    /// <summary>The IAM actions a real function's calls to DynamoDB and S3 needed so far.</summary>
+    public IReadOnlySet<string> RecordedActions(string logicalId) =>
+        _recorders[logicalId].SelectMany(r => r.Actions.Keys).ToHashSet(StringComparer.Ordinal);
+
     public async Task DisposeAsync()
     {
         _http?.Dispose();
         if (_lambda is not null)
         {
             await _lambda.DisposeAsync();
+        }
+
+        foreach (var proxy in _recorders.Values.SelectMany(p => p))
+        {
+            await proxy.DisposeAsync();
         }
 
         await _emulators.DisposeAsync();
@@ -134,6 +155,7 @@ public sealed partial class DeployHarness : IAsyncLifetime
         "BuildProjectName" => "pipeline-build",
         "ArtifactBucketName" => ArtifactBucket,
         "VpcId" => "vpc-0a1b2c3d4e5f60718",
+        "StackName" => "pipeline",
         "CodeCommitCloneUrlPrefix" => "https://git-codecommit.us-east-1.amazonaws.com/v1/repos/",
         var other => throw new InvalidOperationException($"no local value for ${{{other}}}"),
     });

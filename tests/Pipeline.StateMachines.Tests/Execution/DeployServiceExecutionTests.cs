@@ -22,7 +22,7 @@ public sealed class DeployServiceExecutionTests(DeployHarness harness)
     [Fact]
     public async Task Execute_WhenCodeCommitPushesToTheDeployBranch_ShouldBuildTagAndServeTheCommit()
     {
-        var service = Service();
+        var service = Service(harness);
         var commit = Commit();
 
         var run = await harness.RunAsync(CodeCommitPush(service, commit));
@@ -45,8 +45,8 @@ public sealed class DeployServiceExecutionTests(DeployHarness harness)
         Assert.Equal(commit, live!.Commit);
         Assert.Equal($"artifacts/{service}/{label}/artifact.tgz", live.ArtifactKey);
         Assert.Null(await harness.Registry.GetLockAsync(DeployLock.LockName(service)));
-        Assert.Equal(2, harness.Elb.TargetsOf(TargetGroupNames.For(service, live.Count)).Count);
-        var items = (await harness.Emulators.DynamoDb.DescribeTableAsync($"{harness.TablePrefix}-{service}-items")).Table;
+        Assert.Equal(2, harness.Elb.TargetsOf(TargetGroupNames.For("pipeline", service, live.Count)).Count);
+        var items = (await harness.Emulators.DynamoDb.DescribeTableAsync(Pipeline.Core.Manifest.TableSpec.PhysicalName(harness.TablePrefix, service, "items"))).Table;
         Assert.Equal(("ACTIVE", "PAY_PER_REQUEST"), (items.TableStatus.Value, items.BillingModeSummary.BillingMode.Value));
         Assert.Equal(service, (await harness.Registry.GetOwnedTableAsync(items.TableName))?.Service);
     }
@@ -54,7 +54,7 @@ public sealed class DeployServiceExecutionTests(DeployHarness harness)
     [Fact]
     public async Task Execute_WhenTheBuildFails_ShouldReleaseTheLockAndFailAsBuildFailedWithoutLaunching()
     {
-        var service = Service();
+        var service = Service(harness);
         var commit = Commit();
         harness.Build.FailingCommits.Add(commit);
 
@@ -72,7 +72,7 @@ public sealed class DeployServiceExecutionTests(DeployHarness harness)
     [Fact]
     public async Task Execute_WhenNewTargetsNeverTurnHealthy_ShouldRollBackAndFailNamingTheTargets()
     {
-        var service = Service();
+        var service = Service(harness);
         var address = "10.0.7." + Random.Shared.Next(2, 250);
         harness.Elb.BrokenTargets.Add(address);
         harness.Fleet.Address = address;
@@ -90,7 +90,7 @@ public sealed class DeployServiceExecutionTests(DeployHarness harness)
             var version = Assert.Single(await harness.Registry.ListVersionsAsync(service));
             Assert.Equal(VersionStatus.Failed, version.Status);
             Assert.Null((await harness.Registry.GetServiceAsync(service))!.LiveLabel);
-            Assert.DoesNotContain(TargetGroupNames.For(service, version.Count), harness.Elb.GroupNames);
+            Assert.DoesNotContain(TargetGroupNames.For("pipeline", service, version.Count), harness.Elb.GroupNames);
             Assert.Null(await harness.Registry.GetLockAsync(DeployLock.LockName(service)));
         }
         finally
@@ -102,7 +102,7 @@ public sealed class DeployServiceExecutionTests(DeployHarness harness)
     [Fact]
     public async Task Execute_WhenRedeployingAnOlderVersion_ShouldSkipTheBuildAndDrainTheCurrentOne()
     {
-        var service = Service();
+        var service = Service(harness);
         var first = await harness.RunAsync(Manual(service, Commit()));
         var second = await harness.RunAsync(Manual(service, Commit()));
         AssertSucceeded(first);
@@ -128,7 +128,7 @@ public sealed class DeployServiceExecutionTests(DeployHarness harness)
              $"LaunchInstances {service} {v1}", $"PublishRoutes {service} {v1}", $"RetireVersion {service} {v2}"],
             calls);
         var v2Record = await harness.Registry.GetVersionAsync(service, v2);
-        Assert.DoesNotContain(TargetGroupNames.For(service, v2Record!.Count), harness.Elb.GroupNames);
+        Assert.DoesNotContain(TargetGroupNames.For("pipeline", service, v2Record!.Count), harness.Elb.GroupNames);
 
         var again = await harness.RunAsync($$"""{"service": "{{service}}", "version": "{{v1}}"}""");
 
@@ -140,7 +140,7 @@ public sealed class DeployServiceExecutionTests(DeployHarness harness)
     [Fact]
     public async Task Execute_WhenTheVersionIsUnknown_ShouldFailAsVersionNotFoundAndReleaseTheLock()
     {
-        var service = Service();
+        var service = Service(harness);
 
         var run = await harness.RunAsync($$"""{"service": "{{service}}", "version": "0.0.404"}""");
 
@@ -153,7 +153,7 @@ public sealed class DeployServiceExecutionTests(DeployHarness harness)
     [Fact]
     public async Task Execute_WhenTheTriggerIsATagPush_ShouldEndWithNothingToDo()
     {
-        var push = CodeCommitPush(Service(), Commit()).Replace("\"referenceType\": \"branch\"", "\"referenceType\": \"tag\"", StringComparison.Ordinal);
+        var push = CodeCommitPush(Service(harness), Commit()).Replace("\"referenceType\": \"branch\"", "\"referenceType\": \"tag\"", StringComparison.Ordinal);
 
         var run = await harness.RunAsync(push);
 
@@ -174,7 +174,7 @@ public sealed class DeployServiceExecutionTests(DeployHarness harness)
     [Fact]
     public async Task Execute_WhenTwoPushesOfOneServiceRace_ShouldDeployThemOneAfterTheOther()
     {
-        var service = Service();
+        var service = Service(harness);
 
         // A tenth of real time: the waiting run's bounded lock wait (15 min) must outlast a whole deploy here.
         var runs = await Task.WhenAll(
@@ -192,7 +192,7 @@ public sealed class DeployServiceExecutionTests(DeployHarness harness)
         Assert.Equal(b, (await harness.Registry.GetLiveVersionAsync(service))?.Label);
     }
 
-    private string Service()
+    internal static string Service(DeployHarness harness)
     {
         var service = EmulatorFixture.UniqueName("svc");
         harness.Build.Manifests[service] = $$"""
@@ -211,11 +211,11 @@ public sealed class DeployServiceExecutionTests(DeployHarness harness)
         return service;
     }
 
-    private static string Commit() => Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) + "00000000";
+    internal static string Commit() => Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) + "00000000";
 
     private static string Manual(string service, string commit) => $$"""{"service": "{{service}}", "commit": "{{commit}}"}""";
 
-    private static string CodeCommitPush(string service, string commit) => $$"""
+    internal static string CodeCommitPush(string service, string commit) => $$"""
         {
           "version": "0", "id": "{{Guid.NewGuid()}}", "detail-type": "CodeCommit Repository State Change",
           "source": "aws.codecommit", "account": "123456789012", "time": "2026-11-28T07:00:00Z", "region": "us-east-2",
