@@ -4,7 +4,7 @@ namespace Pipeline.Local.Template;
 /// Values for the template's AWS-only parameters (no default: VPC, subnets, launch template),
 /// which name nothing on one machine but must resolve for the definitions to render.
 /// </summary>
-internal static class LocalParameters
+public static class LocalParameters
 {
     public static IReadOnlyDictionary<string, string> Values { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
