@@ -52,6 +52,35 @@ public sealed class LocalLambdaServiceTests : IAsyncLifetime
         Assert.Equal(service.ProcessIds(Name).Single(), body.GetProperty("processId").GetInt32());
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task InvokeAsync_WhenCallersEnvironmentIsInheritedOrNot_ShouldPassItThroughOrGiveOnlyLambdasAndTheDefinitions(bool inherit)
+    {
+        var leak = "PIPELINE_TEST_LEAK_" + Guid.NewGuid().ToString("N");
+        Environment.SetEnvironmentVariable(leak, "from the caller");
+        try
+        {
+            await using var lambda = new LocalLambdaService([Definition()], new LocalLambdaOptions
+            {
+                InheritEnvironment = inherit,
+                Credentials = new LambdaCredentials("AKIDLOCALROLE", "local-secret"),
+            });
+            async Task<string?> Variable(string name) => Body(await lambda.InvokeAsync(
+                Name, Encoding.UTF8.GetBytes($$"""{"act":"ok","variable":"{{name}}"}"""))).GetProperty("variable").GetString();
+
+            Assert.Equal(inherit ? "from the caller" : null, await Variable(leak));
+            Assert.Equal("from the template", await Variable("TEST_VARIABLE"));
+            Assert.Equal("AKIDLOCALROLE", await Variable("AWS_ACCESS_KEY_ID"));
+            Assert.Equal("Pipeline.TestFunction", await Variable("_HANDLER"));
+            Assert.NotNull(await Variable("PATH"));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(leak, null);
+        }
+    }
+
     [Fact]
     public async Task InvokeAsync_WhenCalledRepeatedly_ShouldReuseTheWarmProcess()
     {

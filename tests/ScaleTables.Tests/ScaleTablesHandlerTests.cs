@@ -27,6 +27,24 @@ public class ScaleTablesHandlerTests
         Assert.StartsWith("scale out", line.GetProperty("why").GetString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("""["not", "an", "event"]""", "array")]
+    [InlineData("\"tick\"", "string")]
+    [InlineData("null", "null")]
+    public async Task HandleAsync_WhenInputIsNotAnObject_ShouldRefuseWithInvalidInputBeforeReadingAnyTable(string json, string kind)
+    {
+        var output = new StringWriter();
+        var capacity = new OneHotTable();
+        var scaler = new TableScaler(capacity, capacity, capacity, new PipelineScalingPolicy(), new JsonLineScalingLog(output), TimeProvider.System);
+
+        var error = await Assert.ThrowsAsync<Pipeline.Core.Errors.InvalidInputException>(() => new ScaleTablesHandler(scaler).HandleAsync(
+            JsonDocument.Parse(json).RootElement, new InvocationContext("req-1", DateTimeOffset.UtcNow.AddMinutes(1), "arn", null, CancellationToken.None)));
+
+        Assert.Equal($"the input must be a JSON object (the schedule's event, or {{}}), not {kind}", error.Message);
+        Assert.Equal(0, capacity.Listed);
+        Assert.Empty(output.ToString());
+    }
+
     [Fact]
     public void JsonLineScalingLog_WhenNothingIsKnownOfTheTable_ShouldOmitCapacities()
     {
@@ -41,8 +59,13 @@ public class ScaleTablesHandlerTests
     // One table at 10 WCU whose last minute consumed all 10: the policy must raise it.
     private sealed class OneHotTable : IScaledTables, ITableCapacity, IThroughputMetrics
     {
-        public Task<IReadOnlyList<ScaledTable>> ListAsync(CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<ScaledTable>>([new ScaledTable("orders", [], new ScalingSettings(new Throughput(1, 1), new Throughput(100, 100)))]);
+        public int Listed { get; private set; }
+
+        public Task<IReadOnlyList<ScaledTable>> ListAsync(CancellationToken cancellationToken)
+        {
+            Listed++;
+            return Task.FromResult<IReadOnlyList<ScaledTable>>([new ScaledTable("orders", [], new ScalingSettings(new Throughput(1, 1), new Throughput(100, 100)))]);
+        }
 
         public Task<TableDescription?> DescribeAsync(string table, CancellationToken cancellationToken) =>
             Task.FromResult<TableDescription?>(new TableDescription(table, BillingMode.Provisioned, ThroughputStatus.Active,

@@ -12,13 +12,15 @@ namespace Pipeline.Aws.Fleet;
 /// version's artifact (<see cref="InstanceUserData"/>), and tags <c>pipeline:service</c>,
 /// <c>pipeline:version</c>, <c>pipeline:execution</c> by which instances are found later.
 /// The client token derives from execution, version and count, so a retried launch returns the
-/// instances the first attempt started instead of starting more.
+/// instances the first attempt started instead of starting more. Finding and terminating are
+/// <see cref="Ec2Instances"/>'s, which needs no launch settings.
 /// </summary>
 public sealed class Ec2Fleet(IAmazonEC2 ec2, string launchTemplateId, string artifactBucket) : IInstanceFleet
 {
     public const string ServiceTag = "pipeline:service";
     public const string VersionTag = "pipeline:version";
     public const string ExecutionTag = "pipeline:execution";
+    public const string PortTag = "pipeline:port";
 
     public async Task<IReadOnlyList<FleetInstance>> LaunchAsync(InstanceLaunch launch, CancellationToken cancel = default)
     {
@@ -26,7 +28,7 @@ public sealed class Ec2Fleet(IAmazonEC2 ec2, string launchTemplateId, string art
         try
         {
             var response = await ec2.RunInstancesAsync(RunRequest(launch, launchTemplateId, artifactBucket), cancel);
-            return [.. response.Reservation.Instances.Select(i => ToFleetInstance(i, launch.Port))];
+            return [.. response.Reservation.Instances.Select(i => Ec2Instances.ToFleetInstance(i, launch.Port))];
         }
         catch (AmazonEC2Exception e) when (e.ErrorCode is "InsufficientInstanceCapacity" or "InstanceLimitExceeded"
             or "InvalidLaunchTemplateId.NotFound" or "InvalidLaunchTemplateId.Malformed" or "UnauthorizedOperation"
@@ -36,37 +38,11 @@ public sealed class Ec2Fleet(IAmazonEC2 ec2, string launchTemplateId, string art
         }
     }
 
-    public async Task<IReadOnlyList<FleetInstance>> FindAsync(string service, string label, CancellationToken cancel = default)
-    {
-        var found = new List<FleetInstance>();
-        var request = new DescribeInstancesRequest
-        {
-            Filters =
-            [
-                new Filter($"tag:{ServiceTag}", [service]),
-                new Filter($"tag:{VersionTag}", [label]),
-                new Filter("instance-state-name", ["pending", "running", "stopping", "stopped", "shutting-down"]),
-            ],
-        };
-        do
-        {
-            var response = await ec2.DescribeInstancesAsync(request, cancel);
-            found.AddRange((response.Reservations ?? []).SelectMany(r => r.Instances ?? []).Select(i => ToFleetInstance(i, Port(i))));
-            request.NextToken = response.NextToken;
-        }
-        while (!string.IsNullOrEmpty(request.NextToken));
+    public Task<IReadOnlyList<FleetInstance>> FindAsync(string service, string label, CancellationToken cancel = default) =>
+        new Ec2Instances(ec2).FindAsync(service, label, cancel);
 
-        return found;
-    }
-
-    public async Task TerminateAsync(IReadOnlyCollection<string> instanceIds, CancellationToken cancel = default)
-    {
-        ArgumentNullException.ThrowIfNull(instanceIds);
-        foreach (var batch in instanceIds.Chunk(500))
-        {
-            await ec2.TerminateInstancesAsync(new TerminateInstancesRequest { InstanceIds = [.. batch] }, cancel);
-        }
-    }
+    public Task TerminateAsync(IReadOnlyCollection<string> instanceIds, CancellationToken cancel = default) =>
+        new Ec2Instances(ec2).TerminateAsync(instanceIds, cancel);
 
     /// <summary>The RunInstances call for a launch, built without I/O so it can be checked.</summary>
     public static RunInstancesRequest RunRequest(InstanceLaunch launch, string launchTemplateId, string artifactBucket)
@@ -78,7 +54,7 @@ public sealed class Ec2Fleet(IAmazonEC2 ec2, string launchTemplateId, string art
             new(ServiceTag, launch.Service),
             new(VersionTag, launch.Label),
             new(ExecutionTag, Truncate(launch.ExecutionId, 256)),
-            new("pipeline:port", launch.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new(PortTag, launch.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         };
         return new RunInstancesRequest
         {
@@ -98,19 +74,6 @@ public sealed class Ec2Fleet(IAmazonEC2 ec2, string launchTemplateId, string art
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{launch.ExecutionId}\n{launch.Service}\n{launch.Label}\n{launch.Count}"));
         return Convert.ToHexStringLower(hash)[..64];
     }
-
-    private static FleetInstance ToFleetInstance(Instance instance, int port) => new(
-        instance.InstanceId,
-        Tag(instance, ServiceTag) ?? "",
-        Tag(instance, VersionTag) ?? "",
-        instance.PrivateIpAddress ?? "",
-        port,
-        instance.State?.Name?.Value ?? "pending");
-
-    private static int Port(Instance instance) =>
-        int.TryParse(Tag(instance, "pipeline:port"), System.Globalization.CultureInfo.InvariantCulture, out var port) ? port : 0;
-
-    private static string? Tag(Instance instance, string key) => instance.Tags?.FirstOrDefault(t => t.Key == key)?.Value;
 
     private static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];
 }

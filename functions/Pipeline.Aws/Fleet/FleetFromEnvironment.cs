@@ -4,20 +4,25 @@ using Pipeline.Core.Fleet;
 namespace Pipeline.Aws.Fleet;
 
 /// <summary>
-/// Picks the fleet adapter: the local stack's fleet when <c>PIPELINE_FLEET_ENDPOINT</c> is set,
-/// EC2 from <c>PIPELINE_LAUNCH_TEMPLATE_ID</c> otherwise.
+/// Picks the fleet adapters. Locally the stack's process fleet, when its local-only setting
+/// <c>PIPELINE_FLEET_ENDPOINT</c> is set; on AWS, EC2 in the function's region. Finding and
+/// terminating need nothing more, so RetireVersion and Rollback start under the environment
+/// template.yaml gives them; launching also needs <c>PIPELINE_LAUNCH_TEMPLATE_ID</c> and
+/// <c>PIPELINE_ARTIFACT_BUCKET</c>, which only LaunchInstances is given.
 /// </summary>
 public static class FleetFromEnvironment
 {
     public const string EndpointVariable = "PIPELINE_FLEET_ENDPOINT";
 
-    public static IInstanceFleet Create()
-    {
-        if (Environment.GetEnvironmentVariable(EndpointVariable) is { Length: > 0 } endpoint)
-        {
-            return new HttpFleet(new HttpClient { Timeout = TimeSpan.FromMinutes(5) }, new Uri(endpoint.TrimEnd('/') + "/"));
-        }
+    /// <summary>The fleet a function that starts instances composes.</summary>
+    public static IInstanceFleet ForLaunch() =>
+        Local() ?? (IInstanceFleet)new Ec2Fleet(new AmazonEC2Client(), AwsClients.Setting("PIPELINE_LAUNCH_TEMPLATE_ID"), AwsClients.Setting("PIPELINE_ARTIFACT_BUCKET"));
 
-        return new Ec2Fleet(new AmazonEC2Client(), AwsClients.Setting("PIPELINE_LAUNCH_TEMPLATE_ID"), AwsClients.Setting("PIPELINE_ARTIFACT_BUCKET"));
-    }
+    /// <summary>The fleet a function that only finds and terminates instances composes.</summary>
+    public static IFleetInstances ForTermination() => Local() ?? (IFleetInstances)new Ec2Instances(new AmazonEC2Client());
+
+    private static HttpFleet? Local() =>
+        Environment.GetEnvironmentVariable(EndpointVariable) is { Length: > 0 } endpoint
+            ? new HttpFleet(new HttpClient { Timeout = TimeSpan.FromMinutes(5) }, new Uri(endpoint.TrimEnd('/') + "/"))
+            : null;
 }

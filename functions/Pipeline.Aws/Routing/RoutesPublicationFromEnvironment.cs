@@ -14,11 +14,14 @@ namespace Pipeline.Aws.Routing;
 /// </summary>
 public static class RoutesPublicationFromEnvironment
 {
+    /// <summary>The address the front end binds; a local-only setting (127.0.0.1 on one machine), <c>*</c> without it.</summary>
+    public const string RouterBindVariable = "PIPELINE_ROUTER_BIND";
+
     public static RoutesPublication Create(IAmazonDynamoDB dynamo, IRegistry registry, string registryTable)
     {
         var sequenceKey = new Dictionary<string, AttributeValue> { ["pk"] = new() { S = "ROUTES#haproxy" }, ["sk"] = new() { S = "SEQUENCE" } };
         var settings = new RouterSettings(
-            Environment.GetEnvironmentVariable("PIPELINE_ROUTER_BIND") is { Length: > 0 } bind ? bind : "*",
+            Environment.GetEnvironmentVariable(RouterBindVariable) is { Length: > 0 } bind ? bind : "*",
             int.Parse(AwsClients.Setting("PIPELINE_ROUTER_PORT"), CultureInfo.InvariantCulture),
             AwsClients.Setting("PIPELINE_ROUTER_RUNTIME_SOCKET"));
         return new RoutesPublication(

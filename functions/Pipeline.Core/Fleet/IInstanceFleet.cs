@@ -30,17 +30,25 @@ public sealed record FleetInstance(string InstanceId, string Service, string Lab
 }
 
 /// <summary>
-/// The fleet port: EC2 on AWS (instances tagged with service and version), local processes off
-/// AWS. Instances are found by their service and version tags, so nothing else has to remember
-/// them.
+/// The part of the fleet that finds and terminates a version's instances: all that retiring a
+/// version or rolling one back needs, so those functions need no launch settings (on AWS nothing
+/// but the region).
 /// </summary>
-public interface IInstanceFleet
+public interface IFleetInstances
 {
-    Task<IReadOnlyList<FleetInstance>> LaunchAsync(InstanceLaunch launch, CancellationToken cancel = default);
-
     /// <summary>Every instance of the version that is not terminated yet.</summary>
     Task<IReadOnlyList<FleetInstance>> FindAsync(string service, string label, CancellationToken cancel = default);
 
     /// <summary>Terminates the instances; terminating one that is already gone is not an error.</summary>
     Task TerminateAsync(IReadOnlyCollection<string> instanceIds, CancellationToken cancel = default);
+}
+
+/// <summary>
+/// The fleet port: EC2 on AWS (instances tagged with service and version), local processes off
+/// AWS. Instances are found by their service and version tags, so nothing else has to remember
+/// them.
+/// </summary>
+public interface IInstanceFleet : IFleetInstances
+{
+    Task<IReadOnlyList<FleetInstance>> LaunchAsync(InstanceLaunch launch, CancellationToken cancel = default);
 }

@@ -13,7 +13,7 @@ public sealed record RetirementResult(bool Retired, IReadOnlyList<string> Termin
 /// retired and its instances are terminated. A version that is live again (another deploy moved
 /// back to it) is refused, never terminated. Running it twice terminates nothing more.
 /// </summary>
-public sealed class VersionRetirement(IRegistry registry, IInstanceFleet fleet)
+public sealed class VersionRetirement(IRegistry registry, IFleetInstances fleet)
 {
     public async Task<RetirementResult> RetireAsync(string service, string label, string replacedBy, CancellationToken cancel = default)
     {

@@ -9,7 +9,7 @@ return await LambdaRuntime.RunAsync(
     () => Task.FromResult<IFunctionHandler<LaunchInstancesInput, LaunchInstancesOutput>>(new LaunchInstancesHandler(
         new InstanceLauncher(
             new DynamoDbRegistry(AwsClients.DynamoDb(), AwsClients.Setting("PIPELINE_REGISTRY_TABLE")),
-            FleetFromEnvironment.Create(),
+            FleetFromEnvironment.ForLaunch(),
             AwsClients.Setting("PIPELINE_TABLE_PREFIX")))),
     LaunchInstancesJson.Default.LaunchInstancesInput,
     LaunchInstancesJson.Default.LaunchInstancesOutput);

@@ -9,6 +9,6 @@ return await LambdaRuntime.RunAsync(
     () => Task.FromResult<IFunctionHandler<RetireVersionInput, RetireVersionOutput>>(new RetireVersionHandler(
         new VersionRetirement(
             new DynamoDbRegistry(AwsClients.DynamoDb(), AwsClients.Setting("PIPELINE_REGISTRY_TABLE")),
-            FleetFromEnvironment.Create()))),
+            FleetFromEnvironment.ForTermination()))),
     RetireVersionJson.Default.RetireVersionInput,
     RetireVersionJson.Default.RetireVersionOutput);

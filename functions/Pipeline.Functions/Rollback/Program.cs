@@ -13,7 +13,7 @@ return await LambdaRuntime.RunAsync(
         var table = AwsClients.Setting("PIPELINE_REGISTRY_TABLE");
         var registry = new DynamoDbRegistry(dynamo, table);
         return Task.FromResult<IFunctionHandler<RollbackInput, RollbackOutput>>(new RollbackHandler(
-            new DeployRollback(registry, FleetFromEnvironment.Create(), RoutesPublicationFromEnvironment.Create(dynamo, registry, table))));
+            new DeployRollback(registry, FleetFromEnvironment.ForTermination(), RoutesPublicationFromEnvironment.Create(dynamo, registry, table))));
     },
     RollbackJson.Default.RollbackInput,
     RollbackJson.Default.RollbackOutput);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Pipeline.Core.Errors;
 using Pipeline.Core.Scaling;
 using Pipeline.Lambda;
 
@@ -6,13 +7,20 @@ namespace Pipeline.Functions.ScaleTables;
 
 /// <summary>
 /// Runs on the EventBridge schedule. The event carries nothing the scaler needs: every input comes
-/// from the registry, DescribeTable and CloudWatch, so a missed or doubled tick is harmless.
+/// from the registry, DescribeTable and CloudWatch, so a missed or doubled tick is harmless. Input
+/// that is not an event at all (not a JSON object) is refused before any table is read.
 /// </summary>
 public sealed class ScaleTablesHandler(TableScaler scaler) : IFunctionHandler<JsonElement, ScaleTablesOutput>
 {
     public async Task<ScaleTablesOutput> HandleAsync(JsonElement input, InvocationContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        if (input.ValueKind != JsonValueKind.Object)
+        {
+            throw new InvalidInputException(
+                $"the input must be a JSON object (the schedule's event, or {{}}), not {input.ValueKind.ToString().ToLowerInvariant()}");
+        }
+
         var updates = await scaler.RunAsync(context.CancellationToken);
         return new ScaleTablesOutput(updates);
     }

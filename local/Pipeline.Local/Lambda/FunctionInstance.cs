@@ -80,6 +80,16 @@ internal sealed class FunctionInstance : IAsyncDisposable
             start.ArgumentList.Add(def.Handler);
         }
 
+        if (!options.InheritEnvironment)
+        {
+            var path = Environment.GetEnvironmentVariable("PATH");
+            start.Environment.Clear();
+            if (path is not null)
+            {
+                start.Environment["PATH"] = path;
+            }
+        }
+
         foreach (var (key, value) in RuntimeEnvironment(runtimeApi))
         {
             start.Environment[key] = value;
@@ -112,10 +122,18 @@ internal sealed class FunctionInstance : IAsyncDisposable
             ["AWS_REGION"] = options.Region,
             ["AWS_DEFAULT_REGION"] = options.Region,
             ["LAMBDA_TASK_ROOT"] = def.TaskRoot,
+            ["_HANDLER"] = Path.GetFileNameWithoutExtension(def.Handler),
+            ["LANG"] = "en_US.UTF-8",
             ["TZ"] = ":UTC",
             // The configured memory is the sandbox's limit on AWS; the GC heap cap is the closest local equivalent.
             ["DOTNET_GCHeapHardLimit"] = ((long)def.MemoryMb * 1024 * 1024).ToString("X", CultureInfo.InvariantCulture),
         };
+        if (options.Credentials is { } credentials)
+        {
+            env["AWS_ACCESS_KEY_ID"] = credentials.AccessKeyId;
+            env["AWS_SECRET_ACCESS_KEY"] = credentials.SecretAccessKey;
+        }
+
         foreach (var (key, value) in def.Environment)
         {
             env[key] = value;

@@ -15,4 +15,24 @@ public sealed record LocalLambdaOptions
 
     /// <summary>Start every function's processes up front instead of on first invocation.</summary>
     public bool Prewarm { get; init; }
+
+    /// <summary>
+    /// The execution role's credentials, which Lambda puts in every function's environment
+    /// (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY); null leaves them to the definition or, when
+    /// inherited, the caller's environment.
+    /// </summary>
+    public LambdaCredentials? Credentials { get; init; }
+
+    /// <summary>
+    /// Whether function processes also see this process's environment. <c>pipeline invoke</c> passes
+    /// the caller's through, as <c>sam local invoke</c> does; the local stack does not, so a function
+    /// there sees what Lambda would give it and nothing else (PATH aside: Lambda sets one too).
+    /// </summary>
+    public bool InheritEnvironment { get; init; } = true;
+}
+
+/// <summary>Credentials as Lambda hands them to a function.</summary>
+public sealed record LambdaCredentials(string AccessKeyId, string SecretAccessKey)
+{
+    public override string ToString() => $"LambdaCredentials {{ AccessKeyId = {AccessKeyId} }}";
 }

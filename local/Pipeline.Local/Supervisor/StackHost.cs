@@ -166,14 +166,7 @@ internal sealed partial class StackHost : IAsyncDisposable
         await PublishInitialRoutesAsync(registryTable, routesBucket, router, cancellationToken);
 
         Step("starting the local Lambda service");
-        var environment = FunctionEnvironment(dynamoPort, s3Port, router, routesBucket);
-        foreach (var (name, value) in (_clock as ScaledTimeProvider)?.ToSettings() ?? new Dictionary<string, string>())
-        {
-            environment[name] = value;
-        }
-
         _controlPort = Ports.Free();
-        environment["PIPELINE_FLEET_ENDPOINT"] = $"http://127.0.0.1:{_controlPort}";
         _artifactBucket = artifactBucket;
         _instanceEnvironment = new Dictionary<string, string>
         {
@@ -184,11 +177,18 @@ internal sealed partial class StackHost : IAsyncDisposable
             ["AWS_ENDPOINT_URL_S3"] = Endpoints["s3"]!.ToString(),
             ["PIPELINE_TABLE_PREFIX"] = TablePrefix,
         };
+        var endpoints = new Dictionary<string, string>
+        {
+            [Pipeline.Aws.AwsClients.DynamoDbEndpointVariable] = $"http://127.0.0.1:{dynamoPort}",
+            [Pipeline.Aws.AwsClients.CloudWatchEndpointVariable] = $"http://127.0.0.1:{dynamoPort}",
+            [Pipeline.Aws.AwsClients.S3EndpointVariable] = $"http://127.0.0.1:{s3Port}",
+        };
+        var localOnly = LocalOnlySettings.Values(new Uri($"http://127.0.0.1:{_controlPort}"), router.BindAddress, _clock as ScaledTimeProvider);
         Lambda = new LocalLambdaService(
             Template.Functions.Select(f => new FunctionDefinition(
                 f.Name,
                 PublishedFunctions.EntryPoint(Template.BaseDirectory, f),
-                WithTemplateVariables(environment, f.Environment),
+                FunctionEnvironment.Compose(f.Environment, endpoints, localOnly),
                 TimeSpan.FromSeconds(f.TimeoutSeconds),
                 f.MemorySize)),
             new LocalLambdaOptions
@@ -197,6 +197,8 @@ internal sealed partial class StackHost : IAsyncDisposable
                 AccountId = Context.AccountId,
                 Log = FunctionLog(),
                 InitTimeout = TimeSpan.FromSeconds(30),
+                Credentials = new LambdaCredentials(LocalCredentials.AccessKey, LocalCredentials.SecretKey),
+                InheritEnvironment = false,
             });
         _disposables.Add(Lambda);
         await Lambda.StartAsync(0, cancellationToken);
@@ -312,22 +314,6 @@ internal sealed partial class StackHost : IAsyncDisposable
             .Register(CodeBuildIntegration.Resource, new CodeBuildIntegration(builds))
             .Register(TargetGroupsIntegration.Pattern, new TargetGroupsIntegration(new ElasticLoadBalancingV2Integration(targetGroups)));
     }
-
-    private static Dictionary<string, string> FunctionEnvironment(int dynamoPort, int s3Port, RouterSettings router, string routesBucket) => new()
-    {
-        ["AWS_REGION"] = Context.Region,
-        ["AWS_DEFAULT_REGION"] = Context.Region,
-        ["AWS_ACCESS_KEY_ID"] = LocalCredentials.AccessKey,
-        ["AWS_SECRET_ACCESS_KEY"] = LocalCredentials.SecretKey,
-        ["AWS_ENDPOINT_URL_DYNAMODB"] = $"http://127.0.0.1:{dynamoPort}",
-        [Pipeline.Aws.AwsClients.CloudWatchEndpointVariable] = $"http://127.0.0.1:{dynamoPort}",
-        ["AWS_ENDPOINT_URL_S3"] = $"http://127.0.0.1:{s3Port}",
-        ["PIPELINE_ROUTES_BUCKET"] = routesBucket,
-        ["PIPELINE_ROUTER_BIND"] = router.BindAddress,
-        ["PIPELINE_ROUTER_PORT"] = router.Port.ToString(CultureInfo.InvariantCulture),
-        ["PIPELINE_ROUTER_RUNTIME_SOCKET"] = router.RuntimeSocketPath,
-        ["PIPELINE_ROUTER_NODES"] = "local",
-    };
 
     /// <summary>
     /// HAProxy needs a config to start. On a fresh state directory the stack publishes the empty
@@ -543,21 +529,5 @@ internal sealed partial class StackHost : IAsyncDisposable
         S3?.Dispose();
         StackFile.Delete(_layout);
         _stopping.Dispose();
-    }
-
-    /// <summary>
-    /// The stack's variables (endpoints, credentials) with the function's own template variables on
-    /// top: a name both declare, such as the routes bucket, takes the template's resolved value.
-    /// </summary>
-    private static Dictionary<string, string> WithTemplateVariables(
-        IReadOnlyDictionary<string, string> stack, IEnumerable<KeyValuePair<string, string>> template)
-    {
-        var merged = new Dictionary<string, string>(stack);
-        foreach (var (name, value) in template)
-        {
-            merged[name] = value;
-        }
-
-        return merged;
     }
 }

@@ -5,7 +5,7 @@ namespace Pipeline.Local.Template;
 /// nothing on one machine but must resolve for the definitions to render. They have the shape AWS
 /// ids have, so every constraint the template declares holds for them too.
 /// </summary>
-internal static class LocalParameters
+public static class LocalParameters
 {
     public static IReadOnlyDictionary<string, string> Values { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {

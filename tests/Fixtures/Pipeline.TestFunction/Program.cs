@@ -18,7 +18,8 @@ internal static class Program
 }
 
 /// <param name="Act">ok, sleep (for Ms, ignoring cancellation), exit (with Code), throw.</param>
-internal sealed record Order(string Act, int Ms = 0, int Code = 0, string? Text = null);
+/// <param name="Variable">The environment variable the report's Variable shows (TEST_VARIABLE unless named).</param>
+internal sealed record Order(string Act, int Ms = 0, int Code = 0, string? Text = null, string? Variable = null);
 
 internal sealed record Report(int ProcessId, string RequestId, string? Text, string? Variable, long StartedMs, long EndedMs);
 
@@ -40,7 +41,7 @@ internal sealed class Handler : IFunctionHandler<Order, Report>
         }
 
         return new Report(Environment.ProcessId, context.RequestId, input.Text,
-            Environment.GetEnvironmentVariable("TEST_VARIABLE"), started, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            Environment.GetEnvironmentVariable(input.Variable ?? "TEST_VARIABLE"), started, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
     }
 }
 

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace Pipeline.Lambda.Tests;
+namespace Pipeline.Tests.Shared;
 
 /// <summary>
 /// A Runtime API server on 127.0.0.1 that hands out queued invocations and records every answer,
