@@ -45,7 +45,8 @@ public sealed class RouterAgentIntegrationTests(EmulatorFixture emulators, ITest
         await Eventually(async () => Assert.Equal("v2 /app/x\n", await Get(port, "/app/x")), agent);
         await Eventually(async () => Assert.Equal(v2.Current.Version, (await store.GetStatusAsync("router-a", CancellationToken.None))?.AppliedVersion), agent);
 
-        var broken = "global\n    maxconn 10\nfrontend http\n    bind 127.0.0.1:" + port + "\n    use_backend missing\n";
+        // Only lines the renderer writes, so haproxy -c is what refuses it: the backend does not exist.
+        var broken = "global\n    maxconn 10\nfrontend http\n    bind 127.0.0.1:" + port + "\n    use_backend svc_missing\n";
         var v3 = await publisher.PublishAsync(new RenderedConfig(broken, RenderedConfig.HashOf(broken)), CancellationToken.None);
         await Eventually(async () => Assert.Equal(v3.Current.Version, (await store.GetStatusAsync("router-a", CancellationToken.None))?.RejectedVersion), agent);
 

@@ -255,6 +255,8 @@ internal sealed partial class StackHost : IAsyncDisposable
             {
                 ["RouterPort"] = frontPort.ToString(CultureInfo.InvariantCulture),
                 ["RouterRuntimeSocket"] = _layout.HaproxyAdminSocket,
+                ["RouterUser"] = RoutesPublicationFromEnvironment.KeepUser,
+                ["RouterGroup"] = RoutesPublicationFromEnvironment.KeepUser,
             });
             return SamTemplate.Parse(
                 File.ReadAllText(_options.TemplatePath),
@@ -321,6 +323,10 @@ internal sealed partial class StackHost : IAsyncDisposable
         ["PIPELINE_ROUTER_BIND"] = router.BindAddress,
         ["PIPELINE_ROUTER_PORT"] = router.Port.ToString(CultureInfo.InvariantCulture),
         ["PIPELINE_ROUTER_RUNTIME_SOCKET"] = router.RuntimeSocketPath,
+
+        // The local haproxy runs as the user who ran `up` and cannot switch users.
+        ["PIPELINE_ROUTER_USER"] = RoutesPublicationFromEnvironment.KeepUser,
+        ["PIPELINE_ROUTER_GROUP"] = RoutesPublicationFromEnvironment.KeepUser,
         ["PIPELINE_ROUTER_NODES"] = "local",
     };
 
