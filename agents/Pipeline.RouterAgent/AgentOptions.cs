@@ -12,7 +12,9 @@ public sealed record AgentOptions(
     string MasterSocket,
     string HaproxyPath,
     TimeSpan PollInterval,
-    bool Supervise)
+    bool Supervise,
+    long MaxConfigBytes,
+    TimeSpan CheckTimeout)
 {
     public const string Usage = """
         usage: pipeline-router-agent --bucket NAME [options]
@@ -24,6 +26,8 @@ public sealed record AgentOptions(
           --master-socket PATH   haproxy master CLI socket, -S (PIPELINE_HAPROXY_MASTER_SOCKET, default: /run/haproxy-master.sock)
           --haproxy PATH         haproxy binary (PIPELINE_HAPROXY, default: /usr/sbin/haproxy)
           --poll-interval DUR    e.g. 2s, 500ms (PIPELINE_ROUTER_POLL_INTERVAL, default: 2s)
+          --max-config-bytes N   refuse a published config larger than this (PIPELINE_ROUTER_MAX_CONFIG_BYTES, default: 1048576, 1 MiB)
+          --check-timeout DUR    kill `haproxy -c` and refuse the config after this long (PIPELINE_HAPROXY_CHECK_TIMEOUT, default: 10s)
           --supervise            start haproxy in master-worker mode as a child and restart it if it dies
         """;
 
@@ -64,7 +68,9 @@ public sealed record AgentOptions(
             Get("master-socket", "PIPELINE_HAPROXY_MASTER_SOCKET") ?? "/run/haproxy-master.sock",
             Get("haproxy", "PIPELINE_HAPROXY") ?? "/usr/sbin/haproxy",
             ParseDuration(Get("poll-interval", "PIPELINE_ROUTER_POLL_INTERVAL") ?? "2s"),
-            supervise || env("PIPELINE_ROUTER_SUPERVISE") == "1");
+            supervise || env("PIPELINE_ROUTER_SUPERVISE") == "1",
+            ParseSize(Get("max-config-bytes", "PIPELINE_ROUTER_MAX_CONFIG_BYTES")),
+            ParseDuration(Get("check-timeout", "PIPELINE_HAPROXY_CHECK_TIMEOUT") ?? "10s", "--check-timeout"));
         if (!System.Text.RegularExpressions.Regex.IsMatch(options.Node, "^[A-Za-z0-9._-]{1,128}$"))
         {
             throw new ArgumentException($"--node: must be 1-128 letters, digits or '.', '_', '-' (got '{options.Node}')");
@@ -73,7 +79,7 @@ public sealed record AgentOptions(
         return options;
     }
 
-    public static TimeSpan ParseDuration(string text)
+    public static TimeSpan ParseDuration(string text, string option = "--poll-interval")
     {
         ArgumentNullException.ThrowIfNull(text);
         var (number, scale) = text.EndsWith("ms", StringComparison.Ordinal) ? (text[..^2], 1.0)
@@ -81,9 +87,21 @@ public sealed record AgentOptions(
             : (text, 1000.0);
         if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value <= 0)
         {
-            throw new ArgumentException($"--poll-interval: must be a positive duration like 2s or 500ms (got '{text}')");
+            throw new ArgumentException($"{option}: must be a positive duration like 2s or 500ms (got '{text}')");
         }
 
         return TimeSpan.FromMilliseconds(value * scale);
+    }
+
+    private static long ParseSize(string? text)
+    {
+        if (text is null)
+        {
+            return Pipeline.Core.Routing.RenderedConfig.MaxBytes;
+        }
+
+        return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var bytes) && bytes is >= 1024 and <= 64L << 20
+            ? bytes
+            : throw new ArgumentException($"--max-config-bytes: must be a whole number of bytes from 1024 to 67108864 (got '{text}')");
     }
 }

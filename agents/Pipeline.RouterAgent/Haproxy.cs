@@ -18,8 +18,12 @@ public sealed class Haproxy(AgentOptions options, Action<string> log) : IHaproxy
 
     public async Task<string?> CheckAsync(string configPath, CancellationToken cancellationToken)
     {
-        var (exit, output) = await RunAsync(options.HaproxyPath, ["-c", "-f", configPath], cancellationToken);
-        return exit == 0 ? null : $"haproxy -c exited with {exit}: {Summarize(output)}";
+        if (await RunAsync(options.HaproxyPath, ["-c", "-f", configPath], options.CheckTimeout, cancellationToken) is not { } result)
+        {
+            return $"haproxy -c did not finish within {options.CheckTimeout.TotalSeconds:0.###} s; it and its children were killed";
+        }
+
+        return result.ExitCode == 0 ? null : $"haproxy -c exited with {result.ExitCode}: {Summarize(result.Output)}";
     }
 
     public async Task ApplyAsync(CancellationToken cancellationToken)
@@ -121,7 +125,7 @@ public sealed class Haproxy(AgentOptions options, Action<string> log) : IHaproxy
         if (_master is { HasExited: false } master)
         {
             // SIGUSR1 is haproxy's soft stop: workers finish in-flight requests, then everything exits.
-            await RunAsync("/bin/kill", ["-USR1", master.Id.ToString(CultureInfo.InvariantCulture)], CancellationToken.None);
+            await RunAsync("/bin/kill", ["-USR1", master.Id.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(10), CancellationToken.None);
             using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             try
             {
@@ -143,13 +147,29 @@ public sealed class Haproxy(AgentOptions options, Action<string> log) : IHaproxy
         return text.Length > 2000 ? text[..2000] : text;
     }
 
-    private static async Task<(int ExitCode, string Output)> RunAsync(string file, string[] args, CancellationToken cancellationToken)
+    /// <summary>Runs a command to its end; null when it outlived <paramref name="timeout"/>, after killing it and everything it started.</summary>
+    private static async Task<(int ExitCode, string Output)?> RunAsync(string file, string[] args, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true };
         using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start " + file);
-        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
+
+        // Not bound to the timeout: once the tree is killed the pipes close and these end.
+        var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(timeout);
+        try
+        {
+            await process.WaitForExitAsync(limit.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None);
+            cancellationToken.ThrowIfCancellationRequested();
+            return null;
+        }
+
         return (process.ExitCode, await stdout + await stderr);
     }
 }

@@ -1,16 +1,22 @@
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Pipeline.Core.Routing;
 
 namespace Pipeline.RouterAgent;
 
 /// <summary>
-/// One poll: read the pointer (a 304 when idle), fetch the config it names, check its SHA-256,
-/// validate it with haproxy, swap it in with a rename and make haproxy load it. A config that fails
-/// any step is never applied; the running one stays, and the status says why.
+/// One poll: read the pointer (a 304 when idle), fetch the config it names (at most
+/// <see cref="AgentOptions.MaxConfigBytes"/>), check its SHA-256, check that every line is one the
+/// renderer writes (<see cref="HaproxyConfigGrammar"/>), validate it with haproxy, swap it in with a
+/// rename and make haproxy load it. A config that fails any step is never applied; the running one
+/// stays, and the status says why. Routes versions only move forward: a pointer to a version at or
+/// below the applied one is logged and ignored (a rollback is published as a new, higher version).
 /// </summary>
 public sealed class RouterAgent(AgentOptions options, IRoutesFeed feed, IHaproxy haproxy, TimeProvider clock, Action<string> log)
 {
+    private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     private string? _etag;
 
     public RoutesPointer? Applied { get; private set; } = ReadApplied(options.ConfigPath);
@@ -29,19 +35,41 @@ public sealed class RouterAgent(AgentOptions options, IRoutesFeed feed, IHaproxy
         }
 
         var pointer = poll.Current;
-        if (pointer.Version == Applied?.Version && pointer.Sha256 == Applied.Sha256)
+        if (Applied is { } applied && pointer.Version <= applied.Version)
         {
             _etag = poll.ETag;
+            if (pointer != applied)
+            {
+                log($"ignored routes version {pointer.Version} ({pointer.Key}): routes only move forward and version {applied.Version} is applied");
+            }
+
             return;
         }
 
-        // A failed download is transient: keep the old ETag so the next poll tries again.
-        var bytes = await feed.GetConfigAsync(pointer.Key, cancellationToken);
+        byte[] bytes;
+        try
+        {
+            bytes = await feed.GetConfigAsync(pointer.Key, options.MaxConfigBytes, cancellationToken);
+        }
+        catch (InvalidDataException e)
+        {
+            _etag = poll.ETag;
+            await RejectAsync(pointer, e.Message, cancellationToken);
+            return;
+        }
+
+        // Set only now: a failed download is transient, and the next poll tries again.
         _etag = poll.ETag;
         var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
         if (sha != pointer.Sha256)
         {
             await RejectAsync(pointer, $"{pointer.Key} has sha256 {sha}, the pointer says {pointer.Sha256}", cancellationToken);
+            return;
+        }
+
+        if (Unrendered(bytes) is { } foreign)
+        {
+            await RejectAsync(pointer, foreign, cancellationToken);
             return;
         }
 
@@ -81,6 +109,25 @@ public sealed class RouterAgent(AgentOptions options, IRoutesFeed feed, IHaproxy
         await File.WriteAllTextAsync(AppliedFile, JsonSerializer.Serialize(pointer, RoutingJsonContext.Default.RoutesPointer), cancellationToken);
         log($"applied routes version {pointer.Version} ({pointer.Key})");
         await WriteStatusAsync(null, null, cancellationToken);
+    }
+
+    /// <summary>Why the bytes are not a config the renderer could have written; null when they could be.</summary>
+    private static string? Unrendered(byte[] bytes)
+    {
+        string text;
+        try
+        {
+            text = Strict.GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            return "the config is not valid UTF-8";
+        }
+
+        var violations = HaproxyConfigGrammar.Violations(text);
+        return violations.Count == 0 ? null
+            : $"the config has {violations.Count} line(s) the renderer never writes, refused before haproxy -c: " +
+              string.Join("; ", violations.Take(5));
     }
 
     private async Task RejectAsync(RoutesPointer pointer, string reason, CancellationToken cancellationToken)

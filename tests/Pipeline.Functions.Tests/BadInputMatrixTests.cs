@@ -10,7 +10,7 @@ namespace Pipeline.Functions.Tests;
 [Collection(EmulatorFixture.Collection)]
 public sealed class BadInputMatrixTests(EmulatorFixture emulators)
 {
-    /// <summary>A stack with history: a recorded and provisioned version of orders and a billing route.</summary>
+    /// <summary>A stack with history: a recorded and provisioned version of orders and a live billing route.</summary>
     private async Task<TestStack> EstablishedAsync()
     {
         var stack = await TestStack.CreateAsync(emulators);
@@ -18,6 +18,9 @@ public sealed class BadInputMatrixTests(EmulatorFixture emulators)
         await stack.ProvisionAsync(first.Label);
         await stack.RecordAsync(await stack.BuildAsync("billing-0",
             "name: billing\nport: 8081\nroutes: [ { pathPrefix: /billing } ]\nbuild: { artifact: dist }\n", service: "billing"));
+
+        // billing went live: its routes publication claimed the route (RecordVersion claims nothing).
+        await stack.Registry.ClaimRoutesAsync("billing", ["*/billing"]);
         return stack;
     }
 

@@ -45,7 +45,8 @@ public sealed class RouterAgentIntegrationTests(EmulatorFixture emulators, ITest
         await Eventually(async () => Assert.Equal("v2 /app/x\n", await Get(port, "/app/x")), agent);
         await Eventually(async () => Assert.Equal(v2.Current.Version, (await store.GetStatusAsync("router-a", CancellationToken.None))?.AppliedVersion), agent);
 
-        var broken = "global\n    maxconn 10\nfrontend http\n    bind 127.0.0.1:" + port + "\n    use_backend missing\n";
+        // Only lines the renderer writes, so haproxy -c is what refuses it: the backend does not exist.
+        var broken = "global\n    maxconn 10\nfrontend http\n    bind 127.0.0.1:" + port + "\n    use_backend svc_missing\n";
         var v3 = await publisher.PublishAsync(new RenderedConfig(broken, RenderedConfig.HashOf(broken)), CancellationToken.None);
         await Eventually(async () => Assert.Equal(v3.Current.Version, (await store.GetStatusAsync("router-a", CancellationToken.None))?.RejectedVersion), agent);
 
@@ -60,6 +61,18 @@ public sealed class RouterAgentIntegrationTests(EmulatorFixture emulators, ITest
         }
 
         Assert.Equal(HaproxyConfigRenderer.Render(Table("1.0.2-bbbbbbb", two.Port), settings).Text, await File.ReadAllTextAsync(Path.Combine(_dir, "haproxy.cfg")));
+
+        // A bucket writer's config that haproxy -c would accept and that would run a shell on every health check.
+        var shell = broken.Replace("use_backend svc_missing", "default_backend svc_web", StringComparison.Ordinal)
+            .Replace("    maxconn 10\n", "    insecure-fork-wanted\n    external-check\n", StringComparison.Ordinal)
+            + "backend svc_web\n    option external-check\n    external-check command /bin/sh\n    server t1 127.0.0.1:" + two.Port + " check\n";
+        var v4 = await publisher.PublishAsync(new RenderedConfig(shell, RenderedConfig.HashOf(shell)), CancellationToken.None);
+        await Eventually(async () => Assert.Equal(v4.Current.Version, (await store.GetStatusAsync("router-a", CancellationToken.None))?.RejectedVersion), agent);
+        status = await store.GetStatusAsync("router-a", CancellationToken.None);
+        Assert.Equal(v2.Current.Version, status!.AppliedVersion);
+        Assert.Contains("the renderer never writes", status.LastError, StringComparison.Ordinal);
+        Assert.Contains("insecure-fork-wanted", status.LastError, StringComparison.Ordinal);
+        Assert.Equal("v2 /app/x\n", await Get(port, "/app/x"));
         output.WriteLine(agent.Log);
     }
 

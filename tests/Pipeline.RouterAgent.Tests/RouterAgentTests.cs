@@ -13,9 +13,11 @@ public sealed class RouterAgentTests : IDisposable
 
     private string ConfigPath => Path.Combine(_dir, "haproxy.cfg");
 
-    private RouterAgent Agent() => new(
-        AgentOptions.Parse(["--bucket", "b", "--node", "n1", "--config", ConfigPath], _ => null),
-        _feed, _haproxy, TimeProvider.System, _ => { });
+    private readonly List<string> _log = [];
+
+    private RouterAgent Agent(params string[] args) => new(
+        AgentOptions.Parse(["--bucket", "b", "--node", "n1", "--config", ConfigPath, .. args], _ => null),
+        _feed, _haproxy, TimeProvider.System, _log.Add);
 
     private RoutesPointer Publish(long version, string text, string? claimedSha = null)
     {
@@ -102,6 +104,78 @@ public sealed class RouterAgentTests : IDisposable
         Assert.Equal(1, _haproxy.Applies);
     }
 
+    [Fact]
+    public async Task PollOnce_WhenThePointerGoesBackToAnOlderVersion_ShouldLogAndIgnoreIt()
+    {
+        var agent = Agent();
+        Publish(1, "# one\n");
+        await agent.PollOnceAsync(CancellationToken.None);
+        var two = Publish(2, "# two\n");
+        await agent.PollOnceAsync(CancellationToken.None);
+        var statuses = _feed.Statuses.Count;
+
+        Publish(1, "# one\n");
+        await agent.PollOnceAsync(CancellationToken.None);
+
+        Assert.Equal("# two\n", await File.ReadAllTextAsync(ConfigPath));
+        Assert.Equal(two, agent.Applied);
+        Assert.Equal(2, _haproxy.Applies);
+        Assert.Equal(2, _feed.Downloads);
+        Assert.Equal(statuses, _feed.Statuses.Count);
+        Assert.Contains(_log, l => l.Contains("ignored routes version 1", StringComparison.Ordinal) && l.Contains("version 2 is applied", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task PollOnce_WhenTheSameVersionIsRepublishedWithOtherBytes_ShouldIgnoreIt()
+    {
+        var agent = Agent();
+        Publish(1, "# one\n");
+        await agent.PollOnceAsync(CancellationToken.None);
+
+        Publish(1, "# forged\n");
+        await agent.PollOnceAsync(CancellationToken.None);
+
+        Assert.Equal("# one\n", await File.ReadAllTextAsync(ConfigPath));
+        Assert.Equal(1, _haproxy.Applies);
+    }
+
+    [Fact]
+    public async Task PollOnce_WhenTheConfigIsLargerThanTheCap_ShouldRejectItNamingTheCap()
+    {
+        var agent = Agent("--max-config-bytes", "1024");
+        Publish(1, "# one\n");
+        await agent.PollOnceAsync(CancellationToken.None);
+
+        Publish(2, "#" + new string('x', 2000) + "\n");
+        await agent.PollOnceAsync(CancellationToken.None);
+
+        Assert.Equal("# one\n", await File.ReadAllTextAsync(ConfigPath));
+        Assert.Equal(1, _haproxy.Checks);
+        Assert.Equal(new long?(2), _feed.Statuses[^1].RejectedVersion);
+        Assert.Contains("at most 1024", _feed.Statuses[^1].LastError, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("global\n    insecure-fork-wanted\n")]
+    [InlineData("global\n    lua-load /tmp/x.lua\n")]
+    [InlineData("program shell\n    command /bin/sh -c id\n")]
+    [InlineData("backend svc_web\n    option external-check\n    external-check command /bin/sh\n")]
+    [InlineData("backend no_route\n    http-request return status 200 file /etc/shadow\n")]
+    [InlineData("global\n    stats socket ipv4@0.0.0.0:9999 level admin\n")]
+    [InlineData("global\n    maxconn 10\r\n")]
+    public async Task PollOnce_WhenTheConfigHasALineTheRendererNeverWrites_ShouldRejectItBeforeHaproxySeesIt(string config)
+    {
+        var agent = Agent();
+        Publish(1, config);
+
+        await agent.PollOnceAsync(CancellationToken.None);
+
+        Assert.Equal(0, _haproxy.Checks);
+        Assert.False(File.Exists(ConfigPath));
+        Assert.Equal(new long?(1), _feed.Statuses[^1].RejectedVersion);
+        Assert.Contains("the renderer never writes", _feed.Statuses[^1].LastError, StringComparison.Ordinal);
+    }
+
     private sealed class FakeFeed : IRoutesFeed
     {
         public Dictionary<string, byte[]> Objects { get; } = [];
@@ -127,10 +201,12 @@ public sealed class RouterAgentTests : IDisposable
             return Task.FromResult(new PointerPoll(true, Pointer, ETag));
         }
 
-        public Task<byte[]> GetConfigAsync(string key, CancellationToken cancellationToken)
+        public Task<byte[]> GetConfigAsync(string key, long maxBytes, CancellationToken cancellationToken)
         {
             Downloads++;
-            return Task.FromResult(Objects[key]);
+            return Objects[key].Length > maxBytes
+                ? throw new InvalidDataException($"{key} is {Objects[key].Length} bytes; routers accept at most {maxBytes}")
+                : Task.FromResult(Objects[key]);
         }
 
         public Task PutStatusAsync(RouterStatus status, CancellationToken cancellationToken)
@@ -146,7 +222,13 @@ public sealed class RouterAgentTests : IDisposable
 
         public int Applies { get; private set; }
 
-        public Task<string?> CheckAsync(string configPath, CancellationToken cancellationToken) => Task.FromResult(Complaint);
+        public int Checks { get; private set; }
+
+        public Task<string?> CheckAsync(string configPath, CancellationToken cancellationToken)
+        {
+            Checks++;
+            return Task.FromResult(Complaint);
+        }
 
         public Task ApplyAsync(CancellationToken cancellationToken)
         {

@@ -129,6 +129,9 @@ public sealed partial class DynamoDbRegistry
         }
     }
 
+    public Task ReleaseRoutesAsync(string service, IReadOnlyList<string> routeKeys, CancellationToken cancel = default) =>
+        WithdrawAsync(service, [.. routeKeys], cancel);
+
     private async Task WithdrawAsync(string service, List<string> routes, CancellationToken cancel)
     {
         foreach (var route in routes)

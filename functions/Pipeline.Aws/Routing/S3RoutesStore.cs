@@ -47,11 +47,31 @@ public sealed class S3RoutesStore(IAmazonS3 s3, string bucket) : IRoutesStore, I
         }
     }
 
-    public async Task<byte[]> GetConfigAsync(string key, CancellationToken cancellationToken)
+    public Task<byte[]> GetConfigAsync(string key, CancellationToken cancellationToken) =>
+        GetConfigAsync(key, RenderedConfig.MaxBytes, cancellationToken);
+
+    /// <summary>Reads at most <paramref name="maxBytes"/>: a declared length above it is refused unread, and the body is counted too.</summary>
+    public async Task<byte[]> GetConfigAsync(string key, long maxBytes, CancellationToken cancellationToken)
     {
         using var response = await s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = key }, cancellationToken);
+        if (response.ContentLength > maxBytes)
+        {
+            throw new InvalidDataException($"{key} is {response.ContentLength} bytes; routers accept at most {maxBytes}");
+        }
+
         using var buffer = new MemoryStream();
-        await response.ResponseStream.CopyToAsync(buffer, cancellationToken);
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await response.ResponseStream.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > maxBytes)
+            {
+                throw new InvalidDataException($"{key} is more than {maxBytes} bytes; routers accept at most {maxBytes}");
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
         return buffer.ToArray();
     }
 

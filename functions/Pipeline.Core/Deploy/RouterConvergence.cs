@@ -27,9 +27,12 @@ public interface IRouterStatusSource
 public sealed record ConvergenceResult(long RoutesVersion, bool Converged, int Routers, IReadOnlyList<string> Pending);
 
 /// <summary>
-/// Decides whether every router applied a routes version. Versions only grow, so a router that
-/// applied a later one has converged too. A router that refused this very version will not apply
-/// it on its own: that is an error now, not a timeout later.
+/// Decides whether every router applied a routes version. A router that applied a later one has
+/// converged too: versions only grow, and each publication reads the registry, renders and marks its
+/// version live under the routes lease, so a later version was rendered from a registry in which
+/// this switch was already live and routes the service to it as well (until this same deploy, which
+/// holds the service's deploy lock, changes it again). A router that refused this very version will
+/// not apply it on its own: that is an error now, not a timeout later.
 /// </summary>
 public sealed class RouterConvergence(IRouterStatusSource source)
 {

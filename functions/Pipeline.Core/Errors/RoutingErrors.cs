@@ -26,3 +26,17 @@ public sealed class RoutesLeaseLostException(string message, Exception? inner = 
 
     public override string ErrorType => Name;
 }
+
+/// <summary>
+/// The version going live routes a host and path that another service's live version routes.
+/// Nothing was published or claimed; the deploy rolls back.
+/// </summary>
+public sealed class RouteConflictException(IReadOnlyList<string> conflicts)
+    : PipelineException("route conflict: " + string.Join("; ", conflicts))
+{
+    public const string Name = "Pipeline.RouteConflict";
+
+    public IReadOnlyList<string> Conflicts { get; } = conflicts;
+
+    public override string ErrorType => Name;
+}

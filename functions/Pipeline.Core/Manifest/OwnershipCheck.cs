@@ -1,11 +1,13 @@
 using Pipeline.Core.Errors;
 using Pipeline.Core.Registry;
+using Pipeline.Core.Routing;
 
 namespace Pipeline.Core.Manifest;
 
 /// <summary>
-/// The rules one service.yaml cannot check alone: its routes and table names must not belong to
-/// another service. Read-only, so a rejected manifest leaves the registry as it was.
+/// The rules one service.yaml cannot check alone: its routes must not be claimed by another
+/// service's live version, its table names must not belong to another service. Read-only, so a
+/// rejected manifest leaves the registry as it was.
 /// </summary>
 public static class OwnershipCheck
 {
@@ -18,7 +20,7 @@ public static class OwnershipCheck
             .ToDictionary(c => c.RouteKey, c => c.Service, StringComparer.Ordinal);
         for (var i = 0; i < manifest.Routes.Count; i++)
         {
-            var key = manifest.Routes[i].Key;
+            var key = RouteClaims.KeyOf(manifest.Routes[i].Host, manifest.Routes[i].PathPrefix);
             if (routeOwners.TryGetValue(key, out var owner) && owner != manifest.Name)
             {
                 conflicts.Add($"routes[{i}]: route {key} is owned by service {owner}; service {manifest.Name} cannot claim it");

@@ -81,6 +81,9 @@ public interface IRegistry
     /// the claims made by this call are withdrawn and <see cref="RegistryConflictException"/> names it.
     /// </summary>
     Task ClaimRoutesAsync(string service, IReadOnlyList<string> routeKeys, CancellationToken cancel = default);
+
+    /// <summary>Withdraws the service's claims on these route keys; a key claimed by another service, or by nobody, is left alone.</summary>
+    Task ReleaseRoutesAsync(string service, IReadOnlyList<string> routeKeys, CancellationToken cancel = default);
 }
 
 /// <summary>A conditional write lost to a record another service or execution owns.</summary>

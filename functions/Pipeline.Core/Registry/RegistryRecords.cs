@@ -81,5 +81,5 @@ public sealed record OwnedTable(
         this with { Indexes = [] } == other with { Indexes = [] } && Indexes.SequenceEqual(other.Indexes);
 }
 
-/// <summary>Which service owns a route key (<see cref="Manifest.Route.Key"/>).</summary>
+/// <summary>Which live service routes a route key (<see cref="Routing.RouteClaims.KeyOf(string?, string?)"/>).</summary>
 public sealed record RouteClaim(string RouteKey, string Service);

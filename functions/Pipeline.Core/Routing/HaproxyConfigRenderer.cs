@@ -6,6 +6,9 @@ namespace Pipeline.Core.Routing;
 /// <summary>A rendered haproxy.cfg and the hex SHA-256 of its UTF-8 bytes, as published and checked by routers.</summary>
 public sealed record RenderedConfig(string Text, string Sha256)
 {
+    /// <summary>The largest config a router agent downloads (1 MiB); the renderer refuses to publish a larger one.</summary>
+    public const int MaxBytes = 1 << 20;
+
     public static string HashOf(string text) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 }
@@ -19,6 +22,13 @@ public static class HaproxyConfigRenderer
         var model = HaproxyConfigCompiler.Compile(table, settings);
         HaproxyConfigCompiler.Verify(model);
         var text = HaproxyConfigWriter.Write(model);
+        var size = Encoding.UTF8.GetByteCount(text);
+        if (size > RenderedConfig.MaxBytes)
+        {
+            throw new Errors.RoutingTableInvalidException(
+                [$"the rendered config is {size} bytes; routers accept at most {RenderedConfig.MaxBytes}"]);
+        }
+
         return new RenderedConfig(text, RenderedConfig.HashOf(text));
     }
 }

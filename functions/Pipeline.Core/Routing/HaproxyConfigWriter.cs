@@ -23,6 +23,20 @@ public static class HaproxyConfigWriter
         w.Add("    stats timeout 30s");
         w.Add("    # An old worker finishes its in-flight requests after a reload, but never longer than this.");
         w.Add($"    hard-stop-after {N(s.HardStopAfterSeconds)}s");
+        if (s.User is not null || s.Group is not null)
+        {
+            w.Add("    # Workers drop root once the port is bound; the master keeps it to reload.");
+        }
+
+        if (s.User is not null)
+        {
+            w.Add($"    user {s.User}");
+        }
+
+        if (s.Group is not null)
+        {
+            w.Add($"    group {s.Group}");
+        }
         w.Add();
         w.Add("defaults");
         w.Add("    mode http");

@@ -9,7 +9,9 @@ public interface IRoutesFeed
     /// <summary>Fetches the pointer unless its ETag still equals <paramref name="etag"/>.</summary>
     Task<PointerPoll> PollPointerAsync(string? etag, CancellationToken cancellationToken);
 
-    Task<byte[]> GetConfigAsync(string key, CancellationToken cancellationToken);
+    /// <summary>The config object's bytes.</summary>
+    /// <exception cref="InvalidDataException">The object is larger than <paramref name="maxBytes"/>; nothing beyond it was read.</exception>
+    Task<byte[]> GetConfigAsync(string key, long maxBytes, CancellationToken cancellationToken);
 
     Task PutStatusAsync(RouterStatus status, CancellationToken cancellationToken);
 }

@@ -8,6 +8,10 @@ namespace Pipeline.Core.Routing;
 /// <param name="Port">HTTP port of the frontend.</param>
 /// <param name="RuntimeSocketPath">Admin socket of the workers (stats, runtime API).</param>
 /// <param name="HardStopAfterSeconds">How long an old worker may keep finishing requests after a reload.</param>
+/// <param name="User">User the workers run as (<c>user</c> in <c>global</c>): haproxy starts as root to bind the
+/// port and read its config, then drops to this user. Null keeps the user haproxy was started as,
+/// which is the only choice when it is not started as root (as locally): such a haproxy cannot switch users.</param>
+/// <param name="Group">Group the workers run as (<c>group</c> in <c>global</c>); null keeps the starting group.</param>
 public sealed record RouterSettings(
     string BindAddress,
     int Port,
@@ -19,7 +23,12 @@ public sealed record RouterSettings(
     int QueueTimeoutMs = 10_000,
     int CheckTimeoutMs = 2_000,
     int HardStopAfterSeconds = 60,
-    int MaxConnections = 4_096)
+    int MaxConnections = 4_096,
+    string? User = null,
+    string? Group = null)
 {
+    /// <summary>The user and group Debian's haproxy package creates, and what AWS routers run workers as unless told otherwise.</summary>
+    public const string DefaultRouterUser = "haproxy";
+
     public static RouterSettings Default { get; } = new("*", 80, "/run/haproxy/admin.sock");
 }

@@ -12,6 +12,12 @@ public sealed record RouteSwitch(string Service, string Label, IReadOnlyList<Rou
 /// A <see cref="RouteSwitch"/> records the new version's targets, routes its service to it and,
 /// once the config is published, marks it live in the registry: the registry never calls a
 /// version live that no published config routes to. Running it again is harmless.
+/// <para>
+/// The registry is read, route claims are settled and the version is marked live all under the
+/// routes lease, so publications are serialized end to end: each one renders the registry as the
+/// publication before it left it, and every later routes version keeps routing this switch. That
+/// is what lets RoutesConverged accept a router that applied a later version.
+/// </para>
 /// </summary>
 public sealed class RoutesPublication(IRegistry registry, IRouteTargets targets, RoutesPublisher publisher, RouterSettings settings)
 {
@@ -22,18 +28,29 @@ public sealed class RoutesPublication(IRegistry registry, IRouteTargets targets,
             await targets.PutAsync(change.Service, change.Label, change.Targets, cancellationToken);
         }
 
-        var table = await BuildAsync(change, cancellationToken);
-        var rendered = HaproxyConfigRenderer.Render(table, settings);
-        var result = await publisher.PublishAsync(rendered, cancellationToken);
-        if (change is not null
-            && !await registry.MarkLiveAsync(change.Service, change.Label, change.PreviousLabel, cancellationToken)
+        RoutingTable? table = null;
+        var result = await publisher.PublishAsync(
+            async cancel =>
+            {
+                table = await BuildAsync(change, cancel);
+                RouteClaims.EnsureNoConflict(table, change?.Service);
+                var rendered = HaproxyConfigRenderer.Render(table, settings);
+                await RouteClaims.SettleAsync(registry, table, cancel);
+                return rendered;
+            },
+            change is null ? null : (_, cancel) => MarkLiveAsync(change, cancel),
+            cancellationToken);
+        return (result, table!);
+    }
+
+    private async Task MarkLiveAsync(RouteSwitch change, CancellationToken cancellationToken)
+    {
+        if (!await registry.MarkLiveAsync(change.Service, change.Label, change.PreviousLabel, cancellationToken)
             && (await registry.GetServiceAsync(change.Service, cancellationToken))?.LiveLabel != change.Label)
         {
             throw new RegistryConflictException(
                 $"{change.Service}: the live version is no longer {change.PreviousLabel ?? "none"}; another deploy moved it", change.Service);
         }
-
-        return (result, table);
     }
 
     public async Task<RoutingTable> BuildAsync(RouteSwitch? change, CancellationToken cancellationToken)

@@ -14,20 +14,36 @@ public sealed record RoutesPublisherOptions(TimeSpan LeaseTtl, TimeSpan MaxWait,
 public sealed record PublishResult(bool Published, RoutesPointer Current);
 
 /// <summary>
-/// Publishes a rendered config as <c>routes/haproxy/&lt;n&gt;.cfg</c> and moves the pointer to it.
-/// Under the lease: reserve n (never reused, so config objects stay immutable), write the config,
-/// write the pointer, then commit the pointer to the sequence and release. A publisher that
-/// crashes mid-way leaves at most an unreferenced config object and a lease that expires.
+/// Publishes a config as <c>routes/haproxy/&lt;n&gt;.cfg</c> and moves the pointer to it.
+/// Under the lease: take the snapshot (read the registry and render: a publisher that had to wait
+/// renders what the publisher before it left, never what it saw before waiting), reserve n (never
+/// reused, so config objects stay immutable), write the config, write the pointer, run the step
+/// that must happen before anyone else reads (mark the version live), then commit the pointer to
+/// the sequence and release. A publisher that crashes mid-way leaves at most an unreferenced config
+/// object and a lease that expires.
 /// </summary>
 public sealed class RoutesPublisher(IRoutesSequence sequence, IRoutesStore store, TimeProvider clock, RoutesPublisherOptions options)
 {
-    public async Task<PublishResult> PublishAsync(RenderedConfig config, CancellationToken cancellationToken)
+    /// <summary>Publishes a config rendered beforehand: for callers whose input does not depend on what other publishers do.</summary>
+    public Task<PublishResult> PublishAsync(RenderedConfig config, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(config);
+        return PublishAsync(_ => Task.FromResult(config), null, cancellationToken);
+    }
+
+    /// <param name="snapshot">Renders the config; runs only once the lease is held.</param>
+    /// <param name="whileHeld">Runs after the pointer is written (or found current) and before the lease is released.</param>
+    public async Task<PublishResult> PublishAsync(
+        Func<CancellationToken, Task<RenderedConfig>> snapshot,
+        Func<PublishResult, CancellationToken, Task>? whileHeld,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
         var lease = await AcquireAsync(cancellationToken);
         var committed = false;
         try
         {
+            var config = await snapshot(cancellationToken);
             if (lease.Head is { } head && head.Sha256 == config.Sha256)
             {
                 // Same bytes as the committed head. Re-assert the pointer in case the publisher
@@ -37,7 +53,9 @@ public sealed class RoutesPublisher(IRoutesSequence sequence, IRoutesStore store
                     await store.PutPointerAsync(head, cancellationToken);
                 }
 
-                return new PublishResult(false, head);
+                var unchanged = new PublishResult(false, head);
+                await (whileHeld?.Invoke(unchanged, cancellationToken) ?? Task.CompletedTask);
+                return unchanged;
             }
 
             var number = await sequence.ReserveNumberAsync(lease, cancellationToken);
@@ -45,9 +63,20 @@ public sealed class RoutesPublisher(IRoutesSequence sequence, IRoutesStore store
             await store.PutConfigAsync(key, config.Text, cancellationToken);
             var pointer = new RoutesPointer(number, config.Sha256, key, lease.Head?.Revision);
             await store.PutPointerAsync(pointer, cancellationToken);
-            await sequence.CommitAsync(lease, pointer, cancellationToken);
-            committed = true;
-            return new PublishResult(true, pointer);
+            var published = new PublishResult(true, pointer);
+            try
+            {
+                await (whileHeld?.Invoke(published, cancellationToken) ?? Task.CompletedTask);
+            }
+            finally
+            {
+                // The pointer is out: the sequence must know it, even if the step after it failed,
+                // or the next publisher would move the pointer back to a lower number.
+                await sequence.CommitAsync(lease, pointer, cancellationToken);
+                committed = true;
+            }
+
+            return published;
         }
         finally
         {

@@ -144,6 +144,14 @@ public static partial class RoutingTableValidator
         Check(s.Port is >= 1 and <= 65535, "settings.port", "must be between 1 and 65535", Show(s.Port), problems);
         Check(s.RuntimeSocketPath is not null && SocketPath().IsMatch(s.RuntimeSocketPath), "settings.runtimeSocketPath",
             "must be an absolute path without spaces or quotes", s.RuntimeSocketPath, problems);
+        foreach (var (name, value) in new[] { ("user", s.User), ("group", s.Group) })
+        {
+            if (value is not null)
+            {
+                Check(SystemName().IsMatch(value), "settings." + name, "must be a system user or group name: lowercase letters, digits, '_' or '-', starting with a letter or '_', at most 32", value, problems);
+            }
+        }
+
         foreach (var (name, value) in new[]
         {
             ("connectTimeoutMs", s.ConnectTimeoutMs), ("clientTimeoutMs", s.ClientTimeoutMs), ("serverTimeoutMs", s.ServerTimeoutMs),
@@ -188,4 +196,7 @@ public static partial class RoutingTableValidator
 
     [GeneratedRegex("^/[A-Za-z0-9._/-]{1,200}$")]
     private static partial Regex SocketPath();
+
+    [GeneratedRegex(@"\A[a-z_][a-z0-9_-]{0,31}\z")]
+    private static partial Regex SystemName();
 }

@@ -32,8 +32,9 @@ public sealed class VersionRecorder(IRegistry registry, IArtifactStore store, st
         var manifest = ManifestParser.Parse(yaml, request.ManifestKey, request.Service);
         var artifact = await store.HeadAsync(request.ArtifactKey, cancel)
             ?? throw new ArtifactNotFoundException($"The build left no artifact at {request.ArtifactKey}.");
+        // Read-only: refuses routes another live service claims, early. Claims themselves are
+        // written by PublishRoutes under the routes lease, when a version goes live.
         await OwnershipCheck.EnsureNoConflictsAsync(manifest, tablePrefix, registry, cancel);
-        await ClaimRoutesAsync(manifest, cancel);
 
         var allocation = await registry.AllocateCountAsync(request.Service, request.ExecutionId, cancel);
         var label = manifest.Label.Render(allocation.Count, request.Commit);
@@ -56,19 +57,6 @@ public sealed class VersionRecorder(IRegistry registry, IArtifactStore store, st
     /// <summary>Hex SHA-256 of the manifest text, the version's manifest identity.</summary>
     public static string Hash(string yaml) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(yaml)));
-
-    private async Task ClaimRoutesAsync(ServiceManifest manifest, CancellationToken cancel)
-    {
-        try
-        {
-            await registry.ClaimRoutesAsync(manifest.Name, manifest.Routes.Select(r => r.Key).ToList(), cancel);
-        }
-        catch (RegistryConflictException e)
-        {
-            // Lost a race to another service between the check and the claim.
-            throw new OwnershipConflictException([e.Message]);
-        }
-    }
 
     private async Task CopyOnceAsync(StoredObject source, string target, CancellationToken cancel)
     {

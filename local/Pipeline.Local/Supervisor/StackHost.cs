@@ -262,6 +262,12 @@ internal sealed partial class StackHost : IAsyncDisposable
             {
                 ["RouterPort"] = frontPort.ToString(CultureInfo.InvariantCulture),
                 ["RouterRuntimeSocket"] = _layout.HaproxyAdminSocket,
+
+                // The local haproxy runs as the user who ran `up` and cannot switch users.
+                ["RouterUser"] = RoutesPublicationFromEnvironment.KeepUser,
+                ["RouterGroup"] = RoutesPublicationFromEnvironment.KeepUser,
+                ["RouterUser"] = RoutesPublicationFromEnvironment.KeepUser,
+                ["RouterGroup"] = RoutesPublicationFromEnvironment.KeepUser,
             });
             return SamTemplate.Parse(
                 File.ReadAllText(_options.TemplatePath),

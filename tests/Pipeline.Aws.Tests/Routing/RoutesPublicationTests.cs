@@ -88,4 +88,37 @@ public class RoutesPublicationTests(EmulatorFixture emulators)
         Assert.NotNull(first.ETag);
         Assert.False(idle.Changed);
     }
+
+    [Fact]
+    public async Task GetConfig_WhenTheObjectIsLargerThanTheCap_ShouldRefuseItNamingTheCap()
+    {
+        var (_, store) = await FreshAsync();
+        await store.PutConfigAsync(RoutesKeys.Config(7), "#" + new string('x', 4096) + "\n", CancellationToken.None);
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => store.GetConfigAsync(RoutesKeys.Config(7), 1024, CancellationToken.None));
+        var whole = await store.GetConfigAsync(RoutesKeys.Config(7), 8192, CancellationToken.None);
+
+        Assert.Contains("at most 1024", error.Message, StringComparison.Ordinal);
+        Assert.Equal(4098, whole.Length);
+    }
+
+    [Theory]
+    [InlineData(null, null, "haproxy", "haproxy")]
+    [InlineData("none", "none", null, null)]
+    [InlineData("www-data", null, "www-data", "haproxy")]
+    public void RouterSettingsFrom_ShouldDropRootByDefaultAndKeepTheUserOnlyWhenToldNone(string? user, string? group, string? expectedUser, string? expectedGroup)
+    {
+        var env = new Dictionary<string, string?>
+        {
+            ["PIPELINE_ROUTER_PORT"] = "8080",
+            ["PIPELINE_ROUTER_RUNTIME_SOCKET"] = "/run/haproxy/admin.sock",
+            ["PIPELINE_ROUTER_USER"] = user,
+            ["PIPELINE_ROUTER_GROUP"] = group,
+        };
+
+        var settings = RoutesPublicationFromEnvironment.RouterSettingsFrom(env.GetValueOrDefault);
+
+        Assert.Equal((expectedUser, expectedGroup), (settings.User, settings.Group));
+        Assert.Equal(("*", 8080), (settings.BindAddress, settings.Port));
+    }
 }

@@ -160,6 +160,17 @@ internal sealed class InMemoryRegistry : IRegistry
             return true;
         }));
 
+    public Task ReleaseRoutesAsync(string service, IReadOnlyList<string> routeKeys, CancellationToken cancel = default) =>
+        Task.FromResult(Write(() =>
+        {
+            foreach (var route in routeKeys.Where(r => _routes.TryGetValue(r, out var owner) && owner == service))
+            {
+                _routes.Remove(route);
+            }
+
+            return true;
+        }));
+
     /// <summary>Everything stored, as text: equal before and after an operation that must change nothing.</summary>
     public string Snapshot() => Read(() => string.Join('\n',
         _services.Values.Select(s => s.ToString())

@@ -105,4 +105,59 @@ public class RoutesPublisherTests
 
         Assert.Equal(Enumerable.Range(1, 16).Reverse().Select(i => (long)i), chain);
     }
+
+    [Fact]
+    public async Task Publish_WhenAnotherHoldsTheLease_ShouldTakeTheSnapshotOnlyOnceItHoldsIt()
+    {
+        var heldUntil = DateTimeOffset.UtcNow.AddMilliseconds(300);
+        _sequence.HoldLease("other", heldUntil);
+        var options = RoutesPublisherOptions.Default with { RetryDelay = TimeSpan.FromMilliseconds(20) };
+        DateTimeOffset? takenAt = null;
+
+        await Publisher(options).PublishAsync(
+            _ =>
+            {
+                takenAt = DateTimeOffset.UtcNow;
+                return Task.FromResult(Config("a\n"));
+            },
+            null,
+            CancellationToken.None);
+
+        Assert.True(takenAt >= heldUntil, $"snapshot taken at {takenAt:O}, before the other holder's lease ended at {heldUntil:O}");
+    }
+
+    [Fact]
+    public async Task Publish_WhileHeldStep_ShouldRunAfterThePointerAndBeforeAnyoneElseGetsTheLease()
+    {
+        RoutesPointer? pointerSeen = null;
+        RoutesLease? rival = null;
+
+        var result = await Publisher().PublishAsync(
+            _ => Task.FromResult(Config("a\n")),
+            async (published, cancel) =>
+            {
+                pointerSeen = _store.Pointer;
+                rival = await _sequence.TryAcquireAsync("rival", DateTimeOffset.UtcNow, TimeSpan.FromSeconds(60), cancel);
+            },
+            CancellationToken.None);
+
+        Assert.Equal(result.Current, pointerSeen);
+        Assert.Null(rival);
+        Assert.Equal(result.Current, _sequence.Head);
+    }
+
+    [Fact]
+    public async Task Publish_WhenWhileHeldStepFailsAfterThePointerMoved_ShouldStillCommitItSoNumbersOnlyGrow()
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Publisher().PublishAsync(
+            _ => Task.FromResult(Config("a\n")),
+            (_, _) => throw new InvalidOperationException("mark live failed"),
+            CancellationToken.None));
+        var next = await Publisher().PublishAsync(Config("a\n"), CancellationToken.None);
+
+        Assert.Equal("mark live failed", error.Message);
+        Assert.Equal(1, _sequence.Head?.Version);
+        Assert.False(next.Published);
+        Assert.Equal(1, _store.Pointer?.Version);
+    }
 }

@@ -100,6 +100,27 @@ public sealed class DeployServiceExecutionTests(DeployHarness harness)
     }
 
     [Fact]
+    public async Task Execute_WhenPublishRoutesFindsTheRouteClaimedByAnotherLiveService_ShouldRollBackAndFailAsRouteConflict()
+    {
+        var service = Service();
+        harness.Fleet.RouteConflicts[service] = "billing";
+
+        var run = await harness.RunAsync(Manual(service, Commit()));
+
+        AssertFailed(run, "Pipeline.RouteConflict");
+        Assert.Contains("claimed by live service billing", run.Result.Cause, StringComparison.Ordinal);
+        Assert.Equal(["PublishRoutes", "Rollback", "DeleteNewTargetGroup", "RollbackVersion", "ReleaseLockAfterRollback", "DeployFailed"],
+            run.States.TakeLast(6));
+        var calls = harness.Fleet.Calls.Where(c => c.Contains(service, StringComparison.Ordinal)).Select(c => c.Split(' ')[0]);
+        Assert.Equal(["LaunchInstances", "PublishRoutes", "Rollback"], calls);
+        var version = Assert.Single(await harness.Registry.ListVersionsAsync(service));
+        Assert.Equal(VersionStatus.Failed, version.Status);
+        Assert.Null((await harness.Registry.GetServiceAsync(service))!.LiveLabel);
+        Assert.DoesNotContain(TargetGroupNames.For(service, version.Count), harness.Elb.GroupNames);
+        Assert.Null(await harness.Registry.GetLockAsync(DeployLock.LockName(service)));
+    }
+
+    [Fact]
     public async Task Execute_WhenRedeployingAnOlderVersion_ShouldSkipTheBuildAndDrainTheCurrentOne()
     {
         var service = Service(harness);

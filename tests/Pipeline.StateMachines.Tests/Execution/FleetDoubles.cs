@@ -26,6 +26,9 @@ internal sealed class FleetDoubles(IRegistry registry, EmulatorFixture emulators
     /// <summary>Addresses handed out per version label.</summary>
     public ConcurrentDictionary<string, IReadOnlyList<string>> Launched { get; } = new();
 
+    /// <summary>Services whose routes another live service claims: PublishRoutes fails for them as the real function does.</summary>
+    public ConcurrentDictionary<string, string> RouteConflicts { get; } = new();
+
     /// <summary>When set, the next launched targets get this address (the ELB double can break it).</summary>
     public string Address { get; set; } = "127.0.0.1";
 
@@ -60,6 +63,12 @@ internal sealed class FleetDoubles(IRegistry registry, EmulatorFixture emulators
     {
         var (service, label) = Record("PublishRoutes", input);
         var previous = (string?)input["previousLabel"];
+        if (RouteConflicts.TryGetValue(service, out var owner))
+        {
+            throw new Pipeline.States.StatesException(Pipeline.Core.Errors.RouteConflictException.Name,
+                $"route conflict: route */{service} is claimed by live service {owner}; service {service} cannot claim it");
+        }
+
         Assert.True(await registry.MarkLiveAsync(service, label, previous), $"{service} was not live at {previous ?? "nothing"}");
         var version = Interlocked.Increment(ref _routesVersion);
         var text = version.ToString(CultureInfo.InvariantCulture);

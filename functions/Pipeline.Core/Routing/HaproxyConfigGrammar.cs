@@ -1,0 +1,106 @@
+using System.Text.RegularExpressions;
+
+namespace Pipeline.Core.Routing;
+
+/// <summary>
+/// Every line shape <see cref="HaproxyConfigWriter"/> writes, section by section, and nothing else.
+/// A router agent refuses a config with any other line before <c>haproxy -c</c> sees it: the
+/// config passes through a bucket, and a bucket writer must not get a shell on the routers
+/// (<c>insecure-fork-wanted</c>, <c>external-check</c>, <c>lua-load</c>, <c>program</c> sections,
+/// <c>http-request return ... file</c>, a stats socket on TCP). The renderer's tests check that
+/// everything it writes matches, so the two cannot drift apart.
+/// </summary>
+public static partial class HaproxyConfigGrammar
+{
+    private const string Word = @"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}";
+    private const string Number = "[0-9]{1,9}";
+    private const string Address = @"(\*|[0-9]{1,3}(\.[0-9]{1,3}){3}):[0-9]{1,5}";
+    private const string UnixPath = "/[A-Za-z0-9._/-]{1,200}";
+    private const string UrlPath = "/[A-Za-z0-9._~%/@:+,;=?&-]{0,1024}";
+    private const string Host = "[a-z0-9][a-z0-9.-]{0,252}";
+    private const string Backend = "(svc_[a-z][a-z0-9-]{0,62}|" + HaproxyConfigCompiler.NotFoundBackend + ")";
+    private const string Name = "[a-z_][a-z0-9_-]{0,31}";
+
+    /// <summary>The sections the writer opens, each with the directive lines it writes inside it.</summary>
+    private static readonly (Regex Header, Regex[] Lines)[] Sections =
+    [
+        (Line("global"),
+        [
+            Line($"maxconn {Number}"),
+            Line($"stats socket {UnixPath} mode 600 level admin expose-fd listeners"),
+            Line("stats timeout 30s"),
+            Line($"hard-stop-after {Number}s"),
+            Line($"user {Name}"),
+            Line($"group {Name}"),
+        ]),
+        (Line("defaults"),
+        [
+            Line("mode http"),
+            Line("option httpclose"),
+            Line("option redispatch 1"),
+            Line("retries 3"),
+            Line($"timeout (connect|client|server|http-request|queue|check) {Number}ms"),
+        ]),
+        (Line("frontend http"),
+        [
+            Line($"bind {Address}"),
+            Line($@"acl r{Number}_host hdr\(host\),field\(1,:\) -i {Host}"),
+            Line($"acl r{Number}_path path {UrlPath}"),
+            Line($"acl r{Number}_path path_beg {UrlPath}"),
+            Line($"use_backend {Backend}( if r{Number}_(host|path)( r{Number}_(host|path))?)?"),
+            Line($"default_backend {HaproxyConfigCompiler.NotFoundBackend}"),
+        ]),
+        (Line($"backend {Backend}"),
+        [
+            Line(Regex.Escape($"http-request return status 404 content-type text/plain string \"{HaproxyConfigWriter.NotFoundBody}\"")),
+            Line("balance roundrobin"),
+            Line($"option httpchk GET {UrlPath}"),
+            Line($"default-server inter {Number}s rise {Number} fall {Number}"),
+            Line($"server {Word} {Address} check"),
+        ]),
+    ];
+
+    /// <summary>Every line that is not a comment, a blank or a line the writer writes in that section; empty when the config is acceptable.</summary>
+    public static IReadOnlyList<string> Violations(string config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var problems = new List<string>();
+        Regex[]? section = null;
+        var lines = config.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i];
+            if (line.Length == 0 || Comment().IsMatch(line))
+            {
+                continue;
+            }
+
+            if (!line.StartsWith(' '))
+            {
+                section = Sections.FirstOrDefault(s => s.Header.IsMatch(line)).Lines;
+                if (section is null)
+                {
+                    problems.Add($"line {i + 1}: '{Show(line)}' is not a section the renderer writes");
+                }
+
+                continue;
+            }
+
+            var directive = line.StartsWith("    ", StringComparison.Ordinal) ? line[4..] : null;
+            if (section is null || directive is null || !section.Any(r => r.IsMatch(directive)))
+            {
+                problems.Add($"line {i + 1}: '{Show(line.Trim())}' is not a directive the renderer writes there");
+            }
+        }
+
+        return problems;
+    }
+
+    private static string Show(string line) => line.Length <= 80 ? line : line[..80] + "...";
+
+    private static Regex Line(string pattern) => new(@"\A" + pattern + @"\z", RegexOptions.CultureInvariant);
+
+    // Comments are ignored by haproxy; the writer indents them like the directives around them.
+    [GeneratedRegex(@"\A( {4})?#[^\r\x00]*\z")]
+    private static partial Regex Comment();
+}
