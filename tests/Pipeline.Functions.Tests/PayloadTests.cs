@@ -30,6 +30,7 @@ public sealed class PayloadTests
 
     [Theory]
     [InlineData("commit", "main", "commit: must be a 40-character hexadecimal commit id, not 'main'")]
+    [InlineData("commit", "0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c\n", "commit: must be a 40-character hexadecimal commit id, not '0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c\n'")]
     [InlineData("service", "", "service: is required")]
     [InlineData("executionId", " ", "executionId: is required")]
     [InlineData("artifactKey", "", "artifactKey: is required")]

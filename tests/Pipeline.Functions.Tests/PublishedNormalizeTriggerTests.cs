@@ -78,6 +78,21 @@ public sealed class PublishedNormalizeTriggerTests
     }
 
     [Fact]
+    public async Task Invoke_WhenManualRunNamesARepositoryUrl_ShouldAcceptOnlyTheServicesOwnInTheFunctionsRegion()
+    {
+        await using var lambda = await StartAsync(new() { ["AWS_REGION"] = "eu-west-1" });
+        const string build = """{"service":"orders","commit":"0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c","repositoryUrl":"URL"}""";
+
+        var own = await lambda.InvokeAsync(Function, Encoding.UTF8.GetBytes(build.Replace("URL", "https://git-codecommit.eu-west-1.amazonaws.com/v1/repos/orders", StringComparison.Ordinal)));
+        var other = await lambda.InvokeAsync(Function, Encoding.UTF8.GetBytes(build.Replace("URL", "https://git-codecommit.eu-west-1.amazonaws.com/v1/repos/billing", StringComparison.Ordinal)));
+
+        Assert.False(own.IsError, Encoding.UTF8.GetString(own.Payload));
+        Assert.Equal("Pipeline.InvalidInput", other.ErrorType);
+        Assert.Equal("repositoryUrl 'https://git-codecommit.eu-west-1.amazonaws.com/v1/repos/billing' is not the repository of service 'orders'; "
+            + "a manual run builds only https://git-codecommit.eu-west-1.amazonaws.com/v1/repos/orders, so give that URL or leave repositoryUrl out", other.ErrorMessage);
+    }
+
+    [Fact]
     public async Task Invoke_WhenPayloadIsNotAnObject_ShouldFailWithInvalidInputAndKeepServing()
     {
         await using var lambda = await StartAsync();

@@ -204,6 +204,104 @@ public sealed class StepFunctionsApiTests : IAsyncLifetime, IDisposable
         Assert.Contains("stateMachineArn", body["message"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
+    private async Task<string> StartedAsync()
+    {
+        var machineArn = await CreateAsync("Typed", Counter);
+        var (_, started) = await CallAsync("StartExecution", new JsonObject { ["stateMachineArn"] = machineArn, ["input"] = """{"n": 1}""" });
+        return started["executionArn"]!.GetValue<string>();
+    }
+
+    [Theory]
+    [InlineData("maxResults", "\"10\"", "SerializationException", "STRING_VALUE can not be converted to an Integer: 'maxResults' is \"10\"")]
+    [InlineData("maxResults", "1.5", "SerializationException", "NUMBER_VALUE can not be converted to an Integer: 'maxResults' is 1.5")]
+    [InlineData("maxResults", "1001", "ValidationException", "1 validation error detected: Value '1001' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000")]
+    [InlineData("maxResults", "-1", "ValidationException", "1 validation error detected: Value '-1' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 0")]
+    [InlineData("reverseOrder", "\"yes\"", "SerializationException", "STRING_VALUE can not be converted to a Boolean: 'reverseOrder' is \"yes\"")]
+    [InlineData("reverseOrder", "1", "SerializationException", "NUMBER_VALUE can not be converted to a Boolean: 'reverseOrder' is 1")]
+    [InlineData("nextToken", "3", "SerializationException", "NUMBER_VALUE can not be converted to a String: 'nextToken' is 3")]
+    [InlineData("nextToken", "{}", "SerializationException", "Start of structure or map found where not expected: 'nextToken' must be a String")]
+    [InlineData("includeExecutionData", "[true]", "SerializationException", "Start of list found where not expected: 'includeExecutionData' must be a Boolean")]
+    public async Task GetExecutionHistory_WhenAMemberHasTheWrongTypeOrRange_ShouldAnswer400WithTheAwsErrorBody(string field, string json, string type, string message)
+    {
+        var executionArn = await StartedAsync();
+        var request = new JsonObject { ["executionArn"] = executionArn, [field] = JsonNode.Parse(json) };
+
+        var (status, body) = await CallAsync("GetExecutionHistory", request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal(new JsonObject { ["__type"] = type, ["message"] = message }.ToJsonString(), body.ToJsonString());
+    }
+
+    [Fact]
+    public async Task ListExecutions_WhenStatusFilterIsNotAStatus_ShouldAnswerValidationException()
+    {
+        var machineArn = await CreateAsync("Filtered", Counter);
+
+        var (status, body) = await CallAsync("ListExecutions", new JsonObject { ["stateMachineArn"] = machineArn, ["statusFilter"] = "DONE", ["maxResults"] = "5" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("ValidationException", body["__type"]!.GetValue<string>());
+        Assert.StartsWith("1 validation error detected: Value 'DONE' at 'statusFilter'", body["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StartExecution_WhenInputIsAJsonObjectNotAString_ShouldRefuseItAndStartNothing()
+    {
+        var machineArn = await CreateAsync("ObjectInput", Counter);
+
+        var (status, body) = await CallAsync("StartExecution", new JsonObject { ["stateMachineArn"] = machineArn, ["input"] = new JsonObject { ["n"] = 1 } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("SerializationException", body["__type"]!.GetValue<string>());
+        Assert.Equal("Start of structure or map found where not expected: 'input' must be a String", body["message"]!.GetValue<string>());
+        var (_, listed) = await CallAsync("ListExecutions", new JsonObject { ["stateMachineArn"] = machineArn });
+        Assert.Empty(listed["executions"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task StartExecution_WhenInputIsOver256KiBOfUtf8_ShouldAnswerValidationExceptionAndStartNothing()
+    {
+        var machineArn = await CreateAsync("BigInput", Counter);
+        // 87,382 three-byte characters: 87,390 characters in all, but 262,154 bytes in UTF-8.
+        var input = "{\"s\":\"" + new string('\u20ac', 87_382) + "\"}";
+
+        var (status, body) = await CallAsync("StartExecution", new JsonObject { ["stateMachineArn"] = machineArn, ["input"] = input });
+        var (atLimit, _) = await CallAsync("StartExecution", new JsonObject { ["stateMachineArn"] = machineArn, ["input"] = "{\"s\":\"" + new string('x', 262_144 - 8) + "\"}" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("ValidationException", body["__type"]!.GetValue<string>());
+        Assert.Equal("1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to 262144", body["message"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, atLimit);
+        var (_, listed) = await CallAsync("ListExecutions", new JsonObject { ["stateMachineArn"] = machineArn });
+        Assert.Single(listed["executions"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task StartExecution_WhenInputIsNotJson_ShouldAnswerInvalidExecutionInput()
+    {
+        var machineArn = await CreateAsync("BadJson", Counter);
+
+        var (status, body) = await CallAsync("StartExecution", new JsonObject { ["stateMachineArn"] = machineArn, ["input"] = "{n:" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("InvalidExecutionInput", body["__type"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task CreateStateMachine_WhenTypeIsExpress_ShouldSayOnlyStandardRunsLocally()
+    {
+        var (status, body) = await CallAsync("CreateStateMachine", new JsonObject
+        {
+            ["name"] = "Fast",
+            ["definition"] = Counter,
+            ["roleArn"] = "arn:aws:iam::123456789012:role/x",
+            ["type"] = "EXPRESS",
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("StateMachineTypeNotSupported", body["__type"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task UnknownTarget_WhenCalled_ShouldAnswerUnknownOperation()
     {

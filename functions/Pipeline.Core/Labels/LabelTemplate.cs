@@ -84,7 +84,7 @@ public sealed partial class LabelTemplate
     public string Render(long count, string commit)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
-        if (!CommitId().IsMatch(commit))
+        if (!Naming.CommitSha.IsValid(commit))
         {
             throw new ArgumentException($"'{commit}' is not a 40-character hexadecimal commit id.", nameof(commit));
         }
@@ -183,9 +183,6 @@ public sealed partial class LabelTemplate
 
     [GeneratedRegex($"^[{LiteralAlphabet}]+$")]
     private static partial Regex LiteralText();
-
-    [GeneratedRegex("^[0-9a-fA-F]{40}$")]
-    private static partial Regex CommitId();
 
     private enum PartKind
     {

@@ -68,8 +68,8 @@ public static partial class ManifestParser
             return null;
         }
 
-        var name = Field(map, "name", required: true, (n, p) => reader.String(n, p, ServiceName(),
-            "must be DNS-safe: lower-case letters, digits and '-', starting with a letter, not ending with '-', at most 32 characters"));
+        var name = Field(map, "name", required: true, (n, p) => reader.String(n, p, Naming.ServiceName.IsValid,
+            $"must be DNS-safe: {Naming.ServiceName.Rule}"));
         if (name is not null && expectedName is not null && name != expectedName)
         {
             reader.Error(map.Optional("name")!, map.Child("name"), $"is '{name}' but this pipeline builds service '{expectedName}'");
@@ -320,9 +320,6 @@ public static partial class ManifestParser
         var cut = message.IndexOf("): ", StringComparison.Ordinal);
         return "invalid YAML: " + (message.StartsWith('(') && cut > 0 ? message[(cut + 3)..] : message);
     }
-
-    [GeneratedRegex("^[a-z](?:[a-z0-9-]{0,30}[a-z0-9])?$")]
-    internal static partial Regex ServiceName();
 
     [GeneratedRegex(@"^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$")]
     private static partial Regex HostName();

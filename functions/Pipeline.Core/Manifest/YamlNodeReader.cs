@@ -69,6 +69,19 @@ internal sealed partial class YamlNodeReader(string file)
         return value;
     }
 
+    /// <summary>A string <paramref name="accepts"/> takes, whose meaning <paramref name="rule"/> explains.</summary>
+    public string? String(YamlNode node, string path, Func<string, bool> accepts, string rule)
+    {
+        var value = String(node, path);
+        if (value is not null && !accepts(value))
+        {
+            Error(node, path, $"'{value}' {rule}");
+            return null;
+        }
+
+        return value;
+    }
+
     public long? Integer(YamlNode node, string path, long min, long max)
     {
         if (node is not YamlScalarNode scalar || ScalarType(scalar) != "integer")

@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Pipeline.Core.Errors;
+using Pipeline.Core.Naming;
 
 namespace Pipeline.Core.Triggers;
 
@@ -49,26 +51,28 @@ public sealed class TriggerNormalizer(TriggerSettings settings)
         }
 
         var d = e.Detail ?? throw Missing("detail");
-        var service = ServiceName(d.RepositoryName, "detail.repositoryName");
+        var service = Service(d.RepositoryName, "detail.repositoryName");
         var name = Required(d.ReferenceName, "detail.referenceName");
         var type = Required(d.ReferenceType, "detail.referenceType");
         var kind = Required(d.Event, "detail.event");
         if (type == "tag")
         {
+            Check(name, "detail.referenceName", "a tag name", GitRefName.Problem);
             return PipelineRequest.Nothing(source, service, null, $"tag '{name}' was pushed; only branch pushes deploy");
         }
 
         if (type != "branch")
         {
-            throw new InvalidInputException($"detail.referenceType must be 'branch' or 'tag', got '{type}'");
+            throw new InvalidInputException($"detail.referenceType must be 'branch' or 'tag', got {Shown.Quote(type)}");
         }
 
+        Check(name, "detail.referenceName", "a branch name", BranchName.Problem);
         switch (kind)
         {
             case "referenceDeleted":
                 return PipelineRequest.Nothing(source, service, name, $"branch '{name}' was deleted");
             case not ("referenceCreated" or "referenceUpdated"):
-                return PipelineRequest.Nothing(source, service, name, $"reference event '{kind}' does not change code");
+                return PipelineRequest.Nothing(source, service, name, $"reference event {Shown.Quote(kind)} does not change code");
         }
 
         if (name != settings.DeployBranch)
@@ -77,7 +81,9 @@ public sealed class TriggerNormalizer(TriggerSettings settings)
         }
 
         var commit = FullCommit(d.CommitId, "detail.commitId");
-        var url = string.IsNullOrEmpty(e.Region) ? null : $"https://git-codecommit.{e.Region}.amazonaws.com/v1/repos/{service}";
+        var url = string.IsNullOrEmpty(e.Region) ? null
+            : AwsRegion.IsValid(e.Region) ? RepositoryUrl.CodeCommit(e.Region, service)
+            : throw new InvalidInputException($"region {Shown.Quote(e.Region)} is not an AWS region code such as us-east-1");
         return new PipelineRequest(PipelineActions.Build, service, commit, null, name, source,
             $"{commit[..7]} pushed to {name} of {service} in CodeCommit", url);
     }
@@ -88,26 +94,27 @@ public sealed class TriggerNormalizer(TriggerSettings settings)
         const string source = TriggerSources.GitHub;
         if (e.DetailType != GitHubPushDetailType)
         {
-            return PipelineRequest.Nothing(source, null, null, $"GitHub event '{e.DetailType}' is not a push");
+            return PipelineRequest.Nothing(source, null, null, $"GitHub event {Shown.Quote(e.DetailType)} is not a push");
         }
 
         var push = e.Detail ?? throw Missing("detail");
         var repository = push.Repository ?? throw Missing("detail.repository");
-        var service = ServiceName(repository.Name, "detail.repository.name");
-        var reference = Required(push.Ref, "detail.ref");
-        if (reference.StartsWith(GitRefs.TagsPrefix, StringComparison.Ordinal))
+        var service = Service(repository.Name, "detail.repository.name");
+        var reference = Check(Required(push.Ref, "detail.ref"), "detail.ref", "a git ref name", GitRefName.Problem);
+        if (reference.StartsWith(GitRefName.TagsPrefix, StringComparison.Ordinal))
         {
-            return PipelineRequest.Nothing(source, service, null, $"tag '{reference[GitRefs.TagsPrefix.Length..]}' was pushed; only branch pushes deploy");
+            return PipelineRequest.Nothing(source, service, null, $"tag '{reference[GitRefName.TagsPrefix.Length..]}' was pushed; only branch pushes deploy");
         }
 
-        if (!reference.StartsWith(GitRefs.HeadsPrefix, StringComparison.Ordinal))
+        if (!reference.StartsWith(BranchName.HeadsPrefix, StringComparison.Ordinal))
         {
             return PipelineRequest.Nothing(source, service, null, $"ref '{reference}' is not a branch");
         }
 
-        var branch = reference[GitRefs.HeadsPrefix.Length..];
+        var branch = reference[BranchName.HeadsPrefix.Length..];
+        Check(reference, "detail.ref", "a branch name", _ => BranchName.Problem(branch));
         var after = Required(push.After, "detail.after");
-        if (push.Deleted || GitRefs.IsZero(after))
+        if (push.Deleted || CommitSha.IsZero(after))
         {
             return PipelineRequest.Nothing(source, service, branch, $"branch '{branch}' was deleted");
         }
@@ -118,20 +125,26 @@ public sealed class TriggerNormalizer(TriggerSettings settings)
         }
 
         var commit = FullCommit(after, "detail.after");
+        var url = Required(repository.CloneUrl, "detail.repository.clone_url");
+        if (RepositoryUrl.GitHubCloneProblem(url, service) is { } problem)
+        {
+            throw new InvalidInputException($"detail.repository.clone_url {Shown.Quote(url)} is not a GitHub clone URL: it {problem}");
+        }
+
         return new PipelineRequest(PipelineActions.Build, service, commit, null, branch, source,
-            $"{commit[..7]} pushed to {branch} of {service} on GitHub", repository.CloneUrl);
+            $"{commit[..7]} pushed to {branch} of {service} on GitHub", url);
     }
 
-    public static PipelineRequest FromManual(ManualTrigger m)
+    public PipelineRequest FromManual(ManualTrigger m)
     {
         ArgumentNullException.ThrowIfNull(m);
         const string source = TriggerSources.Manual;
-        var service = ServiceName(m.Service, "service");
+        var service = Service(m.Service, "service");
         var commit = Optional(m.Commit, "commit");
         var version = Optional(m.Version, "version");
-        var reason = Optional(m.Reason, "reason");
-        var branch = Optional(m.Branch, "branch");
-        var url = Optional(m.RepositoryUrl, "repositoryUrl");
+        var reason = Optional(m.Reason, "reason") is { } given ? Check(given, "reason", "one line of text", OneLineProblem) : null;
+        var branch = Optional(m.Branch, "branch") is { } named ? Check(named, "branch", "a branch name", BranchName.Problem) : null;
+        var url = Optional(m.RepositoryUrl, "repositoryUrl") is { } u ? OwnRepository(u, service) : null;
         switch (commit, version)
         {
             case (not null, not null):
@@ -139,22 +152,31 @@ public sealed class TriggerNormalizer(TriggerSettings settings)
             case (null, null):
                 throw new InvalidInputException("commit (to build) or version (to redeploy) is required");
             case (not null, null):
-                if (!GitRefs.IsCommitId(commit))
-                {
-                    throw new InvalidInputException($"commit must be a commit id of 7 to 64 hex digits, got '{commit}'");
-                }
-
-                return new PipelineRequest(PipelineActions.Build, service, commit.ToLowerInvariant(), null, branch, source,
+                commit = FullCommit(commit, "commit");
+                return new PipelineRequest(PipelineActions.Build, service, commit, null, branch, source,
                     reason ?? $"manual build of {commit[..7]} of {service}", url);
             default:
-                if (version!.Length > 128 || version.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
-                {
-                    throw new InvalidInputException($"version must be a version label without spaces, got '{version}'");
-                }
-
+                Check(version!, "version", "a version label", VersionLabel.Problem);
                 return new PipelineRequest(PipelineActions.Redeploy, service, null, version, branch, source,
                     reason ?? $"manual redeploy of {service} {version}", url);
         }
+    }
+
+    /// <summary>
+    /// CodeBuild clones whatever URL the run names, with the pipeline's credentials: a manual run may
+    /// repeat its service's own URL (the one the state machine derives without it) and nothing else.
+    /// </summary>
+    private string OwnRepository(string url, string service)
+    {
+        if (settings.Region is null)
+        {
+            throw new InvalidInputException(
+                $"repositoryUrl cannot be checked against service '{service}' because the function's region (AWS_REGION) is unknown; leave it out");
+        }
+
+        var own = RepositoryUrl.CodeCommit(settings.Region, service);
+        return url == own ? own : throw new InvalidInputException(
+            $"repositoryUrl {Shown.Quote(url)} is not the repository of service '{service}'; a manual run builds only {own}, so give that URL or leave repositoryUrl out");
     }
 
     private PipelineRequest OtherBranch(string source, string service, string branch) =>
@@ -185,24 +207,29 @@ public sealed class TriggerNormalizer(TriggerSettings settings)
     private static string Required(string? value, string field) =>
         string.IsNullOrWhiteSpace(value) ? throw Missing(field) : value;
 
+    // Values are taken as given, never trimmed: "main\n" is refused, not quietly read as main.
     private static string? Optional(string? value, string field) =>
         value is null ? null
         : string.IsNullOrWhiteSpace(value) ? throw new InvalidInputException($"{field} must not be empty when given")
-        : value.Trim();
+        : value;
 
-    private static string ServiceName(string? value, string field)
-    {
-        var name = Required(value, field);
-        return GitRefs.IsServiceName(name)
-            ? name
-            : throw new InvalidInputException($"{field} '{name}' is not a usable service name (letters, digits, '-', '_', '.')");
-    }
+    /// <summary>Returns <paramref name="value"/>, or throws naming the field, the value and what is wrong with it.</summary>
+    private static string Check(string value, string field, string what, Func<string, string?> problem) =>
+        problem(value) is { } why ? throw new InvalidInputException($"{field} {Shown.Quote(value)} is not {what}: it {why}") : value;
 
-    private static string FullCommit(string? value, string field)
-    {
-        var commit = Required(value, field);
-        return GitRefs.IsFullCommitId(commit)
-            ? commit.ToLowerInvariant()
-            : throw new InvalidInputException($"{field} must be a full commit id (40 or 64 hex digits), got '{commit}'");
-    }
+    private static string Service(string? value, string field) =>
+        Check(Required(value, field), field, "a service name", name =>
+            ServiceName.Problem(name) is { } why ? $"{why} (service names are {ServiceName.Rule})" : null);
+
+    private static string FullCommit(string? value, string field) =>
+        CommitSha.Normalize(Check(Required(value, field), field, "a full commit id", CommitSha.Problem));
+
+    private const int ReasonMaxLength = 500;
+
+    private static string? OneLineProblem(string text) =>
+        text.Length > ReasonMaxLength
+            ? string.Create(CultureInfo.InvariantCulture, $"is {text.Length} characters long; at most {ReasonMaxLength}")
+            : Characters.FirstRefused(text, c => !Characters.IsInvisible(c)) is { } bad
+                ? $"has {Shown.Character(bad)}; give one line without control characters"
+                : null;
 }

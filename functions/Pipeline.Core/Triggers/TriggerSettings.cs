@@ -1,27 +1,44 @@
 using Pipeline.Core.Errors;
+using Pipeline.Core.Naming;
 
 namespace Pipeline.Core.Triggers;
 
-/// <summary>How triggers are read: only pushes to <see cref="DeployBranch"/> start a run.</summary>
+/// <summary>
+/// How triggers are read: only pushes to <see cref="DeployBranch"/> start a run, and a manual run may
+/// only name the clone URL of its service's own CodeCommit repository in <see cref="Region"/>.
+/// </summary>
 public sealed record TriggerSettings
 {
     public const string DefaultDeployBranch = "main";
 
-    public TriggerSettings(string deployBranch)
+    public TriggerSettings(string deployBranch, string? region = null)
     {
-        if (string.IsNullOrWhiteSpace(deployBranch) || deployBranch.Any(char.IsWhiteSpace))
+        var branch = deployBranch?.StartsWith(BranchName.HeadsPrefix, StringComparison.Ordinal) == true
+            ? deployBranch[BranchName.HeadsPrefix.Length..]
+            : deployBranch;
+        if (BranchName.Problem(branch) is { } problem)
         {
-            throw new InvalidInputException($"the deploy branch must be a branch name, got '{deployBranch}'");
+            throw new InvalidInputException($"the deploy branch {Shown.Quote(deployBranch)} is not a branch name: it {problem}");
         }
 
-        DeployBranch = deployBranch.StartsWith(GitRefs.HeadsPrefix, StringComparison.Ordinal)
-            ? deployBranch[GitRefs.HeadsPrefix.Length..]
-            : deployBranch;
+        if (region is not null && !AwsRegion.IsValid(region))
+        {
+            throw new InvalidInputException($"the region {Shown.Quote(region)} is not an AWS region code such as us-east-1");
+        }
+
+        DeployBranch = branch!;
+        Region = region;
     }
 
     public string DeployBranch { get; }
 
+    /// <summary>The function's own region (AWS_REGION); null where unknown, and then no manual run may name a URL.</summary>
+    public string? Region { get; }
+
+    /// <summary>Reads PIPELINE_DEPLOY_BRANCH (unset or empty means main) and AWS_REGION as the function sees them.</summary>
+    public static TriggerSettings FromEnvironment(string? deployBranch, string? region) =>
+        new(string.IsNullOrEmpty(deployBranch) ? DefaultDeployBranch : deployBranch, string.IsNullOrEmpty(region) ? null : region);
+
     /// <summary>Reads the deploy branch from a value such as PIPELINE_DEPLOY_BRANCH; unset or empty means main.</summary>
-    public static TriggerSettings FromDeployBranch(string? value) =>
-        new(string.IsNullOrEmpty(value) ? DefaultDeployBranch : value);
+    public static TriggerSettings FromDeployBranch(string? value) => FromEnvironment(value, null);
 }

@@ -8,7 +8,8 @@ internal static class Program
 {
     public static Task<int> Main() => LambdaRuntime.RunAsync(
         () => Task.FromResult<IFunctionHandler<JsonElement, PipelineRequest>>(new Handler(
-            new TriggerNormalizer(TriggerSettings.FromDeployBranch(Environment.GetEnvironmentVariable("PIPELINE_DEPLOY_BRANCH"))))),
+            new TriggerNormalizer(TriggerSettings.FromEnvironment(
+                Environment.GetEnvironmentVariable("PIPELINE_DEPLOY_BRANCH"), Environment.GetEnvironmentVariable("AWS_REGION"))))),
         PipelineJson.Default.JsonElement,
         PipelineJson.Default.PipelineRequest);
 }

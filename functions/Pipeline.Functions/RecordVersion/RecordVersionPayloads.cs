@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
-using System.Text.RegularExpressions;
 using Pipeline.Core.Errors;
+using Pipeline.Core.Naming;
 using Pipeline.Lambda;
 
 namespace Pipeline.Functions.RecordVersion;
@@ -20,7 +20,7 @@ public sealed partial record RecordVersionInput(
         Require(ExecutionId, "executionId");
         Require(ArtifactKey, "artifactKey");
         Require(ManifestKey, "manifestKey");
-        if (Commit is null || !CommitId().IsMatch(Commit))
+        if (!CommitSha.IsValid(Commit))
         {
             throw new InvalidInputException($"commit: must be a 40-character hexadecimal commit id, not '{Commit}'");
         }
@@ -33,9 +33,6 @@ public sealed partial record RecordVersionInput(
             throw new InvalidInputException($"{field}: is required");
         }
     }
-
-    [GeneratedRegex("^[0-9a-fA-F]{40}$")]
-    private static partial Regex CommitId();
 }
 
 /// <summary>The recorded version.</summary>

@@ -8,7 +8,8 @@ namespace Pipeline.Local.Stack.Fleet;
 /// Unpacks a version's artifact as the instance user data does on AWS (<c>aws s3 cp ... - | tar xz</c>):
 /// a gzip tar, into the instance's directory. Unlike GNU tar, which only warns and strips, an entry
 /// that would land outside that directory refuses the whole artifact: an artifact is built by the
-/// pipeline's own buildspec, so such an entry means something is wrong with it.
+/// pipeline's own buildspec, so such an entry means something is wrong with it. For the same reason
+/// symbolic and hard links are refused outright (pack the files they point at instead).
 /// </summary>
 internal static class ArtifactArchive
 {
@@ -50,23 +51,17 @@ internal static class ArtifactArchive
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                 entry.ExtractToFile(target, overwrite: true);
                 break;
-            case TarEntryType.SymbolicLink:
-                // A link is resolved from its own directory; one that points out would let a later
-                // entry, or the service itself, write through it.
-                Inside(root, Path.Combine(Path.GetDirectoryName(target)!, entry.LinkName), $"{entry.Name} -> {entry.LinkName}", describe);
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                File.Delete(target);
-                File.CreateSymbolicLink(target, entry.LinkName);
-                break;
-            case TarEntryType.HardLink:
-                // A hard link names an earlier entry by its path in the archive.
-                var source = Inside(root, Path.Combine(root, entry.LinkName), $"{entry.Name} -> {entry.LinkName}", describe);
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                File.Copy(source, target, overwrite: true);
-                break;
+            case TarEntryType.SymbolicLink or TarEntryType.HardLink:
+                // Whether a link stays inside depends on every link unpacked before it (a -> ., then
+                // a/a/b -> ../.., then b/x writes two levels up), and a hard link copies whatever file
+                // its target names. The example buildspecs pack plain files only, so refusing every
+                // link is the rule that is simple enough to be sure of.
+                throw new LaunchFailedException(
+                    $"{describe}: artifact entry '{entry.Name}' is a {(entry.EntryType == TarEntryType.HardLink ? "hard" : "symbolic")} link to '{entry.LinkName}'; "
+                    + "an artifact holds only files and directories, so links are refused");
             default:
                 throw new LaunchFailedException(
-                    $"{describe}: artifact entry '{entry.Name}' is a {entry.EntryType}; an artifact holds only files, directories and links");
+                    $"{describe}: artifact entry '{entry.Name}' is a {entry.EntryType}; an artifact holds only files and directories");
         }
     }
 

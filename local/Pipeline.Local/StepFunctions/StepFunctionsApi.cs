@@ -16,6 +16,8 @@ public static class StepFunctionsApi
 {
     private const string ContentType = "application/x-amz-json-1.0";
     private const string TargetPrefix = "AWSStepFunctions.";
+    private const int NameMax = 80;
+    private const int DefinitionMax = 1048576;
 
     public static IEndpointConventionBuilder MapStepFunctionsApi(this IEndpointRouteBuilder endpoints, StepFunctionsService service, string pattern = "/")
     {
@@ -51,26 +53,39 @@ public static class StepFunctionsApi
             http.Response.Headers["x-amzn-ErrorType"] = e.Code;
             response = new JsonObject { ["__type"] = e.Code, ["message"] = e.Message };
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A fault of the local service itself: still an AWS error body, never an empty 500.
+            http.Response.StatusCode = 500;
+            http.Response.Headers["x-amzn-ErrorType"] = "InternalFailure";
+            response = new JsonObject { ["__type"] = "InternalFailure", ["message"] = $"{e.GetType().Name}: {e.Message}" };
+        }
         http.Response.ContentType = ContentType;
         http.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
         await http.Response.WriteAsync(Pipeline.States.Json.JsonValues.Serialize(response), http.RequestAborted);
     }
 
-    private static async Task<JsonObject> DispatchAsync(string operation, JsonObject r, StepFunctionsService service)
+    private static async Task<JsonObject> DispatchAsync(string operation, JsonObject body, StepFunctionsService service)
     {
+        var r = new ApiRequest(body);
         switch (operation)
         {
             case "CreateStateMachine":
             {
-                var m = service.CreateStateMachine(Required(r, "name"), Required(r, "definition"), Optional(r, "roleArn"));
+                if (r.Enum("type", "STANDARD", "EXPRESS") == "EXPRESS")
+                {
+                    throw new StepFunctionsException("StateMachineTypeNotSupported", "The local Step Functions service runs STANDARD state machines only");
+                }
+
+                var m = service.CreateStateMachine(r.Required("name", NameMax), r.Required("definition", DefinitionMax), r.Required("roleArn"));
                 return new JsonObject { ["stateMachineArn"] = m.Arn, ["creationDate"] = Epoch(m.CreationDate) };
             }
             case "UpdateStateMachine":
-                service.UpdateStateMachine(Required(r, "stateMachineArn"), Required(r, "definition"));
+                service.UpdateStateMachine(r.Required("stateMachineArn"), r.Required("definition", DefinitionMax));
                 return new JsonObject { ["updateDate"] = Epoch(DateTimeOffset.UtcNow) };
             case "DescribeStateMachine":
             {
-                var m = service.DescribeStateMachine(Required(r, "stateMachineArn"));
+                var m = service.DescribeStateMachine(r.Required("stateMachineArn"));
                 return new JsonObject
                 {
                     ["stateMachineArn"] = m.Arn,
@@ -92,20 +107,24 @@ public static class StepFunctionsApi
                 }).ToList());
             case "StartExecution":
             {
-                var e = service.StartExecution(Required(r, "stateMachineArn"), Optional(r, "name"), Optional(r, "input"));
+                // The input is a string holding JSON; AWS caps it at 256 KiB counted in UTF-8 bytes.
+                var input = r.Optional("input", StepFunctionsService.MaxPayloadBytes, min: 0, utf8Bytes: true);
+                r.Optional("traceHeader", 256, min: 0);
+                var e = service.StartExecution(r.Required("stateMachineArn"), r.Optional("name", NameMax), input);
                 return new JsonObject { ["executionArn"] = e.ExecutionArn, ["startDate"] = Epoch(e.StartDate) };
             }
             case "DescribeExecution":
-                return Describe(service.DescribeExecution(Required(r, "executionArn")));
+                return Describe(service.DescribeExecution(r.Required("executionArn")));
             case "StopExecution":
             {
-                var e = await service.StopExecutionAsync(Required(r, "executionArn"), Optional(r, "error"), Optional(r, "cause"));
+                var e = await service.StopExecutionAsync(r.Required("executionArn"), r.Optional("error", 256, min: 0), r.Optional("cause", 32768, min: 0));
                 return new JsonObject { ["stopDate"] = Epoch(e.StopDate ?? DateTimeOffset.UtcNow) };
             }
             case "GetExecutionHistory":
             {
-                var events = service.GetExecutionHistory(Required(r, "executionArn")).Select(e => (JsonNode)e.ToJson()).ToList();
-                if (r["reverseOrder"]?.GetValue<bool>() == true)
+                var events = service.GetExecutionHistory(r.Required("executionArn")).Select(e => (JsonNode)e.ToJson()).ToList();
+                r.Boolean("includeExecutionData");
+                if (r.Boolean("reverseOrder") == true)
                 {
                     events.Reverse();
                 }
@@ -113,8 +132,10 @@ public static class StepFunctionsApi
             }
             case "ListExecutions":
             {
-                ExecutionStatus? filter = Optional(r, "statusFilter") is { } s ? ParseStatus(s) : null;
-                return Page(r, "executions", service.ListExecutions(Required(r, "stateMachineArn"), filter).Select(e => (JsonNode)Summary(e)).ToList());
+                var status = r.Enum("statusFilter", "RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE");
+                var executions = service.ListExecutions(r.Required("stateMachineArn"), status is null or "PENDING_REDRIVE" ? null : ParseStatus(status));
+                // Nothing is ever redriven locally, so no execution is pending a redrive.
+                return Page(r, "executions", status == "PENDING_REDRIVE" ? [] : executions.Select(e => (JsonNode)Summary(e)).ToList(), tokenMax: 3096);
             }
             default:
                 throw new StepFunctionsException("UnknownOperationException", $"Operation '{operation}' is not supported by the local Step Functions service");
@@ -159,15 +180,15 @@ public static class StepFunctionsApi
         return o;
     }
 
-    /// <summary>maxResults/nextToken paging; the token is the offset of the next item.</summary>
-    private static JsonObject Page(JsonObject r, string field, List<JsonNode> items)
+    /// <summary>maxResults/nextToken paging; the token is the offset of the next item; maxResults 0 means the default.</summary>
+    private static JsonObject Page(ApiRequest r, string field, List<JsonNode> items, int tokenMax = ApiRequest.PageTokenMax)
     {
         var offset = 0;
-        if (Optional(r, "nextToken") is { } token && (!int.TryParse(token, out offset) || offset < 0 || offset > items.Count))
+        if (r.Optional("nextToken", tokenMax) is { } token && (!int.TryParse(token, out offset) || offset < 0 || offset > items.Count))
         {
             throw new StepFunctionsException("InvalidToken", $"Invalid Token: '{token}'");
         }
-        var max = r["maxResults"] is { } m && m.GetValue<int>() > 0 ? m.GetValue<int>() : 1000;
+        var max = r.Integer("maxResults", 0, 1000) is { } m and > 0 ? m : 1000;
         var page = items.Skip(offset).Take(max).ToArray();
         var o = new JsonObject { [field] = new JsonArray(page) };
         if (offset + page.Length < items.Count)
@@ -176,12 +197,6 @@ public static class StepFunctionsApi
         }
         return o;
     }
-
-    private static string Required(JsonObject r, string field) =>
-        Optional(r, field) ?? throw new StepFunctionsException("ValidationException", $"1 validation error detected: Value null at '{field}' failed to satisfy constraint: Member must not be null");
-
-    private static string? Optional(JsonObject r, string field) =>
-        r[field] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
     private static double Epoch(DateTimeOffset t) => t.ToUnixTimeMilliseconds() / 1000.0;
 
@@ -201,6 +216,6 @@ public static class StepFunctionsApi
         "FAILED" => ExecutionStatus.Failed,
         "TIMED_OUT" => ExecutionStatus.TimedOut,
         "ABORTED" => ExecutionStatus.Aborted,
-        _ => throw new StepFunctionsException("ValidationException", $"Value '{s}' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED]"),
+        _ => ExecutionStatus.Aborted,
     };
 }

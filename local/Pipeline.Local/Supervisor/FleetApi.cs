@@ -28,31 +28,28 @@ internal static class FleetApi
                 return;
             }
 
-            string Field(string name) => request[name]?.GetValue<string>() is { Length: > 0 } value ? value
-                : throw new LaunchFailedException($"{name}: required, a non-empty string");
             try
             {
-                var count = request["count"]?.GetValue<int>() ?? 1;
-                if (count is < 1 or > 20)
-                {
-                    throw new LaunchFailedException($"count: must be 1-20, got {count}");
-                }
-
+                var count = Integer(request, "count", 1, MaxCount) ?? 1;
                 var environment = new Dictionary<string, string>(instanceEnvironment);
-                foreach (var (key, value) in request["environment"] as JsonObject ?? [])
+                foreach (var (key, value) in Environment(request))
                 {
-                    environment[key] = value?.ToString() ?? "";
+                    environment[key] = value;
                 }
 
-                var instances = await fleet.LaunchAsync(
-                    new InstanceSpec(Field("service"), Field("version"), request["artifactBucket"]?.GetValue<string>() ?? artifactBucket,
-                        Field("artifactKey"), request["entry"]?.GetValue<string>(), environment, request["start"]?.GetValue<string>()),
-                    count, http.RequestAborted);
+                var spec = new InstanceSpec(Text(request, "service")!, Text(request, "version")!,
+                    Text(request, "artifactBucket", required: false) ?? artifactBucket, Text(request, "artifactKey")!,
+                    Text(request, "entry", required: false), environment, Text(request, "start", required: false));
+                var instances = await fleet.LaunchAsync(spec, count, http.RequestAborted);
                 await WriteAsync(http, 200, new JsonObject { ["instances"] = Instances(instances) });
             }
             catch (PipelineException e)
             {
                 await WriteAsync(http, 400, new JsonObject { ["errorType"] = e.ErrorType, ["errorMessage"] = e.Message });
+            }
+            catch (FleetRequestException e)
+            {
+                await WriteAsync(http, 400, new JsonObject { ["errorType"] = FleetRequestException.ErrorType, ["errorMessage"] = e.Message });
             }
         });
         app.MapPost("/fleet/terminate", async (HttpContext http) =>
@@ -63,7 +60,17 @@ internal static class FleetApi
                 return;
             }
 
-            var ids = (request["instanceIds"] as JsonArray ?? []).Select(i => i?.ToString() ?? "").Where(i => i.Length > 0).ToList();
+            List<string> ids;
+            try
+            {
+                ids = InstanceIds(request);
+            }
+            catch (FleetRequestException e)
+            {
+                await WriteAsync(http, 400, new JsonObject { ["errorType"] = FleetRequestException.ErrorType, ["errorMessage"] = e.Message });
+                return;
+            }
+
             await fleet.TerminateAsync(ids, http.RequestAborted);
             await WriteAsync(http, 200, new JsonObject { ["instances"] = Instances([.. ids.Select(fleet.Find).OfType<FleetInstance>()]) });
         });
@@ -88,6 +95,57 @@ internal static class FleetApi
         ["launchTime"] = i.LaunchTime.ToString("O", CultureInfo.InvariantCulture),
         ["logPath"] = i.LogPath,
     })]);
+
+    private const int MaxCount = 20;
+
+    // Each field has one JSON type, as in EC2's API: a value of another type is refused with the field
+    // named, never converted (a string count) and never dropped (a non-string environment value).
+
+    private static string? Text(JsonObject request, string field, bool required = true) => request[field] switch
+    {
+        null when required => throw new FleetRequestException($"{field}: required, a non-empty string"),
+        null => null,
+        JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.String && v.GetValue<string>().Length > 0 => v.GetValue<string>(),
+        var other => throw new FleetRequestException($"{field}: must be a non-empty string, got {Show(other)}"),
+    };
+
+    private static int? Integer(JsonObject request, string field, int min, int max) => request[field] switch
+    {
+        null => null,
+        JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.Number && v.TryGetValue<int>(out var n) =>
+            n >= min && n <= max ? n : throw new FleetRequestException($"{field}: must be {min}-{max}, got {n}"),
+        var other => throw new FleetRequestException($"{field}: must be a whole number from {min} to {max}, got {Show(other)}"),
+    };
+
+    private static IEnumerable<KeyValuePair<string, string>> Environment(JsonObject request) => request["environment"] switch
+    {
+        null => [],
+        JsonObject variables => [.. variables.Select(p => p.Value is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String
+            ? KeyValuePair.Create(p.Key, v.GetValue<string>())
+            : throw new FleetRequestException($"environment.{p.Key}: must be a string, got {Show(p.Value)}"))],
+        var other => throw new FleetRequestException($"environment: must be an object of NAME: string, got {Show(other)}"),
+    };
+
+    private static List<string> InstanceIds(JsonObject request) => request["instanceIds"] switch
+    {
+        JsonArray ids => [.. ids.Select((id, i) => id is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String && v.GetValue<string>().Length > 0
+            ? v.GetValue<string>()
+            : throw new FleetRequestException($"instanceIds[{i}]: must be a non-empty string, got {Show(id)}"))],
+        null => throw new FleetRequestException("instanceIds: required, a list of instance ids"),
+        var other => throw new FleetRequestException($"instanceIds: must be a list of instance ids, got {Show(other)}"),
+    };
+
+    private static string Show(JsonNode? value)
+    {
+        var json = value?.ToJsonString() ?? "null";
+        return json.Length > 100 ? json[..100] + "..." : json;
+    }
+
+    /// <summary>A request the fleet API refuses before launching anything: HTTP 400 naming the field.</summary>
+    private sealed class FleetRequestException(string message) : Exception(message)
+    {
+        public const string ErrorType = "InvalidParameterValue";
+    }
 
     private static async Task<JsonObject?> ReadAsync(HttpContext http)
     {

@@ -15,6 +15,9 @@ namespace Pipeline.States.Service;
 /// </summary>
 public sealed partial class StepFunctionsService : IAsyncDisposable
 {
+    /// <summary>An execution's input, counted in UTF-8 bytes, is at most 256 KiB on AWS.</summary>
+    public const int MaxPayloadBytes = 262144;
+
     private readonly StatesEngine _engine;
     private readonly ExecutionJournal? _journal;
     private readonly ConcurrentDictionary<string, StateMachineRecord> _machines = new(StringComparer.Ordinal);
@@ -100,6 +103,11 @@ public sealed partial class StepFunctionsService : IAsyncDisposable
             throw new StepFunctionsException("InvalidName", $"Invalid Name: '{name}' (1 to 80 letters, digits, '-' or '_')");
         }
         input ??= "{}";
+        if (System.Text.Encoding.UTF8.GetByteCount(input) > MaxPayloadBytes)
+        {
+            throw new StepFunctionsException("ValidationException",
+                $"1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to {MaxPayloadBytes}");
+        }
         JsonNode? inputNode;
         try
         {

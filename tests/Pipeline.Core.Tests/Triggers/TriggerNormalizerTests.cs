@@ -99,15 +99,15 @@ public sealed class TriggerNormalizerTests
     [InlineData("""{"source":"aws.s3","detail-type":"Object Created"}""", "source 'aws.s3' is not a trigger source")]
     [InlineData("""{"source":7}""", "source must be a string")]
     [InlineData("""{"source":"github.com","detail-type":"push"}""", "detail is required")]
-    [InlineData("""{"source":"github.com","detail-type":"push","detail":{"ref":"refs/heads/main","after":"abc","repository":{"name":"orders"}}}""", "detail.after must be a full commit id")]
+    [InlineData("""{"source":"github.com","detail-type":"push","detail":{"ref":"refs/heads/main","after":"abc","repository":{"name":"orders"}}}""", "detail.after 'abc' is not a full commit id: it is 3 hex digits; a full commit id has 40")]
     [InlineData("""{"source":"github.com","detail-type":"push","detail":{"after":"0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c","repository":{"name":"orders"}}}""", "detail.ref is required")]
     [InlineData("""{"source":"github.com","detail-type":"push","detail":{"ref":"refs/heads/main","after":"0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c"}}""", "detail.repository is required")]
-    [InlineData("""{"source":"aws.codecommit","detail-type":"CodeCommit Repository State Change","detail":{"event":"referenceUpdated","repositoryName":"orders/../x","referenceType":"branch","referenceName":"main","commitId":"3d2ff4ce25e64c1a0b9a1d5e4c8f2c9e0b7a6d51"}}""", "detail.repositoryName 'orders/../x' is not a usable service name")]
+    [InlineData("""{"source":"aws.codecommit","detail-type":"CodeCommit Repository State Change","detail":{"event":"referenceUpdated","repositoryName":"orders/../x","referenceType":"branch","referenceName":"main","commitId":"3d2ff4ce25e64c1a0b9a1d5e4c8f2c9e0b7a6d51"}}""", "detail.repositoryName 'orders/../x' is not a service name: it has '/'")]
     [InlineData("""{"source":"aws.codecommit","detail-type":"CodeCommit Repository State Change","detail":{"event":"referenceUpdated","repositoryName":"orders","referenceType":"note","referenceName":"main","commitId":"3d2ff4ce25e64c1a0b9a1d5e4c8f2c9e0b7a6d51"}}""", "detail.referenceType must be 'branch' or 'tag'")]
     [InlineData("""{"service":"orders"}""", "commit (to build) or version (to redeploy) is required")]
-    [InlineData("""{"service":"orders","commit":"not-hex!"}""", "commit must be a commit id")]
+    [InlineData("""{"service":"orders","commit":"not-hex!"}""", "commit 'not-hex!' is not a full commit id: it has 'n', which is not a hex digit")]
     [InlineData("""{"service":"orders","commit":42}""", "commit has the wrong type")]
-    [InlineData("""{"service":"orders","version":"1.4 7"}""", "version must be a version label")]
+    [InlineData("""{"service":"orders","version":"1.4 7"}""", "version '1.4 7' is not a version label: it has U+0020; labels are letters, digits, '.', '_' and '-'")]
     [InlineData("""{"service":"","version":"1.4.7"}""", "service is required")]
     [InlineData("""{"service":"orders","version":"1.4.7","branch":"  "}""", "branch must not be empty")]
     public void Normalize_WhenTriggerIsMalformed_ShouldThrowInvalidInputNamingTheField(string json, string message)
@@ -118,12 +118,12 @@ public sealed class TriggerNormalizerTests
     }
 
     [Fact]
-    public void Normalize_WhenManualCommitIsUpperCaseAndShort_ShouldKeepItLowerCase()
+    public void Normalize_WhenManualCommitIsUpperCase_ShouldKeepItLowerCase()
     {
-        var request = normalizer.Normalize(SampleEvents.Parse("""{"service":"orders","commit":"0D1A26E"}"""));
+        var request = normalizer.Normalize(SampleEvents.Parse("""{"service":"orders","commit":"0D1A26E67D8F5EAF1F6BA5C57FC3C7D91AC0FD1C"}"""));
 
-        Assert.Equal("0d1a26e", request.Commit);
-        Assert.Equal("manual build of 0D1A26E of orders", request.Reason);
+        Assert.Equal(GitHubCommit, request.Commit);
+        Assert.Equal("manual build of 0d1a26e of orders", request.Reason);
     }
 
     [Fact]

@@ -59,12 +59,14 @@ internal sealed class FleetFixture : IAsyncDisposable
     }
 }
 
-/// <summary>One entry of a test artifact: a file with content, or a symbolic link.</summary>
-internal sealed record TarFile(string Name, string? Content, string? LinkTarget)
+/// <summary>One entry of a test artifact: a file with content, a symbolic link or a hard link.</summary>
+internal sealed record TarFile(string Name, string? Content, string? LinkTarget, TarEntryType Type = TarEntryType.RegularFile)
 {
     public static TarFile Text(string name, string content) => new(name, content, null);
 
-    public static TarFile Link(string name, string target) => new(name, null, target);
+    public static TarFile Link(string name, string target) => new(name, null, target, TarEntryType.SymbolicLink);
+
+    public static TarFile HardLink(string name, string target) => new(name, null, target, TarEntryType.HardLink);
 
     public PaxTarEntry ToEntry() => LinkTarget is null
         ? new PaxTarEntry(TarEntryType.RegularFile, Name)
@@ -72,7 +74,7 @@ internal sealed record TarFile(string Name, string? Content, string? LinkTarget)
             DataStream = new MemoryStream(Encoding.UTF8.GetBytes(Content!)),
             Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead,
         }
-        : new PaxTarEntry(TarEntryType.SymbolicLink, Name) { LinkName = LinkTarget };
+        : new PaxTarEntry(Type, Name) { LinkName = LinkTarget };
 }
 
 internal static class Eventually

@@ -143,7 +143,49 @@ public sealed class LocalProcessFleetTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<LaunchFailedException>(() =>
             _fixture.Fleet.LaunchAsync(FleetFixture.Spec("link") with { ArtifactKey = "artifacts/svc/link/artifact.tgz" }, 1, CancellationToken.None));
 
-        Assert.Contains("artifact entry 'etc -> ../../..' would land outside the instance directory", error.Message, StringComparison.Ordinal);
+        Assert.Equal("svc link: artifact entry 'etc' is a symbolic link to '../../..'; an artifact holds only files and directories, so links are refused", error.Message);
+    }
+
+    [Fact]
+    public async Task Launch_WhenAChainOfLinksEachPointingInsideWouldEscape_ShouldRefuseTheFirstLinkAndWriteNothingOutside()
+    {
+        // Each link on its own resolves inside the app directory; together they make b the directory two
+        // levels above it, so b/x would be written there.
+        _fixture.PutArtifact("artifacts/svc/chain/artifact.tgz",
+            TarFile.Text("server.js", "process.exit(0)"), TarFile.Link("a", "."), TarFile.Link("a/a/b", "../.."), TarFile.Text("b/x", "pwned"));
+
+        var error = await Assert.ThrowsAsync<LaunchFailedException>(() =>
+            _fixture.Fleet.LaunchAsync(FleetFixture.Spec("chain") with { ArtifactKey = "artifacts/svc/chain/artifact.tgz" }, 1, CancellationToken.None));
+
+        Assert.Equal("svc chain: artifact entry 'a' is a symbolic link to '.'; an artifact holds only files and directories, so links are refused", error.Message);
+        Assert.Equal("Pipeline.LaunchFailed", error.ErrorType);
+        Assert.Empty(_fixture.Fleet.Describe());
+        Assert.Empty(Directory.EnumerateFiles(_fixture.Root, "x", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task Launch_WhenAnArtifactHasAHardLink_ShouldRefuseItWithoutCopyingTheTarget()
+    {
+        var secret = Path.Combine(_fixture.Root, "secret.txt");
+        await File.WriteAllTextAsync(secret, "outside");
+        _fixture.PutArtifact("artifacts/svc/hard/artifact.tgz", TarFile.Text("server.js", "process.exit(0)"), TarFile.HardLink("copy.txt", secret));
+
+        var error = await Assert.ThrowsAsync<LaunchFailedException>(() =>
+            _fixture.Fleet.LaunchAsync(FleetFixture.Spec("hard") with { ArtifactKey = "artifacts/svc/hard/artifact.tgz" }, 1, CancellationToken.None));
+
+        Assert.Equal($"svc hard: artifact entry 'copy.txt' is a hard link to '{secret}'; an artifact holds only files and directories, so links are refused", error.Message);
+        Assert.Empty(Directory.EnumerateFiles(_fixture.Root, "copy.txt", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task Launch_WhenAHardLinkNamesAnEarlierEntry_ShouldStillRefuseIt()
+    {
+        _fixture.PutArtifact("artifacts/svc/hard2/artifact.tgz", TarFile.Text("server.js", "process.exit(0)"), TarFile.HardLink("main.js", "server.js"));
+
+        var error = await Assert.ThrowsAsync<LaunchFailedException>(() =>
+            _fixture.Fleet.LaunchAsync(FleetFixture.Spec("hard2") with { ArtifactKey = "artifacts/svc/hard2/artifact.tgz" }, 1, CancellationToken.None));
+
+        Assert.Contains("artifact entry 'main.js' is a hard link to 'server.js'", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
