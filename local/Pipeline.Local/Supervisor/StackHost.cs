@@ -266,8 +266,6 @@ internal sealed partial class StackHost : IAsyncDisposable
                 // The local haproxy runs as the user who ran `up` and cannot switch users.
                 ["RouterUser"] = RoutesPublicationFromEnvironment.KeepUser,
                 ["RouterGroup"] = RoutesPublicationFromEnvironment.KeepUser,
-                ["RouterUser"] = RoutesPublicationFromEnvironment.KeepUser,
-                ["RouterGroup"] = RoutesPublicationFromEnvironment.KeepUser,
             });
             return SamTemplate.Parse(
                 File.ReadAllText(_options.TemplatePath),
