@@ -65,7 +65,7 @@ public sealed record AgentOptions(
             Get("haproxy", "PIPELINE_HAPROXY") ?? "/usr/sbin/haproxy",
             ParseDuration(Get("poll-interval", "PIPELINE_ROUTER_POLL_INTERVAL") ?? "2s"),
             supervise || env("PIPELINE_ROUTER_SUPERVISE") == "1");
-        if (!System.Text.RegularExpressions.Regex.IsMatch(options.Node, "^[A-Za-z0-9._-]{1,128}$"))
+        if (!System.Text.RegularExpressions.Regex.IsMatch(options.Node, @"\A[A-Za-z0-9._-]{1,128}\z"))
         {
             throw new ArgumentException($"--node: must be 1-128 letters, digits or '.', '_', '-' (got '{options.Node}')");
         }

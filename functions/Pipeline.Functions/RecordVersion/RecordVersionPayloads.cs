@@ -34,7 +34,7 @@ public sealed partial record RecordVersionInput(
         }
     }
 
-    [GeneratedRegex("^[0-9a-fA-F]{40}$")]
+    [GeneratedRegex(@"\A[0-9a-fA-F]{40}\z")]
     private static partial Regex CommitId();
 }
 
