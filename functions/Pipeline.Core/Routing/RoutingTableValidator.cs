@@ -159,7 +159,7 @@ public static partial class RoutingTableValidator
     {
         if (!ok)
         {
-            problems.Add(value is null ? $"{field}: is required" : $"{field}: {rule} (got '{value}')");
+            problems.Add(value is null ? $"{field}: is required" : $"{field}: {rule} (got '{ManifestGrammar.Visible(value)}')");
         }
     }
 
