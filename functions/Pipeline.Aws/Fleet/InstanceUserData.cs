@@ -26,6 +26,9 @@ public static partial class InstanceUserData
     /// <summary>The PATH services start with; the manifest cannot change it.</summary>
     public const string ServicePath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
+    /// <summary>EC2's limit on user data, before its base64 encoding.</summary>
+    public const int MaxBytes = 16 * 1024;
+
     private const string Terminator = "PIPELINE_BASE64";
 
     public static string Render(InstanceLaunch launch, string artifactBucket)
@@ -78,10 +81,15 @@ public static partial class InstanceUserData
             .Append("Restart=always\nRestartSec=2\n\n")
             .Append("[Install]\nWantedBy=multi-user.target\n")
             .ToString(), "0644", "root:root");
-        return script
+        var text = script
             .Append("systemctl daemon-reload\n")
             .Append($"systemctl enable --now {unit}.service\n")
             .ToString();
+        var size = Encoding.UTF8.GetByteCount(text);
+        return size <= MaxBytes
+            ? text
+            : throw new LaunchFailedException(
+                $"the user data would be {size} bytes and EC2 takes at most {MaxBytes}; the environment (env) is too large");
     }
 
     /// <summary><c>NAME=value</c> entries, each ended by NUL, the one byte no variable can hold.</summary>

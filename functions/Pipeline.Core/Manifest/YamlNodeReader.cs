@@ -235,7 +235,7 @@ internal sealed class MappingReader
         {
             if (!_known.Contains(name))
             {
-                _reader.Error(key, Child(name),
+                _reader.Error(key, Child(ManifestGrammar.Visible(name)),
                     $"unknown field; {Describe()} accepts {string.Join(", ", _known.Order(StringComparer.Ordinal))}");
             }
         }

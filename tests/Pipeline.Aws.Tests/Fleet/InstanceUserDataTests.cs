@@ -94,6 +94,16 @@ public sealed class InstanceUserDataTests : IDisposable
     public void Render_WhenTheStartCommandIsNotOneLine_ShouldRefuseIt(string start) =>
         Assert.Throws<LaunchFailedException>(() => InstanceUserData.Render(Launch(new Dictionary<string, string>(), start), "bucket"));
 
+    [Fact]
+    public void Render_WhenTheEnvironmentWouldExceedEc2sUserDataLimit_ShouldRefuseIt()
+    {
+        var environment = Enumerable.Range(0, 4).ToDictionary(i => $"V{i}", _ => new string('x', 4096));
+
+        var error = Assert.Throws<LaunchFailedException>(() => InstanceUserData.Render(Launch(environment, "node server.js"), "bucket"));
+
+        Assert.Contains($"EC2 takes at most {InstanceUserData.MaxBytes}", error.Message, StringComparison.Ordinal);
+    }
+
     private static InstanceLaunch Launch(IReadOnlyDictionary<string, string> environment, string start) =>
         new("orders", "1.4.7-0d1a26e", "artifacts/orders/1.4.7-0d1a26e/artifact.tgz", 1, 8080, start, environment, "exec\n$(id)");
 }

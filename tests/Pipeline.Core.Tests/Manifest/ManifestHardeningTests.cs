@@ -24,6 +24,15 @@ public sealed class ManifestHardeningTests
         Assert.DoesNotContain('\n', error.ToString());
     }
 
+    [Fact]
+    public void TryParse_WhenAnUnknownFieldNameHoldsANewline_ShouldReportItOnOneLine()
+    {
+        var error = Refused(Base + "\"x\\ny\": 1\n", "x\\ny");
+
+        Assert.StartsWith("unknown field;", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.ToString());
+    }
+
     [Theory]
     [InlineData("PATH", "decides which program runs for every command name")]
     [InlineData("LD_PRELOAD", "dynamic loader")]
