@@ -71,7 +71,7 @@ public sealed record AgentOptions(
             supervise || env("PIPELINE_ROUTER_SUPERVISE") == "1",
             ParseSize(Get("max-config-bytes", "PIPELINE_ROUTER_MAX_CONFIG_BYTES")),
             ParseDuration(Get("check-timeout", "PIPELINE_HAPROXY_CHECK_TIMEOUT") ?? "10s", "--check-timeout"));
-        if (!System.Text.RegularExpressions.Regex.IsMatch(options.Node, "^[A-Za-z0-9._-]{1,128}$"))
+        if (!System.Text.RegularExpressions.Regex.IsMatch(options.Node, @"\A[A-Za-z0-9._-]{1,128}\z"))
         {
             throw new ArgumentException($"--node: must be 1-128 letters, digits or '.', '_', '-' (got '{options.Node}')");
         }

@@ -12,6 +12,7 @@ internal static class Program
             InvokeCommand.Create(),
             TablesCommand.Create(),
             ValidateCommand.Create(),
+            RoutesCommand.Create(),
             UpCommand.Create(),
             DownCommand.Create(),
             StatusCommand.Create(),

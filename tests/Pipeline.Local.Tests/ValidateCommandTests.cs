@@ -66,4 +66,70 @@ public sealed class ValidateCommandTests : IDisposable
         Assert.Equal(1, exit);
         Assert.Equal($"{_folder}: no service.yaml in this folder", error.Trim());
     }
+
+    [Fact]
+    public async Task Validate_WhenTwoManifestsClaimOneRouteWithAndWithoutSlash_ShouldRefuseTheSecondAndChangeNothing()
+    {
+        var shop = Path.Combine(_folder, "shop.yaml");
+        const string yaml = "name: shop\nport: 8080\nbuild: { artifact: dist }\nroutes:\n  - pathPrefix: /orders/\n";
+        await File.WriteAllTextAsync(shop, yaml);
+        var orders = RepositoryRoot.Combine("examples/services/orders");
+
+        var (exit, output, _) = await PipelineAsync("validate", orders, shop);
+
+        Assert.Equal(1, exit);
+        Assert.Equal(
+            $"{shop}:5:5: routes[0]: route */orders is also claimed by service 'orders' ({orders}/service.yaml:15:5); a route belongs to one service",
+            output.Trim());
+        Assert.Equal(yaml, await File.ReadAllTextAsync(shop));
+        Assert.Single(Directory.GetFiles(_folder));
+    }
+
+    [Fact]
+    public async Task Validate_WhenEnvNameHidesANewline_ShouldPrintOneLineForIt()
+    {
+        var file = Path.Combine(_folder, "service.yaml");
+        await File.WriteAllTextAsync(file, "name: shop\nport: 8080\nbuild: { artifact: dist }\nenv: { \"PIPELINE_ENV\\n\": x, PATH: /app/bin }\n");
+
+        var (exit, output, _) = await PipelineAsync("validate", _folder);
+
+        Assert.Equal(1, exit);
+        Assert.Equal(
+            [
+                $"{file}:4:8: env.PIPELINE_ENV\\n: 'PIPELINE_ENV\\n': variable names are upper-case letters, digits and '_', not starting with a digit, at most 128 characters",
+                $"{file}:4:29: env.PATH: is reserved: PATH decides which program runs for every command name",
+            ],
+            output.TrimEnd().Split('\n'));
+    }
+
+    [Fact]
+    public async Task RoutesRender_WhenExampleServices_ShouldPrintAConfigHaproxyAccepts()
+    {
+        var (exit, output, error) = await PipelineAsync("routes", "render",
+            RepositoryRoot.Combine("examples/services/orders"), RepositoryRoot.Combine("examples/services/catalog/service.yaml"), "--port", "8088");
+
+        Assert.True(exit == 0, error);
+        Assert.Contains("    bind *:8088\n", output, StringComparison.Ordinal);
+        Assert.Contains("use_backend svc_orders if r1_host\n", output, StringComparison.Ordinal);
+        Assert.Contains("server catalog-2 127.0.0.1:20003 check\n", output, StringComparison.Ordinal);
+        var config = Path.Combine(_folder, "haproxy.cfg");
+        await File.WriteAllTextAsync(config, output);
+        using var haproxy = Process.Start(new ProcessStartInfo("haproxy", ["-c", "-f", config]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var check = await haproxy.StandardError.ReadToEndAsync() + await haproxy.StandardOutput.ReadToEndAsync();
+        await haproxy.WaitForExitAsync();
+        Assert.True(haproxy.ExitCode == 0, check);
+    }
+
+    [Fact]
+    public async Task RoutesRender_WhenAManifestIsInvalid_ShouldPrintItsProblemsAndNoConfig()
+    {
+        var file = Path.Combine(_folder, "service.yaml");
+        await File.WriteAllTextAsync(file, "name: shop\nport: 8080\nbuild: { artifact: dist }\nroutes:\n  - host: \"orders.example.com\\n\"\n");
+
+        var (exit, output, error) = await PipelineAsync("routes", "render", file);
+
+        Assert.Equal(1, exit);
+        Assert.Empty(output);
+        Assert.StartsWith($"{file}:5:11: routes[0].host: 'orders.example.com\\n' must be a host name", error, StringComparison.Ordinal);
+    }
 }

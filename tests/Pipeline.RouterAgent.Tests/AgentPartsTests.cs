@@ -41,6 +41,7 @@ public class AgentPartsTests
     [InlineData(new[] { "--node", "x" }, "--bucket")]
     [InlineData(new[] { "--bucket", "b", "--poll-interval", "-1s" }, "--poll-interval")]
     [InlineData(new[] { "--bucket", "b", "--node", "a/b" }, "--node")]
+    [InlineData(new[] { "--bucket", "b", "--node", "lb-1\n" }, "--node")]
     [InlineData(new[] { "stray" }, "unexpected argument 'stray'")]
     public void Parse_WhenInvalid_ShouldNameTheOption(string[] args, string expected)
     {

@@ -7,15 +7,30 @@ namespace Pipeline.Aws.Fleet;
 
 /// <summary>
 /// The user data that makes an EC2 instance one of a version's instances. It installs a systemd
-/// unit whose <c>ExecStartPre</c> downloads and unpacks exactly that version's artifact from S3 on
-/// every start, so the artifact is the only way code reaches the instance, at deploy and at every
-/// later boot. The service runs as an unprivileged user with the version's environment; systemd
-/// restarts it if it exits, and the target group's health checks see it meanwhile.
-/// The launch template supplies the AMI (with the AWS CLI and Node.js), network and an instance
-/// profile that may read the artifact bucket.
+/// unit that downloads and unpacks exactly that version's artifact from S3 on every start
+/// (<c>ExecStartPre</c>), so the artifact is the only way code reaches the instance, at deploy and
+/// at every later boot, then runs the start command. systemd restarts it if it exits, and the
+/// target group's health checks see it meanwhile. The launch template supplies the AMI (with the
+/// AWS CLI, bash 4.4+ and Node.js), network and an instance profile that may read the artifact bucket.
+/// <para>
+/// What the manifest controls (environment values, the start command) reaches the instance only
+/// base64-encoded, so no value can end a heredoc or otherwise become part of this root script.
+/// Both the fetch and the service run as the unprivileged <c>pipeline</c> user, and the unit has
+/// no EnvironmentFile: the environment (NUL-separated <c>NAME=value</c>, read with <c>mapfile -d ''</c>)
+/// is applied by the start script with <c>env -i</c>, so it reaches the service exactly and nothing
+/// else, root processes included, ever runs with it.
+/// </para>
 /// </summary>
 public static partial class InstanceUserData
 {
+    /// <summary>The PATH services start with; the manifest cannot change it.</summary>
+    public const string ServicePath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    /// <summary>EC2's limit on user data, before its base64 encoding.</summary>
+    public const int MaxBytes = 16 * 1024;
+
+    private const string Terminator = "PIPELINE_BASE64";
+
     public static string Render(InstanceLaunch launch, string artifactBucket)
     {
         ArgumentNullException.ThrowIfNull(launch);
@@ -27,78 +42,120 @@ public static partial class InstanceUserData
             throw new LaunchFailedException($"artifactKey '{launch.ArtifactKey}': only letters, digits and . _ - / are allowed");
         }
 
-        var directory = $"/opt/pipeline/{launch.Service}";
+        var etc = $"/etc/pipeline/{launch.Service}";
+        var app = $"/opt/pipeline/{launch.Service}";
         var unit = $"pipeline-{launch.Service}";
         var script = new StringBuilder()
             .Append("#!/bin/bash\n")
             .Append("set -euo pipefail\n")
-            .Append($"# {launch.Service} {launch.Label}, launched by {launch.ExecutionId.Replace('\n', ' ')}\n")
+            .Append("umask 022\n")
+            .Append($"# {launch.Service} {launch.Label}, launched by {SafeComment().Replace(launch.ExecutionId, "_")}\n")
             .Append("id -u pipeline >/dev/null 2>&1 || useradd --system --home-dir /opt/pipeline --shell /usr/sbin/nologin pipeline\n")
-            .Append($"mkdir -p {directory} /etc/pipeline\n")
-            .Append($"cat > /etc/pipeline/{launch.Service}.env <<'PIPELINE_ENV'\n");
-        foreach (var (name, value) in launch.Environment.OrderBy(e => e.Key, StringComparer.Ordinal))
-        {
-            if (!EnvironmentName().IsMatch(name))
-            {
-                throw new LaunchFailedException($"env.{name}: not a valid environment variable name");
-            }
-
-            script.Append(name).Append("=\"").Append(EscapeForSystemd(value)).Append("\"\n");
-        }
-
-        script.Append("PIPELINE_ENV\n")
-            .Append($"cat > {directory}/fetch <<'PIPELINE_FETCH'\n")
+            .Append($"mkdir -p {etc} {app}\n")
+            .Append($"chown pipeline:pipeline {app}\n")
+            .Append("# The manifest's data, base64-encoded: no value can end the heredoc or reach this script as code.\n");
+        WriteFile(script, $"{etc}/env", EnvironmentFile(launch.Environment), "0640", "root:pipeline");
+        WriteFile(script, $"{etc}/command", $"#!/bin/sh\nexec {StartCommand(launch.Start)}\n", "0755", "root:root");
+        WriteFile(script, $"{etc}/fetch", new StringBuilder()
             .Append("#!/bin/bash\n")
             .Append("set -euo pipefail\n")
-            .Append($"rm -rf {directory}/app.next && mkdir -p {directory}/app.next\n")
-            .Append($"aws s3 cp 's3://{artifactBucket}/{launch.ArtifactKey}' - | tar -xz -C {directory}/app.next --no-same-owner\n")
-            .Append($"rm -rf {directory}/app && mv {directory}/app.next {directory}/app\n")
-            .Append($"chown -R pipeline: {directory}/app\n")
-            .Append("PIPELINE_FETCH\n")
-            .Append($"chmod 0755 {directory}/fetch\n")
-            .Append($"cat > {directory}/start <<'PIPELINE_START'\n")
-            .Append("#!/bin/sh\n")
-            .Append($"cd {directory}/app\n")
-            .Append("exec ").Append(launch.Start.ReplaceLineEndings(" ")).Append('\n')
-            .Append("PIPELINE_START\n")
-            .Append($"chmod 0755 {directory}/start\n")
-            .Append($"cat > /etc/systemd/system/{unit}.service <<'PIPELINE_UNIT'\n")
+            .Append($"rm -rf {app}/app.next && mkdir -p {app}/app.next\n")
+            .Append($"aws s3 cp 's3://{artifactBucket}/{launch.ArtifactKey}' - | tar -xz -C {app}/app.next --no-same-owner\n")
+            .Append($"rm -rf {app}/app && mv {app}/app.next {app}/app\n")
+            .ToString(), "0755", "root:root");
+        WriteFile(script, $"{etc}/start", new StringBuilder()
+            .Append("#!/bin/bash\n")
+            .Append("set -euo pipefail\n")
+            .Append($"mapfile -d '' -t environment < {etc}/env\n")
+            .Append($"cd {app}/app\n")
+            .Append($"exec /usr/bin/env -i PATH={ServicePath} HOME=/opt/pipeline LANG=C.UTF-8 \"${{environment[@]}}\" {etc}/command\n")
+            .ToString(), "0755", "root:root");
+        WriteFile(script, $"/etc/systemd/system/{unit}.service", new StringBuilder()
             .Append("[Unit]\n")
             .Append($"Description={launch.Service} {launch.Label}\n")
             .Append("After=network-online.target\nWants=network-online.target\n\n")
             .Append("[Service]\n")
-            .Append($"EnvironmentFile=/etc/pipeline/{launch.Service}.env\n")
-            .Append("PermissionsStartOnly=true\n")
-            .Append($"ExecStartPre=+{directory}/fetch\n")
-            .Append($"ExecStart={directory}/start\n")
             .Append("User=pipeline\n")
+            .Append($"ExecStartPre={etc}/fetch\n")
+            .Append($"ExecStart={etc}/start\n")
             .Append("Restart=always\nRestartSec=2\n\n")
             .Append("[Install]\nWantedBy=multi-user.target\n")
-            .Append("PIPELINE_UNIT\n")
+            .ToString(), "0644", "root:root");
+        var text = script
             .Append("systemctl daemon-reload\n")
-            .Append($"systemctl enable --now {unit}.service\n");
-        return script.ToString();
+            .Append($"systemctl enable --now {unit}.service\n")
+            .ToString();
+        var size = Encoding.UTF8.GetByteCount(text);
+        return size <= MaxBytes
+            ? text
+            : throw new LaunchFailedException(
+                $"the user data would be {size} bytes and EC2 takes at most {MaxBytes}; the environment (env) is too large");
+    }
+
+    /// <summary><c>NAME=value</c> entries, each ended by NUL, the one byte no variable can hold.</summary>
+    public static string EnvironmentFile(IReadOnlyDictionary<string, string> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        var file = new StringBuilder();
+        foreach (var (name, value) in environment.OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            if (!EnvironmentName().IsMatch(name))
+            {
+                throw new LaunchFailedException($"env.{name.ReplaceLineEndings(" ")}: not a valid environment variable name");
+            }
+
+            if (value.Contains('\0', StringComparison.Ordinal))
+            {
+                throw new LaunchFailedException($"env.{name}: a value cannot hold NUL");
+            }
+
+            file.Append(name).Append('=').Append(value).Append('\0');
+        }
+
+        return file.ToString();
+    }
+
+    private static string StartCommand(string start)
+    {
+        if (start.Any(c => char.IsControl(c) || c is '\u2028' or '\u2029'))
+        {
+            throw new LaunchFailedException("start: the start command must be one line without control characters");
+        }
+
+        return start;
+    }
+
+    /// <summary>A file with exactly <paramref name="content"/>'s UTF-8 bytes, decoded from base64 on the instance.</summary>
+    private static void WriteFile(StringBuilder script, string path, string content, string mode, string owner)
+    {
+        script.Append($"base64 -d > {path} <<'{Terminator}'\n");
+        var encoded = Convert.ToBase64String(Encoding.UTF8.GetBytes(content));
+        for (var i = 0; i < encoded.Length; i += 76)
+        {
+            script.Append(encoded, i, Math.Min(76, encoded.Length - i)).Append('\n');
+        }
+
+        script.Append(Terminator).Append('\n')
+            .Append($"chown {owner} {path} && chmod {mode} {path}\n");
     }
 
     private static void RequireSafe(string what, string value)
     {
         if (!SafeName().IsMatch(value))
         {
-            throw new LaunchFailedException($"{what} '{value}': only letters, digits and . _ - are allowed");
+            throw new LaunchFailedException($"{what} '{value.ReplaceLineEndings(" ")}': only letters, digits and . _ - are allowed");
         }
     }
 
-    // systemd EnvironmentFile: inside double quotes, backslash escapes backslash, quote and dollar is literal.
-    private static string EscapeForSystemd(string value) =>
-        value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)
-            .ReplaceLineEndings("\\n");
-
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,128}$")]
+    [GeneratedRegex(@"\A[A-Za-z0-9._-]{1,128}\z")]
     private static partial Regex SafeName();
 
-    [GeneratedRegex("^[A-Za-z0-9._/-]{1,1024}$")]
+    [GeneratedRegex(@"\A[A-Za-z0-9._/-]{1,1024}\z")]
     private static partial Regex SafeKey();
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    [GeneratedRegex(@"\A[A-Za-z_][A-Za-z0-9_]*\z")]
     private static partial Regex EnvironmentName();
+
+    [GeneratedRegex(@"[^A-Za-z0-9:._/-]")]
+    private static partial Regex SafeComment();
 }

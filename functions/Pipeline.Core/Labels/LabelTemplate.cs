@@ -28,6 +28,17 @@ public sealed partial class LabelTemplate
 
     public string Text { get; }
 
+    /// <summary>The longest label a version may have: routers, S3 keys and EC2 tags all take it.</summary>
+    public const int MaxLabelLength = 128;
+
+    /// <summary>The longest label this template can render, with the counter at its largest (19 digits).</summary>
+    public int MaxLength => _parts.Sum(p => p.Kind switch
+    {
+        PartKind.Count => long.MaxValue.ToString(CultureInfo.InvariantCulture).Length,
+        PartKind.Git => p.Length,
+        _ => p.Text.Length,
+    });
+
     /// <summary>Parses a template, or explains in <paramref name="error"/> why it is not one.</summary>
     public static bool TryParse(string text, out LabelTemplate? template, out string? error)
     {
@@ -109,7 +120,7 @@ public sealed partial class LabelTemplate
     /// </summary>
     public bool TryReadCount(string label, out long count)
     {
-        var pattern = new StringBuilder("^");
+        var pattern = new StringBuilder(@"\A");
         foreach (var part in _parts)
         {
             pattern.Append(part.Kind switch
@@ -120,7 +131,7 @@ public sealed partial class LabelTemplate
             });
         }
 
-        pattern.Append('$');
+        pattern.Append(@"\z");
         var match = Regex.Match(label, pattern.ToString(), RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
         count = 0;
         if (!match.Success)
@@ -139,7 +150,7 @@ public sealed partial class LabelTemplate
     {
         if (!LiteralText().IsMatch(literal))
         {
-            error = $"has '{literal}' outside a placeholder; only {LiteralAlphabet} and ${{COUNT}}, ${{git}}, ${{git[:N]}} are allowed";
+            error = $"has '{Manifest.ManifestGrammar.Visible(literal)}' outside a placeholder; only {LiteralAlphabet} and ${{COUNT}}, ${{git}}, ${{git[:N]}} are allowed";
             return false;
         }
 
@@ -171,17 +182,17 @@ public sealed partial class LabelTemplate
             return true;
         }
 
-        error = $"has an unknown placeholder ${{{name}}}; use ${{COUNT}}, ${{git}} or ${{git[:N]}} with N from 1 to 40";
+        error = $"has an unknown placeholder ${{{Manifest.ManifestGrammar.Visible(name)}}}; use ${{COUNT}}, ${{git}} or ${{git[:N]}} with N from 1 to 40";
         return false;
     }
 
     [GeneratedRegex(@"\$\{([^}]*)\}")]
     private static partial Regex Placeholder();
 
-    [GeneratedRegex(@"^git\[:([0-9]{1,2})\]$")]
+    [GeneratedRegex(@"\Agit\[:([0-9]{1,2})\]\z")]
     private static partial Regex GitSlice();
 
-    [GeneratedRegex($"^[{LiteralAlphabet}]+$")]
+    [GeneratedRegex($@"\A[{LiteralAlphabet}]+\z")]
     private static partial Regex LiteralText();
 
     private enum PartKind

@@ -1,5 +1,5 @@
-using System.Text.RegularExpressions;
 using Pipeline.Core.Errors;
+using Pipeline.Core.Fleet;
 using Pipeline.Core.Labels;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -12,7 +12,7 @@ namespace Pipeline.Core.Manifest;
 /// never silently falls back to a default. schemas/service.schema.json states the same rules
 /// for editors; the tests keep the two in agreement.
 /// </summary>
-public static partial class ManifestParser
+public static class ManifestParser
 {
     public const string FileName = "service.yaml";
 
@@ -54,10 +54,36 @@ public static partial class ManifestParser
             return new ManifestParseResult(null, reader.Errors);
         }
 
-        var manifest = ReadService(reader, stream.Documents[0].RootNode, expectedName);
+        var root = stream.Documents[0].RootNode;
+        var manifest = ReadService(reader, root, expectedName);
         return reader.Errors.Count == 0 && manifest is not null
-            ? new ManifestParseResult(manifest, [])
+            ? new ManifestParseResult(manifest, []) { Positions = Positions(root) }
             : new ManifestParseResult(null, reader.Errors.OrderBy(e => e.Line).ThenBy(e => e.Column).ToList());
+    }
+
+    /// <summary>Where <c>name</c> and each <c>routes[i]</c> are, for the checks that span manifests.</summary>
+    private static Dictionary<string, (int Line, int Column)> Positions(YamlNode root)
+    {
+        var positions = new Dictionary<string, (int Line, int Column)>(StringComparer.Ordinal);
+        var map = (YamlMappingNode)root;
+        foreach (var (key, value) in map.Children)
+        {
+            var field = (key as YamlScalarNode)?.Value;
+            if (field is not null)
+            {
+                positions[field] = ((int)key.Start.Line, (int)key.Start.Column);
+            }
+
+            if (field == "routes" && value is YamlSequenceNode routes)
+            {
+                for (var i = 0; i < routes.Children.Count; i++)
+                {
+                    positions[$"routes[{i}]"] = ((int)routes.Children[i].Start.Line, (int)routes.Children[i].Start.Column);
+                }
+            }
+        }
+
+        return positions;
     }
 
     private static ServiceManifest? ReadService(YamlNodeReader reader, YamlNode root, string? expectedName)
@@ -83,9 +109,9 @@ public static partial class ManifestParser
         var instances = ReadInstances(reader, map);
         var label = ReadLabel(reader, map);
         var build = ReadBuild(reader, map);
-        var start = Field(map, "start", false, (n, p) => NonEmpty(reader, n, p)) ?? "npm start";
-        var env = ReadEnv(reader, map);
+        var start = Field(map, "start", false, (n, p) => reader.String(n, p, ManifestGrammar.StartRegex(), ManifestGrammar.StartRule)) ?? "npm start";
         var tables = TableReader.ReadTables(reader, map);
+        var env = ReadEnv(reader, map, tables ?? []);
         map.RejectUnknown();
 
         if (name is null || port is null || health is null || routes is null || instances is null
@@ -157,9 +183,8 @@ public static partial class ManifestParser
                 continue;
             }
 
-            var host = Field(map, "host", false, (n, p) => reader.String(n, p, HostName(),
-                "must be a host name such as api.example.com (lower-case letters, digits, '-' and '.')"));
-            var prefix = Field(map, "pathPrefix", false, (n, p) => HttpPath(reader, n, p));
+            var host = Field(map, "host", false, (n, p) => reader.String(n, p, ManifestGrammar.HostRegex(), ManifestGrammar.HostRule));
+            var prefix = Field(map, "pathPrefix", false, (n, p) => reader.String(n, p, ManifestGrammar.PathPrefixRegex(), ManifestGrammar.PathPrefixRule));
             map.RejectUnknown();
             if (map.Optional("host") is null && map.Optional("pathPrefix") is null)
             {
@@ -227,7 +252,13 @@ public static partial class ManifestParser
 
         if (!LabelTemplate.TryParse(text, out var template, out var error))
         {
-            reader.Error(node, service.Child("label"), $"'{text}': {error}");
+            reader.Error(node, service.Child("label"), $"'{ManifestGrammar.Visible(text)}': {error}");
+        }
+        else if (template!.MaxLength > LabelTemplate.MaxLabelLength)
+        {
+            reader.Error(node, service.Child("label"),
+                $"'{text}' renders labels of up to {template.MaxLength} characters; routers, S3 keys and tags take at most {LabelTemplate.MaxLabelLength}");
+            return null;
         }
 
         return template;
@@ -254,7 +285,7 @@ public static partial class ManifestParser
         return artifact is null || buildspecBad ? null : new BuildSettings(buildspec ?? "buildspec.yml", artifact);
     }
 
-    private static Dictionary<string, string>? ReadEnv(YamlNodeReader reader, MappingReader service)
+    private static Dictionary<string, string>? ReadEnv(YamlNodeReader reader, MappingReader service, IReadOnlyList<TableSpec> tables)
     {
         var node = service.Optional("env");
         if (node is null)
@@ -268,20 +299,17 @@ public static partial class ManifestParser
             return null;
         }
 
+        var tableVariables = tables.ToDictionary(t => InstanceEnvironment.TableVariable(t.Name), t => t.Name, StringComparer.Ordinal);
         var env = new Dictionary<string, string>(StringComparer.Ordinal);
         var ok = true;
         foreach (var (key, value) in mapping.Children)
         {
             var name = (key as YamlScalarNode)?.Value ?? string.Empty;
-            var path = $"{service.Child("env")}.{name}";
-            if (!EnvName().IsMatch(name))
+            var path = $"{service.Child("env")}.{ManifestGrammar.Visible(name)}";
+            var refusal = EnvNameRefusal(name, tableVariables);
+            if (refusal is not null)
             {
-                reader.Error(key, path, "variable names are letters, digits and '_', not starting with a digit");
-                ok = false;
-            }
-            else if (name == "PORT")
-            {
-                reader.Error(key, path, "PORT is set by the pipeline from the port field");
+                reader.Error(key, path, refusal);
                 ok = false;
             }
 
@@ -292,10 +320,42 @@ public static partial class ManifestParser
                 continue;
             }
 
+            if (!ManifestGrammar.EnvValueRegex().IsMatch(text))
+            {
+                reader.Error(value, path, ManifestGrammar.EnvValueRule);
+                ok = false;
+            }
+            else if (refusal is null && EnvNames.LooksSecret(name))
+            {
+                reader.Error(value, path,
+                    $"looks like a secret (the name contains {EnvNames.SecretWords.First(w => name.Contains(w, StringComparison.Ordinal))}), " +
+                    "and a value written here is kept in git history and in EC2 user data: have the service read it at start " +
+                    "from SSM Parameter Store or Secrets Manager with its instance role; if it is not a secret, " +
+                    $"use a name without {string.Join(", ", EnvNames.SecretWords)}");
+                ok = false;
+            }
+
             env[name] = text;
         }
 
         return ok ? env : null;
+    }
+
+    private static string? EnvNameRefusal(string name, Dictionary<string, string> tableVariables)
+    {
+        if (!ManifestGrammar.EnvNameRegex().IsMatch(name))
+        {
+            return $"'{ManifestGrammar.Visible(name)}': {ManifestGrammar.EnvNameRule}";
+        }
+
+        if (EnvNames.Refusal(name) is { } reason)
+        {
+            return $"is reserved: {reason}";
+        }
+
+        return tableVariables.TryGetValue(name, out var table)
+            ? $"is reserved: {name} is set by the pipeline to the physical name of table '{table}'"
+            : null;
     }
 
     /// <summary>Reads an optional or required field with <paramref name="read"/>; null when absent or bad.</summary>
@@ -306,13 +366,10 @@ public static partial class ManifestParser
     }
 
     private static string? HttpPath(YamlNodeReader reader, YamlNode node, string path) =>
-        reader.String(node, path, UrlPath(), "must be an absolute URL path such as /status (starts with '/', no spaces, '?' or '#')");
+        reader.String(node, path, ManifestGrammar.HttpPathRegex(), ManifestGrammar.HttpPathRule);
 
     private static string? RelativePath(YamlNodeReader reader, YamlNode node, string path) =>
-        reader.String(node, path, RepoPath(), "must be a path inside the repository (relative, no '..')");
-
-    private static string? NonEmpty(YamlNodeReader reader, YamlNode node, string path) =>
-        reader.String(node, path, NotBlank(), "must not be blank");
+        reader.String(node, path, ManifestGrammar.RepoPathRegex(), ManifestGrammar.RepoPathRule);
 
     private static string SyntaxMessage(YamlException e)
     {
@@ -320,25 +377,13 @@ public static partial class ManifestParser
         var cut = message.IndexOf("): ", StringComparison.Ordinal);
         return "invalid YAML: " + (message.StartsWith('(') && cut > 0 ? message[(cut + 3)..] : message);
     }
-
-    [GeneratedRegex(@"^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$")]
-    private static partial Regex HostName();
-
-    [GeneratedRegex(@"^/[^\s?#]*$")]
-    private static partial Regex UrlPath();
-
-    [GeneratedRegex(@"^(?!/)(?!.*(^|/)\.\.(/|$))[^\s\\]+$")]
-    private static partial Regex RepoPath();
-
-    [GeneratedRegex(@"\S")]
-    private static partial Regex NotBlank();
-
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
-    private static partial Regex EnvName();
 }
 
 /// <summary>A parsed manifest, or the problems that kept it from being one.</summary>
 public sealed record ManifestParseResult(ServiceManifest? Manifest, IReadOnlyList<ManifestError> Errors)
 {
     public bool IsValid => Manifest is not null;
+
+    /// <summary>Line and column of top-level fields and of each <c>routes[i]</c> of a valid manifest.</summary>
+    public IReadOnlyDictionary<string, (int Line, int Column)> Positions { get; init; } = new Dictionary<string, (int Line, int Column)>();
 }

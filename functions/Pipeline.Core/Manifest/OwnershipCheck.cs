@@ -16,8 +16,17 @@ public static class OwnershipCheck
         ServiceManifest manifest, string tablePrefix, IRegistry registry, CancellationToken cancel = default)
     {
         var conflicts = new List<string>();
-        var routeOwners = (await registry.ListRouteClaimsAsync(cancel))
-            .ToDictionary(c => c.RouteKey, c => c.Service, StringComparer.Ordinal);
+        // Claims recorded before keys were normalized still count under their normalized key.
+        var routeOwners = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var claim in await registry.ListRouteClaimsAsync(cancel))
+        {
+            var key = RouteKeys.Normalize(claim.RouteKey);
+            if (!routeOwners.TryAdd(key, claim.Service) && claim.Service != manifest.Name)
+            {
+                routeOwners[key] = claim.Service;
+            }
+        }
+
         for (var i = 0; i < manifest.Routes.Count; i++)
         {
             var key = RouteClaims.KeyOf(manifest.Routes[i].Host, manifest.Routes[i].PathPrefix);

@@ -59,8 +59,11 @@ public sealed record HealthCheck(
 /// </summary>
 public sealed record Route(string? Host, string? PathPrefix)
 {
-    /// <summary>The identity two services may not share, e.g. <c>api.example.com/orders</c> or <c>*/orders</c>.</summary>
-    public string Key => $"{Host ?? "*"}{PathPrefix ?? "/"}";
+    /// <summary>
+    /// The identity two services may not share, e.g. <c>api.example.com/orders</c> or <c>*/orders</c>:
+    /// <see cref="RouteKeys.Key"/>, the same normalization the router config is compiled with.
+    /// </summary>
+    public string Key => RouteKeys.Key(Host, PathPrefix);
 
     public override string ToString() => Key;
 }

@@ -1,11 +1,10 @@
-using System.Text.RegularExpressions;
 using YamlDotNet.RepresentationModel;
 using static Pipeline.Core.Manifest.ManifestParser;
 
 namespace Pipeline.Core.Manifest;
 
 /// <summary>Reads the <c>tables</c> section of a service.yaml.</summary>
-internal static partial class TableReader
+internal static class TableReader
 {
     /// <summary>DynamoDB allows 20 global secondary indexes per table by default.</summary>
     private const int MaxIndexes = 20;
@@ -62,8 +61,7 @@ internal static partial class TableReader
             return null;
         }
 
-        var name = Field(map, "name", required: true, (n, p) => reader.String(n, p, TableName(),
-            "must be lower-case letters, digits and '-', starting with a letter, at most 48 characters"));
+        var name = Field(map, "name", required: true, (n, p) => reader.String(n, p, ManifestGrammar.TableNameRegex(), ManifestGrammar.TableNameRule));
         var partition = ReadKey(reader, map, "partitionKey", required: true);
         var sortNode = map.Optional("sortKey");
         var sort = ReadKey(reader, map, "sortKey", required: false);
@@ -130,8 +128,7 @@ internal static partial class TableReader
             return null;
         }
 
-        var name = Field(map, "name", required: true, (n, p) => reader.String(n, p, AttributeName(),
-            "must be 1 to 255 characters with no spaces"));
+        var name = Field(map, "name", required: true, (n, p) => reader.String(n, p, ManifestGrammar.AttributeNameRegex(), ManifestGrammar.AttributeNameRule));
         var type = Field(map, "type", required: true, (n, p) => reader.Choice(n, p, "S", "N", "B"));
         map.RejectUnknown();
         return name is null || type is null ? null : new KeyDefinition(name, Enum.Parse<AttributeType>(type));
@@ -169,8 +166,7 @@ internal static partial class TableReader
                 continue;
             }
 
-            var name = Field(map, "name", required: true, (n, p) => reader.String(n, p, IndexName(),
-                "must be 3 to 255 characters: letters, digits, '_', '-' and '.'"));
+            var name = Field(map, "name", required: true, (n, p) => reader.String(n, p, ManifestGrammar.IndexNameRegex(), ManifestGrammar.IndexNameRule));
             var partition = ReadKey(reader, map, "partitionKey", required: true);
             var sortNode = map.Optional("sortKey");
             var sort = ReadKey(reader, map, "sortKey", required: false);
@@ -258,13 +254,4 @@ internal static partial class TableReader
 
         return new CapacityRange(min.Value, max.Value);
     }
-
-    [GeneratedRegex("^[a-z](?:[a-z0-9-]{0,46}[a-z0-9])?$")]
-    private static partial Regex TableName();
-
-    [GeneratedRegex("^[A-Za-z0-9_.-]{3,255}$")]
-    private static partial Regex IndexName();
-
-    [GeneratedRegex(@"^\S{1,255}$")]
-    private static partial Regex AttributeName();
 }

@@ -51,7 +51,7 @@ internal sealed partial class YamlNodeReader(string file)
         }
 
         Error(node, path, node is YamlScalarNode s && ScalarType(s) != "null"
-            ? $"must be a string, not {Describe(node)} (quote it: \"{s.Value}\")"
+            ? $"must be a string, not {Describe(node)} (quote it: \"{ManifestGrammar.Visible(s.Value ?? string.Empty)}\")"
             : $"must be a string, not {Describe(node)}");
         return null;
     }
@@ -62,7 +62,7 @@ internal sealed partial class YamlNodeReader(string file)
         var value = String(node, path);
         if (value is not null && !pattern.IsMatch(value))
         {
-            Error(node, path, $"'{value}' {rule}");
+            Error(node, path, $"'{ManifestGrammar.Visible(value)}' {rule}");
             return null;
         }
 
@@ -108,7 +108,7 @@ internal sealed partial class YamlNodeReader(string file)
         var value = String(node, path);
         if (value is not null && !allowed.Contains(value, StringComparer.Ordinal))
         {
-            Error(node, path, $"must be one of {string.Join(", ", allowed)}, not '{value}'");
+            Error(node, path, $"must be one of {string.Join(", ", allowed)}, not '{ManifestGrammar.Visible(value)}'");
             return null;
         }
 
@@ -149,22 +149,22 @@ internal sealed partial class YamlNodeReader(string file)
         YamlScalarNode scalar => ScalarType(scalar) switch
         {
             "null" => "empty",
-            "string" => $"the string '{scalar.Value}'",
-            var type => $"the {type} {scalar.Value}",
+            "string" => $"the string '{ManifestGrammar.Visible(scalar.Value ?? string.Empty)}'",
+            var type => $"the {type} {ManifestGrammar.Visible(scalar.Value ?? string.Empty)}",
         },
         _ => "an alias",
     };
 
-    [GeneratedRegex("^(~|null|Null|NULL|)$")]
+    [GeneratedRegex(@"\A(~|null|Null|NULL|)\z")]
     private static partial Regex NullScalar();
 
-    [GeneratedRegex("^(true|True|TRUE|false|False|FALSE)$")]
+    [GeneratedRegex(@"\A(true|True|TRUE|false|False|FALSE)\z")]
     private static partial Regex BoolScalar();
 
-    [GeneratedRegex("^[-+]?[0-9]+$")]
+    [GeneratedRegex(@"\A[-+]?[0-9]+\z")]
     private static partial Regex IntScalar();
 
-    [GeneratedRegex(@"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$|^[-+]?\.(inf|Inf|INF)$|^\.(nan|NaN|NAN)$")]
+    [GeneratedRegex(@"\A(?:[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN))\z")]
     private static partial Regex FloatScalar();
 }
 
@@ -248,7 +248,7 @@ internal sealed class MappingReader
         {
             if (!_known.Contains(name))
             {
-                _reader.Error(key, Child(name),
+                _reader.Error(key, Child(ManifestGrammar.Visible(name)),
                     $"unknown field; {Describe()} accepts {string.Join(", ", _known.Order(StringComparer.Ordinal))}");
             }
         }

@@ -1,4 +1,5 @@
 using Pipeline.Core.Errors;
+using Pipeline.Core.Manifest;
 
 namespace Pipeline.Core.Routing;
 
@@ -26,7 +27,7 @@ public static class HaproxyConfigCompiler
             .ToList();
 
         var rules = table.Services
-            .SelectMany(s => s.Routes.Select(r => new RoutingRule(BackendName(s.Name), s.Name, r.Host, Normalize(r.PathPrefix))))
+            .SelectMany(s => s.Routes.Select(r => new RoutingRule(BackendName(s.Name), s.Name, r.Host, RouteKeys.PathPrefix(r.PathPrefix))))
             .Distinct()
             .OrderBy(r => r.Host is null ? 1 : 0)
             .ThenByDescending(r => r.PathPrefix?.Length ?? 0)
@@ -82,18 +83,5 @@ public static class HaproxyConfigCompiler
         {
             throw new RoutingTableInvalidException(problems);
         }
-    }
-
-    // "/" matches every path, and "/users/" means the same as "/users": one spelling per meaning
-    // keeps the output canonical and lets duplicate claims be detected.
-    private static string? Normalize(string? prefix)
-    {
-        if (prefix is null)
-        {
-            return null;
-        }
-
-        var trimmed = prefix.TrimEnd('/');
-        return trimmed.Length == 0 ? null : trimmed;
     }
 }

@@ -1,4 +1,5 @@
 using Pipeline.Core.Errors;
+using Pipeline.Core.Manifest;
 using Pipeline.Core.Registry;
 
 namespace Pipeline.Core.Routing;
@@ -10,16 +11,8 @@ namespace Pipeline.Core.Routing;
 /// </summary>
 public static class RouteClaims
 {
-    /// <summary>
-    /// The key a route is claimed and compared under: host (or <c>*</c>) then path prefix, with the
-    /// normalization the config compiler applies (trailing '/' stripped, so <c>/orders/</c> is
-    /// <c>/orders</c>, and <c>/</c> means every path). The one place to swap in a shared route-key function.
-    /// </summary>
-    public static string KeyOf(string? host, string? pathPrefix)
-    {
-        var prefix = pathPrefix?.TrimEnd('/');
-        return (host ?? "*") + (string.IsNullOrEmpty(prefix) ? "/" : prefix);
-    }
+    /// <summary>The key a route is claimed and compared under: <see cref="RouteKeys.Key"/>, the compiler's normalization.</summary>
+    public static string KeyOf(string? host, string? pathPrefix) => RouteKeys.Key(host, pathPrefix);
 
     public static string KeyOf(Route route)
     {

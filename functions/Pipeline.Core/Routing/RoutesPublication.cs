@@ -67,13 +67,7 @@ public sealed class RoutesPublication(IRegistry registry, IRouteTargets targets,
             var version = await registry.GetVersionAsync(service.Name, label, cancellationToken)
                 ?? throw new InvalidOperationException($"the registry has no version {label} of {service.Name}");
             var manifest = ManifestParser.Parse(version.ManifestYaml, expectedName: service.Name);
-            var health = manifest.Health;
-            services.Add(new ServiceRouting(
-                service.Name,
-                label,
-                new HealthCheck(health.Path, health.IntervalSeconds, health.HealthyThreshold, health.UnhealthyThreshold),
-                [.. manifest.Routes.Select(r => new Route(r.Host, r.PathPrefix))],
-                await targets.GetAsync(service.Name, label, cancellationToken)));
+            services.Add(ManifestRouting.For(manifest, label, await targets.GetAsync(service.Name, label, cancellationToken)));
         }
 
         return new RoutingTable(services);

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Pipeline.Core.Errors;
+using Pipeline.Core.Manifest;
 
 namespace Pipeline.Core.Routing;
 
@@ -105,8 +106,8 @@ public static partial class RoutingTableValidator
             return;
         }
 
-        Check(health.Path is not null && HttpPath().IsMatch(health.Path), $"{at}.path",
-            "must start with '/' and contain only URL path characters (no spaces, quotes or '#')", health.Path, problems);
+        Check(health.Path is not null && ManifestGrammar.HttpPathRegex().IsMatch(health.Path), $"{at}.path",
+            ManifestGrammar.HttpPathRule, health.Path, problems);
         Check(health.IntervalSeconds is >= 1 and <= 3600, $"{at}.intervalSeconds", "must be between 1 and 3600", Show(health.IntervalSeconds), problems);
         Check(health.HealthyThreshold is >= 1 and <= 100, $"{at}.healthyThreshold", "must be between 1 and 100", Show(health.HealthyThreshold), problems);
         Check(health.UnhealthyThreshold is >= 1 and <= 100, $"{at}.unhealthyThreshold", "must be between 1 and 100", Show(health.UnhealthyThreshold), problems);
@@ -128,13 +129,12 @@ public static partial class RoutingTableValidator
 
         if (route.Host is not null)
         {
-            Check(HostName().IsMatch(route.Host), $"{at}.host", "must be a lowercase DNS name without port or wildcard", route.Host, problems);
+            Check(ManifestGrammar.HostRegex().IsMatch(route.Host), $"{at}.host", ManifestGrammar.HostRule, route.Host, problems);
         }
 
         if (route.PathPrefix is not null)
         {
-            Check(PathPrefix().IsMatch(route.PathPrefix) && !route.PathPrefix.Contains("//", StringComparison.Ordinal),
-                $"{at}.pathPrefix", "must start with '/', contain only URL path characters and no '//'", route.PathPrefix, problems);
+            Check(ManifestGrammar.PathPrefixRegex().IsMatch(route.PathPrefix), $"{at}.pathPrefix", ManifestGrammar.PathPrefixRule, route.PathPrefix, problems);
         }
     }
 
@@ -167,34 +167,25 @@ public static partial class RoutingTableValidator
     {
         if (!ok)
         {
-            problems.Add(value is null ? $"{field}: is required" : $"{field}: {rule} (got '{value}')");
+            problems.Add(value is null ? $"{field}: is required" : $"{field}: {rule} (got '{ManifestGrammar.Visible(value)}')");
         }
     }
 
     private static string Show(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    [GeneratedRegex("^[a-z][a-z0-9-]{0,62}$")]
+    [GeneratedRegex(@"\A[a-z][a-z0-9-]{0,62}\z")]
     private static partial Regex ServiceName();
 
-    [GeneratedRegex("^[A-Za-z0-9._+-]{1,128}$")]
+    [GeneratedRegex(@"\A[A-Za-z0-9._+-]{1,128}\z")]
     private static partial Regex VersionLabel();
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")]
+    [GeneratedRegex(@"\A[A-Za-z0-9][A-Za-z0-9._:-]{0,127}\z")]
     private static partial Regex TargetId();
 
-    [GeneratedRegex("^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$")]
-    private static partial Regex HostName();
-
-    [GeneratedRegex("^/[A-Za-z0-9._~%/@:+,;=?&-]{0,1023}$")]
-    private static partial Regex HttpPath();
-
-    [GeneratedRegex("^/[A-Za-z0-9._~%/@:+,;=-]{0,1023}$")]
-    private static partial Regex PathPrefix();
-
-    [GeneratedRegex("^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$")]
+    [GeneratedRegex(@"\A((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\z")]
     private static partial Regex IPv4();
 
-    [GeneratedRegex("^/[A-Za-z0-9._/-]{1,200}$")]
+    [GeneratedRegex(@"\A/[A-Za-z0-9._/-]{1,200}\z")]
     private static partial Regex SocketPath();
 
     [GeneratedRegex(@"\A[a-z_][a-z0-9_-]{0,31}\z")]

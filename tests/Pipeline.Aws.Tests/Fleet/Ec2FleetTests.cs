@@ -30,13 +30,26 @@ public class Ec2FleetTests
     public void UserData_ShouldFetchExactlyTheVersionsArtifactOnEveryStartAndRunItsStartCommand()
     {
         var script = Encoding.UTF8.GetString(Convert.FromBase64String(Ec2Fleet.RunRequest(Launch(), "lt-0123", "artifacts-bucket").UserData));
+        var files = UserDataScript.Files(script);
 
         Assert.StartsWith("#!/bin/bash\nset -euo pipefail\n", script, StringComparison.Ordinal);
-        Assert.Contains("aws s3 cp 's3://artifacts-bucket/artifacts/orders/1.4.7-0d1a26e/artifact.tgz' - | tar -xz", script, StringComparison.Ordinal);
-        Assert.Contains("ExecStartPre=+/opt/pipeline/orders/fetch\n", script, StringComparison.Ordinal);
-        Assert.Contains("exec node server.js\n", script, StringComparison.Ordinal);
-        Assert.Contains("GREETING=\"say \\\"hi\\\" \\\\ $HOME\"\n", script, StringComparison.Ordinal);
+        Assert.Contains("aws s3 cp 's3://artifacts-bucket/artifacts/orders/1.4.7-0d1a26e/artifact.tgz' - | tar -xz", files["/etc/pipeline/orders/fetch"], StringComparison.Ordinal);
+        Assert.Equal("#!/bin/sh\nexec node server.js\n", files["/etc/pipeline/orders/command"]);
+        Assert.Equal("GREETING=say \"hi\" \\ $HOME\0PORT=8080\0", files["/etc/pipeline/orders/env"]);
         Assert.Contains("systemctl enable --now pipeline-orders.service\n", script, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UserData_ShouldRunNothingAsRootWithTheServicesEnvironment()
+    {
+        var unit = UserDataScript.Files(InstanceUserData.Render(Launch(), "bucket"))["/etc/systemd/system/pipeline-orders.service"];
+
+        Assert.Contains("User=pipeline\n", unit, StringComparison.Ordinal);
+        Assert.Contains("ExecStartPre=/etc/pipeline/orders/fetch\n", unit, StringComparison.Ordinal);
+        Assert.Contains("ExecStart=/etc/pipeline/orders/start\n", unit, StringComparison.Ordinal);
+        Assert.DoesNotContain("EnvironmentFile", unit, StringComparison.Ordinal);
+        Assert.DoesNotContain("=+", unit, StringComparison.Ordinal);
+        Assert.DoesNotContain("PermissionsStartOnly", unit, StringComparison.Ordinal);
     }
 
     [Theory]

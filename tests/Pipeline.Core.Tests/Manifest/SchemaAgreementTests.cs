@@ -13,7 +13,7 @@ namespace Pipeline.Core.Tests.Manifest;
 /// <summary>schemas/service.schema.json and the parser must accept and reject the same documents.</summary>
 public sealed partial class SchemaAgreementTests
 {
-    private static readonly JsonSchema Schema =
+    internal static readonly JsonSchema Schema =
         JsonSchema.FromText(File.ReadAllText(RepositoryRoot.Combine("schemas/service.schema.json")));
 
     public static TheoryData<string> GoodDocuments() => new(
@@ -59,7 +59,7 @@ public sealed partial class SchemaAgreementTests
     }
 
     /// <summary>YAML to JSON the way editors' YAML language servers do it: YAML 1.2 core schema.</summary>
-    private static JsonElement ToJson(string yaml)
+    internal static JsonElement ToJson(string yaml)
     {
         var stream = new YamlStream();
         stream.Load(new StringReader(yaml));
@@ -104,7 +104,7 @@ public sealed partial class SchemaAgreementTests
             : JsonValue.Create(value);
     }
 
-    private static string Describe(EvaluationResults results) =>
+    internal static string Describe(EvaluationResults results) =>
         JsonSerializer.Serialize((results.Details ?? []).Where(d => d.Errors is { Count: > 0 }).Select(d => new
         {
             at = d.InstanceLocation.ToString(),

@@ -43,6 +43,7 @@ public class RoutingTableValidationTests
     [InlineData("health", "services[0].health.path")]
     [InlineData("/h#x", "services[0].health.path")]
     [InlineData("/h\"x", "services[0].health.path")]
+    [InlineData("/status\n", "services[0].health.path")]
     public void Render_WhenHealthPathCouldBreakTheConfig_ShouldRejectIt(string path, string field)
     {
         var error = Reject(Users with { Health = Users.Health with { Path = path } });
@@ -58,6 +59,9 @@ public class RoutingTableValidationTests
     [InlineData(null, "users", "services[0].routes[0].pathPrefix")]
     [InlineData(null, "/a//b", "services[0].routes[0].pathPrefix")]
     [InlineData(null, "/a b", "services[0].routes[0].pathPrefix")]
+    [InlineData("orders.example.com\n", null, "services[0].routes[0].host")]
+    [InlineData(null, "/orders\n", "services[0].routes[0].pathPrefix")]
+    [InlineData(null, "/a{b}", "services[0].routes[0].pathPrefix")]
     public void Render_WhenRouteIsMalformed_ShouldNameTheField(string? host, string? prefix, string expected)
     {
         var error = Reject(Users with { Routes = [new Route(host, prefix)] });
@@ -70,6 +74,8 @@ public class RoutingTableValidationTests
     [InlineData("i-1", "10.0.0.1 backup", 80, "services[0].targets[0].address")]
     [InlineData("i-1", "ip-10-0-0-1.ec2.internal", 80, "services[0].targets[0].address")]
     [InlineData("i-1", "10.0.0.1", 0, "services[0].targets[0].port")]
+    [InlineData("i-1\n", "10.0.0.1", 80, "services[0].targets[0].id")]
+    [InlineData("i-1", "10.0.0.1\n", 80, "services[0].targets[0].address")]
     [InlineData("i-1", "10.0.0.1", 65536, "services[0].targets[0].port")]
     public void Render_WhenTargetIsMalformed_ShouldNameTheField(string id, string address, int port, string field)
     {

@@ -111,6 +111,31 @@ public sealed class VersionRecorderTests
         Assert.Equal(2, _store.Objects.Count);
     }
 
+    [Theory]
+    [InlineData("*/orders/")]
+    [InlineData("*/orders")]
+    public async Task RecordAsync_WhenAnotherServiceClaimedTheRouteWithATrailingSlash_ShouldRefuseIt(string claimed)
+    {
+        await _registry.ClaimRoutesAsync("billing", [claimed]);
+        _store.Put("builds/exec-1/service.yaml", Manifest.Replace("/orders }", "/orders/ }", StringComparison.Ordinal));
+        var before = _registry.Snapshot();
+
+        var error = await Assert.ThrowsAsync<OwnershipConflictException>(() => _recorder.RecordAsync(Request()));
+
+        Assert.Equal("routes[0]: route */orders is owned by service billing; service orders cannot claim it", Assert.Single(error.Conflicts));
+        Assert.Equal(before, _registry.Snapshot());
+    }
+
+    [Fact]
+    public async Task RecordAsync_WhenPrefixHasATrailingSlash_ShouldClaimTheNormalizedKey()
+    {
+        _store.Put("builds/exec-1/service.yaml", Manifest.Replace("/orders }", "/orders/ }", StringComparison.Ordinal));
+
+        await _recorder.RecordAsync(Request());
+
+        Assert.Equal([new RouteClaim("*/orders", "orders")], await _registry.ListRouteClaimsAsync());
+    }
+
     [Fact]
     public async Task RecordAsync_WhenArtifactKeyAlreadyHoldsOtherContent_ShouldRefuseToOverwrite()
     {

@@ -102,7 +102,7 @@ public sealed class DeployServiceExecutionTests(DeployHarness harness)
     [Fact]
     public async Task Execute_WhenPublishRoutesFindsTheRouteClaimedByAnotherLiveService_ShouldRollBackAndFailAsRouteConflict()
     {
-        var service = Service();
+        var service = Service(harness);
         harness.Fleet.RouteConflicts[service] = "billing";
 
         var run = await harness.RunAsync(Manual(service, Commit()));
@@ -116,7 +116,7 @@ public sealed class DeployServiceExecutionTests(DeployHarness harness)
         var version = Assert.Single(await harness.Registry.ListVersionsAsync(service));
         Assert.Equal(VersionStatus.Failed, version.Status);
         Assert.Null((await harness.Registry.GetServiceAsync(service))!.LiveLabel);
-        Assert.DoesNotContain(TargetGroupNames.For(service, version.Count), harness.Elb.GroupNames);
+        Assert.DoesNotContain(TargetGroupNames.For("pipeline", service, version.Count), harness.Elb.GroupNames);
         Assert.Null(await harness.Registry.GetLockAsync(DeployLock.LockName(service)));
     }
 
