@@ -2,7 +2,7 @@
 # Pipeline's build entry point. Every command does its own set-up on a fresh Debian machine
 # that has only the .NET SDK, Node 20 and npm.
 #
-#   ./build.sh setup           install haproxy/wrk (apt), the emulators (npm ci), restore NuGet
+#   ./build.sh setup           install haproxy, git, make, wrk (apt), the emulators (npm ci), restore NuGet
 #   ./build.sh build           compile the whole solution (Release)
 #   ./build.sh package         publish every Lambda function into .build/functions/<Handler> (Makefile targets)
 #   ./build.sh test [FILTER]   run every test (or those matching a dotnet test --filter)
@@ -36,7 +36,7 @@ ensure_emulators() {
 }
 
 setup() {
-  ensure_apt haproxy git make
+  ensure_apt haproxy git make wrk
   ensure_emulators
   log "restoring NuGet packages"
   dotnet restore Pipeline.sln --verbosity quiet

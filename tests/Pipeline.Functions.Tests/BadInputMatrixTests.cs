@@ -90,39 +90,21 @@ public sealed class BadInputMatrixTests(EmulatorFixture emulators)
     }
 
     [Fact]
-    public async Task ProvisionTables_WhenTableNameOwnedByAnotherService_ShouldNameBothAndChangeNothing()
+    public async Task ProvisionTables_WhenServiceAndTableNamesShareHyphens_ShouldGiveEachServiceItsOwnTable()
     {
+        // With '-' between prefix, service and table, "orders-x" + "events" and "orders" + "x-events"
+        // were one physical table; with '.' they are two, each owned by its service.
         var stack = await EstablishedAsync();
-        // Service "orders-x" with table "events" would be <prefix>-orders-x-events; so would "orders" with "x-events".
-        // orders records its version first; orders-x provisions the table before orders does.
         var next = await stack.RecordAsync(await stack.BuildAsync("exec-2", Manifests.With("- name: events", "- name: x-events")));
         var other = await stack.RecordAsync(await stack.BuildAsync("ox-0",
             "name: orders-x\nport: 1\nbuild: { artifact: x }\ntables: [ { name: events, partitionKey: { name: id, type: S }, capacity: onDemand } ]\n",
             service: "orders-x"));
+
         await stack.ProvisionAsync(other.Label, "orders-x");
-        var before = await stack.SnapshotAsync();
+        await stack.ProvisionAsync(next.Label);
 
-        var error = await Assert.ThrowsAsync<OwnershipConflictException>(() => stack.ProvisionAsync(next.Label));
-
-        Assert.Equal($"tables[1].name: table {stack.TableName("x-events")} is owned by service orders-x; service orders cannot claim it",
-            Assert.Single(error.Conflicts));
-        Assert.Equal(before, await stack.SnapshotAsync());
-    }
-
-    [Fact]
-    public async Task RecordVersion_WhenTableNameOwnedByAnotherService_ShouldRefuseBeforeLabelling()
-    {
-        var stack = await EstablishedAsync();
-        var other = await stack.RecordAsync(await stack.BuildAsync("ox-0",
-            "name: orders-x\nport: 1\nbuild: { artifact: x }\ntables: [ { name: events, partitionKey: { name: id, type: S }, capacity: onDemand } ]\n",
-            service: "orders-x"));
-        await stack.ProvisionAsync(other.Label, "orders-x");
-        var input = await stack.BuildAsync("exec-2", Manifests.With("- name: events", "- name: x-events"));
-        var before = await stack.SnapshotAsync();
-
-        var error = await Assert.ThrowsAsync<OwnershipConflictException>(() => stack.RecordAsync(input));
-
-        Assert.Contains("is owned by service orders-x; service orders cannot claim it", error.Message, StringComparison.Ordinal);
-        Assert.Equal(before, await stack.SnapshotAsync());
+        Assert.NotEqual(stack.TableName("events", "orders-x"), stack.TableName("x-events"));
+        Assert.Equal("orders-x", (await stack.Registry.GetOwnedTableAsync(stack.TableName("events", "orders-x")))?.Service);
+        Assert.Equal("orders", (await stack.Registry.GetOwnedTableAsync(stack.TableName("x-events")))?.Service);
     }
 }

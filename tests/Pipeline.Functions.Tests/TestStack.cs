@@ -79,5 +79,5 @@ internal sealed class TestStack
         StoreSnapshot.TakeAsync(_emulators.DynamoDb, _emulators.S3,
             table => table == RegistryTable || table.StartsWith(Prefix + "-", StringComparison.Ordinal));
 
-    public string TableName(string table, string service = "orders") => $"{Prefix}-{service}-{table}";
+    public string TableName(string table, string service = "orders") => Pipeline.Core.Manifest.TableSpec.PhysicalName(Prefix, service, table);
 }

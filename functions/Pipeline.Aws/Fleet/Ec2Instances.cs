@@ -5,11 +5,12 @@ using Pipeline.Core.Fleet;
 namespace Pipeline.Aws.Fleet;
 
 /// <summary>
-/// A version's EC2 instances, found by the tags <see cref="Ec2Fleet"/> launched them with and
-/// terminated by id. DescribeInstances and TerminateInstances need nothing but the client's region,
-/// so RetireVersion and Rollback compose this alone, without the launch template.
+/// A version's EC2 instances, found by the tags <see cref="Ec2Fleet"/> launched them with (this
+/// stack's among them, so another stack's instances of a same-named service are never found) and
+/// terminated by id. DescribeInstances and TerminateInstances need nothing but the client's region
+/// and the stack name, so RetireVersion and Rollback compose this alone, without the launch template.
 /// </summary>
-public sealed class Ec2Instances(IAmazonEC2 ec2) : IFleetInstances
+public sealed class Ec2Instances(IAmazonEC2 ec2, string stack) : IFleetInstances
 {
     public async Task<IReadOnlyList<FleetInstance>> FindAsync(string service, string label, CancellationToken cancel = default)
     {
@@ -18,6 +19,7 @@ public sealed class Ec2Instances(IAmazonEC2 ec2) : IFleetInstances
         {
             Filters =
             [
+                new Filter($"tag:{Ec2Fleet.StackTag}", [stack]),
                 new Filter($"tag:{Ec2Fleet.ServiceTag}", [service]),
                 new Filter($"tag:{Ec2Fleet.VersionTag}", [label]),
                 new Filter("instance-state-name", ["pending", "running", "stopping", "stopped", "shutting-down"]),

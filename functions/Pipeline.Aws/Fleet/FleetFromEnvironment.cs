@@ -15,11 +15,31 @@ public static class FleetFromEnvironment
     public const string EndpointVariable = "PIPELINE_FLEET_ENDPOINT";
 
     /// <summary>The fleet a function that starts instances composes.</summary>
-    public static IInstanceFleet ForLaunch() =>
-        Local() ?? (IInstanceFleet)new Ec2Fleet(new AmazonEC2Client(), AwsClients.Setting("PIPELINE_LAUNCH_TEMPLATE_ID"), AwsClients.Setting("PIPELINE_ARTIFACT_BUCKET"));
+    public static IInstanceFleet ForLaunch() => Local() ?? (IInstanceFleet)new Ec2Fleet(new AmazonEC2Client(), LaunchSettings(Environment.GetEnvironmentVariable));
 
     /// <summary>The fleet a function that only finds and terminates instances composes.</summary>
-    public static IFleetInstances ForTermination() => Local() ?? (IFleetInstances)new Ec2Instances(new AmazonEC2Client());
+    public static IFleetInstances ForTermination() =>
+        Local() ?? (IFleetInstances)new Ec2Instances(new AmazonEC2Client(), AwsClients.Setting("PIPELINE_STACK_NAME"));
+
+    /// <summary>
+    /// LaunchInstances' settings as template.yaml gives them: the launch template, artifact bucket
+    /// and stack name are required; subnets, security group and instance profile apply when given.
+    /// </summary>
+    public static Ec2LaunchSettings LaunchSettings(Func<string, string?> env)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        string Required(string name) => env(name) is { Length: > 0 } value ? value
+            : throw new InvalidOperationException($"The environment variable {name} is not set.");
+        string? Optional(string name) => env(name) is { Length: > 0 } value ? value : null;
+        return new Ec2LaunchSettings(
+            Required("PIPELINE_LAUNCH_TEMPLATE_ID"),
+            Required("PIPELINE_ARTIFACT_BUCKET"),
+            Required("PIPELINE_STACK_NAME"),
+            Optional("AWS_REGION") ?? Optional("AWS_DEFAULT_REGION") ?? Required("AWS_REGION"),
+            [.. (Optional("PIPELINE_SUBNET_IDS") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)],
+            Optional("PIPELINE_INSTANCE_SECURITY_GROUP"),
+            Optional("PIPELINE_INSTANCE_PROFILE_ARN"));
+    }
 
     private static HttpFleet? Local() =>
         Environment.GetEnvironmentVariable(EndpointVariable) is { Length: > 0 } endpoint

@@ -11,31 +11,63 @@ public class Ec2FleetTests
         "orders", label, $"artifacts/orders/{label}/artifact.tgz", 3, 8080, start,
         new Dictionary<string, string> { ["PORT"] = "8080", ["GREETING"] = "say \"hi\" \\ $HOME" }, "arn:aws:states:us-east-1:1:execution:deploy:abc");
 
-    [Fact]
-    public void RunRequest_ShouldLaunchFromTheTemplateWithTagsAndAStableClientToken()
-    {
-        var request = Ec2Fleet.RunRequest(Launch(), "lt-0123", "artifacts-bucket");
+    private static readonly Ec2LaunchSettings Settings = new(
+        "lt-0123", "artifacts-bucket", "pipeline", "eu-west-1", ["subnet-a", "subnet-b"], "sg-1", "arn:aws:iam::1:instance-profile/p");
 
-        Assert.Equal(("lt-0123", 3, 3), (request.LaunchTemplate.LaunchTemplateId, request.MinCount, request.MaxCount));
+    [Fact]
+    public void RunRequests_ShouldLaunchFromTheTemplateWithTagsAndAStableClientToken()
+    {
+        var request = Ec2Fleet.RunRequests(Launch(), Settings)[0];
+
+        Assert.Equal(("lt-0123", 2, 2), (request.LaunchTemplate.LaunchTemplateId, request.MinCount, request.MaxCount));
         var tags = Assert.Single(request.TagSpecifications).Tags.ToDictionary(t => t.Key, t => t.Value);
+        Assert.Equal("pipeline", tags[Ec2Fleet.StackTag]);
         Assert.Equal("orders", tags[Ec2Fleet.ServiceTag]);
         Assert.Equal("1.4.7-0d1a26e", tags[Ec2Fleet.VersionTag]);
         Assert.Equal("8080", tags["pipeline:port"]);
         Assert.Equal(64, request.ClientToken.Length);
-        Assert.Equal(request.ClientToken, Ec2Fleet.RunRequest(Launch(), "lt-0123", "artifacts-bucket").ClientToken);
-        Assert.NotEqual(request.ClientToken, Ec2Fleet.RunRequest(Launch("1.4.8-1111111"), "lt-0123", "artifacts-bucket").ClientToken);
+        Assert.Equal(request.ClientToken, Ec2Fleet.RunRequests(Launch(), Settings)[0].ClientToken);
+        Assert.NotEqual(request.ClientToken, Ec2Fleet.RunRequests(Launch("1.4.8-1111111"), Settings)[0].ClientToken);
+    }
+
+    [Fact]
+    public void RunRequests_ShouldSpreadTheInstancesOverTheSubnetsWithTheStacksGroupAndProfile()
+    {
+        var requests = Ec2Fleet.RunRequests(Launch(), Settings);
+
+        Assert.Equal([("subnet-a", 2), ("subnet-b", 1)], requests.Select(r => (r.SubnetId, r.MinCount)));
+        Assert.All(requests, r => Assert.Equal((["sg-1"], "arn:aws:iam::1:instance-profile/p"), (r.SecurityGroupIds, r.IamInstanceProfile.Arn)));
+        Assert.Equal(2, requests.Select(r => r.ClientToken).Distinct().Count());
+        Assert.Equal([(string?)null], new Ec2LaunchSettings("lt-1", "b", "s", "r", []).Placements(3).Select(p => p.SubnetId));
+        Assert.Equal([("subnet-a", 1)], Settings.Placements(1).Select(p => (p.SubnetId!, p.Count)));
+    }
+
+    [Fact]
+    public void UserData_ShouldGiveTheServiceItsRegion()
+    {
+        var script = Encoding.UTF8.GetString(Convert.FromBase64String(Ec2Fleet.RunRequests(Launch(), Settings)[0].UserData));
+
+        Assert.Contains("AWS_REGION=eu-west-1\0", UserDataScript.Files(script)["/etc/pipeline/orders/env"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LaunchSettings_WhenTheTemplateVariablesAreMissing_ShouldNameTheFirst()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => FleetFromEnvironment.LaunchSettings(_ => null));
+
+        Assert.Contains("PIPELINE_LAUNCH_TEMPLATE_ID", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void UserData_ShouldFetchExactlyTheVersionsArtifactOnEveryStartAndRunItsStartCommand()
     {
-        var script = Encoding.UTF8.GetString(Convert.FromBase64String(Ec2Fleet.RunRequest(Launch(), "lt-0123", "artifacts-bucket").UserData));
+        var script = Encoding.UTF8.GetString(Convert.FromBase64String(Ec2Fleet.RunRequests(Launch(), Settings)[0].UserData));
         var files = UserDataScript.Files(script);
 
         Assert.StartsWith("#!/bin/bash\nset -euo pipefail\n", script, StringComparison.Ordinal);
         Assert.Contains("aws s3 cp 's3://artifacts-bucket/artifacts/orders/1.4.7-0d1a26e/artifact.tgz' - | tar -xz", files["/etc/pipeline/orders/fetch"], StringComparison.Ordinal);
         Assert.Equal("#!/bin/sh\nexec node server.js\n", files["/etc/pipeline/orders/command"]);
-        Assert.Equal("GREETING=say \"hi\" \\ $HOME\0PORT=8080\0", files["/etc/pipeline/orders/env"]);
+        Assert.Equal("AWS_REGION=eu-west-1\0GREETING=say \"hi\" \\ $HOME\0PORT=8080\0", files["/etc/pipeline/orders/env"]);
         Assert.Contains("systemctl enable --now pipeline-orders.service\n", script, StringComparison.Ordinal);
     }
 

@@ -100,7 +100,7 @@ public class FleetStepsTests(EmulatorFixture emulators)
         Assert.Equal("8080", launch.Environment["PORT"]);
         Assert.Equal("debug", launch.Environment["LOG_LEVEL"]);
         Assert.Equal(V1, launch.Environment["PIPELINE_VERSION"]);
-        Assert.Equal("pfx-orders-line-items", launch.Environment["LINE_ITEMS_TABLE"]);
+        Assert.Equal("pfx.orders.line-items", launch.Environment["LINE_ITEMS_TABLE"]);
     }
 
     [Fact]

@@ -127,13 +127,14 @@ public sealed class VersionRecorderTests
     }
 
     [Fact]
-    public async Task RecordAsync_WhenPrefixHasATrailingSlash_ShouldClaimTheNormalizedKey()
+    public async Task RecordAsync_WhenPrefixHasATrailingSlash_ShouldCheckTheNormalizedKeyAndClaimNothing()
     {
+        await _registry.ClaimRoutesAsync("billing", ["*/orders"]);
         _store.Put("builds/exec-1/service.yaml", Manifest.Replace("/orders }", "/orders/ }", StringComparison.Ordinal));
 
-        await _recorder.RecordAsync(Request());
+        await Assert.ThrowsAsync<OwnershipConflictException>(() => _recorder.RecordAsync(Request()));
 
-        Assert.Equal([new RouteClaim("*/orders", "orders")], await _registry.ListRouteClaimsAsync());
+        Assert.Equal([new RouteClaim("*/orders", "billing")], await _registry.ListRouteClaimsAsync());
     }
 
     [Fact]
