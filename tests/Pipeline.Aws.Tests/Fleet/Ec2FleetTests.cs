@@ -36,7 +36,8 @@ public class Ec2FleetTests
         var requests = Ec2Fleet.RunRequests(Launch(), Settings);
 
         Assert.Equal([("subnet-a", 2), ("subnet-b", 1)], requests.Select(r => (r.SubnetId, r.MinCount)));
-        Assert.All(requests, r => Assert.Equal((["sg-1"], "arn:aws:iam::1:instance-profile/p"), (r.SecurityGroupIds, r.IamInstanceProfile.Arn)));
+        Assert.All(requests, r => Assert.Equal(["sg-1"], r.SecurityGroupIds));
+        Assert.All(requests, r => Assert.Equal("arn:aws:iam::1:instance-profile/p", r.IamInstanceProfile.Arn));
         Assert.Equal(2, requests.Select(r => r.ClientToken).Distinct().Count());
         Assert.Equal([(string?)null], new Ec2LaunchSettings("lt-1", "b", "s", "r", []).Placements(3).Select(p => p.SubnetId));
         Assert.Equal([("subnet-a", 1)], Settings.Placements(1).Select(p => (p.SubnetId!, p.Count)));
