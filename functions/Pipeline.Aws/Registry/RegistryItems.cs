@@ -100,7 +100,7 @@ internal static class RegistryItems
 
     public static LockLease ToLease(Dictionary<string, AttributeValue> item) => new(
         Str(item, "name"), Str(item, "owner"), When(item, "acquiredAt"),
-        DateTimeOffset.FromUnixTimeMilliseconds(Num(item, "expiresAt")));
+        DateTimeOffset.FromUnixTimeMilliseconds(Num(item, "expiresAt")), OptStr(item, "takenOverFrom"));
 
     private static InvalidDataException Missing(string name) =>
         new($"Registry item has no usable '{name}' attribute.");

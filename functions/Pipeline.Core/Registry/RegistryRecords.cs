@@ -55,7 +55,14 @@ public enum VersionStatus
 public sealed record CounterAllocation(long Count, bool Reused);
 
 /// <summary>A deploy lock held until <paramref name="ExpiresAt"/> unless released or renewed.</summary>
-public sealed record LockLease(string Name, string Owner, DateTimeOffset AcquiredAt, DateTimeOffset ExpiresAt);
+/// <param name="Owner">The holding execution's ARN.</param>
+/// <param name="TakenOverFrom">The previous holder, when this lease was taken over from an execution that had ended.</param>
+public sealed record LockLease(string Name, string Owner, DateTimeOffset AcquiredAt, DateTimeOffset ExpiresAt, string? TakenOverFrom = null);
+
+/// <summary>An operator broke a deploy lock: kept in the registry as the record of who, why and when.</summary>
+/// <param name="Owner">The execution that held the lock when it was broken.</param>
+/// <param name="By">Who broke it (the operator's user and host).</param>
+public sealed record LockBreak(string Name, string Owner, string By, string Reason, DateTimeOffset At);
 
 /// <summary>
 /// A DynamoDB table created for a service, as the scaler needs it. Indexes share the table's bounds.

@@ -169,6 +169,9 @@ internal sealed partial class StackHost : IAsyncDisposable
 
         _controlPort = Ports.Free();
         environment["PIPELINE_FLEET_ENDPOINT"] = $"http://127.0.0.1:{_controlPort}";
+
+        // The control endpoint also serves the Step Functions API: where DeployLock asks whether a lock's holder still runs.
+        environment[Pipeline.Aws.AwsClients.StepFunctionsEndpointVariable] = $"http://127.0.0.1:{_controlPort}";
         _artifactBucket = artifactBucket;
         _instanceEnvironment = new Dictionary<string, string>
         {

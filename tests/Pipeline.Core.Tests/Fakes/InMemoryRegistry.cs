@@ -12,6 +12,7 @@ internal sealed class InMemoryRegistry : IRegistry
     private readonly Dictionary<string, OwnedTable> _tables = [];
     private readonly Dictionary<string, string> _routes = [];
     private readonly Dictionary<string, LockLease> _locks = [];
+    private readonly List<LockBreak> _breaks = [];
 
     public int Writes { get; private set; }
 
@@ -123,6 +124,34 @@ internal sealed class InMemoryRegistry : IRegistry
 
     public Task<LockLease?> GetLockAsync(string name, CancellationToken cancel = default) =>
         Task.FromResult(Read(() => _locks.GetValueOrDefault(name)));
+
+    public Task<LockLease?> TakeOverLockAsync(string name, string endedOwner, string owner, TimeSpan lease, CancellationToken cancel = default) =>
+        Task.FromResult(Write(() =>
+        {
+            if (!_locks.TryGetValue(name, out var held) || held.Owner != endedOwner)
+            {
+                return null;
+            }
+
+            var now = DateTimeOffset.UtcNow;
+            return _locks[name] = new LockLease(name, owner, now, now + lease, endedOwner);
+        }));
+
+    public Task<bool> BreakLockAsync(LockBreak record, CancellationToken cancel = default) =>
+        Task.FromResult(Write(() =>
+        {
+            if (!_locks.TryGetValue(record.Name, out var held) || held.Owner != record.Owner)
+            {
+                return false;
+            }
+
+            _locks.Remove(record.Name);
+            _breaks.Add(record);
+            return true;
+        }));
+
+    public Task<IReadOnlyList<LockBreak>> ListLockBreaksAsync(string name, CancellationToken cancel = default) =>
+        Task.FromResult(Read<IReadOnlyList<LockBreak>>(() => [.. _breaks.Where(b => b.Name == name)]));
 
     public Task<OwnedTable?> GetOwnedTableAsync(string tableName, CancellationToken cancel = default) =>
         Task.FromResult(Read(() => _tables.GetValueOrDefault(tableName)));
