@@ -55,6 +55,9 @@ internal sealed partial class StackHost : IAsyncDisposable
     public const int DefaultFrontPort = 8080;
     private static readonly StackContext Context = new(StackName: "pipeline", AccountId: "123456789012");
 
+    /// <summary>The region the local stack's clients sign for.</summary>
+    internal static string Region => Context.Region;
+
     private readonly UpOptions _options;
     private readonly StackLayout _layout;
     private readonly List<ChildProcess> _children = [];
