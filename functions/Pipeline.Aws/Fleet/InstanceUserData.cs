@@ -7,7 +7,8 @@ namespace Pipeline.Aws.Fleet;
 
 /// <summary>
 /// The user data that makes an EC2 instance one of a version's instances. It installs a systemd
-/// unit whose <c>ExecStartPre</c> downloads and unpacks exactly that version's artifact from S3 on
+/// unit whose <c>ExecStartPre</c> downloads exactly that version's artifact from S3, checks its recorded
+/// SHA-256 and only then unpacks and switches to it, on
 /// every start, so the artifact is the only way code reaches the instance, at deploy and at every
 /// later boot. The service runs as an unprivileged user with the version's environment; systemd
 /// restarts it if it exits, and the target group's health checks see it meanwhile.
@@ -25,6 +26,11 @@ public static partial class InstanceUserData
         if (!SafeKey().IsMatch(launch.ArtifactKey))
         {
             throw new LaunchFailedException($"artifactKey '{launch.ArtifactKey}': only letters, digits and . _ - / are allowed");
+        }
+
+        if (!Sha256Hex().IsMatch(launch.ArtifactSha256))
+        {
+            throw new LaunchFailedException($"artifactSha256 '{launch.ArtifactSha256}': must be 64 lower-case hex digits");
         }
 
         var directory = $"/opt/pipeline/{launch.Service}";
@@ -50,8 +56,12 @@ public static partial class InstanceUserData
             .Append($"cat > {directory}/fetch <<'PIPELINE_FETCH'\n")
             .Append("#!/bin/bash\n")
             .Append("set -euo pipefail\n")
-            .Append($"rm -rf {directory}/app.next && mkdir -p {directory}/app.next\n")
-            .Append($"aws s3 cp 's3://{artifactBucket}/{launch.ArtifactKey}' - | tar -xz -C {directory}/app.next --no-same-owner\n")
+            .Append($"rm -rf {directory}/app.next {directory}/artifact.tgz && mkdir -p {directory}/app.next\n")
+            // Nothing is unpacked, let alone switched to, unless the bytes are the ones the version recorded.
+            .Append($"aws s3 cp 's3://{artifactBucket}/{launch.ArtifactKey}' {directory}/artifact.tgz\n")
+            .Append($"echo '{launch.ArtifactSha256}  {directory}/artifact.tgz' | sha256sum --check --quiet")
+            .Append($" || {{ echo 'artifact digest is not the recorded {launch.ArtifactSha256}: not starting' >&2; exit 1; }}\n")
+            .Append($"tar -xz -f {directory}/artifact.tgz -C {directory}/app.next --no-same-owner && rm -f {directory}/artifact.tgz\n")
             .Append($"rm -rf {directory}/app && mv {directory}/app.next {directory}/app\n")
             .Append($"chown -R pipeline: {directory}/app\n")
             .Append("PIPELINE_FETCH\n")
@@ -98,6 +108,9 @@ public static partial class InstanceUserData
 
     [GeneratedRegex("^[A-Za-z0-9._/-]{1,1024}$")]
     private static partial Regex SafeKey();
+
+    [GeneratedRegex(@"\A[0-9a-f]{64}\z")]
+    private static partial Regex Sha256Hex();
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
     private static partial Regex EnvironmentName();

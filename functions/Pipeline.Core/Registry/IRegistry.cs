@@ -79,6 +79,16 @@ public interface IRegistry
     /// <summary>Every recorded break of the lock, oldest first.</summary>
     Task<IReadOnlyList<LockBreak>> ListLockBreaksAsync(string name, CancellationToken cancel = default);
 
+    /// <summary>
+    /// Claims the copy of an artifact to <paramref name="key"/> for <paramref name="executionId"/>, or
+    /// returns the claim it already holds (with the digest once its copy completed). Fails with
+    /// <see cref="RegistryConflictException"/> when another execution claimed the key.
+    /// </summary>
+    Task<ArtifactCopy> ClaimArtifactCopyAsync(string key, string executionId, CancellationToken cancel = default);
+
+    /// <summary>Records the digest of a completed copy, if <see cref="ArtifactCopy.ExecutionId"/> still owns the claim.</summary>
+    Task CompleteArtifactCopyAsync(ArtifactCopy copy, CancellationToken cancel = default);
+
     Task<OwnedTable?> GetOwnedTableAsync(string tableName, CancellationToken cancel = default);
 
     /// <summary>Every table the pipeline created for any service: what the scaler works on.</summary>

@@ -11,8 +11,8 @@ namespace Pipeline.Local.Supervisor;
 /// The local fleet over HTTP, what EC2 RunInstances/TerminateInstances/DescribeInstances are on AWS,
 /// so that a LaunchInstances function given <c>PIPELINE_FLEET_ENDPOINT</c> can start a version's
 /// instances from its artifact and terminate them by id:
-/// <c>POST /fleet/instances</c> {service, version, artifactKey, count, artifactBucket?, start?, entry?, environment?}
-/// (artifactKey names a gzip tar; start is the manifest's start command),
+/// <c>POST /fleet/instances</c> {service, version, artifactKey, artifactSha256, count, artifactBucket?, start?, entry?, environment?}
+/// (artifactKey names a gzip tar, which must have the recorded artifactSha256; start is the manifest's start command),
 /// <c>POST /fleet/terminate</c> {instanceIds}, <c>GET /fleet/instances?service=&amp;version=</c>.
 /// Every instance also gets the stack's AWS endpoints, so a service reaches its tables in dynalite.
 /// </summary>
@@ -46,7 +46,8 @@ internal static class FleetApi
 
                 var instances = await fleet.LaunchAsync(
                     new InstanceSpec(Field("service"), Field("version"), request["artifactBucket"]?.GetValue<string>() ?? artifactBucket,
-                        Field("artifactKey"), request["entry"]?.GetValue<string>(), environment, request["start"]?.GetValue<string>()),
+                        Field("artifactKey"), request["entry"]?.GetValue<string>(), environment, request["start"]?.GetValue<string>(),
+                        Field("artifactSha256")),
                     count, http.RequestAborted);
                 await WriteAsync(http, 200, new JsonObject { ["instances"] = Instances(instances) });
             }

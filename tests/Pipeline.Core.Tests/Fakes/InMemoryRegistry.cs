@@ -13,6 +13,7 @@ internal sealed class InMemoryRegistry : IRegistry
     private readonly Dictionary<string, string> _routes = [];
     private readonly Dictionary<string, LockLease> _locks = [];
     private readonly List<LockBreak> _breaks = [];
+    private readonly Dictionary<string, ArtifactCopy> _copies = [];
 
     public int Writes { get; private set; }
 
@@ -153,6 +154,30 @@ internal sealed class InMemoryRegistry : IRegistry
     public Task<IReadOnlyList<LockBreak>> ListLockBreaksAsync(string name, CancellationToken cancel = default) =>
         Task.FromResult(Read<IReadOnlyList<LockBreak>>(() => [.. _breaks.Where(b => b.Name == name)]));
 
+    public Task<ArtifactCopy> ClaimArtifactCopyAsync(string key, string executionId, CancellationToken cancel = default) =>
+        Task.FromResult(Write(() =>
+        {
+            if (_copies.TryGetValue(key, out var claim))
+            {
+                return claim.ExecutionId == executionId
+                    ? claim
+                    : throw new RegistryConflictException($"{key} is claimed by execution {claim.ExecutionId}, not {executionId}");
+            }
+
+            return _copies[key] = new ArtifactCopy(key, executionId);
+        }));
+
+    public Task CompleteArtifactCopyAsync(ArtifactCopy copy, CancellationToken cancel = default) =>
+        Task.FromResult(Write(() =>
+        {
+            if (!_copies.TryGetValue(copy.Key, out var claim) || claim.ExecutionId != copy.ExecutionId)
+            {
+                throw new RegistryConflictException($"{copy.Key} is not claimed by execution {copy.ExecutionId}");
+            }
+
+            return _copies[copy.Key] = copy;
+        }));
+
     public Task<OwnedTable?> GetOwnedTableAsync(string tableName, CancellationToken cancel = default) =>
         Task.FromResult(Read(() => _tables.GetValueOrDefault(tableName)));
 
@@ -196,6 +221,7 @@ internal sealed class InMemoryRegistry : IRegistry
             .Concat(_versions.Select(v => v.ToString()))
             .Concat(_tables.Values.Select(t => $"{t} [{string.Join(',', t.Indexes)}]"))
             .Concat(_routes.Select(r => $"route {r.Key}={r.Value}"))
+            .Concat(_copies.Values.Select(c => c.ToString()))
             .Order(StringComparer.Ordinal)));
 
     private bool Replace(string service, string label, Func<VersionRecord, VersionRecord> change)
