@@ -2,6 +2,7 @@ using Amazon.DynamoDBv2;
 using Amazon.Runtime;
 using Amazon.S3;
 using Pipeline.Aws.CloudWatch;
+using Pipeline.Aws.StepFunctions;
 
 namespace Pipeline.Aws;
 
@@ -11,7 +12,7 @@ namespace Pipeline.Aws;
 /// <c>AWS_ENDPOINT_URL_DYNAMODB</c> / <c>AWS_ENDPOINT_URL_S3</c> variables point at the emulators,
 /// and an S3 endpoint override also switches on what S3 emulators need: path-style addressing and
 /// checksums only where required. <c>AWS_ENDPOINT_URL_CLOUDWATCH</c> points CloudWatch at the
-/// metering proxy.
+/// metering proxy, and <c>AWS_ENDPOINT_URL_SFN</c> Step Functions at the local stack's API.
 /// </summary>
 public static class AwsClients
 {
@@ -51,6 +52,13 @@ public static class AwsClients
     /// <summary>Our GetMetricData client (there is no AWSSDK.CloudWatch here), signed for the function's region.</summary>
     public static CloudWatchClient CloudWatch(HttpClient http) =>
         CloudWatchClient.Create(http, Region(), Endpoint(CloudWatchEndpointVariable) is { } endpoint ? new Uri(endpoint) : null);
+
+    /// <summary>Where the Step Functions client (DescribeExecution) sends requests; the name the AWS SDKs use.</summary>
+    public const string StepFunctionsEndpointVariable = "AWS_ENDPOINT_URL_SFN";
+
+    /// <summary>Our DescribeExecution client (there is no AWSSDK.StepFunctions here), signed for the function's region.</summary>
+    public static StepFunctionsClient StepFunctions(HttpClient http) =>
+        StepFunctionsClient.Create(http, Region(), Endpoint(StepFunctionsEndpointVariable) is { } endpoint ? new Uri(endpoint) : null);
 
     /// <summary>A required setting from the environment, or an error naming it.</summary>
     public static string Setting(string name) =>

@@ -20,6 +20,7 @@ internal static class Program
             ExecutionCommands.Rollback(),
             ExecutionCommands.Executions(),
             ExecutionCommands.History(),
+            UnlockCommand.Create(),
             PushCommand.Create(),
             DemoCommand.Create(),
             StatesCommand.Create(),

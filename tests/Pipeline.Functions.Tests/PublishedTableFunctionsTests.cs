@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -43,6 +44,27 @@ public sealed class PublishedTableFunctionsTests(EmulatorFixture emulators)
         Assert.Equal(OrdersExample, await stack.Store.ReadTextAsync(output.ManifestKey));
         var version = await stack.Registry.GetVersionAsync("orders", output.Label);
         Assert.Equal((TestStack.Commit, "exec-1", VersionStatus.Recorded), (version!.Commit, version.ExecutionId, version.Status));
+        var digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("artifact of exec-1")));
+        Assert.Equal((digest, digest), (output.ArtifactSha256, version.ArtifactSha256));
+        Assert.Null(version.ArtifactVersionId);
+    }
+
+    [Fact]
+    public async Task RecordVersion_WhenAnotherExecutionClaimedTheArtifactKey_ShouldFailAsArtifactConflictWithoutWritingIt()
+    {
+        var stack = await TestStack.CreateAsync(emulators);
+        await using var lambda = await StartAsync(stack);
+        const string key = "artifacts/orders/1.4.1-89abcde/artifact.tgz";
+        await stack.Registry.ClaimArtifactCopyAsync(key, "exec-other");
+        await emulators.PutTextAsync(stack.Bucket, "builds/orders/exec-1/artifact.tgz", "artifact of exec-1");
+        await emulators.PutTextAsync(stack.Bucket, "builds/orders/exec-1/service.yaml", OrdersExample);
+
+        var result = await lambda.InvokeAsync(Record, Input("exec-1"));
+
+        Assert.True(result.ErrorType == ArtifactConflictException.Name, Describe(result));
+        Assert.Contains("exec-other", result.ErrorMessage, StringComparison.Ordinal);
+        Assert.Null(await stack.Store.HeadAsync(key));
+        Assert.Null(await stack.Registry.GetVersionAsync("orders", "1.4.1-89abcde"));
     }
 
     [Fact]

@@ -54,6 +54,17 @@ public sealed class DefinitionRulesTests
         Assert.True(problems.Count == 0, string.Join('\n', problems));
     }
 
+    [Fact]
+    public void DeployLock_ShouldLeaseForTheMachinesTimeoutFromTheExecutionsStart()
+    {
+        var machine = Definitions.Load("deploy-service.asl.json");
+        var payload = machine["States"]!["AcquireLock"]!["Parameters"]!["Payload"]!;
+
+        Assert.Equal((int)machine["TimeoutSeconds"]!, (int)payload["leaseSeconds"]!);
+        Assert.Equal("$$.Execution.StartTime", (string?)payload["startedAt.$"]);
+        Assert.Equal("$$.Execution.Id", (string?)payload["owner.$"]);
+    }
+
     [Theory]
     [MemberData(nameof(Definitions.Names), MemberType = typeof(Definitions))]
     public void ElbTasks_ShouldRetryThrottling(string name)

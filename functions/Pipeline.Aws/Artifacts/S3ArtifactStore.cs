@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Pipeline.Core.Versions;
@@ -36,24 +37,38 @@ public sealed class S3ArtifactStore(IAmazonS3 s3, string bucket) : IArtifactStor
     }
 
     /// <summary>
-    /// Copies through this process rather than with CopyObject: s3rver 3.7.1 cannot parse the
-    /// SDK's URL-encoded <c>x-amz-copy-source</c> (it answers NoSuchBucket), and one code path for
-    /// both worlds is worth a download of an artifact (a service bundle of a few megabytes).
+    /// Copies through this process rather than with CopyObject, hashing on the way: s3rver 3.7.1
+    /// cannot parse the SDK's URL-encoded <c>x-amz-copy-source</c> (it answers NoSuchBucket), and
+    /// the digest of what was written is what a version records. The body is spooled to a temporary
+    /// file, never held in memory: PutObject without chunked encoding (which S3 emulators store
+    /// verbatim, framing and all) has to sign a payload it can read twice, and the response stream
+    /// cannot be rewound.
     /// </summary>
-    public async Task CopyAsync(string sourceKey, string targetKey, CancellationToken cancel = default)
+    public async Task<CopiedObject> CopyAsync(string sourceKey, string targetKey, CancellationToken cancel = default)
     {
-        using var source = await s3.GetObjectAsync(bucket, sourceKey, cancel);
-        using var buffer = new MemoryStream();
-        await source.ResponseStream.CopyToAsync(buffer, cancel);
-        buffer.Position = 0;
-        await s3.PutObjectAsync(new PutObjectRequest
+        await using var spool = new FileStream(Path.Combine(Path.GetTempPath(), "pipeline-copy-" + Guid.NewGuid().ToString("N")),
+            FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        string contentType;
+        using (var source = await s3.GetObjectAsync(bucket, sourceKey, cancel))
+        {
+            contentType = source.Headers.ContentType;
+            await source.ResponseStream.CopyToAsync(spool, cancel);
+        }
+
+        spool.Position = 0;
+        var sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(spool, cancel));
+        var size = spool.Length;
+        spool.Position = 0;
+        var put = await s3.PutObjectAsync(new PutObjectRequest
         {
             BucketName = bucket,
             Key = targetKey,
-            InputStream = buffer,
-            ContentType = source.Headers.ContentType,
+            InputStream = spool,
+            AutoCloseStream = false,
+            ContentType = contentType,
             UseChunkEncoding = false,
         }, cancel);
+        return new CopiedObject(targetKey, size, sha256, string.IsNullOrEmpty(put.VersionId) ? null : put.VersionId);
     }
 
     public Task PutTextAsync(string key, string content, CancellationToken cancel = default) =>

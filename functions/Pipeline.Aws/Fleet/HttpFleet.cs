@@ -26,6 +26,7 @@ public sealed class HttpFleet(HttpClient http, Uri endpoint) : IInstanceFleet
             ["service"] = launch.Service,
             ["version"] = launch.Label,
             ["artifactKey"] = launch.ArtifactKey,
+            ["artifactSha256"] = launch.ArtifactSha256,
             ["count"] = launch.Count,
             ["start"] = launch.Start,
             ["environment"] = environment,

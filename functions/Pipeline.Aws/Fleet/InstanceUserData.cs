@@ -7,8 +7,8 @@ namespace Pipeline.Aws.Fleet;
 
 /// <summary>
 /// The user data that makes an EC2 instance one of a version's instances. It installs a systemd
-/// unit that downloads and unpacks exactly that version's artifact from S3 on every start
-/// (<c>ExecStartPre</c>), so the artifact is the only way code reaches the instance, at deploy and
+/// unit that downloads exactly that version's artifact from S3 on every start (<c>ExecStartPre</c>),
+/// checks its recorded SHA-256 and only then unpacks and switches to it, so the artifact is the only way code reaches the instance, at deploy and
 /// at every later boot, then runs the start command. systemd restarts it if it exits, and the
 /// target group's health checks see it meanwhile. The launch template supplies the AMI (with the
 /// AWS CLI, bash 4.4+ and Node.js), network and an instance profile that may read the artifact bucket.
@@ -42,6 +42,11 @@ public static partial class InstanceUserData
             throw new LaunchFailedException($"artifactKey '{launch.ArtifactKey}': only letters, digits and . _ - / are allowed");
         }
 
+        if (!Sha256Hex().IsMatch(launch.ArtifactSha256))
+        {
+            throw new LaunchFailedException($"artifactSha256 '{launch.ArtifactSha256.ReplaceLineEndings(" ")}': must be 64 lower-case hex digits");
+        }
+
         var etc = $"/etc/pipeline/{launch.Service}";
         var app = $"/opt/pipeline/{launch.Service}";
         var unit = $"pipeline-{launch.Service}";
@@ -65,8 +70,12 @@ public static partial class InstanceUserData
         WriteFile(script, $"{etc}/fetch", new StringBuilder()
             .Append("#!/bin/bash\n")
             .Append("set -euo pipefail\n")
-            .Append($"rm -rf {app}/app.next && mkdir -p {app}/app.next\n")
-            .Append($"aws s3 cp 's3://{artifactBucket}/{launch.ArtifactKey}' - | tar -xz -C {app}/app.next --no-same-owner\n")
+            .Append($"rm -rf {app}/app.next {app}/artifact.tgz && mkdir -p {app}/app.next\n")
+            // Nothing is unpacked, let alone switched to, unless the bytes are the ones the version recorded.
+            .Append($"aws s3 cp 's3://{artifactBucket}/{launch.ArtifactKey}' {app}/artifact.tgz\n")
+            .Append($"echo '{launch.ArtifactSha256}  {app}/artifact.tgz' | sha256sum --check --quiet")
+            .Append($" || {{ echo 'artifact digest is not the recorded {launch.ArtifactSha256}: not starting' >&2; exit 1; }}\n")
+            .Append($"tar -xz -f {app}/artifact.tgz -C {app}/app.next --no-same-owner && rm -f {app}/artifact.tgz\n")
             .Append($"rm -rf {app}/app && mv {app}/app.next {app}/app\n")
             .ToString(), "0755", "root:root");
         WriteFile(script, $"{etc}/start", new StringBuilder()
@@ -158,6 +167,9 @@ public static partial class InstanceUserData
 
     [GeneratedRegex(@"\A[A-Za-z0-9._/-]{1,1024}\z")]
     private static partial Regex SafeKey();
+
+    [GeneratedRegex(@"\A[0-9a-f]{64}\z")]
+    private static partial Regex Sha256Hex();
 
     [GeneratedRegex(@"\A[A-Za-z_][A-Za-z0-9_]*\z")]
     private static partial Regex EnvironmentName();

@@ -4,69 +4,9 @@ using static Pipeline.Aws.Registry.RegistryItems;
 
 namespace Pipeline.Aws.Registry;
 
-/// <summary>Locks, owned tables and route claims: items a service or an execution owns.</summary>
+/// <summary>Owned tables and route claims: items a service owns.</summary>
 public sealed partial class DynamoDbRegistry
 {
-    public async Task<LockLease?> TryAcquireLockAsync(string name, string owner, TimeSpan lease, CancellationToken cancel = default)
-    {
-        var now = _time.GetUtcNow();
-        var acquired = new LockLease(name, owner, now, now + lease);
-        try
-        {
-            await dynamoDb.PutItemAsync(new PutItemRequest
-            {
-                TableName = TableName,
-                Item = new()
-                {
-                    [Pk] = S(LockPartition(name)),
-                    [Sk] = S(LockSort),
-                    ["name"] = S(name),
-                    ["owner"] = S(owner),
-                    ["acquiredAt"] = Time(now),
-                    ["expiresAt"] = N(acquired.ExpiresAt.ToUnixTimeMilliseconds()),
-                },
-                ConditionExpression = "attribute_not_exists(pk) OR expiresAt < :now OR #owner = :owner",
-                ExpressionAttributeNames = new() { ["#owner"] = "owner" },
-                ExpressionAttributeValues = new()
-                {
-                    [":now"] = N(now.ToUnixTimeMilliseconds()),
-                    [":owner"] = S(owner),
-                },
-            }, cancel);
-            return acquired;
-        }
-        catch (ConditionalCheckFailedException)
-        {
-            return null;
-        }
-    }
-
-    public async Task<bool> ReleaseLockAsync(string name, string owner, CancellationToken cancel = default)
-    {
-        try
-        {
-            await dynamoDb.DeleteItemAsync(new DeleteItemRequest
-            {
-                TableName = TableName,
-                Key = Key(LockPartition(name), LockSort),
-                ConditionExpression = "#owner = :owner",
-                ExpressionAttributeNames = new() { ["#owner"] = "owner" },
-                ExpressionAttributeValues = new() { [":owner"] = S(owner) },
-            }, cancel);
-            return true;
-        }
-        catch (ConditionalCheckFailedException)
-        {
-            return false;
-        }
-    }
-
-    public async Task<LockLease?> GetLockAsync(string name, CancellationToken cancel = default)
-    {
-        var item = await GetAsync(LockPartition(name), LockSort, cancel);
-        return item is null ? null : ToLease(item);
-    }
-
     public async Task<OwnedTable?> GetOwnedTableAsync(string tableName, CancellationToken cancel = default)
     {
         var item = await GetAsync(TablesPartition, tableName, cancel);

@@ -26,6 +26,10 @@ internal static class RegistryItems
 
     public static string LockPartition(string name) => $"LOCK#{name}";
 
+    public static string ArtifactPartition(string key) => $"ARTIFACT#{key}";
+
+    public const string CopySort = "COPY";
+
     /// <summary>Zero-padded so the sort key orders versions by count.</summary>
     public static string VersionSort(long count) => VersionPrefix + count.ToString("D12", CultureInfo.InvariantCulture);
 
@@ -49,7 +53,23 @@ internal static class RegistryItems
     public static DateTimeOffset When(Dictionary<string, AttributeValue> item, string name) =>
         DateTimeOffset.Parse(Str(item, name), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
 
-    public static Dictionary<string, AttributeValue> ToItem(VersionRecord v) => new()
+    public static Dictionary<string, AttributeValue> ToItem(VersionRecord v)
+    {
+        var item = VersionItem(v);
+        if (v.ArtifactSha256 is not null)
+        {
+            item["artifactSha256"] = S(v.ArtifactSha256);
+        }
+
+        if (v.ArtifactVersionId is not null)
+        {
+            item["artifactVersionId"] = S(v.ArtifactVersionId);
+        }
+
+        return item;
+    }
+
+    private static Dictionary<string, AttributeValue> VersionItem(VersionRecord v) => new()
     {
         [Pk] = S(ServicePartition(v.Service)),
         [Sk] = S(VersionSort(v.Count)),
@@ -71,7 +91,7 @@ internal static class RegistryItems
         Str(item, "service"), Str(item, "label"), Num(item, "count"), Str(item, "commit"),
         Str(item, "artifactKey"), Str(item, "manifestKey"), Str(item, "manifestHash"), Str(item, "manifestYaml"),
         Str(item, "executionId"), When(item, "recordedAt"), Enum.Parse<VersionStatus>(Str(item, "status")),
-        When(item, "statusChangedAt"));
+        When(item, "statusChangedAt"), OptStr(item, "artifactSha256"), OptStr(item, "artifactVersionId"));
 
     public static ServiceRecord ToService(Dictionary<string, AttributeValue> item) => new(
         Str(item, Sk), Str(item, "manifestYaml"), Str(item, "manifestHash"), Str(item, "latestLabel"),
@@ -100,7 +120,7 @@ internal static class RegistryItems
 
     public static LockLease ToLease(Dictionary<string, AttributeValue> item) => new(
         Str(item, "name"), Str(item, "owner"), When(item, "acquiredAt"),
-        DateTimeOffset.FromUnixTimeMilliseconds(Num(item, "expiresAt")));
+        DateTimeOffset.FromUnixTimeMilliseconds(Num(item, "expiresAt")), OptStr(item, "takenOverFrom"));
 
     private static InvalidDataException Missing(string name) =>
         new($"Registry item has no usable '{name}' attribute.");

@@ -8,10 +8,13 @@ namespace Pipeline.Core.Fleet;
 /// <param name="Start">The manifest's start command, run in the unpacked artifact, e.g. <c>node server.js</c>.</param>
 /// <param name="Environment">Variables the service runs with: its manifest's <c>env</c> plus what the pipeline adds.</param>
 /// <param name="ExecutionId">The deploy execution launching them, recorded on each instance and used as the idempotency token.</param>
+/// <param name="ArtifactSha256">The hex SHA-256 the version recorded for its artifact: an instance checks the
+/// artifact it downloaded against it before it starts anything.</param>
 public sealed record InstanceLaunch(
     string Service,
     string Label,
     string ArtifactKey,
+    string ArtifactSha256,
     int Count,
     int Port,
     string Start,

@@ -24,12 +24,19 @@ public sealed class InstanceLauncher(IRegistry registry, IInstanceFleet fleet, s
                 $"{service} {label}: asked to launch {artifactKey}, but the version's artifact is {version.ArtifactKey}");
         }
 
+        // Without the digest an instance could only run whatever the key holds now.
+        if (version.ArtifactSha256 is not { Length: 64 } digest || !digest.All(char.IsAsciiHexDigitLower))
+        {
+            throw new LaunchFailedException(
+                $"{service} {label}: the version records no artifact digest (recorded before digests were kept); record it again with a new build");
+        }
+
         var manifest = ManifestParser.Parse(version.ManifestYaml, version.ManifestKey, service);
         var up = (await fleet.FindAsync(service, label, cancel)).Where(i => i.IsUp).ToList();
         if (up.Count < count)
         {
             var launched = await fleet.LaunchAsync(
-                new InstanceLaunch(service, label, artifactKey, count - up.Count, manifest.Port, manifest.Start,
+                new InstanceLaunch(service, label, artifactKey, digest, count - up.Count, manifest.Port, manifest.Start,
                     InstanceEnvironment.For(manifest, label, tablePrefix), executionId),
                 cancel);
             if (launched.Count != count - up.Count)

@@ -63,6 +63,32 @@ public interface IRegistry
 
     Task<LockLease?> GetLockAsync(string name, CancellationToken cancel = default);
 
+    /// <summary>
+    /// Gives the lock to <paramref name="owner"/> if <paramref name="endedOwner"/> still holds it:
+    /// the condition on the old holder lets only one of several contenders win. Null when the lock
+    /// changed hands (or was released) since it was read.
+    /// </summary>
+    Task<LockLease?> TakeOverLockAsync(string name, string endedOwner, string owner, TimeSpan lease, CancellationToken cancel = default);
+
+    /// <summary>
+    /// Removes the lock if <see cref="LockBreak.Owner"/> still holds it and keeps <paramref name="record"/>;
+    /// false (nothing written) when someone else holds it or nobody does.
+    /// </summary>
+    Task<bool> BreakLockAsync(LockBreak record, CancellationToken cancel = default);
+
+    /// <summary>Every recorded break of the lock, oldest first.</summary>
+    Task<IReadOnlyList<LockBreak>> ListLockBreaksAsync(string name, CancellationToken cancel = default);
+
+    /// <summary>
+    /// Claims the copy of an artifact to <paramref name="key"/> for <paramref name="executionId"/>, or
+    /// returns the claim it already holds (with the digest once its copy completed). Fails with
+    /// <see cref="RegistryConflictException"/> when another execution claimed the key.
+    /// </summary>
+    Task<ArtifactCopy> ClaimArtifactCopyAsync(string key, string executionId, CancellationToken cancel = default);
+
+    /// <summary>Records the digest of a completed copy, if <see cref="ArtifactCopy.ExecutionId"/> still owns the claim.</summary>
+    Task CompleteArtifactCopyAsync(ArtifactCopy copy, CancellationToken cancel = default);
+
     Task<OwnedTable?> GetOwnedTableAsync(string tableName, CancellationToken cancel = default);
 
     /// <summary>Every table the pipeline created for any service: what the scaler works on.</summary>

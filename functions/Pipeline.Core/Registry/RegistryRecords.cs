@@ -23,6 +23,9 @@ public sealed record ServiceRecord(
 /// <param name="ManifestKey">The immutable S3 key of the version's service.yaml.</param>
 /// <param name="ManifestYaml">The version's service.yaml, so a rollback deploys exactly what it declared.</param>
 /// <param name="ExecutionId">The pipeline execution that recorded it (re-runs of it return this record).</param>
+/// <param name="ArtifactSha256">Hex SHA-256 of the artifact as it was copied to <paramref name="ArtifactKey"/>:
+/// an instance refuses to start anything else. Null only for versions recorded before digests were kept.</param>
+/// <param name="ArtifactVersionId">The S3 version id of the copy, when the bucket keeps versions.</param>
 public sealed record VersionRecord(
     string Service,
     string Label,
@@ -35,7 +38,9 @@ public sealed record VersionRecord(
     string ExecutionId,
     DateTimeOffset RecordedAt,
     VersionStatus Status,
-    DateTimeOffset StatusChangedAt);
+    DateTimeOffset StatusChangedAt,
+    string? ArtifactSha256 = null,
+    string? ArtifactVersionId = null);
 
 /// <summary>
 /// Where a version is in its life: recorded by the tag step, live while serving, retired when a
@@ -55,7 +60,14 @@ public enum VersionStatus
 public sealed record CounterAllocation(long Count, bool Reused);
 
 /// <summary>A deploy lock held until <paramref name="ExpiresAt"/> unless released or renewed.</summary>
-public sealed record LockLease(string Name, string Owner, DateTimeOffset AcquiredAt, DateTimeOffset ExpiresAt);
+/// <param name="Owner">The holding execution's ARN.</param>
+/// <param name="TakenOverFrom">The previous holder, when this lease was taken over from an execution that had ended.</param>
+public sealed record LockLease(string Name, string Owner, DateTimeOffset AcquiredAt, DateTimeOffset ExpiresAt, string? TakenOverFrom = null);
+
+/// <summary>An operator broke a deploy lock: kept in the registry as the record of who, why and when.</summary>
+/// <param name="Owner">The execution that held the lock when it was broken.</param>
+/// <param name="By">Who broke it (the operator's user and host).</param>
+public sealed record LockBreak(string Name, string Owner, string By, string Reason, DateTimeOffset At);
 
 /// <summary>
 /// A DynamoDB table created for a service, as the scaler needs it. Indexes share the table's bounds.
@@ -83,3 +95,10 @@ public sealed record OwnedTable(
 
 /// <summary>Which live service routes a route key (<see cref="Routing.RouteClaims.KeyOf(string?, string?)"/>).</summary>
 public sealed record RouteClaim(string RouteKey, string Service);
+
+/// <summary>
+/// The copy of a build's artifact to a version's immutable key, owned by the execution that
+/// recorded the version: the registry's conditional write is what keeps a key from being written
+/// twice (S3 emulators ignore conditional PUTs). The digest is set once the copy is complete.
+/// </summary>
+public sealed record ArtifactCopy(string Key, string ExecutionId, string? Sha256 = null, long? Size = null, string? VersionId = null);

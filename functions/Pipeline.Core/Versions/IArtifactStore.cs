@@ -13,11 +13,18 @@ public interface IArtifactStore
     /// <summary>Size and entity tag of an object, or null when there is no such key.</summary>
     Task<StoredObject?> HeadAsync(string key, CancellationToken cancel = default);
 
-    /// <summary>Server-side copy within the bucket.</summary>
-    Task CopyAsync(string sourceKey, string targetKey, CancellationToken cancel = default);
+    /// <summary>
+    /// Copies within the bucket without holding the object in memory, and answers what was written:
+    /// its size, hex SHA-256 and version id (where the bucket keeps versions).
+    /// </summary>
+    Task<CopiedObject> CopyAsync(string sourceKey, string targetKey, CancellationToken cancel = default);
 
     Task PutTextAsync(string key, string content, CancellationToken cancel = default);
 }
 
 /// <param name="ETag">The entity tag without quotes; equal for equal single-part content.</param>
 public sealed record StoredObject(string Key, long Size, string ETag);
+
+/// <param name="Sha256">Hex SHA-256 of the bytes written.</param>
+/// <param name="VersionId">The S3 version id of the copy; null where the bucket keeps no versions.</param>
+public sealed record CopiedObject(string Key, long Size, string Sha256, string? VersionId);

@@ -41,12 +41,13 @@ public sealed class VersionRecorder(IRegistry registry, IArtifactStore store, st
         var folder = $"artifacts/{request.Service}/{label}/";
         var artifactKey = folder + FileName(request.ArtifactKey);
         var manifestKey = folder + ManifestParser.FileName;
-        await CopyOnceAsync(artifact, artifactKey, cancel);
+        var copy = await CopyOnceAsync(artifact, artifactKey, request.ExecutionId, cancel);
         await PutOnceAsync(manifestKey, yaml, cancel);
 
         var now = time.GetUtcNow();
         var version = new VersionRecord(request.Service, label, allocation.Count, request.Commit.ToLowerInvariant(),
-            artifactKey, manifestKey, Hash(yaml), yaml, request.ExecutionId, now, VersionStatus.Recorded, now);
+            artifactKey, manifestKey, Hash(yaml), yaml, request.ExecutionId, now, VersionStatus.Recorded, now,
+            copy.Sha256, copy.VersionId);
         var stored = await registry.RecordVersionAsync(version, cancel);
         return stored.ExecutionId == request.ExecutionId
             ? stored
@@ -58,18 +59,32 @@ public sealed class VersionRecorder(IRegistry registry, IArtifactStore store, st
     public static string Hash(string yaml) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(yaml)));
 
-    private async Task CopyOnceAsync(StoredObject source, string target, CancellationToken cancel)
+    /// <summary>
+    /// The registry, not the bucket, decides who writes a version's artifact key: the claim is a
+    /// conditional write (S3 emulators ignore conditional PUTs). A retry of the owning execution
+    /// copies again unless its earlier copy completed, whose digest it then reuses.
+    /// </summary>
+    private async Task<ArtifactCopy> CopyOnceAsync(StoredObject source, string target, string executionId, CancellationToken cancel)
     {
-        var existing = await store.HeadAsync(target, cancel);
-        if (existing is null)
+        ArtifactCopy claim;
+        try
         {
-            await store.CopyAsync(source.Key, target, cancel);
+            claim = await registry.ClaimArtifactCopyAsync(target, executionId, cancel);
         }
-        else if (existing.ETag != source.ETag || existing.Size != source.Size)
+        catch (RegistryConflictException e)
         {
-            throw new ArtifactConflictException(
-                $"{target} already holds a different artifact; recorded artifacts are never overwritten.");
+            throw new ArtifactConflictException($"{target} was written by another execution; recorded artifacts are never overwritten ({e.Message}).");
         }
+
+        if (claim.Sha256 is not null)
+        {
+            return claim;
+        }
+
+        var copied = await store.CopyAsync(source.Key, target, cancel);
+        var done = claim with { Sha256 = copied.Sha256, Size = copied.Size, VersionId = copied.VersionId };
+        await registry.CompleteArtifactCopyAsync(done, cancel);
+        return done;
     }
 
     private async Task PutOnceAsync(string key, string content, CancellationToken cancel)

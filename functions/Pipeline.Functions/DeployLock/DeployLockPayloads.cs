@@ -6,9 +6,14 @@ namespace Pipeline.Functions.DeployLock;
 
 /// <summary>Take or give back a service's deploy lock on behalf of one execution.</summary>
 /// <param name="Operation"><c>acquire</c> or <c>release</c>.</param>
-/// <param name="Owner">The execution id; only the owner can release, and acquiring again renews.</param>
-/// <param name="LeaseSeconds">For acquire: how long the lock holds unless released (60 to 43200).</param>
-public sealed record DeployLockInput(string Operation, string Service, string Owner, int? LeaseSeconds) : IValidatable
+/// <param name="Owner">The execution's ARN; only the owner can release, acquiring again renews, and a contender
+/// asks Step Functions whether it still runs.</param>
+/// <param name="LeaseSeconds">For acquire: the state machine's timeout (60 to 43200), the backstop for when the
+/// holder's status cannot be read.</param>
+/// <param name="StartedAt">For acquire: when the execution started (<c>$$.Execution.StartTime</c>); the lease runs
+/// from there, so it ends when the execution must have ended.</param>
+public sealed record DeployLockInput(string Operation, string Service, string Owner, int? LeaseSeconds, DateTimeOffset? StartedAt = null)
+    : IValidatable
 {
     public const string Acquire = "acquire";
     public const string Release = "release";
@@ -40,7 +45,8 @@ public sealed record DeployLockInput(string Operation, string Service, string Ow
 /// <param name="Held">True after a successful acquire.</param>
 /// <param name="ExpiresAt">When the lease ends unless released; null after a release.</param>
 /// <param name="Released">True when a release removed the owner's lock; false when it no longer held it.</param>
-public sealed record DeployLockOutput(string Name, string Owner, bool Held, DateTimeOffset? ExpiresAt, bool Released);
+/// <param name="TakenOverFrom">After an acquire: the ended execution the lock was taken over from, if any.</param>
+public sealed record DeployLockOutput(string Name, string Owner, bool Held, DateTimeOffset? ExpiresAt, bool Released, string? TakenOverFrom);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(DeployLockInput))]

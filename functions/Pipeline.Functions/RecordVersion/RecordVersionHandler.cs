@@ -12,6 +12,6 @@ public sealed class RecordVersionHandler(VersionRecorder recorder) : IFunctionHa
             new RecordVersionRequest(input.Service, input.ExecutionId, input.Commit, input.ArtifactKey, input.ManifestKey),
             context.CancellationToken);
         return new RecordVersionOutput(version.Service, version.Label, version.Count, version.Commit, version.ArtifactKey,
-            version.ManifestKey, version.ManifestHash, version.Status.ToString(), version.RecordedAt);
+            version.ManifestKey, version.ManifestHash, version.Status.ToString(), version.RecordedAt, version.ArtifactSha256);
     }
 }

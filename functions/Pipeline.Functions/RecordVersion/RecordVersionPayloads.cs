@@ -38,6 +38,7 @@ public sealed partial record RecordVersionInput(
 /// <summary>The recorded version.</summary>
 /// <param name="ArtifactKey">Immutable key <c>artifacts/&lt;service&gt;/&lt;label&gt;/...</c> of the artifact.</param>
 /// <param name="Status">Recorded, Live, Retired or Failed.</param>
+/// <param name="ArtifactSha256">Hex SHA-256 of the artifact as copied: what every instance checks before it starts.</param>
 public sealed record RecordVersionOutput(
     string Service,
     string Label,
@@ -47,7 +48,8 @@ public sealed record RecordVersionOutput(
     string ManifestKey,
     string ManifestHash,
     string Status,
-    DateTimeOffset RecordedAt);
+    DateTimeOffset RecordedAt,
+    string? ArtifactSha256 = null);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(RecordVersionInput))]

@@ -55,6 +55,8 @@ public sealed class LocalProcessFleet : IFleet, IAsyncDisposable
             throw new LaunchFailedException($"{spec.Service} {spec.Version}: artifact s3://{spec.ArtifactBucket}/{spec.ArtifactKey} does not exist", e);
         }
 
+        await VerifyDigestAsync(spec, archive, cancellationToken);
+
         var launched = new List<FleetInstance>();
         for (var i = 0; i < count; i++)
         {
@@ -62,6 +64,28 @@ public sealed class LocalProcessFleet : IFleet, IAsyncDisposable
         }
 
         return launched;
+    }
+
+    /// <summary>Nothing is unpacked from bytes other than the ones the version recorded.</summary>
+    private static async Task VerifyDigestAsync(InstanceSpec spec, string archive, CancellationToken cancellationToken)
+    {
+        if (spec.ArtifactSha256 is null)
+        {
+            return;
+        }
+
+        string actual;
+        await using (var file = File.OpenRead(archive))
+        {
+            actual = Convert.ToHexStringLower(await SHA256.HashDataAsync(file, cancellationToken));
+        }
+
+        if (!string.Equals(actual, spec.ArtifactSha256, StringComparison.Ordinal))
+        {
+            File.Delete(archive);
+            throw new LaunchFailedException(
+                $"{spec.Service} {spec.Version}: artifact s3://{spec.ArtifactBucket}/{spec.ArtifactKey} has SHA-256 {actual}, not the recorded {spec.ArtifactSha256}; nothing was started");
+        }
     }
 
     public async Task TerminateAsync(IReadOnlyCollection<string> instanceIds, CancellationToken cancellationToken)

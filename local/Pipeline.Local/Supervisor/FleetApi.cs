@@ -11,8 +11,8 @@ namespace Pipeline.Local.Supervisor;
 /// The local fleet over HTTP, what EC2 RunInstances/TerminateInstances/DescribeInstances are on AWS,
 /// so that a LaunchInstances function given <c>PIPELINE_FLEET_ENDPOINT</c> can start a version's
 /// instances from its artifact and terminate them by id:
-/// <c>POST /fleet/instances</c> {service, version, artifactKey, count, artifactBucket?, start?, entry?, environment?}
-/// (artifactKey names a gzip tar; start is the manifest's start command),
+/// <c>POST /fleet/instances</c> {service, version, artifactKey, artifactSha256, count, artifactBucket?, start?, entry?, environment?}
+/// (artifactKey names a gzip tar, which must have the recorded artifactSha256; start is the manifest's start command),
 /// <c>POST /fleet/terminate</c> {instanceIds}, <c>GET /fleet/instances?service=&amp;version=</c>.
 /// Every instance also gets the stack's AWS endpoints, so a service reaches its tables in dynalite.
 /// </summary>
@@ -39,7 +39,8 @@ internal static class FleetApi
 
                 var spec = new InstanceSpec(Text(request, "service")!, Text(request, "version")!,
                     Text(request, "artifactBucket", required: false) ?? artifactBucket, Text(request, "artifactKey")!,
-                    Text(request, "entry", required: false), environment, Text(request, "start", required: false));
+                    Text(request, "entry", required: false), environment, Text(request, "start", required: false),
+                    Text(request, "artifactSha256")!);
                 var instances = await fleet.LaunchAsync(spec, count, http.RequestAborted);
                 await WriteAsync(http, 200, new JsonObject { ["instances"] = Instances(instances) });
             }

@@ -55,6 +55,9 @@ internal sealed partial class StackHost : IAsyncDisposable
     public const int DefaultFrontPort = 8080;
     private static readonly StackContext Context = new(StackName: "pipeline", AccountId: "123456789012");
 
+    /// <summary>The region the local stack's clients sign for.</summary>
+    internal static string Region => Context.Region;
+
     private readonly UpOptions _options;
     private readonly StackLayout _layout;
     private readonly List<ChildProcess> _children = [];
@@ -182,6 +185,9 @@ internal sealed partial class StackHost : IAsyncDisposable
             [Pipeline.Aws.AwsClients.DynamoDbEndpointVariable] = $"http://127.0.0.1:{dynamoPort}",
             [Pipeline.Aws.AwsClients.CloudWatchEndpointVariable] = $"http://127.0.0.1:{dynamoPort}",
             [Pipeline.Aws.AwsClients.S3EndpointVariable] = $"http://127.0.0.1:{s3Port}",
+
+            // The control endpoint also serves the Step Functions API: where DeployLock asks whether a lock's holder still runs.
+            [Pipeline.Aws.AwsClients.StepFunctionsEndpointVariable] = $"http://127.0.0.1:{_controlPort}",
         };
         var localOnly = LocalOnlySettings.Values(new Uri($"http://127.0.0.1:{_controlPort}"), router.BindAddress, _clock as ScaledTimeProvider);
         Lambda = new LocalLambdaService(

@@ -9,6 +9,8 @@ namespace Pipeline.Aws.Tests.Deploy;
 public sealed class DeployLockTests(EmulatorFixture emulators)
 {
     private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
+    private const string Holder = "arn:aws:states:us-east-1:123456789012:execution:pipeline-deploy-service:holder";
+    private const string Contender = "arn:aws:states:us-east-1:123456789012:execution:pipeline-deploy-service:contender";
 
     [Fact]
     public async Task AcquireAsync_WhenLockIsFree_ShouldGiveTheLeaseToTheExecution()
@@ -122,11 +124,148 @@ public sealed class DeployLockTests(EmulatorFixture emulators)
         Assert.Equal(1, attempts.Count(won => won));
     }
 
-    private async Task<(DeployLock Locks, DynamoDbRegistry Registry)> CreateAsync()
+    [Theory]
+    [InlineData(ExecutionStatuses.Aborted)]
+    [InlineData(ExecutionStatuses.Failed)]
+    [InlineData(ExecutionStatuses.TimedOut)]
+    [InlineData(ExecutionStatuses.Succeeded)]
+    public async Task AcquireAsync_WhenTheHoldersExecutionHasEnded_ShouldTakeTheLockOver(string status)
+    {
+        var executions = new FixedExecutionStatuses().Set(Holder, status);
+        var (locks, registry) = await CreateAsync(executions);
+        await locks.AcquireAsync("orders", Holder, Hour);
+
+        var lease = await locks.AcquireAsync("orders", Contender, Hour);
+
+        Assert.Equal(Contender, lease.Owner);
+        Assert.Equal(Holder, lease.TakenOverFrom);
+        var stored = (await registry.GetLockAsync("deploy/orders"))!;
+        Assert.Equal((Contender, Holder), (stored.Owner, stored.TakenOverFrom));
+        Assert.False(await locks.ReleaseAsync("orders", Holder));
+        Assert.Equal(Contender, (await registry.GetLockAsync("deploy/orders"))!.Owner);
+    }
+
+    [Theory]
+    [InlineData(ExecutionStatuses.Running)]
+    [InlineData("PENDING_REDRIVE")]
+    public async Task AcquireAsync_WhenTheHolderStillRuns_ShouldNotTakeItOver(string status)
+    {
+        var (locks, registry) = await CreateAsync(new FixedExecutionStatuses().Set(Holder, status));
+        await locks.AcquireAsync("orders", Holder, Hour);
+
+        var error = await Assert.ThrowsAsync<LockHeldException>(() => locks.AcquireAsync("orders", Contender, Hour));
+
+        Assert.Contains($"{Holder} until", error.Message, StringComparison.Ordinal);
+        Assert.EndsWith($"it is {status}", error.Message, StringComparison.Ordinal);
+        Assert.Equal(Holder, (await registry.GetLockAsync("deploy/orders"))!.Owner);
+    }
+
+    [Fact]
+    public async Task AcquireAsync_WhenTheHoldersStatusCannotBeRead_ShouldWaitForTheLease()
+    {
+        var (locks, registry) = await CreateAsync(new FixedExecutionStatuses().Set(Holder, FixedExecutionStatuses.Unreadable));
+        await locks.AcquireAsync("orders", Holder, Hour);
+
+        var error = await Assert.ThrowsAsync<LockHeldException>(() => locks.AcquireAsync("orders", Contender, Hour));
+
+        Assert.Contains("could not be read (ThrottlingException: Rate exceeded)", error.Message, StringComparison.Ordinal);
+        Assert.Equal(Holder, (await registry.GetLockAsync("deploy/orders"))!.Owner);
+    }
+
+    [Fact]
+    public async Task AcquireAsync_WhenStepFunctionsKnowsNoSuchHolder_ShouldNotTakeItOver()
+    {
+        var (locks, registry) = await CreateAsync(new FixedExecutionStatuses());
+        await locks.AcquireAsync("orders", Holder, Hour);
+
+        var error = await Assert.ThrowsAsync<LockHeldException>(() => locks.AcquireAsync("orders", Contender, Hour));
+
+        Assert.Contains("knows no such execution", error.Message, StringComparison.Ordinal);
+        Assert.Equal(Holder, (await registry.GetLockAsync("deploy/orders"))!.Owner);
+    }
+
+    [Fact]
+    public async Task AcquireAsync_WhenContendersRaceForAnEndedHoldersLock_ShouldGrantExactlyOne()
+    {
+        var executions = new FixedExecutionStatuses().Set(Holder, ExecutionStatuses.Aborted);
+        var (locks, registry) = await CreateAsync(executions);
+        await locks.AcquireAsync("orders", Holder, Hour);
+
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 8).Select(async i =>
+        {
+            try
+            {
+                return (await locks.AcquireAsync("orders", $"{Contender}-{i}", Hour)).Owner;
+            }
+            catch (LockHeldException)
+            {
+                return null;
+            }
+        }));
+
+        var winner = Assert.Single(attempts, owner => owner is not null);
+        Assert.Equal(winner, (await registry.GetLockAsync("deploy/orders"))!.Owner);
+        Assert.Equal(Holder, (await registry.GetLockAsync("deploy/orders"))!.TakenOverFrom);
+    }
+
+    [Fact]
+    public async Task AcquireAsync_WhenGivenTheExecutionsStart_ShouldEndTheLeaseWhenTheExecutionMustHaveEnded()
+    {
+        var (locks, _) = await CreateAsync();
+        var started = DateTimeOffset.UtcNow - TimeSpan.FromMinutes(20);
+
+        var lease = await locks.AcquireAsync("orders", Holder, TimeSpan.FromHours(2), started);
+
+        Assert.InRange(lease.ExpiresAt, started + TimeSpan.FromHours(2) - TimeSpan.FromSeconds(1), started + TimeSpan.FromHours(2) + TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
+    public async Task BreakAsync_WhenHeld_ShouldRemoveTheLockAndRecordWhoWhyAndWhen()
+    {
+        var (locks, registry) = await CreateAsync(new FixedExecutionStatuses().Set(Holder, ExecutionStatuses.Running));
+        await locks.AcquireAsync("orders", Holder, Hour);
+        var before = DateTimeOffset.UtcNow;
+
+        var broken = await locks.BreakAsync("orders", "ops@host", "holder hangs in LaunchInstances");
+
+        Assert.NotNull(broken);
+        Assert.Null(await registry.GetLockAsync("deploy/orders"));
+        var record = Assert.Single(await registry.ListLockBreaksAsync("deploy/orders"));
+        Assert.Equal(("deploy/orders", Holder, "ops@host", "holder hangs in LaunchInstances"), (record.Name, record.Owner, record.By, record.Reason));
+        Assert.InRange(record.At, before.AddSeconds(-1), DateTimeOffset.UtcNow.AddSeconds(1));
+        Assert.Equal(Contender, (await locks.AcquireAsync("orders", Contender, Hour)).Owner);
+    }
+
+    [Fact]
+    public async Task BreakAsync_WhenNotHeld_ShouldReturnNullAndRecordNothing()
+    {
+        var (locks, registry) = await CreateAsync();
+
+        Assert.Null(await locks.BreakAsync("orders", "ops@host", "cleanup"));
+        Assert.Empty(await registry.ListLockBreaksAsync("deploy/orders"));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("two\nlines")]
+    public async Task BreakAsync_WhenTheReasonIsNotOneLineOfText_ShouldRefuseAndChangeNothing(string reason)
+    {
+        var (locks, registry) = await CreateAsync();
+        await locks.AcquireAsync("orders", Holder, Hour);
+
+        var error = await Assert.ThrowsAsync<InvalidInputException>(() => locks.BreakAsync("orders", "ops@host", reason));
+
+        Assert.StartsWith("reason:", error.Message, StringComparison.Ordinal);
+        Assert.Equal(Holder, (await registry.GetLockAsync("deploy/orders"))!.Owner);
+        Assert.Empty(await registry.ListLockBreaksAsync("deploy/orders"));
+    }
+
+    private async Task<(DeployLock Locks, DynamoDbRegistry Registry)> CreateAsync(IExecutionStatuses? executions = null)
     {
         var table = EmulatorFixture.UniqueName("registry");
         await DynamoDbRegistry.EnsureTableAsync(emulators.DynamoDb, table);
         var registry = new DynamoDbRegistry(emulators.DynamoDb, table);
-        return (new DeployLock(registry), registry);
+        return (new DeployLock(registry, executions ?? new FixedExecutionStatuses()), registry);
     }
 }

@@ -7,8 +7,10 @@ namespace Pipeline.Aws.Tests.Fleet;
 
 public class Ec2FleetTests
 {
-    private static InstanceLaunch Launch(string label = "1.4.7-0d1a26e", string start = "node server.js") => new(
-        "orders", label, $"artifacts/orders/{label}/artifact.tgz", 3, 8080, start,
+    private const string Digest = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+
+    private static InstanceLaunch Launch(string label = "1.4.7-0d1a26e", string start = "node server.js", string digest = Digest) => new(
+        "orders", label, $"artifacts/orders/{label}/artifact.tgz", digest, 3, 8080, start,
         new Dictionary<string, string> { ["PORT"] = "8080", ["GREETING"] = "say \"hi\" \\ $HOME" }, "arn:aws:states:us-east-1:1:execution:deploy:abc");
 
     private static readonly Ec2LaunchSettings Settings = new(
@@ -66,7 +68,8 @@ public class Ec2FleetTests
         var files = UserDataScript.Files(script);
 
         Assert.StartsWith("#!/bin/bash\nset -euo pipefail\n", script, StringComparison.Ordinal);
-        Assert.Contains("aws s3 cp 's3://artifacts-bucket/artifacts/orders/1.4.7-0d1a26e/artifact.tgz' - | tar -xz", files["/etc/pipeline/orders/fetch"], StringComparison.Ordinal);
+        Assert.Contains("aws s3 cp 's3://artifacts-bucket/artifacts/orders/1.4.7-0d1a26e/artifact.tgz' /opt/pipeline/orders/artifact.tgz\n", files["/etc/pipeline/orders/fetch"], StringComparison.Ordinal);
+        Assert.Contains($"echo '{Digest}  /opt/pipeline/orders/artifact.tgz' | sha256sum --check", files["/etc/pipeline/orders/fetch"], StringComparison.Ordinal);
         Assert.Equal("#!/bin/sh\nexec node server.js\n", files["/etc/pipeline/orders/command"]);
         Assert.Equal("AWS_REGION=eu-west-1\0GREETING=say \"hi\" \\ $HOME\0PORT=8080\0", files["/etc/pipeline/orders/env"]);
         Assert.Contains("systemctl enable --now pipeline-orders.service\n", script, StringComparison.Ordinal);
@@ -94,6 +97,90 @@ public class Ec2FleetTests
         var error = Assert.Throws<LaunchFailedException>(() => InstanceUserData.Render(Launch(label), "bucket"));
 
         Assert.Contains("only letters, digits", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08")]
+    [InlineData("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a0\n")]
+    [InlineData("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08' ; id #")]
+    public void UserData_WhenTheDigestIsNotSha256Hex_ShouldRefuseIt(string digest)
+    {
+        var error = Assert.Throws<LaunchFailedException>(() => InstanceUserData.Render(Launch(digest: digest), "bucket"));
+
+        Assert.StartsWith("artifactSha256", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task FetchScript_ShouldSwitchToTheArtifactOnlyWhenItsDigestIsTheRecordedOne(bool intact)
+    {
+        // The fetch script of the user data, run with bash against a stand-in `aws` that serves a
+        // local tarball: paths moved into a temporary folder, chown left out (no pipeline user here).
+        var root = Directory.CreateTempSubdirectory("fetch-").FullName;
+        try
+        {
+            var source = Path.Combine(root, "src");
+            Directory.CreateDirectory(source);
+            await File.WriteAllTextAsync(Path.Combine(source, "server.js"), "// v2\n");
+            var tarball = Path.Combine(root, "artifact.tgz");
+            await RunAsync("tar", ["-czf", tarball, "-C", source, "server.js"]);
+            var digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(tarball)));
+            if (!intact)
+            {
+                await File.AppendAllTextAsync(tarball, "tampered");
+            }
+
+            var bin = Path.Combine(root, "bin");
+            Directory.CreateDirectory(bin);
+            await File.WriteAllTextAsync(Path.Combine(bin, "aws"), $"#!/bin/bash\ncp '{tarball}' \"$4\"\n");
+            await RunAsync("chmod", ["0755", Path.Combine(bin, "aws")]);
+            var app = Path.Combine(root, "opt", "app");
+            Directory.CreateDirectory(app);
+            await File.WriteAllTextAsync(Path.Combine(app, "server.js"), "// v1\n");
+
+            var userData = InstanceUserData.Render(Launch(digest: digest), "artifacts-bucket");
+            var fetch = userData.Split("<<'PIPELINE_FETCH'\n")[1].Split("PIPELINE_FETCH\n")[0]
+                .Replace("/opt/pipeline/orders", Path.Combine(root, "opt"), StringComparison.Ordinal)
+                .Replace("chown -R pipeline: ", "true ", StringComparison.Ordinal);
+            Assert.Contains("aws s3 cp", fetch, StringComparison.Ordinal);
+            var script = Path.Combine(root, "fetch");
+            await File.WriteAllTextAsync(script, fetch);
+
+            var (exit, output) = await RunAsync("bash", [script], ("PATH", bin + ":" + Environment.GetEnvironmentVariable("PATH")));
+
+            Assert.Equal(intact ? 0 : 1, exit);
+            Assert.Equal(intact ? "// v2\n" : "// v1\n", await File.ReadAllTextAsync(Path.Combine(app, "server.js")));
+            if (!intact)
+            {
+                Assert.Contains($"artifact digest is not the recorded {digest}: not starting", output, StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private static async Task<(int Exit, string Output)> RunAsync(string file, string[] arguments, params (string Name, string Value)[] environment)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await stdout + await stderr);
     }
 
     [Theory]

@@ -66,7 +66,7 @@ public class FleetStepsTests(EmulatorFixture emulators)
 
     private static VersionRecord Version(long count, string label) => new(
         "orders", label, count, new string('a', 40), Key(label), $"artifacts/orders/{label}/service.yaml",
-        "00", Manifest, "exec-" + count, DateTimeOffset.UtcNow, VersionStatus.Recorded, DateTimeOffset.UtcNow);
+        "00", Manifest, "exec-" + count, DateTimeOffset.UtcNow, VersionStatus.Recorded, DateTimeOffset.UtcNow, new string('c', 64));
 
     private async Task<World> CreateAsync()
     {

@@ -105,5 +105,5 @@ public sealed class InstanceUserDataTests : IDisposable
     }
 
     private static InstanceLaunch Launch(IReadOnlyDictionary<string, string> environment, string start) =>
-        new("orders", "1.4.7-0d1a26e", "artifacts/orders/1.4.7-0d1a26e/artifact.tgz", 1, 8080, start, environment, "exec\n$(id)");
+        new("orders", "1.4.7-0d1a26e", "artifacts/orders/1.4.7-0d1a26e/artifact.tgz", new string('a', 64), 1, 8080, start, environment, "exec\n$(id)");
 }

@@ -19,10 +19,13 @@ internal sealed class InMemoryArtifactStore : IArtifactStore
             ? new StoredObject(key, bytes.Length, Convert.ToHexStringLower(SHA256.HashData(bytes)))
             : null);
 
-    public Task CopyAsync(string sourceKey, string targetKey, CancellationToken cancel = default)
+    public int Copies { get; private set; }
+
+    public Task<CopiedObject> CopyAsync(string sourceKey, string targetKey, CancellationToken cancel = default)
     {
-        Objects[targetKey] = Objects[sourceKey];
-        return Task.CompletedTask;
+        var bytes = Objects[targetKey] = Objects[sourceKey];
+        Copies++;
+        return Task.FromResult(new CopiedObject(targetKey, bytes.Length, Convert.ToHexStringLower(SHA256.HashData(bytes)), null));
     }
 
     public Task PutTextAsync(string key, string content, CancellationToken cancel = default)

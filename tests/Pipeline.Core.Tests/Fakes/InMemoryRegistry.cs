@@ -12,6 +12,8 @@ internal sealed class InMemoryRegistry : IRegistry
     private readonly Dictionary<string, OwnedTable> _tables = [];
     private readonly Dictionary<string, string> _routes = [];
     private readonly Dictionary<string, LockLease> _locks = [];
+    private readonly List<LockBreak> _breaks = [];
+    private readonly Dictionary<string, ArtifactCopy> _copies = [];
 
     public int Writes { get; private set; }
 
@@ -124,6 +126,58 @@ internal sealed class InMemoryRegistry : IRegistry
     public Task<LockLease?> GetLockAsync(string name, CancellationToken cancel = default) =>
         Task.FromResult(Read(() => _locks.GetValueOrDefault(name)));
 
+    public Task<LockLease?> TakeOverLockAsync(string name, string endedOwner, string owner, TimeSpan lease, CancellationToken cancel = default) =>
+        Task.FromResult(Write(() =>
+        {
+            if (!_locks.TryGetValue(name, out var held) || held.Owner != endedOwner)
+            {
+                return null;
+            }
+
+            var now = DateTimeOffset.UtcNow;
+            return _locks[name] = new LockLease(name, owner, now, now + lease, endedOwner);
+        }));
+
+    public Task<bool> BreakLockAsync(LockBreak record, CancellationToken cancel = default) =>
+        Task.FromResult(Write(() =>
+        {
+            if (!_locks.TryGetValue(record.Name, out var held) || held.Owner != record.Owner)
+            {
+                return false;
+            }
+
+            _locks.Remove(record.Name);
+            _breaks.Add(record);
+            return true;
+        }));
+
+    public Task<IReadOnlyList<LockBreak>> ListLockBreaksAsync(string name, CancellationToken cancel = default) =>
+        Task.FromResult(Read<IReadOnlyList<LockBreak>>(() => [.. _breaks.Where(b => b.Name == name)]));
+
+    public Task<ArtifactCopy> ClaimArtifactCopyAsync(string key, string executionId, CancellationToken cancel = default) =>
+        Task.FromResult(Write(() =>
+        {
+            if (_copies.TryGetValue(key, out var claim))
+            {
+                return claim.ExecutionId == executionId
+                    ? claim
+                    : throw new RegistryConflictException($"{key} is claimed by execution {claim.ExecutionId}, not {executionId}");
+            }
+
+            return _copies[key] = new ArtifactCopy(key, executionId);
+        }));
+
+    public Task CompleteArtifactCopyAsync(ArtifactCopy copy, CancellationToken cancel = default) =>
+        Task.FromResult(Write(() =>
+        {
+            if (!_copies.TryGetValue(copy.Key, out var claim) || claim.ExecutionId != copy.ExecutionId)
+            {
+                throw new RegistryConflictException($"{copy.Key} is not claimed by execution {copy.ExecutionId}");
+            }
+
+            return _copies[copy.Key] = copy;
+        }));
+
     public Task<OwnedTable?> GetOwnedTableAsync(string tableName, CancellationToken cancel = default) =>
         Task.FromResult(Read(() => _tables.GetValueOrDefault(tableName)));
 
@@ -178,6 +232,7 @@ internal sealed class InMemoryRegistry : IRegistry
             .Concat(_versions.Select(v => v.ToString()))
             .Concat(_tables.Values.Select(t => $"{t} [{string.Join(',', t.Indexes)}]"))
             .Concat(_routes.Select(r => $"route {r.Key}={r.Value}"))
+            .Concat(_copies.Values.Select(c => c.ToString()))
             .Order(StringComparer.Ordinal)));
 
     private bool Replace(string service, string label, Func<VersionRecord, VersionRecord> change)

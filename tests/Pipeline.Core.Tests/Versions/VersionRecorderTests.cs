@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Pipeline.Core.Errors;
 using Pipeline.Core.Registry;
 using Pipeline.Core.Tests.Fakes;
@@ -138,12 +140,50 @@ public sealed class VersionRecorderTests
     }
 
     [Fact]
-    public async Task RecordAsync_WhenArtifactKeyAlreadyHoldsOtherContent_ShouldRefuseToOverwrite()
+    public async Task RecordAsync_WhenRecorded_ShouldKeepTheDigestOfTheCopiedArtifact()
     {
-        _store.Put("artifacts/orders/1.4.1-89abcde/orders.zip", "something else");
+        var version = await _recorder.RecordAsync(Request());
 
-        await Assert.ThrowsAsync<ArtifactConflictException>(() => _recorder.RecordAsync(Request()));
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("zip bytes"))), version.ArtifactSha256);
+        Assert.Equal(version.ArtifactSha256, (await _registry.GetVersionAsync("orders", version.Label))!.ArtifactSha256);
+    }
 
-        Assert.Equal("something else", await _store.ReadTextAsync("artifacts/orders/1.4.1-89abcde/orders.zip"));
+    [Fact]
+    public async Task RecordAsync_WhenAnotherExecutionClaimedTheArtifactKey_ShouldRefuseWithoutCopying()
+    {
+        await _registry.ClaimArtifactCopyAsync("artifacts/orders/1.4.1-89abcde/orders.zip", "exec-other");
+
+        var error = await Assert.ThrowsAsync<ArtifactConflictException>(() => _recorder.RecordAsync(Request()));
+
+        Assert.Contains("exec-other", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, _store.Copies);
+        Assert.False(_store.Objects.ContainsKey("artifacts/orders/1.4.1-89abcde/orders.zip"));
+    }
+
+    [Fact]
+    public async Task RecordAsync_WhenTheKeyHoldsBytesNoExecutionRecorded_ShouldWriteTheArtifactAndRecordItsDigest()
+    {
+        // S3 objects are not the guard (emulators ignore conditional PUTs): bytes someone left at
+        // the key are replaced, and the version records the digest of what the pipeline wrote.
+        _store.Put("artifacts/orders/1.4.1-89abcde/orders.zip", "planted");
+
+        var version = await _recorder.RecordAsync(Request());
+
+        Assert.Equal("zip bytes", await _store.ReadTextAsync(version.ArtifactKey));
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("zip bytes"))), version.ArtifactSha256);
+    }
+
+    [Fact]
+    public async Task RecordAsync_WhenARetryFindsItsCompletedCopy_ShouldReuseItsDigestWithoutCopyingAgain()
+    {
+        const string key = "artifacts/orders/1.4.1-89abcde/orders.zip";
+        await _registry.AllocateCountAsync("orders", "exec-1");
+        var claim = await _registry.ClaimArtifactCopyAsync(key, "exec-1");
+        await _registry.CompleteArtifactCopyAsync(claim with { Sha256 = new string('a', 64), Size = 9 });
+
+        var version = await _recorder.RecordAsync(Request());
+
+        Assert.Equal((key, new string('a', 64)), (version.ArtifactKey, version.ArtifactSha256));
+        Assert.Equal(0, _store.Copies);
     }
 }

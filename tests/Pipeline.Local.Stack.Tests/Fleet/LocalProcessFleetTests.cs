@@ -189,6 +189,40 @@ public sealed class LocalProcessFleetTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Launch_WhenTheArtifactIsNotTheRecordedOne_ShouldStartNothingAndNameBothDigests()
+    {
+        var recorded = await DigestAsync(FleetFixture.Key);
+        _fixture.PutArtifact(FleetFixture.Key, TarFile.Text("server.js", "require('child_process').execSync('touch pwned')"));
+
+        var error = await Assert.ThrowsAsync<LaunchFailedException>(() =>
+            _fixture.Fleet.LaunchAsync(FleetFixture.Spec() with { ArtifactSha256 = recorded }, 1, CancellationToken.None));
+
+        Assert.Contains($"not the recorded {recorded}; nothing was started", error.Message, StringComparison.Ordinal);
+        Assert.Contains(await DigestAsync(FleetFixture.Key), error.Message, StringComparison.Ordinal);
+        Assert.Empty(_fixture.Fleet.Describe());
+        Assert.DoesNotContain(Directory.EnumerateFiles(_fixture.Root, "artifact.tgz", SearchOption.AllDirectories),
+            f => f.Contains(Path.Combine("fleet", "svc"), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Launch_WhenTheArtifactHasTheRecordedDigest_ShouldStartIt()
+    {
+        var instance = (await _fixture.Fleet.LaunchAsync(
+            FleetFixture.Spec() with { ArtifactSha256 = await DigestAsync(FleetFixture.Key) }, 1, CancellationToken.None))[0];
+
+        Assert.Equal("running", instance.State);
+    }
+
+    private async Task<string> DigestAsync(string key)
+    {
+        var copy = Path.Combine(_fixture.Root, "digest-" + Guid.NewGuid().ToString("N"));
+        await _fixture.Store.GetFileAsync(FleetFixture.Bucket, key, copy, CancellationToken.None);
+        var digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(copy)));
+        File.Delete(copy);
+        return digest;
+    }
+
+    [Fact]
     public async Task Launch_WhenTheArtifactIsNotAGzipTar_ShouldFailSayingSo()
     {
         _fixture.PutObject("artifacts/svc/zip/artifact.tgz", [0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0]);

@@ -31,6 +31,7 @@ public sealed partial class DeployHarness : IAsyncLifetime
 
     private readonly EmulatorFixture _emulators = new();
     private readonly Dictionary<string, RecordingProxy[]> _recorders = new(StringComparer.Ordinal);
+    private readonly DescribeExecutionDouble _executions = new();
     private LocalLambdaService? _lambda;
     private HttpClient? _http;
     private StateMachineDefinition? _definition;
@@ -63,8 +64,10 @@ public sealed partial class DeployHarness : IAsyncLifetime
         Build = new CodeBuildDouble(_emulators, ArtifactBucket);
         Fleet = new FleetDoubles(Registry, _emulators, routesBucket);
 
+        await _executions.StartAsync();
         var environment = new Dictionary<string, string>
         {
+            ["AWS_ENDPOINT_URL_SFN"] = _executions.Endpoint.ToString(),
             ["AWS_ENDPOINT_URL_DYNAMODB"] = _emulators.DynamoDbEndpoint.ToString(),
             ["AWS_ENDPOINT_URL_S3"] = _emulators.S3Endpoint.ToString(),
             ["AWS_ACCESS_KEY_ID"] = "S3RVER",
@@ -123,8 +126,12 @@ public sealed partial class DeployHarness : IAsyncLifetime
             await proxy.DisposeAsync();
         }
 
+        await _executions.DisposeAsync();
         await _emulators.DisposeAsync();
     }
+
+    /// <summary>Tells DescribeExecution how an execution (one this harness did not run) ended.</summary>
+    public void SetExecutionStatus(string executionArn, string status) => _executions.Set(executionArn, status);
 
     /// <summary>Runs one execution to its end; waits and retries are scaled down (a hundredfold by default).</summary>
     public async Task<DeployRun> RunAsync(string input, string? name = null, double waitTimeScale = 0.01)
@@ -137,8 +144,16 @@ public sealed partial class DeployHarness : IAsyncLifetime
         var engine = new StatesEngine(new EngineOptions { Integrations = integrations, WaitTimeScale = waitTimeScale });
         var history = new InMemoryHistory();
         var execution = name ?? "deploy-" + Guid.NewGuid().ToString("N")[..12];
-        var result = await engine.RunAsync(_definition!, JsonNode.Parse(input),
-            ExecutionIdentity.Local("deploy-service", execution, DateTimeOffset.UtcNow), history);
+        var identity = ExecutionIdentity.Local("deploy-service", execution, DateTimeOffset.UtcNow);
+        _executions.Set(identity.ExecutionArn, "RUNNING");
+        var result = await engine.RunAsync(_definition!, JsonNode.Parse(input), identity, history);
+        _executions.Set(identity.ExecutionArn, result.Status switch
+        {
+            ExecutionStatus.Succeeded => "SUCCEEDED",
+            ExecutionStatus.Failed => "FAILED",
+            ExecutionStatus.TimedOut => "TIMED_OUT",
+            _ => "ABORTED",
+        });
         var entered = history.Events
             .Where(e => e.Type.EndsWith("StateEntered", StringComparison.Ordinal))
             .Select(e => (string)e.Details!["name"]!)

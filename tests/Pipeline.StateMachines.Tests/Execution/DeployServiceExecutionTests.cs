@@ -197,7 +197,7 @@ public sealed class DeployServiceExecutionTests(DeployHarness harness)
     {
         var service = Service(harness);
 
-        // A tenth of real time: the waiting run's bounded lock wait (15 min) must outlast a whole deploy here.
+        // A tenth of real time: the waiting run's bounded lock wait (an hour) must outlast a whole deploy here.
         var runs = await Task.WhenAll(
             harness.RunAsync(Manual(service, Commit()), waitTimeScale: 0.1),
             harness.RunAsync(Manual(service, Commit()), waitTimeScale: 0.1));
@@ -211,6 +211,39 @@ public sealed class DeployServiceExecutionTests(DeployHarness harness)
             [$"LaunchInstances {a}", $"PublishRoutes {a}", $"LaunchInstances {b}", $"PublishRoutes {b}", $"RetireVersion {a}"],
             calls.Select(c => $"{c[0]} {c[2]}"));
         Assert.Equal(b, (await harness.Registry.GetLiveVersionAsync(service))?.Label);
+    }
+
+    [Fact]
+    public async Task Execute_WhenTheLockIsHeldByAnExecutionThatWasStopped_ShouldTakeItOverAndDeploy()
+    {
+        var service = Service(harness);
+        const string stopped = "arn:aws:states:us-east-1:123456789012:execution:deploy-service:stopped-by-an-operator";
+        harness.SetExecutionStatus(stopped, "ABORTED");
+        await harness.Registry.TryAcquireLockAsync(DeployLock.LockName(service), stopped, TimeSpan.FromHours(2));
+
+        var run = await harness.RunAsync(Manual(service, Commit()));
+
+        AssertSucceeded(run);
+        Assert.Single(run.States, s => s == "AcquireLock");
+        Assert.Null(await harness.Registry.GetLockAsync(DeployLock.LockName(service)));
+        Assert.NotNull(await harness.Registry.GetLiveVersionAsync(service));
+    }
+
+    [Fact]
+    public async Task Execute_WhenARunningExecutionKeepsTheLock_ShouldWaitThenFailAsLockHeldNamingIt()
+    {
+        var service = Service(harness);
+        const string running = "arn:aws:states:us-east-1:123456789012:execution:deploy-service:still-deploying";
+        harness.SetExecutionStatus(running, "RUNNING");
+        await harness.Registry.TryAcquireLockAsync(DeployLock.LockName(service), running, TimeSpan.FromHours(2));
+
+        var run = await harness.RunAsync(Manual(service, Commit()), waitTimeScale: 0.0001);
+
+        AssertFailed(run, "Pipeline.LockHeld");
+        Assert.Contains($"{running} until", run.Result.Cause, StringComparison.Ordinal);
+        Assert.Contains("; it is RUNNING", run.Result.Cause, StringComparison.Ordinal);
+        Assert.Equal("DeployBusy", run.States[^1]);
+        Assert.Equal(running, (await harness.Registry.GetLockAsync(DeployLock.LockName(service)))!.Owner);
     }
 
     internal static string Service(DeployHarness harness)

@@ -18,7 +18,7 @@ public static class LeastPrivilegeTable
     public static IReadOnlyDictionary<string, IReadOnlySet<string>> Roles { get; } = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal)
     {
         ["NormalizeTriggerFunction"] = Set(),
-        ["DeployLockFunction"] = Set("dynamodb:PutItem", "dynamodb:DeleteItem"),
+        ["DeployLockFunction"] = Set("dynamodb:PutItem", "dynamodb:DeleteItem", "states:DescribeExecution"),
         ["RecordVersionFunction"] = Set(
             "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query",
             "s3:GetObject", "s3:PutObject", "s3:ListBucket"),

@@ -1,0 +1,147 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Amazon.Runtime;
+using Amazon.Runtime.Credentials;
+using Amazon.Runtime.Internal.Auth;
+using Pipeline.Aws.CloudWatch;
+
+namespace Pipeline.Aws.StepFunctions;
+
+/// <summary>
+/// A small Step Functions client (AWSSDK.StepFunctions is not available here) for DescribeExecution
+/// only, which is all the deploy lock needs to tell whether its holder still runs. It speaks AWS
+/// JSON 1.0 as the API reference documents it: POST / with
+/// <c>X-Amz-Target: AWSStepFunctions.DescribeExecution</c> and
+/// <c>Content-Type: application/x-amz-json-1.0</c>, timestamps as epoch seconds. Requests are
+/// signed with AWSSDK.Core's SigV4 signer for the service name <c>states</c>, like
+/// <see cref="CloudWatchClient"/>.
+/// </summary>
+public sealed class StepFunctionsClient
+{
+    public const string TargetPrefix = "AWSStepFunctions";
+    public const string ContentType = "application/x-amz-json-1.0";
+    private const string Service = "states";
+
+    private readonly HttpClient _http;
+    private readonly Uri _endpoint;
+    private readonly string _region;
+    private readonly Func<CancellationToken, Task<ImmutableCredentials>> _credentials;
+    private readonly TimeProvider _clock;
+
+    public StepFunctionsClient(
+        HttpClient http,
+        Uri endpoint,
+        string region,
+        Func<CancellationToken, Task<ImmutableCredentials>> credentials,
+        TimeProvider? clock = null)
+    {
+        _http = http;
+        _endpoint = endpoint;
+        _region = region;
+        _credentials = credentials;
+        _clock = clock ?? TimeProvider.System;
+    }
+
+    /// <summary>
+    /// The client for a region, with the SDK's default credential chain (environment, profile,
+    /// container or instance role). <paramref name="endpoint"/> overrides
+    /// <c>https://states.{region}.amazonaws.com/</c>, e.g. for the local stack's Step Functions API.
+    /// </summary>
+    public static StepFunctionsClient Create(HttpClient http, string region, Uri? endpoint = null)
+    {
+        var resolver = new DefaultAWSCredentialsIdentityResolver();
+        return new StepFunctionsClient(
+            http,
+            endpoint ?? new Uri($"https://states.{region}.amazonaws.com/"),
+            region,
+            async cancel => await resolver.ResolveIdentity(null, cancel).GetCredentialsAsync());
+    }
+
+    /// <summary>DescribeExecution; <see cref="StepFunctionsClientException"/> with the service's error code otherwise.</summary>
+    public async Task<DescribeExecutionResponse> DescribeExecutionAsync(string executionArn, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(executionArn);
+        var body = JsonSerializer.SerializeToUtf8Bytes(
+            new DescribeExecutionRequest(executionArn), StepFunctionsJsonContext.Default.DescribeExecutionRequest);
+        using var message = await SignedAsync("DescribeExecution", body, cancellationToken);
+        using var response = await _http.SendAsync(message, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw Error(response, text);
+        }
+
+        return JsonSerializer.Deserialize(text, StepFunctionsJsonContext.Default.DescribeExecutionResponse)
+            ?? throw new StepFunctionsClientException("EmptyResponse", "DescribeExecution returned no body", response.StatusCode);
+    }
+
+    private async Task<HttpRequestMessage> SignedAsync(string operation, byte[] body, CancellationToken cancellationToken)
+    {
+        var credentials = await _credentials(cancellationToken);
+        var now = _clock.GetUtcNow().UtcDateTime;
+        var amzDate = now.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+        var host = _endpoint.IsDefaultPort ? _endpoint.Host : $"{_endpoint.Host}:{_endpoint.Port}";
+        var headers = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["content-type"] = ContentType,
+            ["host"] = host,
+            ["x-amz-date"] = amzDate,
+            ["x-amz-target"] = $"{TargetPrefix}.{operation}",
+        };
+        if (credentials.UseToken)
+        {
+            headers["x-amz-security-token"] = credentials.Token;
+        }
+
+        var signedHeaders = string.Join(';', headers.Keys);
+        var canonical = new StringBuilder()
+            .Append("POST\n")
+            .Append(_endpoint.AbsolutePath.Length == 0 ? "/" : _endpoint.AbsolutePath).Append('\n')
+            .Append('\n')
+            .Append(string.Concat(headers.Select(h => $"{h.Key}:{h.Value.Trim()}\n"))).Append('\n')
+            .Append(signedHeaders).Append('\n')
+            .Append(Convert.ToHexStringLower(SHA256.HashData(body)))
+            .ToString();
+        var signature = AWS4Signer.ComputeSignature(credentials, _region, now, Service, signedHeaders, canonical);
+
+        var message = new HttpRequestMessage(HttpMethod.Post, _endpoint) { Content = new ByteArrayContent(body) };
+        message.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(ContentType);
+        message.Headers.TryAddWithoutValidation("X-Amz-Date", amzDate);
+        message.Headers.TryAddWithoutValidation("X-Amz-Target", headers["x-amz-target"]);
+        if (credentials.UseToken)
+        {
+            message.Headers.TryAddWithoutValidation("X-Amz-Security-Token", credentials.Token);
+        }
+
+        message.Headers.TryAddWithoutValidation("Authorization", signature.ForAuthorizationHeader);
+        return message;
+    }
+
+    private static StepFunctionsClientException Error(HttpResponseMessage response, string text)
+    {
+        // The error code is the last part of __type ("com.amazonaws.swf.service.v2.model#ExecutionDoesNotExist"),
+        // or the x-amzn-ErrorType header when the body has none.
+        string? code = null;
+        string? message = null;
+        try
+        {
+            var error = JsonSerializer.Deserialize(text, StepFunctionsJsonContext.Default.JsonErrorBody);
+            code = error?.Type?.Split('#')[^1];
+            message = error?.Message ?? error?.MessageUpper;
+        }
+        catch (JsonException)
+        {
+            message = text;
+        }
+
+        if (code is null && response.Headers.TryGetValues("x-amzn-ErrorType", out var values))
+        {
+            code = values.FirstOrDefault()?.Split(':')[0];
+        }
+
+        return new StepFunctionsClientException(code ?? "Unknown", message ?? "(no message)", response.StatusCode);
+    }
+}
