@@ -45,7 +45,7 @@ public sealed class FleetApiTests : IAsyncLifetime, IDisposable
         return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject());
     }
 
-    private const string Launch = """{"service":"orders","version":"1.0.1","artifactKey":"a.tgz",""";
+    private const string Launch = """{"service":"orders","version":"1.0.1","artifactKey":"a.tgz","artifactSha256":"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",""";
 
     [Fact]
     public async Task Launch_WhenEveryFieldHasItsType_ShouldLaunchWithThem()

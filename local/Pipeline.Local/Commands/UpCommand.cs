@@ -29,15 +29,30 @@ internal static class UpCommand
                 r.AddError($"--time-scale must be a number above 0 and at most 1000, not {value}");
             }
         });
+        var stackName = new Option<string>("--stack-name")
+        {
+            Description = "The stack's name, as sam deploy --stack-name: AWS::StackName, the default table prefix, the target-group scope (default pipeline)",
+            DefaultValueFactory = _ => "pipeline",
+        };
+        stackName.Validators.Add(r =>
+        {
+            var value = r.GetValueOrDefault<string>() ?? "";
+            if (!System.Text.RegularExpressions.Regex.IsMatch(value, @"\A[A-Za-z][A-Za-z0-9-]{0,127}\z"))
+            {
+                r.AddError($"--stack-name must start with a letter and hold only letters, digits and hyphens, at most 128 (CloudFormation's rule), not '{value}'");
+            }
+        });
         var command = new Command("up", "Start the local stack (emulators, functions, state machines, git host, haproxy) and supervise it")
         {
-            state, port, template, timeScale,
+            state, port, template, timeScale, stackName,
         };
-        command.SetAction((parse, cancel) => RunAsync(parse.GetValue(state)!, parse.GetValue(port), parse.GetValue(template), parse.GetValue(timeScale), cancel));
+        command.SetAction((parse, cancel) => RunAsync(
+            parse.GetValue(state)!, parse.GetValue(port), parse.GetValue(template), parse.GetValue(timeScale), parse.GetValue(stackName)!, cancel));
         return command;
     }
 
-    private static async Task<int> RunAsync(string stateDirectory, int? port, FileInfo? template, double timeScale, CancellationToken cancel)
+    private static async Task<int> RunAsync(
+        string stateDirectory, int? port, FileInfo? template, double timeScale, string stackName, CancellationToken cancel)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; _ = Task.Run(stop.Cancel); });
@@ -49,6 +64,7 @@ internal static class UpCommand
             {
                 TemplatePath = template?.FullName ?? Path.Combine(Repository.Root, "template.yaml"),
                 TimeScale = timeScale,
+                StackName = stackName,
             }, stop.Token);
         }
         catch (StackFailureException e)

@@ -34,6 +34,12 @@ internal sealed record UpOptions(string RepositoryRoot, string StateDirectory, i
     /// <summary>The template; relative paths in it (CodeUri, DefinitionUri) are taken from the repository root.</summary>
     public string TemplatePath { get; init; } = Path.Combine(RepositoryRoot, "template.yaml");
 
+    /// <summary>
+    /// The stack's name, as <c>sam deploy --stack-name</c> gives it: AWS::StackName in the template,
+    /// hence the table prefix (unless TablePrefix is set), the target-group scope and the stack tag.
+    /// </summary>
+    public string StackName { get; init; } = "pipeline";
+
     /// <summary>Scales every Wait and Retry delay of the state machines (1 = as written).</summary>
     public double WaitTimeScale { get; init; } = 1.0;
 
@@ -53,10 +59,11 @@ internal sealed record UpOptions(string RepositoryRoot, string StateDirectory, i
 internal sealed partial class StackHost : IAsyncDisposable
 {
     public const int DefaultFrontPort = 8080;
-    private static readonly StackContext Context = new(StackName: "pipeline", AccountId: "123456789012");
+    private const string LocalRegion = "us-east-1";
+    private StackContext Context { get; }
 
     /// <summary>The region the local stack's clients sign for.</summary>
-    internal static string Region => Context.Region;
+    internal static string Region => LocalRegion;
 
     private readonly UpOptions _options;
     private readonly StackLayout _layout;
@@ -75,6 +82,7 @@ internal sealed partial class StackHost : IAsyncDisposable
     private StackHost(UpOptions options)
     {
         _options = options;
+        Context = new StackContext(StackName: options.StackName, Region: LocalRegion, AccountId: "123456789012");
         _layout = new StackLayout(options.StateDirectory);
         _clock = options.TimeScale == 1 ? TimeProvider.System
             : new ScaledTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()), options.TimeScale);

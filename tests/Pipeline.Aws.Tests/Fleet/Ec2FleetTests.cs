@@ -141,9 +141,8 @@ public class Ec2FleetTests
             await File.WriteAllTextAsync(Path.Combine(app, "server.js"), "// v1\n");
 
             var userData = InstanceUserData.Render(Launch(digest: digest), "artifacts-bucket");
-            var fetch = userData.Split("<<'PIPELINE_FETCH'\n")[1].Split("PIPELINE_FETCH\n")[0]
-                .Replace("/opt/pipeline/orders", Path.Combine(root, "opt"), StringComparison.Ordinal)
-                .Replace("chown -R pipeline: ", "true ", StringComparison.Ordinal);
+            var fetch = UserDataScript.Files(userData)["/etc/pipeline/orders/fetch"]
+                .Replace("/opt/pipeline/orders", Path.Combine(root, "opt"), StringComparison.Ordinal);
             Assert.Contains("aws s3 cp", fetch, StringComparison.Ordinal);
             var script = Path.Combine(root, "fetch");
             await File.WriteAllTextAsync(script, fetch);
