@@ -29,12 +29,32 @@ public sealed partial class DeployHarness : IAsyncLifetime
         "ProvisionTablesFunction", "RoutesConvergedFunction",
     ];
 
-    private readonly EmulatorFixture _emulators = new();
+    private readonly EmulatorFixture _emulators;
+    private readonly bool _ownsEmulators;
     private readonly Dictionary<string, RecordingProxy[]> _recorders = new(StringComparer.Ordinal);
     private readonly DescribeExecutionDouble _executions = new();
     private LocalLambdaService? _lambda;
     private HttpClient? _http;
     private StateMachineDefinition? _definition;
+
+    /// <summary>One stack's harness, with emulators of its own.</summary>
+    public DeployHarness()
+        : this("pipeline", EmulatorFixture.UniqueName("svc"), null, null)
+    {
+    }
+
+    /// <summary>A harness for the stack <paramref name="stackName"/>, over emulators and an ELB another stack may share.</summary>
+    internal DeployHarness(string stackName, string tablePrefix, EmulatorFixture? sharedEmulators, ElbDouble? sharedElb)
+    {
+        StackName = stackName;
+        TablePrefix = tablePrefix;
+        _emulators = sharedEmulators ?? new EmulatorFixture();
+        _ownsEmulators = sharedEmulators is null;
+        Elb = sharedElb ?? new ElbDouble();
+    }
+
+    /// <summary>AWS::StackName for this harness's functions and definition.</summary>
+    public string StackName { get; }
 
     public DynamoDbRegistry Registry { get; private set; } = null!;
 
@@ -45,17 +65,21 @@ public sealed partial class DeployHarness : IAsyncLifetime
 
     public string ArtifactBucket { get; private set; } = "";
 
-    public string TablePrefix { get; } = EmulatorFixture.UniqueName("svc");
+    public string TablePrefix { get; }
 
     internal CodeBuildDouble Build { get; private set; } = null!;
 
-    internal ElbDouble Elb { get; } = new();
+    internal ElbDouble Elb { get; }
 
     internal FleetDoubles Fleet { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        await _emulators.InitializeAsync();
+        if (_ownsEmulators)
+        {
+            await _emulators.InitializeAsync();
+        }
+
         var table = EmulatorFixture.UniqueName("registry");
         await DynamoDbRegistry.EnsureTableAsync(_emulators.DynamoDb, table);
         Registry = new DynamoDbRegistry(_emulators.DynamoDb, table);
@@ -78,6 +102,7 @@ public sealed partial class DeployHarness : IAsyncLifetime
             ["PIPELINE_ROUTES_BUCKET"] = routesBucket,
             ["PIPELINE_TABLE_PREFIX"] = TablePrefix,
             ["PIPELINE_DEPLOY_BRANCH"] = "main",
+            ["PIPELINE_STACK_NAME"] = StackName,
             ["PIPELINE_MIN_ROUTERS"] = "1",
         };
         var functions = new List<FunctionDefinition>();
@@ -127,7 +152,10 @@ public sealed partial class DeployHarness : IAsyncLifetime
         }
 
         await _executions.DisposeAsync();
-        await _emulators.DisposeAsync();
+        if (_ownsEmulators)
+        {
+            await _emulators.DisposeAsync();
+        }
     }
 
     /// <summary>Tells DescribeExecution how an execution (one this harness did not run) ended.</summary>
@@ -170,7 +198,7 @@ public sealed partial class DeployHarness : IAsyncLifetime
         "BuildProjectName" => "pipeline-build",
         "ArtifactBucketName" => ArtifactBucket,
         "VpcId" => "vpc-0a1b2c3d4e5f60718",
-        "StackName" => "pipeline",
+        "StackName" => StackName,
         "CodeCommitCloneUrlPrefix" => "https://git-codecommit.us-east-1.amazonaws.com/v1/repos/",
         var other => throw new InvalidOperationException($"no local value for ${{{other}}}"),
     });

@@ -64,6 +64,16 @@ internal sealed class ElbDouble
         }
     }
 
+    /// <summary>The <c>pipeline:stack</c> tag a group was created with.</summary>
+    public string? StackTagOf(string groupName)
+    {
+        lock (_gate)
+        {
+            return JsonNode.Parse(_groups[groupName].Settings)!["Tags"]?.AsArray()
+                .FirstOrDefault(t => (string?)t!["Key"] == "pipeline:stack")?["Value"]?.GetValue<string>();
+        }
+    }
+
     private JsonObject Create(JsonObject input)
     {
         var name = (string)input["Name"]!;
