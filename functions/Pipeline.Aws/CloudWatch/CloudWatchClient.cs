@@ -1,11 +1,7 @@
-using System.Globalization;
-using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Amazon.Runtime;
 using Amazon.Runtime.Credentials;
-using Amazon.Runtime.Internal.Auth;
 
 namespace Pipeline.Aws.CloudWatch;
 
@@ -22,7 +18,7 @@ namespace Pipeline.Aws.CloudWatch;
 public sealed class CloudWatchClient
 {
     public const string TargetPrefix = "GraniteServiceVersion20100801";
-    public const string ContentType = "application/x-amz-json-1.0";
+    public const string ContentType = AwsJsonRequests.ContentType;
     private const string Service = "monitoring";
 
     private readonly HttpClient _http;
@@ -109,47 +105,9 @@ public sealed class CloudWatchClient
             ?? throw new CloudWatchException("EmptyResponse", "GetMetricData returned no body", response.StatusCode);
     }
 
-    private async Task<HttpRequestMessage> SignedAsync(string operation, byte[] body, CancellationToken cancellationToken)
-    {
-        var credentials = await _credentials(cancellationToken);
-        var now = _clock.GetUtcNow().UtcDateTime;
-        var amzDate = now.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
-        var host = _endpoint.IsDefaultPort ? _endpoint.Host : $"{_endpoint.Host}:{_endpoint.Port}";
-        var headers = new SortedDictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["content-type"] = ContentType,
-            ["host"] = host,
-            ["x-amz-date"] = amzDate,
-            ["x-amz-target"] = $"{TargetPrefix}.{operation}",
-        };
-        if (credentials.UseToken)
-        {
-            headers["x-amz-security-token"] = credentials.Token;
-        }
-
-        var signedHeaders = string.Join(';', headers.Keys);
-        var canonical = new StringBuilder()
-            .Append("POST\n")
-            .Append(_endpoint.AbsolutePath.Length == 0 ? "/" : _endpoint.AbsolutePath).Append('\n')
-            .Append('\n')
-            .Append(string.Concat(headers.Select(h => $"{h.Key}:{h.Value.Trim()}\n"))).Append('\n')
-            .Append(signedHeaders).Append('\n')
-            .Append(Convert.ToHexStringLower(SHA256.HashData(body)))
-            .ToString();
-        var signature = AWS4Signer.ComputeSignature(credentials, _region, now, Service, signedHeaders, canonical);
-
-        var message = new HttpRequestMessage(HttpMethod.Post, _endpoint) { Content = new ByteArrayContent(body) };
-        message.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(ContentType);
-        message.Headers.TryAddWithoutValidation("X-Amz-Date", amzDate);
-        message.Headers.TryAddWithoutValidation("X-Amz-Target", headers["x-amz-target"]);
-        if (credentials.UseToken)
-        {
-            message.Headers.TryAddWithoutValidation("X-Amz-Security-Token", credentials.Token);
-        }
-
-        message.Headers.TryAddWithoutValidation("Authorization", signature.ForAuthorizationHeader);
-        return message;
-    }
+    private async Task<HttpRequestMessage> SignedAsync(string operation, byte[] body, CancellationToken cancellationToken) =>
+        AwsJsonRequests.Sign(_endpoint, _region, Service, $"{TargetPrefix}.{operation}", body,
+            await _credentials(cancellationToken), _clock.GetUtcNow().UtcDateTime);
 
     private static CloudWatchException Error(HttpResponseMessage response, string text)
     {

@@ -1,0 +1,64 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using Amazon.Runtime;
+using Amazon.Runtime.Internal.Auth;
+
+namespace Pipeline.Aws;
+
+/// <summary>
+/// An AWS JSON 1.0 request (POST to the endpoint, the operation in <c>X-Amz-Target</c>) signed
+/// with AWSSDK.Core's SigV4 signer: what the small clients for services without an SDK package
+/// here (CloudWatch GetMetricData, Step Functions DescribeExecution) send.
+/// </summary>
+public static class AwsJsonRequests
+{
+    public const string ContentType = "application/x-amz-json-1.0";
+
+    /// <param name="target"><c>&lt;TargetPrefix&gt;.&lt;Operation&gt;</c>, e.g. <c>AWSStepFunctions.DescribeExecution</c>.</param>
+    /// <param name="service">The signing name, e.g. <c>states</c> or <c>monitoring</c>.</param>
+    public static HttpRequestMessage Sign(
+        Uri endpoint, string region, string service, string target, byte[] body, ImmutableCredentials credentials, DateTime now)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(credentials);
+        var amzDate = now.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+        var host = endpoint.IsDefaultPort ? endpoint.Host : $"{endpoint.Host}:{endpoint.Port}";
+        var headers = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["content-type"] = ContentType,
+            ["host"] = host,
+            ["x-amz-date"] = amzDate,
+            ["x-amz-target"] = target,
+        };
+        if (credentials.UseToken)
+        {
+            headers["x-amz-security-token"] = credentials.Token;
+        }
+
+        var signedHeaders = string.Join(';', headers.Keys);
+        var canonical = new StringBuilder()
+            .Append("POST\n")
+            .Append(endpoint.AbsolutePath.Length == 0 ? "/" : endpoint.AbsolutePath).Append('\n')
+            .Append('\n')
+            .Append(string.Concat(headers.Select(h => $"{h.Key}:{h.Value.Trim()}\n"))).Append('\n')
+            .Append(signedHeaders).Append('\n')
+            .Append(Convert.ToHexStringLower(SHA256.HashData(body)))
+            .ToString();
+        var signature = AWS4Signer.ComputeSignature(credentials, region, now, service, signedHeaders, canonical);
+
+        var message = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new ByteArrayContent(body) };
+        message.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(ContentType);
+        message.Headers.TryAddWithoutValidation("X-Amz-Date", amzDate);
+        message.Headers.TryAddWithoutValidation("X-Amz-Target", target);
+        if (credentials.UseToken)
+        {
+            message.Headers.TryAddWithoutValidation("X-Amz-Security-Token", credentials.Token);
+        }
+
+        message.Headers.TryAddWithoutValidation("Authorization", signature.ForAuthorizationHeader);
+        return message;
+    }
+}
