@@ -75,6 +75,8 @@ public static partial class InstanceUserData
             .Append($"aws s3 cp 's3://{artifactBucket}/{launch.ArtifactKey}' {app}/artifact.tgz\n")
             .Append($"echo '{launch.ArtifactSha256}  {app}/artifact.tgz' | sha256sum --check --quiet")
             .Append($" || {{ echo 'artifact digest is not the recorded {launch.ArtifactSha256}: not starting' >&2; exit 1; }}\n")
+            // Links could point outside the app folder; the local fleet refuses them too.
+            .Append($"if tar -tvzf {app}/artifact.tgz | grep -q '^[lh]'; then echo 'the artifact holds symbolic or hard links: not starting' >&2; exit 1; fi\n")
             .Append($"tar -xz -f {app}/artifact.tgz -C {app}/app.next --no-same-owner && rm -f {app}/artifact.tgz\n")
             .Append($"rm -rf {app}/app && mv {app}/app.next {app}/app\n")
             .ToString(), "0755", "root:root");

@@ -162,6 +162,43 @@ public class Ec2FleetTests
         }
     }
 
+    [Fact]
+    public async Task FetchScript_WhenTheArtifactHoldsALink_ShouldRefuseItAndKeepTheRunningApp()
+    {
+        var root = Directory.CreateTempSubdirectory("fetch-").FullName;
+        try
+        {
+            var source = Path.Combine(root, "src");
+            Directory.CreateDirectory(source);
+            await File.WriteAllTextAsync(Path.Combine(source, "server.js"), "// v2\n");
+            File.CreateSymbolicLink(Path.Combine(source, "escape"), "/etc");
+            var tarball = Path.Combine(root, "artifact.tgz");
+            await RunAsync("tar", ["-czf", tarball, "-C", source, "server.js", "escape"]);
+            var digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(tarball)));
+            var bin = Path.Combine(root, "bin");
+            Directory.CreateDirectory(bin);
+            await File.WriteAllTextAsync(Path.Combine(bin, "aws"), $"#!/bin/bash\ncp '{tarball}' \"$4\"\n");
+            await RunAsync("chmod", ["0755", Path.Combine(bin, "aws")]);
+            var app = Path.Combine(root, "opt", "app");
+            Directory.CreateDirectory(app);
+            await File.WriteAllTextAsync(Path.Combine(app, "server.js"), "// v1\n");
+            var fetch = UserDataScript.Files(InstanceUserData.Render(Launch(digest: digest), "artifacts-bucket"))["/etc/pipeline/orders/fetch"]
+                .Replace("/opt/pipeline/orders", Path.Combine(root, "opt"), StringComparison.Ordinal);
+            var script = Path.Combine(root, "fetch");
+            await File.WriteAllTextAsync(script, fetch);
+
+            var (exit, output) = await RunAsync("bash", [script], ("PATH", bin + ":" + Environment.GetEnvironmentVariable("PATH")));
+
+            Assert.Equal(1, exit);
+            Assert.Contains("the artifact holds symbolic or hard links: not starting", output, StringComparison.Ordinal);
+            Assert.Equal("// v1\n", await File.ReadAllTextAsync(Path.Combine(app, "server.js")));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
     private static async Task<(int Exit, string Output)> RunAsync(string file, string[] arguments, params (string Name, string Value)[] environment)
     {
         var start = new System.Diagnostics.ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
