@@ -116,18 +116,52 @@ public class Ec2FleetTests
     [InlineData(false)]
     public async Task FetchScript_ShouldSwitchToTheArtifactOnlyWhenItsDigestIsTheRecordedOne(bool intact)
     {
-        // The fetch script of the user data, run with bash against a stand-in `aws` that serves a
-        // local tarball: paths moved into a temporary folder, chown left out (no pipeline user here).
+        var run = await RunFetchScriptAsync(tamper: !intact, withLink: false);
+
+        Assert.Equal(intact ? 0 : 1, run.Exit);
+        Assert.Equal(intact ? "// v2\n" : "// v1\n", run.ServedApp);
+        if (!intact)
+        {
+            Assert.Contains($"artifact digest is not the recorded {run.Digest}: not starting", run.Output, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task FetchScript_WhenTheArtifactHoldsALink_ShouldRefuseItAndKeepTheRunningApp()
+    {
+        var run = await RunFetchScriptAsync(tamper: false, withLink: true);
+
+        Assert.Equal(1, run.Exit);
+        Assert.Contains("the artifact holds symbolic or hard links: not starting", run.Output, StringComparison.Ordinal);
+        Assert.Equal("// v1\n", run.ServedApp);
+    }
+
+    private sealed record FetchRun(int Exit, string Output, string Digest, string ServedApp);
+
+    /// <summary>
+    /// The fetch script of the user data, run with bash against a stand-in `aws` that serves a local
+    /// tarball of server.js v2 (with a symbolic link beside it when asked, appended bytes when
+    /// tampered) over an app folder serving v1; paths moved into a temporary folder.
+    /// </summary>
+    private static async Task<FetchRun> RunFetchScriptAsync(bool tamper, bool withLink)
+    {
         var root = Directory.CreateTempSubdirectory("fetch-").FullName;
         try
         {
             var source = Path.Combine(root, "src");
             Directory.CreateDirectory(source);
             await File.WriteAllTextAsync(Path.Combine(source, "server.js"), "// v2\n");
+            string[] entries = ["server.js"];
+            if (withLink)
+            {
+                File.CreateSymbolicLink(Path.Combine(source, "escape"), "/etc");
+                entries = [.. entries, "escape"];
+            }
+
             var tarball = Path.Combine(root, "artifact.tgz");
-            await RunAsync("tar", ["-czf", tarball, "-C", source, "server.js"]);
+            await RunAsync("tar", ["-czf", tarball, "-C", source, .. entries]);
             var digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(tarball)));
-            if (!intact)
+            if (tamper)
             {
                 await File.AppendAllTextAsync(tarball, "tampered");
             }
@@ -140,58 +174,14 @@ public class Ec2FleetTests
             Directory.CreateDirectory(app);
             await File.WriteAllTextAsync(Path.Combine(app, "server.js"), "// v1\n");
 
-            var userData = InstanceUserData.Render(Launch(digest: digest), "artifacts-bucket");
-            var fetch = UserDataScript.Files(userData)["/etc/pipeline/orders/fetch"]
+            var fetch = UserDataScript.Files(InstanceUserData.Render(Launch(digest: digest), "artifacts-bucket"))["/etc/pipeline/orders/fetch"]
                 .Replace("/opt/pipeline/orders", Path.Combine(root, "opt"), StringComparison.Ordinal);
             Assert.Contains("aws s3 cp", fetch, StringComparison.Ordinal);
             var script = Path.Combine(root, "fetch");
             await File.WriteAllTextAsync(script, fetch);
 
             var (exit, output) = await RunAsync("bash", [script], ("PATH", bin + ":" + Environment.GetEnvironmentVariable("PATH")));
-
-            Assert.Equal(intact ? 0 : 1, exit);
-            Assert.Equal(intact ? "// v2\n" : "// v1\n", await File.ReadAllTextAsync(Path.Combine(app, "server.js")));
-            if (!intact)
-            {
-                Assert.Contains($"artifact digest is not the recorded {digest}: not starting", output, StringComparison.Ordinal);
-            }
-        }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
-        }
-    }
-
-    [Fact]
-    public async Task FetchScript_WhenTheArtifactHoldsALink_ShouldRefuseItAndKeepTheRunningApp()
-    {
-        var root = Directory.CreateTempSubdirectory("fetch-").FullName;
-        try
-        {
-            var source = Path.Combine(root, "src");
-            Directory.CreateDirectory(source);
-            await File.WriteAllTextAsync(Path.Combine(source, "server.js"), "// v2\n");
-            File.CreateSymbolicLink(Path.Combine(source, "escape"), "/etc");
-            var tarball = Path.Combine(root, "artifact.tgz");
-            await RunAsync("tar", ["-czf", tarball, "-C", source, "server.js", "escape"]);
-            var digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(tarball)));
-            var bin = Path.Combine(root, "bin");
-            Directory.CreateDirectory(bin);
-            await File.WriteAllTextAsync(Path.Combine(bin, "aws"), $"#!/bin/bash\ncp '{tarball}' \"$4\"\n");
-            await RunAsync("chmod", ["0755", Path.Combine(bin, "aws")]);
-            var app = Path.Combine(root, "opt", "app");
-            Directory.CreateDirectory(app);
-            await File.WriteAllTextAsync(Path.Combine(app, "server.js"), "// v1\n");
-            var fetch = UserDataScript.Files(InstanceUserData.Render(Launch(digest: digest), "artifacts-bucket"))["/etc/pipeline/orders/fetch"]
-                .Replace("/opt/pipeline/orders", Path.Combine(root, "opt"), StringComparison.Ordinal);
-            var script = Path.Combine(root, "fetch");
-            await File.WriteAllTextAsync(script, fetch);
-
-            var (exit, output) = await RunAsync("bash", [script], ("PATH", bin + ":" + Environment.GetEnvironmentVariable("PATH")));
-
-            Assert.Equal(1, exit);
-            Assert.Contains("the artifact holds symbolic or hard links: not starting", output, StringComparison.Ordinal);
-            Assert.Equal("// v1\n", await File.ReadAllTextAsync(Path.Combine(app, "server.js")));
+            return new FetchRun(exit, output, digest, await File.ReadAllTextAsync(Path.Combine(app, "server.js")));
         }
         finally
         {
