@@ -3,18 +3,46 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using Amazon.Runtime;
+using Amazon.Runtime.Credentials;
 using Amazon.Runtime.Internal.Auth;
 
 namespace Pipeline.Aws;
 
 /// <summary>
-/// An AWS JSON 1.0 request (POST to the endpoint, the operation in <c>X-Amz-Target</c>) signed
-/// with AWSSDK.Core's SigV4 signer: what the small clients for services without an SDK package
-/// here (CloudWatch GetMetricData, Step Functions DescribeExecution) send.
+/// An AWS JSON 1.0 endpoint (POST to the endpoint, the operation in <c>X-Amz-Target</c>), requests
+/// signed with AWSSDK.Core's SigV4 signer: what the small clients for services without an SDK
+/// package here (CloudWatch GetMetricData, Step Functions DescribeExecution) talk to.
 /// </summary>
-public static class AwsJsonRequests
+/// <param name="service">The signing name, e.g. <c>states</c> or <c>monitoring</c>.</param>
+/// <param name="targetPrefix">What precedes the operation in X-Amz-Target, e.g. <c>AWSStepFunctions</c>.</param>
+public sealed class AwsJsonRequests(
+    HttpClient http,
+    Uri endpoint,
+    string region,
+    string service,
+    string targetPrefix,
+    Func<CancellationToken, Task<ImmutableCredentials>> credentials,
+    TimeProvider? clock = null)
 {
     public const string ContentType = "application/x-amz-json-1.0";
+
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
+    /// <summary>The SDK's default credential chain (environment, profile, container or instance role).</summary>
+    public static Func<CancellationToken, Task<ImmutableCredentials>> DefaultCredentials()
+    {
+        var resolver = new DefaultAWSCredentialsIdentityResolver();
+        return async cancel => await resolver.ResolveIdentity(null, cancel).GetCredentialsAsync();
+    }
+
+    /// <summary>Posts one operation; the caller disposes the response and maps a failure to its own error.</summary>
+    public async Task<(HttpResponseMessage Response, string Text)> PostAsync(string operation, byte[] body, CancellationToken cancellationToken)
+    {
+        using var message = Sign(endpoint, region, service, $"{targetPrefix}.{operation}", body,
+            await credentials(cancellationToken), _clock.GetUtcNow().UtcDateTime);
+        var response = await http.SendAsync(message, cancellationToken);
+        return (response, await response.Content.ReadAsStringAsync(cancellationToken));
+    }
 
     /// <param name="target"><c>&lt;TargetPrefix&gt;.&lt;Operation&gt;</c>, e.g. <c>AWSStepFunctions.DescribeExecution</c>.</param>
     /// <param name="service">The signing name, e.g. <c>states</c> or <c>monitoring</c>.</param>

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using Amazon.Runtime;
-using Amazon.Runtime.Credentials;
 
 namespace Pipeline.Aws.CloudWatch;
 
@@ -21,11 +20,7 @@ public sealed class CloudWatchClient
     public const string ContentType = AwsJsonRequests.ContentType;
     private const string Service = "monitoring";
 
-    private readonly HttpClient _http;
-    private readonly Uri _endpoint;
-    private readonly string _region;
-    private readonly Func<CancellationToken, Task<ImmutableCredentials>> _credentials;
-    private readonly TimeProvider _clock;
+    private readonly AwsJsonRequests _endpoint;
 
     public CloudWatchClient(
         HttpClient http,
@@ -34,11 +29,7 @@ public sealed class CloudWatchClient
         Func<CancellationToken, Task<ImmutableCredentials>> credentials,
         TimeProvider? clock = null)
     {
-        _http = http;
-        _endpoint = endpoint;
-        _region = region;
-        _credentials = credentials;
-        _clock = clock ?? TimeProvider.System;
+        _endpoint = new AwsJsonRequests(http, endpoint, region, Service, TargetPrefix, credentials, clock);
     }
 
     /// <summary>
@@ -48,12 +39,8 @@ public sealed class CloudWatchClient
     /// </summary>
     public static CloudWatchClient Create(HttpClient http, string region, Uri? endpoint = null)
     {
-        var resolver = new DefaultAWSCredentialsIdentityResolver();
         return new CloudWatchClient(
-            http,
-            endpoint ?? new Uri($"https://monitoring.{region}.amazonaws.com/"),
-            region,
-            async cancel => await resolver.ResolveIdentity(null, cancel).GetCredentialsAsync());
+            http, endpoint ?? new Uri($"https://monitoring.{region}.amazonaws.com/"), region, AwsJsonRequests.DefaultCredentials());
     }
 
     /// <summary>GetMetricData, following NextToken until every page is read.</summary>
@@ -93,9 +80,8 @@ public sealed class CloudWatchClient
     private async Task<GetMetricDataResponse> SendAsync(GetMetricDataRequest request, CancellationToken cancellationToken)
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(request, CloudWatchJsonContext.Default.GetMetricDataRequest);
-        using var message = await SignedAsync("GetMetricData", body, cancellationToken);
-        using var response = await _http.SendAsync(message, cancellationToken);
-        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        var (response, text) = await _endpoint.PostAsync("GetMetricData", body, cancellationToken);
+        using var owned = response;
         if (!response.IsSuccessStatusCode)
         {
             throw Error(response, text);
@@ -104,10 +90,6 @@ public sealed class CloudWatchClient
         return JsonSerializer.Deserialize(text, CloudWatchJsonContext.Default.GetMetricDataResponse)
             ?? throw new CloudWatchException("EmptyResponse", "GetMetricData returned no body", response.StatusCode);
     }
-
-    private async Task<HttpRequestMessage> SignedAsync(string operation, byte[] body, CancellationToken cancellationToken) =>
-        AwsJsonRequests.Sign(_endpoint, _region, Service, $"{TargetPrefix}.{operation}", body,
-            await _credentials(cancellationToken), _clock.GetUtcNow().UtcDateTime);
 
     private static CloudWatchException Error(HttpResponseMessage response, string text)
     {

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Amazon.Runtime;
-using Amazon.Runtime.Credentials;
 using Pipeline.Aws.CloudWatch;
 
 namespace Pipeline.Aws.StepFunctions;
@@ -20,11 +19,7 @@ public sealed class StepFunctionsClient
     public const string ContentType = AwsJsonRequests.ContentType;
     private const string Service = "states";
 
-    private readonly HttpClient _http;
-    private readonly Uri _endpoint;
-    private readonly string _region;
-    private readonly Func<CancellationToken, Task<ImmutableCredentials>> _credentials;
-    private readonly TimeProvider _clock;
+    private readonly AwsJsonRequests _endpoint;
 
     public StepFunctionsClient(
         HttpClient http,
@@ -33,11 +28,7 @@ public sealed class StepFunctionsClient
         Func<CancellationToken, Task<ImmutableCredentials>> credentials,
         TimeProvider? clock = null)
     {
-        _http = http;
-        _endpoint = endpoint;
-        _region = region;
-        _credentials = credentials;
-        _clock = clock ?? TimeProvider.System;
+        _endpoint = new AwsJsonRequests(http, endpoint, region, Service, TargetPrefix, credentials, clock);
     }
 
     /// <summary>
@@ -47,12 +38,8 @@ public sealed class StepFunctionsClient
     /// </summary>
     public static StepFunctionsClient Create(HttpClient http, string region, Uri? endpoint = null)
     {
-        var resolver = new DefaultAWSCredentialsIdentityResolver();
         return new StepFunctionsClient(
-            http,
-            endpoint ?? new Uri($"https://states.{region}.amazonaws.com/"),
-            region,
-            async cancel => await resolver.ResolveIdentity(null, cancel).GetCredentialsAsync());
+            http, endpoint ?? new Uri($"https://states.{region}.amazonaws.com/"), region, AwsJsonRequests.DefaultCredentials());
     }
 
     /// <summary>DescribeExecution; <see cref="StepFunctionsClientException"/> with the service's error code otherwise.</summary>
@@ -61,9 +48,8 @@ public sealed class StepFunctionsClient
         ArgumentException.ThrowIfNullOrEmpty(executionArn);
         var body = JsonSerializer.SerializeToUtf8Bytes(
             new DescribeExecutionRequest(executionArn), StepFunctionsJsonContext.Default.DescribeExecutionRequest);
-        using var message = await SignedAsync("DescribeExecution", body, cancellationToken);
-        using var response = await _http.SendAsync(message, cancellationToken);
-        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        var (response, text) = await _endpoint.PostAsync("DescribeExecution", body, cancellationToken);
+        using var owned = response;
         if (!response.IsSuccessStatusCode)
         {
             throw Error(response, text);
@@ -72,10 +58,6 @@ public sealed class StepFunctionsClient
         return JsonSerializer.Deserialize(text, StepFunctionsJsonContext.Default.DescribeExecutionResponse)
             ?? throw new StepFunctionsClientException("EmptyResponse", "DescribeExecution returned no body", response.StatusCode);
     }
-
-    private async Task<HttpRequestMessage> SignedAsync(string operation, byte[] body, CancellationToken cancellationToken) =>
-        AwsJsonRequests.Sign(_endpoint, _region, Service, $"{TargetPrefix}.{operation}", body,
-            await _credentials(cancellationToken), _clock.GetUtcNow().UtcDateTime);
 
     private static StepFunctionsClientException Error(HttpResponseMessage response, string text)
     {
