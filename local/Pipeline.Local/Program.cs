@@ -21,6 +21,7 @@ internal static class Program
             ExecutionCommands.Executions(),
             ExecutionCommands.History(),
             UnlockCommand.Create(),
+            SecretCommand.Create(),
             PushCommand.Create(),
             DemoCommand.Create(),
             StatesCommand.Create(),

@@ -17,6 +17,7 @@ using Pipeline.Local.Stack.Builds;
 using Pipeline.Local.Stack.Events;
 using Pipeline.Local.Stack.Fleet;
 using Pipeline.Local.Stack.Git;
+using Pipeline.Local.Stack.Parameters;
 using Pipeline.Local.Stack.Scheduling;
 using Pipeline.Local.Stack.Templates;
 using Pipeline.Local.Template;
@@ -224,7 +225,7 @@ internal sealed partial class StackHost : IAsyncDisposable
             _layout.Root,
             BuildProjects.Names(_options.TemplatePath).Select(name => new BuildProject(name, name, artifactBucket)),
             new GitHostBuildSources(Git), artifacts, Context);
-        Fleet = new LocalProcessFleet(_layout.Root, artifacts);
+        Fleet = new LocalProcessFleet(_layout.Root, artifacts, parameters: new LocalParameterStore(_layout.Root));
         _disposables.Add(Fleet);
         var targetGroups = new LocalTargetGroups(new FleetTargetAddresses(Fleet), Context);
         _disposables.Add(targetGroups);
@@ -259,7 +260,7 @@ internal sealed partial class StackHost : IAsyncDisposable
         Endpoints["front"] = $"http://127.0.0.1:{frontPort}";
         Endpoints["git"] = Git!.Root;
 
-        StackFile.Write(_layout, Environment.ProcessId, Endpoints, artifactBucket, registryTable);
+        StackFile.Write(_layout, Environment.ProcessId, Endpoints, artifactBucket, registryTable, TablePrefix);
     }
 
     /// <summary>Reads the template with the local values of its AWS-only parameters and the router's front port and socket.</summary>

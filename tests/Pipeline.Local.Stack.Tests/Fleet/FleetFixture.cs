@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Text;
 using Pipeline.Local.Stack.Builds;
 using Pipeline.Local.Stack.Fleet;
+using Pipeline.Local.Stack.Parameters;
 
 namespace Pipeline.Local.Stack.Tests.Fleet;
 
@@ -18,8 +19,11 @@ internal sealed class FleetFixture : IAsyncDisposable
     {
         Store = new FolderArtifactStore(_temp.Combine("s3"));
         PutArtifact(Key, TarFile.Text("server.js", File.ReadAllText(Fixture.Path("service", "server.js"))));
-        Fleet = new LocalProcessFleet(_temp.Combine("state"), Store, terminationGrace: grace ?? TimeSpan.FromSeconds(5));
+        Parameters = new LocalParameterStore(_temp.Combine("state"));
+        Fleet = new LocalProcessFleet(_temp.Combine("state"), Store, terminationGrace: grace ?? TimeSpan.FromSeconds(5), parameters: Parameters);
     }
+
+    public LocalParameterStore Parameters { get; }
 
     public FolderArtifactStore Store { get; }
 
