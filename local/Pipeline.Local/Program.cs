@@ -22,6 +22,7 @@ internal static class Program
             ExecutionCommands.History(),
             UnlockCommand.Create(),
             PushCommand.Create(),
+            WebhookSecretCommand.Create(),
             DemoCommand.Create(),
             StatesCommand.Create(),
         };

@@ -87,6 +87,11 @@ public sealed class GitHubWebhookReceiver(WebhookSettings settings, IWebhookSecr
             return new(400, "repository.name and repository.owner.login are required in a push payload");
         }
 
+        if (settings.Owner.Length == 0)
+        {
+            return new(403, $"this stack has no GitHubOwner, so it deploys no GitHub repository (got a push from {Shown.Quote(owner)})");
+        }
+
         // GitHub account names are case-insensitive.
         if (!string.Equals(owner, settings.Owner, StringComparison.OrdinalIgnoreCase))
         {

@@ -1,6 +1,6 @@
 namespace Pipeline.Core.Webhooks;
 
-/// <param name="Owner">The GitHub account (user or organisation) whose repositories may deploy.</param>
+/// <param name="Owner">The GitHub account (user or organisation) whose repositories may deploy; empty: none may.</param>
 /// <param name="DeployBranch">The branch whose pushes deploy.</param>
 /// <param name="MaxBodyBytes">Larger bodies are refused with 413 before anything else is read.</param>
 public sealed record WebhookSettings(string Owner, string DeployBranch, int MaxBodyBytes = WebhookSettings.DefaultMaxBodyBytes)

@@ -13,7 +13,8 @@ return await LambdaRuntime.RunAsync(
         var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         return Task.FromResult<IFunctionHandler<FunctionUrlRequest, FunctionUrlResponse>>(new GitHubWebhookHandler(
             new GitHubWebhookReceiver(
-                new WebhookSettings(AwsClients.Setting("PIPELINE_GITHUB_OWNER"), AwsClients.Setting("PIPELINE_DEPLOY_BRANCH")),
+                // An empty owner (the template's default) is valid: every push is then refused with 403.
+                new WebhookSettings(Environment.GetEnvironmentVariable("PIPELINE_GITHUB_OWNER") ?? "", AwsClients.Setting("PIPELINE_DEPLOY_BRANCH")),
                 new SecretsManagerWebhookSecret(AwsClients.SecretsManager(http), AwsClients.Setting("PIPELINE_WEBHOOK_SECRET_ARN")),
                 new StepFunctionsExecutionStarter(AwsClients.StepFunctions(http), AwsClients.Setting("PIPELINE_DEPLOY_STATE_MACHINE_ARN")))));
     },

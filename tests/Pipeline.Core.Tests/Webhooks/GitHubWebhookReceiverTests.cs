@@ -177,6 +177,18 @@ public sealed class GitHubWebhookReceiverTests
     }
 
     [Fact]
+    public async Task ReceiveAsync_WhenTheStackHasNoGitHubOwner_ShouldRefuseEveryPushWith403()
+    {
+        var closed = new GitHubWebhookReceiver(new WebhookSettings("", "main"), new FixedWebhookSecret(Secret), executions);
+
+        var answer = await closed.ReceiveAsync(Signed(Push()), CancellationToken.None);
+
+        Assert.Equal(403, answer.Status);
+        Assert.StartsWith("this stack has no GitHubOwner", answer.Reason, StringComparison.Ordinal);
+        Assert.Empty(executions.Started);
+    }
+
+    [Fact]
     public async Task ReceiveAsync_WhenOwnerDiffersOnlyInCase_ShouldStart()
     {
         var answer = await Receive(Signed(Push(p => p["repository"]!["owner"] = new JsonObject { ["login"] = "ACME" })));
