@@ -23,6 +23,7 @@ internal static class Program
             UnlockCommand.Create(),
             SecretCommand.Create(),
             PushCommand.Create(),
+            WebhookSecretCommand.Create(),
             DemoCommand.Create(),
             StatesCommand.Create(),
         };

@@ -18,7 +18,11 @@ public sealed record FunctionDescription(
     IReadOnlyList<string> Architectures,
     IReadOnlyDictionary<string, string> Environment,
     IReadOnlyList<EventRuleDescription> Events,
-    string? BuildMethod = null);
+    string? BuildMethod = null)
+{
+    /// <summary>The AuthType of the function's URL (SAM's FunctionUrlConfig), or null when it has none.</summary>
+    public string? FunctionUrlAuthType { get; init; }
+}
 
 /// <summary>A state machine: where its definition is and what to substitute into it.</summary>
 public sealed record StateMachineDescription(
@@ -56,3 +60,6 @@ public sealed record TableDescription(string LogicalId, string Name, string Arn,
 
 /// <summary>An S3 bucket the template declares.</summary>
 public sealed record BucketDescription(string LogicalId, string Name, string Arn);
+
+/// <param name="Arn">What <c>!Ref</c> of the secret gives, as on AWS.</param>
+public sealed record SecretDescription(string LogicalId, string Name, string Arn);

@@ -19,6 +19,8 @@ public sealed class LocalAwsResourceValues(StackContext stack) : ILocalResourceV
         "AWS::Serverless::StateMachine" or "AWS::StepFunctions::StateMachine" => StateMachineArn(resource.PhysicalName),
         "AWS::SQS::Queue" => $"https://sqs.{stack.Region}.{StackContext.UrlSuffix}/{stack.AccountId}/{resource.PhysicalName}",
         "AWS::SNS::Topic" => Arn("sns", $"{resource.PhysicalName}"),
+        // Secrets Manager appends six random characters to a secret's name in its ARN; locally they are fixed.
+        "AWS::SecretsManager::Secret" => Arn("secretsmanager", $"secret:{resource.PhysicalName}-{LocalSecretSuffix}"),
         _ => resource.PhysicalName,
     };
 
@@ -42,8 +44,13 @@ public sealed class LocalAwsResourceValues(StackContext stack) : ILocalResourceV
         ("AWS::CodeCommit::Repository", "Arn") => Arn("codecommit", resource.PhysicalName),
         ("AWS::CodeCommit::Repository", "Name") => resource.PhysicalName,
         ("AWS::CodeBuild::Project", "Arn") => Arn("codebuild", $"project/{resource.PhysicalName}"),
+        // The URL's shape on AWS (https://<url-id>.lambda-url.<region>.on.aws/); `pipeline status` shows the local endpoint.
+        (TemplateEvaluator.FunctionUrlType, "FunctionUrl") => $"https://{resource.PhysicalName.ToLowerInvariant()}.lambda-url.{stack.Region}.on.aws/",
+        (TemplateEvaluator.FunctionUrlType, "FunctionArn") => Arn("lambda", $"function:{resource.PhysicalName}"),
         _ => null,
     };
+
+    public const string LocalSecretSuffix = "local0";
 
     private string StateMachineArn(string name) => Arn("states", $"stateMachine:{name}");
 

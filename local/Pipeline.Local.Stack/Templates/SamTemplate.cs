@@ -33,6 +33,7 @@ public sealed partial class SamTemplate
         var rules = new List<EventRuleDescription>();
         var tables = new List<TableDescription>();
         var buckets = new List<BucketDescription>();
+        var secrets = new List<SecretDescription>();
         foreach (var (id, node) in _evaluator.Resources)
         {
             if (node is not JsonObject resource || !_evaluator.ResourceExists(id))
@@ -45,7 +46,11 @@ public sealed partial class SamTemplate
             {
                 case FunctionType:
                     var function = ReadFunction(id, GlobalsMerger.Merge(functionGlobals, properties), events)
-                        with { BuildMethod = (resource["Metadata"] as JsonObject)?["BuildMethod"]?.GetValue<string>() };
+                        with
+                        {
+                            BuildMethod = (resource["Metadata"] as JsonObject)?["BuildMethod"]?.GetValue<string>(),
+                            FunctionUrlAuthType = properties?["FunctionUrlConfig"]?["AuthType"]?.GetValue<string>(),
+                        };
                     functions.Add(function);
                     rules.AddRange(function.Events);
                     break;
@@ -68,6 +73,10 @@ public sealed partial class SamTemplate
                 case "AWS::S3::Bucket":
                     buckets.Add(new BucketDescription(id, _evaluator.Identity(id, $"Resources.{id}").PhysicalName, Attribute(id, "Arn")));
                     break;
+                case "AWS::SecretsManager::Secret":
+                    secrets.Add(new SecretDescription(id, _evaluator.Identity(id, $"Resources.{id}").PhysicalName,
+                        _evaluator.ResolveString(new JsonObject { ["Ref"] = id }, $"Resources.{id}")));
+                    break;
             }
         }
 
@@ -76,6 +85,7 @@ public sealed partial class SamTemplate
         Rules = rules;
         Tables = tables;
         Buckets = buckets;
+        Secrets = secrets;
         Outputs = _evaluator.Section("Outputs").ToDictionary(
             o => o.Key, o => _evaluator.ResolveString(o.Value?["Value"], $"Outputs.{o.Key}.Value"));
     }
@@ -97,6 +107,9 @@ public sealed partial class SamTemplate
     public IReadOnlyList<TableDescription> Tables { get; }
 
     public IReadOnlyList<BucketDescription> Buckets { get; }
+
+    /// <summary>Secrets Manager secrets; the local stand-in generates each one's value once per state directory.</summary>
+    public IReadOnlyList<SecretDescription> Secrets { get; }
 
     public IReadOnlyDictionary<string, string> Outputs { get; }
 

@@ -12,6 +12,7 @@ using Pipeline.Aws.Routing;
 using Pipeline.Core.Routing;
 using Pipeline.Core.Time;
 using Pipeline.Local.Lambda;
+using Pipeline.Local.SecretsManager;
 using Pipeline.Local.StepFunctions;
 using Pipeline.Local.Stack.Builds;
 using Pipeline.Local.Stack.Events;
@@ -197,6 +198,7 @@ internal sealed partial class StackHost : IAsyncDisposable
 
             // The control endpoint also serves the Step Functions API: where DeployLock asks whether a lock's holder still runs.
             [Pipeline.Aws.AwsClients.StepFunctionsEndpointVariable] = $"http://127.0.0.1:{_controlPort}",
+            [Pipeline.Aws.AwsClients.SecretsManagerEndpointVariable] = SecretsManagerEndpoint,
         };
         var localOnly = LocalOnlySettings.Values(new Uri($"http://127.0.0.1:{_controlPort}"), router.BindAddress, _clock as ScaledTimeProvider);
         Lambda = new LocalLambdaService(
@@ -242,6 +244,7 @@ internal sealed partial class StackHost : IAsyncDisposable
         RegisterStateMachines(Template, StepFunctions);
 
         await StartControlAsync(cancellationToken);
+        await StartFunctionUrlsAsync(cancellationToken);
         StartEventSources();
 
         Step("starting haproxy under the router agent");
@@ -389,6 +392,7 @@ internal sealed partial class StackHost : IAsyncDisposable
         builder.WebHost.UseUrls($"http://127.0.0.1:{_controlPort}");
         _control = builder.Build();
         _control.MapStepFunctionsApi(StepFunctions!);
+        _control.MapSecretsManagerApi(Secrets);
         FleetApi.Map(_control, Fleet!, _artifactBucket!, _instanceEnvironment!);
         _control.MapGet("/stack", async (HttpContext http) =>
         {
@@ -424,9 +428,9 @@ internal sealed partial class StackHost : IAsyncDisposable
         }
 
         _loops.Add(Git!.RunAsync(
-            GitPushes.ToBus(bus, Context, d => Step(d.Succeeded
+            Pushes(GitPushes.ToBus(bus, Context, d => Step(d.Succeeded
                 ? $"push event matched rule {d.RuleName} -> {d.TargetArn}"
-                : $"push event for rule {d.RuleName} failed: {d.Error}")),
+                : $"push event for rule {d.RuleName} failed: {d.Error}"))),
             TimeSpan.FromSeconds(5), _stopping.Token));
         _loops.Add(scheduler.RunAsync(_stopping.Token));
         Step($"event bus: {bus.Rules.Count} rule(s); scheduler: {scheduler.Upcoming.Count} schedule(s)"

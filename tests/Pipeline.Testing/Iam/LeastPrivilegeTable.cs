@@ -18,6 +18,7 @@ public static class LeastPrivilegeTable
     public static IReadOnlyDictionary<string, IReadOnlySet<string>> Roles { get; } = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal)
     {
         ["NormalizeTriggerFunction"] = Set(),
+        ["GitHubWebhookFunction"] = Set("secretsmanager:GetSecretValue", "states:StartExecution", "states:DescribeExecution"),
         ["DeployLockFunction"] = Set("dynamodb:PutItem", "dynamodb:DeleteItem", "states:DescribeExecution"),
         ["RecordVersionFunction"] = Set(
             "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query",
