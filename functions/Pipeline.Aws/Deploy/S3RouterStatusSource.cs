@@ -30,7 +30,10 @@ public sealed class S3RouterStatusSource(IAmazonS3 s3, string bucket) : IRouterS
             {
                 if (entry.Key.EndsWith(".json", StringComparison.Ordinal))
                 {
-                    reports.Add(await ReadAsync(entry.Key, cancel));
+                    // LastModified is the store's clock: a router with a wrong clock can neither
+                    // keep itself alive nor age out early.
+                    var stored = entry.LastModified is { } at ? new DateTimeOffset(at.ToUniversalTime(), TimeSpan.Zero) : (DateTimeOffset?)null;
+                    reports.Add(await ReadAsync(entry.Key, cancel) with { Stored = stored });
                 }
             }
 
@@ -51,7 +54,7 @@ public sealed class S3RouterStatusSource(IAmazonS3 s3, string bucket) : IRouterS
     }
 }
 
-/// <summary>The agent's status document: camelCase node, appliedVersion, rejectedVersion, lastError, time.</summary>
+/// <summary>The agent's status document: camelCase node, appliedVersion, rejectedVersion, lastError, time, pollIntervalMs.</summary>
 public static class RouterReportJson
 {
     public static RouterReport Parse(string node, string json)
@@ -71,7 +74,8 @@ public static class RouterReportJson
                 Number(root, "rejectedVersion"),
                 String(root, "lastError"),
                 root.TryGetProperty("time", out var time) && time.ValueKind == JsonValueKind.String
-                    && time.TryGetDateTimeOffset(out var at) ? at : null);
+                    && time.TryGetDateTimeOffset(out var at) ? at : null,
+                PollInterval: Number(root, "pollIntervalMs") is long ms and > 0 ? TimeSpan.FromMilliseconds(ms) : null);
         }
         catch (JsonException e)
         {
