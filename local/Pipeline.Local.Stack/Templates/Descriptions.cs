@@ -56,3 +56,6 @@ public sealed record TableDescription(string LogicalId, string Name, string Arn,
 
 /// <summary>An S3 bucket the template declares.</summary>
 public sealed record BucketDescription(string LogicalId, string Name, string Arn);
+
+/// <summary>An ELBv2 listener the template declares, by the ARN its Ref gives.</summary>
+public sealed record ListenerDescription(string LogicalId, string Arn);

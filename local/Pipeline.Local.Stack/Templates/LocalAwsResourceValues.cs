@@ -19,6 +19,9 @@ public sealed class LocalAwsResourceValues(StackContext stack) : ILocalResourceV
         "AWS::Serverless::StateMachine" or "AWS::StepFunctions::StateMachine" => StateMachineArn(resource.PhysicalName),
         "AWS::SQS::Queue" => $"https://sqs.{stack.Region}.{StackContext.UrlSuffix}/{stack.AccountId}/{resource.PhysicalName}",
         "AWS::SNS::Topic" => Arn("sns", $"{resource.PhysicalName}"),
+        "AWS::ElasticLoadBalancingV2::LoadBalancer" => LoadBalancerArn(resource.PhysicalName),
+        // Listener ARNs nest under their load balancer's; locally the listener's own logical id stands in for both ids.
+        "AWS::ElasticLoadBalancingV2::Listener" => Arn("elasticloadbalancing", $"listener/app/{stack.StackName}/local/{resource.PhysicalName}"),
         _ => resource.PhysicalName,
     };
 
@@ -44,6 +47,8 @@ public sealed class LocalAwsResourceValues(StackContext stack) : ILocalResourceV
         ("AWS::CodeBuild::Project", "Arn") => Arn("codebuild", $"project/{resource.PhysicalName}"),
         _ => null,
     };
+
+    private string LoadBalancerArn(string name) => Arn("elasticloadbalancing", $"loadbalancer/app/{stack.StackName}/{name}");
 
     private string StateMachineArn(string name) => Arn("states", $"stateMachine:{name}");
 

@@ -33,6 +33,7 @@ public sealed partial class SamTemplate
         var rules = new List<EventRuleDescription>();
         var tables = new List<TableDescription>();
         var buckets = new List<BucketDescription>();
+        var listeners = new List<ListenerDescription>();
         foreach (var (id, node) in _evaluator.Resources)
         {
             if (node is not JsonObject resource || !_evaluator.ResourceExists(id))
@@ -68,6 +69,9 @@ public sealed partial class SamTemplate
                 case "AWS::S3::Bucket":
                     buckets.Add(new BucketDescription(id, _evaluator.Identity(id, $"Resources.{id}").PhysicalName, Attribute(id, "Arn")));
                     break;
+                case "AWS::ElasticLoadBalancingV2::Listener":
+                    listeners.Add(new ListenerDescription(id, _evaluator.ResolveString(new JsonObject { ["Ref"] = id }, $"Resources.{id}")));
+                    break;
             }
         }
 
@@ -76,6 +80,7 @@ public sealed partial class SamTemplate
         Rules = rules;
         Tables = tables;
         Buckets = buckets;
+        Listeners = listeners;
         Outputs = _evaluator.Section("Outputs").ToDictionary(
             o => o.Key, o => _evaluator.ResolveString(o.Value?["Value"], $"Outputs.{o.Key}.Value"));
     }
@@ -97,6 +102,9 @@ public sealed partial class SamTemplate
     public IReadOnlyList<TableDescription> Tables { get; }
 
     public IReadOnlyList<BucketDescription> Buckets { get; }
+
+    /// <summary>ELBv2 listeners: the local target groups create each, so the state machine's rules have one to go on.</summary>
+    public IReadOnlyList<ListenerDescription> Listeners { get; }
 
     public IReadOnlyDictionary<string, string> Outputs { get; }
 

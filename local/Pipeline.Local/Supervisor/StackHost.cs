@@ -228,6 +228,11 @@ internal sealed partial class StackHost : IAsyncDisposable
         _disposables.Add(Fleet);
         var targetGroups = new LocalTargetGroups(new FleetTargetAddresses(Fleet), Context);
         _disposables.Add(targetGroups);
+        foreach (var listener in Template.Listeners)
+        {
+            targetGroups.CreateListener(listener.Arn);
+        }
+
         StepFunctions = new StepFunctionsService(
             new StatesEngine(new EngineOptions
             {
