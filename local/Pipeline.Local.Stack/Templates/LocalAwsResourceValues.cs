@@ -44,6 +44,8 @@ public sealed class LocalAwsResourceValues(StackContext stack) : ILocalResourceV
         ("AWS::SQS::Queue", "QueueName") => resource.PhysicalName,
         ("AWS::CodeCommit::Repository", "Arn") => Arn("codecommit", resource.PhysicalName),
         ("AWS::CodeCommit::Repository", "Name") => resource.PhysicalName,
+        // The local front port stands where the routers' load balancer would.
+        ("AWS::ElasticLoadBalancingV2::LoadBalancer", "DNSName") => "127.0.0.1",
         ("AWS::CodeBuild::Project", "Arn") => Arn("codebuild", $"project/{resource.PhysicalName}"),
         _ => null,
     };

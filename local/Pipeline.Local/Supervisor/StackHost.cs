@@ -280,6 +280,8 @@ internal sealed partial class StackHost : IAsyncDisposable
             var parameters = LocalParameters.With(new Dictionary<string, string>
             {
                 ["RouterPort"] = frontPort.ToString(CultureInfo.InvariantCulture),
+                // One haproxy and agent locally, so one router must report (MinRouters).
+                ["RouterCount"] = "1",
                 ["RouterRuntimeSocket"] = _layout.HaproxyAdminSocket,
 
                 // The local haproxy runs as the user who ran `up` and cannot switch users.

@@ -11,6 +11,7 @@ public static class LocalParameters
     {
         ["VpcId"] = "vpc-00000000000000000",
         ["SubnetIds"] = "subnet-00000000000000000",
+        ["PublicSubnetIds"] = "subnet-00000000000000000",
     };
 
     /// <summary>The local values with <paramref name="overrides"/> on top.</summary>

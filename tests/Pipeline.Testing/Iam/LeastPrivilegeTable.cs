@@ -46,6 +46,8 @@ public static class LeastPrivilegeTable
         ["ScaleTablesFunction"] = Set(
             "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query",
             "dynamodb:DescribeTable", "dynamodb:UpdateTable", "cloudwatch:GetMetricData"),
+        // The router agent's calls (routes/haproxy/* read, routes/status/* write, the pointer's listing) and its layer at boot.
+        ["Router"] = Set("s3:GetObject", "s3:PutObject", "s3:ListBucket", "lambda:GetLayerVersion"),
         ["DeployServiceStateMachine"] = Set(
             "lambda:InvokeFunction",
             "codebuild:StartBuild", "codebuild:StopBuild", "codebuild:BatchGetBuilds",
