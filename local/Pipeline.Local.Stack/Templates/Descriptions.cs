@@ -63,3 +63,6 @@ public sealed record BucketDescription(string LogicalId, string Name, string Arn
 
 /// <param name="Arn">What <c>!Ref</c> of the secret gives, as on AWS.</param>
 public sealed record SecretDescription(string LogicalId, string Name, string Arn);
+
+/// <summary>An ELBv2 listener the template declares, by the ARN its Ref gives.</summary>
+public sealed record ListenerDescription(string LogicalId, string Arn);

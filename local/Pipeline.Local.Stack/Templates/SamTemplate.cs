@@ -34,6 +34,7 @@ public sealed partial class SamTemplate
         var tables = new List<TableDescription>();
         var buckets = new List<BucketDescription>();
         var secrets = new List<SecretDescription>();
+        var listeners = new List<ListenerDescription>();
         foreach (var (id, node) in _evaluator.Resources)
         {
             if (node is not JsonObject resource || !_evaluator.ResourceExists(id))
@@ -77,6 +78,9 @@ public sealed partial class SamTemplate
                     secrets.Add(new SecretDescription(id, _evaluator.Identity(id, $"Resources.{id}").PhysicalName,
                         _evaluator.ResolveString(new JsonObject { ["Ref"] = id }, $"Resources.{id}")));
                     break;
+                case "AWS::ElasticLoadBalancingV2::Listener":
+                    listeners.Add(new ListenerDescription(id, _evaluator.ResolveString(new JsonObject { ["Ref"] = id }, $"Resources.{id}")));
+                    break;
             }
         }
 
@@ -86,6 +90,7 @@ public sealed partial class SamTemplate
         Tables = tables;
         Buckets = buckets;
         Secrets = secrets;
+        Listeners = listeners;
         Outputs = _evaluator.Section("Outputs").ToDictionary(
             o => o.Key, o => _evaluator.ResolveString(o.Value?["Value"], $"Outputs.{o.Key}.Value"));
     }
@@ -110,6 +115,8 @@ public sealed partial class SamTemplate
 
     /// <summary>Secrets Manager secrets; the local stand-in generates each one's value once per state directory.</summary>
     public IReadOnlyList<SecretDescription> Secrets { get; }
+    /// <summary>ELBv2 listeners: the local target groups create each, so the state machine's rules have one to go on.</summary>
+    public IReadOnlyList<ListenerDescription> Listeners { get; }
 
     public IReadOnlyDictionary<string, string> Outputs { get; }
 

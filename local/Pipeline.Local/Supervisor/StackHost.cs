@@ -231,6 +231,11 @@ internal sealed partial class StackHost : IAsyncDisposable
         _disposables.Add(Fleet);
         var targetGroups = new LocalTargetGroups(new FleetTargetAddresses(Fleet), Context);
         _disposables.Add(targetGroups);
+        foreach (var listener in Template.Listeners)
+        {
+            targetGroups.CreateListener(listener.Arn);
+        }
+
         StepFunctions = new StepFunctionsService(
             new StatesEngine(new EngineOptions
             {
@@ -279,6 +284,8 @@ internal sealed partial class StackHost : IAsyncDisposable
             var parameters = LocalParameters.With(new Dictionary<string, string>
             {
                 ["RouterPort"] = frontPort.ToString(CultureInfo.InvariantCulture),
+                // One haproxy and agent locally, so one router must report (MinRouters).
+                ["RouterCount"] = "1",
                 ["RouterRuntimeSocket"] = _layout.HaproxyAdminSocket,
 
                 // The local haproxy runs as the user who ran `up` and cannot switch users.

@@ -13,6 +13,7 @@ public static class LocalParameters
     {
         ["VpcId"] = "vpc-00000000000000000",
         ["SubnetIds"] = "subnet-00000000000000000",
+        ["PublicSubnetIds"] = "subnet-00000000000000000",
 
         // The local git host plays GitHub for this owner: pipeline-local/<name> is its repository <name>.
         ["GitHubOwner"] = LocalGitHubOwner,
