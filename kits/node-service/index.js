@@ -4,5 +4,6 @@ const { createService, HttpError } = require('./lib/service');
 const { createAuth } = require('./lib/auth');
 const { tables, tableVariable } = require('./lib/tables');
 const { createLogger } = require('./lib/log');
+const { testIssuer } = require('./lib/testing');
 
-module.exports = { createService, HttpError, createAuth, tables, tableVariable, createLogger };
+module.exports = { createService, HttpError, createAuth, tables, tableVariable, createLogger, testIssuer };

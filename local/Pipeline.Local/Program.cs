@@ -24,6 +24,7 @@ internal static class Program
             SecretCommand.Create(),
             PushCommand.Create(),
             DemoCommand.Create(),
+            NewCommand.Create(),
             StatesCommand.Create(),
         };
         return await root.Parse(args).InvokeAsync();

@@ -1,7 +1,7 @@
 'use strict';
 const { test } = require('node:test');
 const assert = require('node:assert');
-const { keys, withService, authFor } = require('./helpers');
+const { keys, withService } = require('./helpers');
 const { createAuth } = require('..');
 
 const routes = [
@@ -10,8 +10,8 @@ const routes = [
 ];
 
 test('no token is 401 with a Bearer challenge and no error code', async () => {
-  const { keySet } = await keys();
-  await withService({ routes, auth: authFor(keySet) }, async (base) => {
+  const { auth } = await keys();
+  await withService({ routes, auth }, async (base) => {
     const response = await fetch(`${base}/widgets`);
     assert.strictEqual(response.status, 401);
     assert.strictEqual(response.headers.get('www-authenticate'), 'Bearer realm="widgets"');
@@ -19,8 +19,8 @@ test('no token is 401 with a Bearer challenge and no error code', async () => {
 });
 
 test('a valid token reaches the handler with its claims', async () => {
-  const { keySet, sign } = await keys();
-  await withService({ routes, auth: authFor(keySet) }, async (base) => {
+  const { auth, sign } = await keys();
+  await withService({ routes, auth }, async (base) => {
     const response = await fetch(`${base}/widgets`, { headers: { authorization: `Bearer ${await sign()}` } });
     assert.strictEqual(response.status, 200);
     assert.deepStrictEqual(await response.json(), { sub: 'tester' });
@@ -28,7 +28,7 @@ test('a valid token reaches the handler with its claims', async () => {
 });
 
 test('a token for another audience, another issuer, expired or signed by another key is 401 invalid_token', async () => {
-  const { keySet, sign } = await keys();
+  const { auth, sign } = await keys();
   const stranger = await keys();
   const tokens = [
     await sign({}, { audience: 'orders' }),
@@ -37,7 +37,7 @@ test('a token for another audience, another issuer, expired or signed by another
     await stranger.sign(),
     'not.a.jwt',
   ];
-  await withService({ routes, auth: authFor(keySet) }, async (base) => {
+  await withService({ routes, auth }, async (base) => {
     for (const token of tokens) {
       const response = await fetch(`${base}/widgets`, { headers: { authorization: `Bearer ${token}` } });
       assert.strictEqual(response.status, 401, token);
@@ -47,8 +47,8 @@ test('a token for another audience, another issuer, expired or signed by another
 });
 
 test('a missing scope is 403 insufficient_scope naming it; the scope granted is 201', async () => {
-  const { keySet, sign } = await keys();
-  await withService({ routes, auth: authFor(keySet) }, async (base) => {
+  const { auth, sign } = await keys();
+  await withService({ routes, auth }, async (base) => {
     const without = await fetch(`${base}/widgets`, { method: 'POST', headers: { authorization: `Bearer ${await sign({ scope: 'widgets:read' })}` } });
     assert.strictEqual(without.status, 403);
     assert.match(without.headers.get('www-authenticate'), /error="insufficient_scope".*scope="widgets:write"/);
@@ -58,8 +58,8 @@ test('a missing scope is 403 insufficient_scope naming it; the scope granted is 
 });
 
 test('health and version stay public when every route needs a token', async () => {
-  const { keySet } = await keys();
-  await withService({ routes, auth: authFor(keySet) }, async (base) => {
+  const { auth } = await keys();
+  await withService({ routes, auth }, async (base) => {
     for (const path of ['/status', '/status/ready', '/version']) assert.strictEqual((await fetch(base + path)).status, 200, path);
   });
 });

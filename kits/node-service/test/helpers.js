@@ -1,23 +1,18 @@
 'use strict';
-// Shared by the kit's tests: a signing key with its JWKS, and a service listening on a free port.
-const { generateKeyPair, exportJWK, SignJWT, createLocalJWKSet } = require('jose');
-const { createService } = require('..');
-const { createAuth } = require('../lib/auth');
+// Shared by the kit's tests: the kit's own test issuer, and a service listening on a free port.
+const { createService, createLogger, testIssuer } = require('..');
 
 const ISSUER = 'http://issuer.test';
 
 async function keys() {
-  const { publicKey, privateKey } = await generateKeyPair('RS256');
-  const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256' };
-  const sign = (claims = {}, { audience = 'widgets', issuer = ISSUER, expires = '5m' } = {}) =>
-    new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuer(issuer).setAudience(audience)
-      .setSubject('tester').setIssuedAt().setExpirationTime(expires).sign(privateKey);
-  return { jwks: { keys: [jwk] }, keySet: createLocalJWKSet({ keys: [jwk] }), sign };
+  const issuer = await testIssuer({ issuer: ISSUER, audience: 'widgets' });
+  const sign = (claims = {}, options = {}) => issuer.token({ ...claims }, options);
+  return { jwks: issuer.jwks, auth: issuer.auth, sign };
 }
 
 async function withService(options, fn) {
   const lines = [];
-  const log = require('../lib/log').createLogger({ write: (line) => lines.push(JSON.parse(line)) });
+  const log = createLogger({ write: (line) => lines.push(JSON.parse(line)) });
   const service = createService({ env: {}, name: 'widgets', version: '1.0.3-abcdef0', log, ...options });
   const port = await service.listen(0, '127.0.0.1');
   try {
@@ -27,6 +22,4 @@ async function withService(options, fn) {
   }
 }
 
-const authFor = (keySet) => createAuth({ env: {}, issuer: ISSUER, audience: 'widgets', keys: keySet });
-
-module.exports = { keys, withService, authFor, ISSUER };
+module.exports = { keys, withService, ISSUER };
