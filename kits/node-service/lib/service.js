@@ -35,7 +35,15 @@ function createService({ env = process.env, name = env.PIPELINE_SERVICE || 'serv
   routes = [], versionPaths = [], versionInfo = {}, healthPath = '/status', tables = null, auth = createAuth({ env }),
   log: baseLog = createLogger() } = {}) {
   const log = baseLog.child({ service: name, version });
-  const compiled = routes.map((route) => ({ ...route, method: route.method.toUpperCase(), match: compile(route.path) }));
+  // service.yaml's auth.routes, passed as PIPELINE_AUTH_SCOPES: scopes a route needs beyond its code's.
+  const declared = env.PIPELINE_AUTH_SCOPES ? JSON.parse(env.PIPELINE_AUTH_SCOPES) : {};
+  const compiled = routes.map((route) => {
+    const method = route.method.toUpperCase();
+    const extra = declared[`${method} ${route.path}`] ?? [];
+    const scopes = [...new Set([...(route.scopes ?? []), ...extra])];
+    return { ...route, method, scopes, public: route.public && extra.length === 0, match: compile(route.path) };
+  });
+  const unknown = Object.keys(declared).filter((key) => !compiled.some((r) => `${r.method} ${r.path}` === key));
   const builtIn = new Map([
     [healthPath, async () => ({ status: 200, body: { status: 'ok', service: name } })],
     [`${healthPath}/ready`, async () => {
@@ -44,6 +52,7 @@ function createService({ env = process.env, name = env.PIPELINE_SERVICE || 'serv
     }],
     ...['/version', ...versionPaths].map((p) => [p, async () => ({ status: 200, body: { service: name, version, ...versionInfo } })]),
   ]);
+  if (unknown.length > 0) log.warn('service.yaml auth.routes names routes this code does not have', { routes: unknown });
   let stopping = false;
 
   const server = http.createServer(async (req, res) => {
@@ -71,7 +80,7 @@ function createService({ env = process.env, name = env.PIPELINE_SERVICE || 'serv
         return send(405, { error: `${req.method} is not allowed on ${url.pathname}` }, { allow: [...new Set(candidates.map((c) => c.route.method))].join(', ') });
       }
       const { route, params } = found;
-      const claims = route.public ? null : await auth.verify(req.headers.authorization, route.scopes ?? []);
+      const claims = route.public ? null : await auth.verify(req.headers.authorization, route.scopes);
       const result = await route.handler({
         method: req.method, path: url.pathname, params, query: Object.fromEntries(url.searchParams), headers: req.headers,
         claims, requestId, log: requestLog, json: () => readJson(req),

@@ -84,3 +84,17 @@ test('the issuer and JWKS come from the environment, fetched from the JWKS URL',
     issuer.close();
   }
 });
+
+test('service.yaml scopes (PIPELINE_AUTH_SCOPES) add to a route\'s and close a public one', async () => {
+  const { auth, sign } = await keys();
+  const open = { method: 'GET', path: '/open', public: true, handler: async () => ({ body: {} }) };
+  const env = { PIPELINE_AUTH_SCOPES: JSON.stringify({ 'POST /widgets': ['audit'], 'GET /open': ['open:read'] }) };
+  await withService({ routes: [...routes, open], auth, env }, async (base) => {
+    const writeOnly = await fetch(`${base}/widgets`, { method: 'POST', headers: { authorization: `Bearer ${await sign({ scope: 'widgets:write' })}` } });
+    assert.strictEqual(writeOnly.status, 403);
+    assert.match(writeOnly.headers.get('www-authenticate'), /scope="widgets:write audit"/);
+    const both = await fetch(`${base}/widgets`, { method: 'POST', headers: { authorization: `Bearer ${await sign({ scope: 'widgets:write audit' })}` } });
+    assert.strictEqual(both.status, 201);
+    assert.strictEqual((await fetch(`${base}/open`)).status, 401);
+  });
+});
