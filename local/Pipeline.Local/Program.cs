@@ -24,6 +24,7 @@ internal static class Program
             PushCommand.Create(),
             DemoCommand.Create(),
             StatesCommand.Create(),
+            TemplateCommand.Create(),
         };
         return await root.Parse(args).InvokeAsync();
     }

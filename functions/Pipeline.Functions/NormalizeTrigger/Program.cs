@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Pipeline.Core.Configuration;
 using Pipeline.Core.Triggers;
 using Pipeline.Lambda;
 
@@ -9,7 +10,7 @@ internal static class Program
     public static Task<int> Main() => LambdaRuntime.RunAsync(
         () => Task.FromResult<IFunctionHandler<JsonElement, PipelineRequest>>(new Handler(
             new TriggerNormalizer(TriggerSettings.FromEnvironment(
-                Environment.GetEnvironmentVariable("PIPELINE_DEPLOY_BRANCH"), Environment.GetEnvironmentVariable("AWS_REGION"))))),
+                Environment.GetEnvironmentVariable(SettingNames.DeployBranch), Environment.GetEnvironmentVariable(SettingNames.Region))))),
         PipelineJson.Default.JsonElement,
         PipelineJson.Default.PipelineRequest);
 }

@@ -1,0 +1,27 @@
+namespace Pipeline.Local.Aws.CloudFormation;
+
+/// <summary>
+/// Values for the template's AWS-only parameters without a default (VPC, subnets), which name
+/// nothing on one machine but must resolve for the definitions to render. They have the shape AWS
+/// ids have, so every constraint the template declares holds for them too.
+/// </summary>
+public static class LocalParameters
+{
+    public static IReadOnlyDictionary<string, string> Values { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["VpcId"] = "vpc-00000000000000000",
+        ["SubnetIds"] = "subnet-00000000000000000",
+    };
+
+    /// <summary>The local values with <paramref name="overrides"/> on top.</summary>
+    public static Dictionary<string, string> With(IReadOnlyDictionary<string, string>? overrides)
+    {
+        var values = new Dictionary<string, string>(Values, StringComparer.Ordinal);
+        foreach (var (name, value) in overrides ?? new Dictionary<string, string>())
+        {
+            values[name] = value;
+        }
+
+        return values;
+    }
+}
