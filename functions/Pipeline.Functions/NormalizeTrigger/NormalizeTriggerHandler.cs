@@ -8,7 +8,7 @@ namespace Pipeline.Functions.NormalizeTrigger;
 /// First step of every run. The input stays a JSON document because a trigger arrives in one of
 /// three shapes, which only the normalizer tells apart; it calls no AWS service.
 /// </summary>
-public sealed class Handler(TriggerNormalizer normalizer) : IFunctionHandler<JsonElement, PipelineRequest>
+public sealed class NormalizeTriggerHandler(TriggerNormalizer normalizer) : IFunctionHandler<JsonElement, PipelineRequest>
 {
     public Task<PipelineRequest> HandleAsync(JsonElement input, InvocationContext context)
     {
