@@ -18,6 +18,12 @@ build-%Function:
 	@$(DOTNET) publish functions/Pipeline.Functions/$*/$*.csproj -c $(CONFIG) --nologo --verbosity quiet \
 		-clp:ErrorsOnly -p:PublishReadyToRun=$(READY_TO_RUN) -o "$(ARTIFACTS_DIR)"
 
+# The router agent, as the layer each router downloads at boot (see RouterAgentLayer in template.yaml).
+build-RouterAgentLayer:
+	@test -n "$(ARTIFACTS_DIR)" || { echo "ARTIFACTS_DIR is not set (sam build sets it)" >&2; exit 2; }
+	@$(DOTNET) publish agents/Pipeline.RouterAgent/Pipeline.RouterAgent.csproj -c $(CONFIG) --nologo --verbosity quiet \
+		-clp:ErrorsOnly -o "$(ARTIFACTS_DIR)"
+
 .PHONY: help
 help:
 	@sed -n '1,10p' Makefile

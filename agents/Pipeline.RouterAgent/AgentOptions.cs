@@ -14,7 +14,8 @@ public sealed record AgentOptions(
     TimeSpan PollInterval,
     bool Supervise,
     long MaxConfigBytes,
-    TimeSpan CheckTimeout)
+    TimeSpan CheckTimeout,
+    int ReadyPort = 0)
 {
     public const string Usage = """
         usage: pipeline-router-agent --bucket NAME [options]
@@ -28,6 +29,8 @@ public sealed record AgentOptions(
           --poll-interval DUR    e.g. 2s, 500ms (PIPELINE_ROUTER_POLL_INTERVAL, default: 2s)
           --max-config-bytes N   refuse a published config larger than this (PIPELINE_ROUTER_MAX_CONFIG_BYTES, default: 1048576, 1 MiB)
           --check-timeout DUR    kill `haproxy -c` and refuse the config after this long (PIPELINE_HAPROXY_CHECK_TIMEOUT, default: 10s)
+          --ready-port N         serve GET /ready on this TCP port: 200 once the current routes are applied, else 503
+                                 (PIPELINE_ROUTER_READY_PORT, default: 0, none); the load balancer's health check
           --supervise            start haproxy in master-worker mode as a child and restart it if it dies
         """;
 
@@ -70,7 +73,8 @@ public sealed record AgentOptions(
             ParseDuration(Get("poll-interval", "PIPELINE_ROUTER_POLL_INTERVAL") ?? "2s"),
             supervise || env("PIPELINE_ROUTER_SUPERVISE") == "1",
             ParseSize(Get("max-config-bytes", "PIPELINE_ROUTER_MAX_CONFIG_BYTES")),
-            ParseDuration(Get("check-timeout", "PIPELINE_HAPROXY_CHECK_TIMEOUT") ?? "10s", "--check-timeout"));
+            ParseDuration(Get("check-timeout", "PIPELINE_HAPROXY_CHECK_TIMEOUT") ?? "10s", "--check-timeout"),
+            ParsePort(Get("ready-port", "PIPELINE_ROUTER_READY_PORT")));
         if (!System.Text.RegularExpressions.Regex.IsMatch(options.Node, @"\A[A-Za-z0-9._-]{1,128}\z"))
         {
             throw new ArgumentException($"--node: must be 1-128 letters, digits or '.', '_', '-' (got '{options.Node}')");
@@ -92,6 +96,11 @@ public sealed record AgentOptions(
 
         return TimeSpan.FromMilliseconds(value * scale);
     }
+
+    private static int ParsePort(string? text) =>
+        text is null ? 0
+        : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 0 and <= 65535 ? port
+        : throw new ArgumentException($"--ready-port: must be a TCP port from 1 to 65535, or 0 for none (got '{text}')");
 
     private static long ParseSize(string? text)
     {

@@ -38,21 +38,17 @@ using var s3 = new AmazonS3Client(s3Config);
 var feed = new S3RoutesStore(s3, options.Bucket);
 await using var haproxy = new Haproxy(options, Log);
 var agent = new RouterAgent(options, feed, haproxy, TimeProvider.System, Log);
+await using var readiness = options.ReadyPort > 0 ? new ReadinessEndpoint(options.ReadyPort, () => agent.Ready, () => agent.Applied?.Version) : null;
+readiness?.Start(stop.Token);
 Log($"polling s3://{options.Bucket}/routes/haproxy/current.json every {options.PollInterval.TotalMilliseconds} ms; config {options.ConfigPath}");
 
-var reported = false;
 while (!stop.IsCancellationRequested)
 {
     try
     {
         await haproxy.EnsureRunningAsync(stop.Token);
-        if (!reported)
-        {
-            await agent.ReportAsync(stop.Token);
-            reported = true;
-        }
-
-        await agent.PollOnceAsync(stop.Token);
+        // Every poll leaves a report, changed or not: the pipeline counts only routers heard from lately.
+        await agent.TickAsync(stop.Token);
     }
     catch (OperationCanceledException) when (stop.IsCancellationRequested)
     {

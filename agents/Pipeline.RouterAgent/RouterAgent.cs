@@ -18,18 +18,45 @@ public sealed class RouterAgent(AgentOptions options, IRoutesFeed feed, IHaproxy
     private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private string? _etag;
+    private long _heartbeat;
+    private string? _lastError;
+    private long? _lastRejected;
 
     public RoutesPointer? Applied { get; private set; } = ReadApplied(options.ConfigPath);
 
+    /// <summary>
+    /// True once a poll found this router running the current routes (or nothing published yet),
+    /// or serving its last good config after refusing a newer one; what the load balancer's
+    /// health check asks, so a new router takes no traffic before it has the routes.
+    /// </summary>
+    public bool Ready { get; private set; }
+
+    /// <summary>One poll, then the heartbeat if the poll wrote no report: every poll leaves a fresh report.</summary>
+    public async Task TickAsync(CancellationToken cancellationToken)
+    {
+        var before = _heartbeat;
+        await PollOnceAsync(cancellationToken);
+        if (_heartbeat == before)
+        {
+            await ReportAsync(cancellationToken);
+        }
+    }
+
     private string AppliedFile => options.ConfigPath + ".applied.json";
 
-    public Task ReportAsync(CancellationToken cancellationToken) => WriteStatusAsync(null, null, cancellationToken);
+    /// <summary>
+    /// The heartbeat: repeats the last outcome (a rejection stays visible until a later version is
+    /// applied) with a fresh time, so the pipeline counts this router as alive.
+    /// </summary>
+    public Task ReportAsync(CancellationToken cancellationToken) => WriteStatusAsync(_lastError, _lastRejected, cancellationToken);
 
     public async Task PollOnceAsync(CancellationToken cancellationToken)
     {
         var poll = await feed.PollPointerAsync(_etag, cancellationToken);
         if (!poll.Changed || poll.Current is null)
         {
+            // No ETag and no pointer: nothing was ever published, so there is nothing to catch up on.
+            Ready |= poll.Current is null && poll.ETag is null;
             _etag = poll.ETag;
             return;
         }
@@ -37,6 +64,7 @@ public sealed class RouterAgent(AgentOptions options, IRoutesFeed feed, IHaproxy
         var pointer = poll.Current;
         if (Applied is { } applied && pointer.Version <= applied.Version)
         {
+            Ready = true;
             _etag = poll.ETag;
             if (pointer != applied)
             {
@@ -106,6 +134,7 @@ public sealed class RouterAgent(AgentOptions options, IRoutesFeed feed, IHaproxy
         }
 
         Applied = pointer;
+        Ready = true;
         await File.WriteAllTextAsync(AppliedFile, JsonSerializer.Serialize(pointer, RoutingJsonContext.Default.RoutesPointer), cancellationToken);
         log($"applied routes version {pointer.Version} ({pointer.Key})");
         await WriteStatusAsync(null, null, cancellationToken);
@@ -133,12 +162,19 @@ public sealed class RouterAgent(AgentOptions options, IRoutesFeed feed, IHaproxy
     private async Task RejectAsync(RoutesPointer pointer, string reason, CancellationToken cancellationToken)
     {
         var error = $"routes version {pointer.Version} rejected: {reason}";
+        Ready = Applied is not null;
         log(error);
         await WriteStatusAsync(error, pointer.Version, cancellationToken);
     }
 
-    private Task WriteStatusAsync(string? error, long? rejected, CancellationToken cancellationToken) =>
-        feed.PutStatusAsync(new RouterStatus(options.Node, Applied?.Version, error, clock.GetUtcNow(), rejected), cancellationToken);
+    private Task WriteStatusAsync(string? error, long? rejected, CancellationToken cancellationToken)
+    {
+        _lastError = error;
+        _lastRejected = rejected;
+        return feed.PutStatusAsync(
+            new RouterStatus(options.Node, Applied?.Version, error, clock.GetUtcNow(), rejected, ++_heartbeat, (long)options.PollInterval.TotalMilliseconds),
+            cancellationToken);
+    }
 
     // What was applied before a restart: the config file on disk is that version's bytes.
     private static RoutesPointer? ReadApplied(string configPath)

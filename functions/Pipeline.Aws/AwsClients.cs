@@ -2,6 +2,7 @@ using Amazon.DynamoDBv2;
 using Amazon.Runtime;
 using Amazon.S3;
 using Pipeline.Aws.CloudWatch;
+using Pipeline.Aws.SecretsManager;
 using Pipeline.Aws.StepFunctions;
 
 namespace Pipeline.Aws;
@@ -59,6 +60,13 @@ public static class AwsClients
     /// <summary>Our DescribeExecution client (there is no AWSSDK.StepFunctions here), signed for the function's region.</summary>
     public static StepFunctionsClient StepFunctions(HttpClient http) =>
         StepFunctionsClient.Create(http, Region(), Endpoint(StepFunctionsEndpointVariable) is { } endpoint ? new Uri(endpoint) : null);
+
+    /// <summary>Where the Secrets Manager client (GetSecretValue) sends requests; the name the AWS SDKs use.</summary>
+    public const string SecretsManagerEndpointVariable = "AWS_ENDPOINT_URL_SECRETS_MANAGER";
+
+    /// <summary>Our GetSecretValue client (there is no AWSSDK.SecretsManager here), signed for the function's region.</summary>
+    public static SecretsManagerClient SecretsManager(HttpClient http) =>
+        SecretsManagerClient.Create(http, Region(), Endpoint(SecretsManagerEndpointVariable) is { } endpoint ? new Uri(endpoint) : null);
 
     private static string? Endpoint(string variable) =>
         Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value ? value : null;

@@ -9,9 +9,9 @@ using Amazon.Runtime.Internal.Auth;
 namespace Pipeline.Aws;
 
 /// <summary>
-/// An AWS JSON 1.0 endpoint (POST to the endpoint, the operation in <c>X-Amz-Target</c>), requests
+/// An AWS JSON 1.0 or 1.1 endpoint (POST to the endpoint, the operation in <c>X-Amz-Target</c>), requests
 /// signed with AWSSDK.Core's SigV4 signer: what the small clients for services without an SDK
-/// package here (CloudWatch GetMetricData, Step Functions DescribeExecution) talk to.
+/// package here (CloudWatch GetMetricData, Step Functions, Secrets Manager GetSecretValue) talk to.
 /// </summary>
 /// <param name="service">The signing name, e.g. <c>states</c> or <c>monitoring</c>.</param>
 /// <param name="targetPrefix">What precedes the operation in X-Amz-Target, e.g. <c>AWSStepFunctions</c>.</param>
@@ -22,9 +22,13 @@ public sealed class AwsJsonRequests(
     string service,
     string targetPrefix,
     Func<CancellationToken, Task<ImmutableCredentials>> credentials,
-    TimeProvider? clock = null)
+    TimeProvider? clock = null,
+    string contentType = AwsJsonRequests.ContentType)
 {
     public const string ContentType = "application/x-amz-json-1.0";
+
+    /// <summary>AWS JSON 1.1, which Secrets Manager speaks.</summary>
+    public const string ContentType11 = "application/x-amz-json-1.1";
 
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
@@ -39,7 +43,7 @@ public sealed class AwsJsonRequests(
     public async Task<(HttpResponseMessage Response, string Text)> PostAsync(string operation, byte[] body, CancellationToken cancellationToken)
     {
         using var message = Sign(endpoint, region, service, $"{targetPrefix}.{operation}", body,
-            await credentials(cancellationToken), _clock.GetUtcNow().UtcDateTime);
+            await credentials(cancellationToken), _clock.GetUtcNow().UtcDateTime, contentType);
         var response = await http.SendAsync(message, cancellationToken);
         return (response, await response.Content.ReadAsStringAsync(cancellationToken));
     }
@@ -47,7 +51,8 @@ public sealed class AwsJsonRequests(
     /// <param name="target"><c>&lt;TargetPrefix&gt;.&lt;Operation&gt;</c>, e.g. <c>AWSStepFunctions.DescribeExecution</c>.</param>
     /// <param name="service">The signing name, e.g. <c>states</c> or <c>monitoring</c>.</param>
     public static HttpRequestMessage Sign(
-        Uri endpoint, string region, string service, string target, byte[] body, ImmutableCredentials credentials, DateTime now)
+        Uri endpoint, string region, string service, string target, byte[] body, ImmutableCredentials credentials, DateTime now,
+        string contentType = ContentType)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(body);
@@ -56,7 +61,7 @@ public sealed class AwsJsonRequests(
         var host = endpoint.IsDefaultPort ? endpoint.Host : $"{endpoint.Host}:{endpoint.Port}";
         var headers = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
-            ["content-type"] = ContentType,
+            ["content-type"] = contentType,
             ["host"] = host,
             ["x-amz-date"] = amzDate,
             ["x-amz-target"] = target,
@@ -78,7 +83,7 @@ public sealed class AwsJsonRequests(
         var signature = AWS4Signer.ComputeSignature(credentials, region, now, service, signedHeaders, canonical);
 
         var message = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new ByteArrayContent(body) };
-        message.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(ContentType);
+        message.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
         message.Headers.TryAddWithoutValidation("X-Amz-Date", amzDate);
         message.Headers.TryAddWithoutValidation("X-Amz-Target", target);
         if (credentials.UseToken)

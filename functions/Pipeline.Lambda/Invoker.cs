@@ -5,11 +5,15 @@ using Pipeline.Core.Errors;
 namespace Pipeline.Lambda;
 
 /// <summary>Turns one invocation's payload into exactly one outcome: it never throws.</summary>
+/// <param name="time">The clock the deadline is measured and the token cancelled on (the system's; a test's own).</param>
 internal sealed class Invoker<TIn, TOut>(
     IFunctionHandler<TIn, TOut> handler,
     JsonTypeInfo<TIn> input,
-    JsonTypeInfo<TOut> output)
+    JsonTypeInfo<TOut> output,
+    TimeProvider? time = null)
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
     /// <summary>
     /// How long before the deadline the invocation's token fires, so the handler still has time to
     /// stop cleanly and report. Short timeouts get a quarter of their time instead.
@@ -28,9 +32,9 @@ internal sealed class Invoker<TIn, TOut>(
             return new Outcome(null, FunctionError.From(ex));
         }
 
-        var remaining = invocation.Deadline - DateTimeOffset.UtcNow;
+        var remaining = invocation.Deadline - _time.GetUtcNow();
         var margin = remaining / 4 < CancellationMargin ? remaining / 4 : CancellationMargin;
-        using var deadline = new CancellationTokenSource(remaining - margin > TimeSpan.Zero ? remaining - margin : TimeSpan.Zero);
+        using var deadline = new CancellationTokenSource(remaining - margin > TimeSpan.Zero ? remaining - margin : TimeSpan.Zero, _time);
         var context = new InvocationContext(
             invocation.RequestId, invocation.Deadline, invocation.InvokedFunctionArn, invocation.TraceId, deadline.Token);
         try

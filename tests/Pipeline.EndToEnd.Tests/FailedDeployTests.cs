@@ -154,6 +154,61 @@ public sealed partial class FailedDeployTests(ITestOutputHelper output)
         Assert.Subset(new HashSet<string> { first, second }, traffic.AnsweredBy.Keys.ToHashSet());
     }
 
+    [Fact]
+    public async Task Push_WhenTheServiceReadsASecret_ShouldFailUntilItIsStoredAndThenGiveItToTheInstancesOnly()
+    {
+        await using var stack = await StartStackAsync();
+        using var probe = new StackProbe(stack);
+        var first = await DeployFirstVersionAsync(stack, probe);
+        var checkout = await ServiceCheckout.CloneAsync(stack, Service, Path.Combine(stack.StateDirectory, "e2e-checkout"));
+        const string secret = "s3cret with spaces, $(id) and \"quotes\"";
+
+        // Not stored yet: the version cannot start, the live one keeps serving.
+        var before = await probe.ExecutionArnsAsync();
+        var missing = await checkout.CommitAndPushAsync("service.yaml",
+            yaml => AddToEnv(yaml, "  DB_PASSWORD: { ssm: db-password }\n"), "orders: reads its database password at start");
+        var failed = await probe.EndOfAsync(await probe.NewExecutionAsync(before, StartLimit), RunLimit);
+        Assert.True((string?)failed["status"] == "FAILED", failed.ToJsonString());
+        Assert.Contains("env.DB_PASSWORD reads parameter /", (string?)failed["cause"], StringComparison.Ordinal);
+        Assert.Equal(first, (await probe.Registry.GetServiceAsync(Service))?.LiveLabel);
+
+        var (stored, printed) = await PipelineCli.RunWithInputAsync(
+            TimeSpan.FromMinutes(1), secret + "\n", "secret", "put", Service, "db-password", "--state-dir", stack.StateDirectory);
+        Assert.True(stored == 0, printed);
+        Assert.DoesNotContain(secret, printed, StringComparison.Ordinal);
+        var (_, listed) = await PipelineCli.RunAsync(TimeSpan.FromMinutes(1), "secret", "list", Service, "--state-dir", stack.StateDirectory);
+        Assert.Contains("db-password", listed, StringComparison.Ordinal);
+
+        before = await probe.ExecutionArnsAsync();
+        await checkout.CommitAndPushAsync("server.js",
+            js => js.Replace("orders at your service", "orders at your service, with its password", StringComparison.Ordinal),
+            "orders: deploy again now that the password is stored");
+        var deployed = await probe.EndOfAsync(await probe.NewExecutionAsync(before, StartLimit), RunLimit);
+        Assert.True((string?)deployed["status"] == "SUCCEEDED", deployed.ToJsonString());
+        var live = (await probe.Registry.GetServiceAsync(Service))!.LiveLabel!;
+        Assert.NotEqual(first, live);
+
+        // The value is in each instance's process environment, and nowhere the pipeline keeps things.
+        var running = (await probe.InstancesAsync(Service)).Where(i => (string?)i["version"] == live && (string?)i["state"] == "running").ToList();
+        Assert.Equal(InstanceCount, running.Count);
+        foreach (var instance in running)
+        {
+            var environment = (await File.ReadAllTextAsync($"/proc/{(int)instance["processId"]!}/environ")).Split('\0');
+            Assert.Contains($"DB_PASSWORD={secret}", environment);
+        }
+
+        var version = Assert.Single(await probe.Registry.ListVersionsAsync(Service), v => v.Label == live);
+        Assert.Contains("ssm: db-password", version.ManifestYaml, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, version.ManifestYaml, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, deployed.ToJsonString(), StringComparison.Ordinal);
+        foreach (var step in await probe.HistoryAsync((string)deployed["executionArn"]!))
+        {
+            Assert.DoesNotContain("s3cret", step.ToJsonString(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(VersionStatus.Failed, Assert.Single(await probe.Registry.ListVersionsAsync(Service), v => v.Commit == missing).Status);
+    }
+
     private async Task<RunningStack> StartStackAsync()
     {
         var clock = Stopwatch.StartNew();
@@ -176,6 +231,12 @@ public sealed partial class FailedDeployTests(ITestOutputHelper output)
         Assert.Equal(live, await probe.VersionThroughFrontAsync("/orders/version"));
         output.WriteLine($"first deploy of {Service}: {live} live {clock.Elapsed.TotalSeconds:0.0} s after the push");
         return live;
+    }
+
+    private static string AddToEnv(string yaml, string line)
+    {
+        Assert.Contains("\nenv:\n", yaml, StringComparison.Ordinal);
+        return yaml.Replace("\nenv:\n", "\nenv:\n" + line, StringComparison.Ordinal);
     }
 
     private static string ReplaceHealth(string yaml, string health)

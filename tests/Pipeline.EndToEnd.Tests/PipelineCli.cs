@@ -8,10 +8,15 @@ namespace Pipeline.EndToEnd.Tests;
 /// <summary>Runs <c>./pipeline</c> as a user does, capturing everything it prints.</summary>
 internal static class PipelineCli
 {
-    public static async Task<(int ExitCode, string Output)> RunAsync(TimeSpan timeout, params string[] arguments)
+    public static Task<(int ExitCode, string Output)> RunAsync(TimeSpan timeout, params string[] arguments) =>
+        RunWithInputAsync(timeout, null, arguments);
+
+    /// <summary>As <see cref="RunAsync"/>, with <paramref name="input"/> on standard input (then closed).</summary>
+    public static async Task<(int ExitCode, string Output)> RunWithInputAsync(TimeSpan timeout, string? input, params string[] arguments)
     {
         var info = new ProcessStartInfo(RepositoryRoot.Combine("pipeline"))
         {
+            RedirectStandardInput = input is not null,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -29,6 +34,11 @@ internal static class PipelineCli
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        if (input is not null)
+        {
+            await process.StandardInput.WriteAsync(input);
+            process.StandardInput.Close();
+        }
         using var cancel = new CancellationTokenSource(timeout);
         try
         {

@@ -118,8 +118,10 @@ public sealed class LambdaRuntimeTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task RunAsync_WhenDeadlineApproaches_ShouldCancelHandlerShortlyBeforeDeadline()
+    public async Task RunAsync_WhenDeadlineApproaches_ShouldCancelTheHandlerNoSoonerThanTheMarginBeforeIt()
     {
+        // The exact instant is InvokerDeadlineTests' (on a clock the test moves); on the real clock a
+        // loaded machine can run the cancellation late, never early.
         StartLoop();
         api.Enqueue("req-1", """{"item":"patient","quantity":1}""", timeout: TimeSpan.FromSeconds(3));
 
@@ -127,7 +129,7 @@ public sealed class LambdaRuntimeTests : IAsyncLifetime, IDisposable
 
         Assert.Equal("response", answer.Kind);
         var leftMs = Json(answer.Body).GetProperty("quantity").GetInt32();
-        Assert.InRange(leftMs, 1, 600);
+        Assert.True(leftMs <= (int)Invoker<Order, Receipt>.CancellationMargin.TotalMilliseconds + 100, $"cancelled {leftMs} ms before the deadline");
     }
 
     [Fact]

@@ -28,7 +28,7 @@ internal sealed class OutOfStockException(string item) : PipelineException($"{it
 internal sealed partial class TestJson : JsonSerializerContext;
 
 /// <summary>A handler whose behaviour each test picks by the item it orders.</summary>
-internal sealed class OrderHandler : IFunctionHandler<Order, Receipt>
+internal sealed class OrderHandler(TimeProvider? time = null) : IFunctionHandler<Order, Receipt>
 {
     public async Task<Receipt> HandleAsync(Order input, InvocationContext context)
     {
@@ -49,7 +49,7 @@ internal sealed class OrderHandler : IFunctionHandler<Order, Receipt>
                 catch (OperationCanceledException)
                 {
                     // Reports how much time the token left it before the deadline.
-                    var left = (int)(context.Deadline - DateTimeOffset.UtcNow).TotalMilliseconds;
+                    var left = (int)(context.Deadline - (time ?? TimeProvider.System).GetUtcNow()).TotalMilliseconds;
                     return new Receipt(input.Item, left, context.RequestId, null);
                 }
 

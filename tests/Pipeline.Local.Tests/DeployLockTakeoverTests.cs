@@ -58,7 +58,7 @@ public sealed class DeployLockTakeoverTests : IAsyncLifetime, IDisposable
         var client = new StepFunctionsClient(_http, new Uri(_app.Urls.First() + "/"), "us-east-1", _ => Task.FromResult(credentials));
         _locks = new DeployLock(_registry, new StepFunctionsExecutionStatuses(client));
         StackFile.Write(new StackLayout(_state), Environment.ProcessId,
-            new() { ["dynamodb"] = _emulators.DynamoDbEndpoint.ToString(), ["stepfunctions"] = _app.Urls.First() }, "artifacts", table);
+            new() { ["dynamodb"] = _emulators.DynamoDbEndpoint.ToString(), ["stepfunctions"] = _app.Urls.First() }, "artifacts", table, "pipeline-test");
     }
 
     public async Task DisposeAsync()

@@ -67,6 +67,8 @@ public sealed class FleetApiTests : IAsyncLifetime, IDisposable
     [InlineData("'count':1,'start':42}", "start: must be a non-empty string, got 42")]
     [InlineData("'count':1,'environment':{'MODE':1}}", "environment.MODE: must be a string, got 1")]
     [InlineData("'count':1,'environment':['MODE']}", "environment: must be an object of NAME: string, got [\"MODE\"]")]
+    [InlineData("'count':1,'secrets':{'DB_PASSWORD':{'ssm':'x'}}}", "secrets.DB_PASSWORD: must be a string, got {\"ssm\":\"x\"}")]
+    [InlineData("'count':1,'secrets':'DB_PASSWORD'}", "secrets: must be an object of NAME: string, got \"DB_PASSWORD\"")]
     public async Task Launch_WhenAFieldHasTheWrongType_ShouldAnswer400NamingItAndLaunchNothing(string rest, string message)
     {
         var (status, body) = await PostAsync("/fleet/instances", Launch + rest.Replace('\'', '"'));

@@ -176,6 +176,77 @@ public sealed class RouterAgentTests : IDisposable
         Assert.Contains("the renderer never writes", _feed.Statuses[^1].LastError, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Tick_WhenNothingChanged_ShouldStillReportWithAGrowingHeartbeat()
+    {
+        var agent = Agent("--poll-interval", "500ms");
+        Publish(1, "# one\n");
+        await agent.TickAsync(CancellationToken.None);
+
+        await agent.TickAsync(CancellationToken.None);
+        await agent.TickAsync(CancellationToken.None);
+
+        Assert.Equal([1L, 2L, 3L], _feed.Statuses.Select(s => s.Heartbeat));
+        Assert.All(_feed.Statuses, s => Assert.Equal(500, s.PollIntervalMs));
+        Assert.All(_feed.Statuses, s => Assert.Equal(1, s.AppliedVersion));
+        Assert.Equal(2, _feed.NotModified);
+    }
+
+    [Fact]
+    public async Task Tick_AfterARejection_ShouldKeepReportingTheRejectionUntilALaterApply()
+    {
+        var agent = Agent();
+        Publish(1, "# one\n");
+        await agent.TickAsync(CancellationToken.None);
+        _haproxy.Complaint = "[ALERT] bad";
+        Publish(2, "# two\n");
+        await agent.TickAsync(CancellationToken.None);
+
+        await agent.TickAsync(CancellationToken.None);
+
+        Assert.Equal(new long?(2), _feed.Statuses[^1].RejectedVersion);
+        Assert.Contains("[ALERT] bad", _feed.Statuses[^1].LastError, StringComparison.Ordinal);
+        Assert.True(agent.Ready);
+    }
+
+    [Fact]
+    public async Task Ready_ShouldTurnTrueOnlyOnceTheCurrentRoutesAreApplied()
+    {
+        var agent = Agent();
+        Publish(1, "# one\n");
+        _feed.FailDownloads = true;
+        await Assert.ThrowsAsync<IOException>(() => agent.TickAsync(CancellationToken.None));
+        Assert.False(agent.Ready);
+
+        _feed.FailDownloads = false;
+        await agent.TickAsync(CancellationToken.None);
+
+        Assert.True(agent.Ready);
+    }
+
+    [Fact]
+    public async Task Ready_WhenNothingWasEverPublished_ShouldBeTrueAfterTheFirstPoll()
+    {
+        var agent = Agent();
+        Assert.False(agent.Ready);
+
+        await agent.TickAsync(CancellationToken.None);
+
+        Assert.True(agent.Ready);
+    }
+
+    [Fact]
+    public async Task Ready_WhenTheFirstConfigIsRejected_ShouldStayFalse()
+    {
+        var agent = Agent();
+        _haproxy.Complaint = "[ALERT] bad";
+        Publish(1, "# one\n");
+
+        await agent.TickAsync(CancellationToken.None);
+
+        Assert.False(agent.Ready);
+    }
+
     private sealed class FakeFeed : IRoutesFeed
     {
         public Dictionary<string, byte[]> Objects { get; } = [];
@@ -188,10 +259,17 @@ public sealed class RouterAgentTests : IDisposable
 
         public int Downloads { get; private set; }
 
+        public bool FailDownloads { get; set; }
+
         public int NotModified { get; private set; }
 
         public Task<PointerPoll> PollPointerAsync(string? etag, CancellationToken cancellationToken)
         {
+            if (Pointer is null)
+            {
+                return Task.FromResult(new PointerPoll(etag is not null, null, null));
+            }
+
             if (etag is not null && etag == ETag)
             {
                 NotModified++;
@@ -204,6 +282,11 @@ public sealed class RouterAgentTests : IDisposable
         public Task<byte[]> GetConfigAsync(string key, long maxBytes, CancellationToken cancellationToken)
         {
             Downloads++;
+            if (FailDownloads)
+            {
+                throw new IOException("connection reset");
+            }
+
             return Objects[key].Length > maxBytes
                 ? throw new InvalidDataException($"{key} is {Objects[key].Length} bytes; routers accept at most {maxBytes}")
                 : Task.FromResult(Objects[key]);

@@ -72,6 +72,7 @@ public static partial class Definitions
         "ArtifactBucketName" => "pipeline-artifacts-123456789012",
         "VpcId" => "vpc-0a1b2c3d4e5f60718",
         "StackName" => "pipeline",
+        "HealthCheckListenerArn" => "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/pipeline-health/50dc6c495c0c9188/f2f7dc8efc522ab2",
         "CodeCommitCloneUrlPrefix" => "https://git-codecommit.us-east-1.amazonaws.com/v1/repos/",
         var other => throw new InvalidOperationException($"no test value for placeholder ${{{other}}}: add one in Definitions.Substitute"),
     });

@@ -30,7 +30,10 @@ public sealed class S3RouterStatusSource(IAmazonS3 s3, string bucket) : IRouterS
             {
                 if (entry.Key.EndsWith(".json", StringComparison.Ordinal))
                 {
-                    reports.Add(await ReadAsync(entry.Key, cancel));
+                    // LastModified is the store's clock: a router with a wrong clock can neither
+                    // keep itself alive nor age out early.
+                    var stored = entry.LastModified is { } at ? new DateTimeOffset(at.ToUniversalTime(), TimeSpan.Zero) : (DateTimeOffset?)null;
+                    reports.Add(await ReadAsync(entry.Key, cancel) with { Stored = stored });
                 }
             }
 
@@ -41,17 +44,38 @@ public sealed class S3RouterStatusSource(IAmazonS3 s3, string bucket) : IRouterS
         return reports;
     }
 
+    /// <summary>
+    /// Routers rewrite their report every poll, so a read can meet a write: on S3 a PUT is atomic,
+    /// but s3rver streams the old body while the new one replaces it and cuts the response short.
+    /// A read that fails that way is tried again; one that keeps failing is a report with a
+    /// problem (the deploy waits and names it), never an error that fails the whole check.
+    /// </summary>
     private async Task<RouterReport> ReadAsync(string key, CancellationToken cancel)
     {
         var node = key[Prefix.Length..^".json".Length];
-        using var response = await s3.GetObjectAsync(bucket, key, cancel);
-        using var reader = new StreamReader(response.ResponseStream);
-        var text = await reader.ReadToEndAsync(cancel);
-        return RouterReportJson.Parse(node, text);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                using var response = await s3.GetObjectAsync(bucket, key, cancel);
+                using var reader = new StreamReader(response.ResponseStream);
+                var text = await reader.ReadToEndAsync(cancel);
+                return RouterReportJson.Parse(node, text);
+            }
+            catch (Exception e) when (e is IOException or HttpRequestException or AmazonS3Exception && !cancel.IsCancellationRequested)
+            {
+                if (attempt == 3)
+                {
+                    return new RouterReport(node, null, null, null, null, "status could not be read: " + e.Message);
+                }
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), cancel);
+        }
     }
 }
 
-/// <summary>The agent's status document: camelCase node, appliedVersion, rejectedVersion, lastError, time.</summary>
+/// <summary>The agent's status document: camelCase node, appliedVersion, rejectedVersion, lastError, time, pollIntervalMs.</summary>
 public static class RouterReportJson
 {
     public static RouterReport Parse(string node, string json)
@@ -71,7 +95,8 @@ public static class RouterReportJson
                 Number(root, "rejectedVersion"),
                 String(root, "lastError"),
                 root.TryGetProperty("time", out var time) && time.ValueKind == JsonValueKind.String
-                    && time.TryGetDateTimeOffset(out var at) ? at : null);
+                    && time.TryGetDateTimeOffset(out var at) ? at : null,
+                PollInterval: Number(root, "pollIntervalMs") is long ms and > 0 ? TimeSpan.FromMilliseconds(ms) : null);
         }
         catch (JsonException e)
         {

@@ -8,7 +8,8 @@ namespace Pipeline.Aws.Fleet;
 /// <summary>
 /// The fleet off AWS: the local stack's fleet endpoint (<c>PIPELINE_FLEET_ENDPOINT</c>), which runs
 /// each instance as a process started from the version's artifact, on its own loopback port.
-/// <c>POST /fleet/instances</c>, <c>GET /fleet/instances?service=&amp;version=</c>, <c>POST /fleet/terminate</c>.
+/// <c>POST /fleet/instances</c> (secrets travel as parameter names, resolved by the fleet at each
+/// instance's start, as the instance's start script does on EC2), <c>GET /fleet/instances?service=&amp;version=</c>, <c>POST /fleet/terminate</c>.
 /// </summary>
 public sealed class HttpFleet(HttpClient http, Uri endpoint) : IInstanceFleet
 {
@@ -21,6 +22,12 @@ public sealed class HttpFleet(HttpClient http, Uri endpoint) : IInstanceFleet
             environment[name] = value;
         }
 
+        var secrets = new JsonObject();
+        foreach (var (name, parameter) in launch.Secrets)
+        {
+            secrets[name] = parameter;
+        }
+
         var body = new JsonObject
         {
             ["service"] = launch.Service,
@@ -30,6 +37,7 @@ public sealed class HttpFleet(HttpClient http, Uri endpoint) : IInstanceFleet
             ["count"] = launch.Count,
             ["start"] = launch.Start,
             ["environment"] = environment,
+            ["secrets"] = secrets,
         };
         return await SendAsync(HttpMethod.Post, "fleet/instances", body, cancel);
     }

@@ -17,8 +17,13 @@ namespace Pipeline.Aws.Fleet;
 /// base64-encoded, so no value can end a heredoc or otherwise become part of this root script.
 /// Both the fetch and the service run as the unprivileged <c>pipeline</c> user, and the unit has
 /// no EnvironmentFile: the environment (NUL-separated <c>NAME=value</c>, read with <c>mapfile -d ''</c>)
-/// is applied by the start script with <c>env -i</c>, so it reaches the service exactly and nothing
-/// else, root processes included, ever runs with it.
+/// is applied by the start script, which removes every inherited variable, so it reaches the service
+/// exactly and nothing else, root processes included, ever runs with it.
+/// </para>
+/// <para>
+/// Secrets (<c>env: { X: { ssm: name } }</c>) are not in the user data at all: only the parameter
+/// names are, and the start script reads the values with the instance role each time the service
+/// starts (<see cref="ReadSecrets"/>).
 /// </para>
 /// </summary>
 public static partial class InstanceUserData
@@ -66,6 +71,7 @@ public static partial class InstanceUserData
             .Append($"chown pipeline:pipeline {app}\n")
             .Append("# The manifest's data, base64-encoded: no value can end the heredoc or reach this script as code.\n");
         WriteFile(script, $"{etc}/env", EnvironmentFile(launch.Environment), "0640", "root:pipeline");
+        WriteFile(script, $"{etc}/secrets", SecretsFile(launch.Secrets), "0640", "root:pipeline");
         WriteFile(script, $"{etc}/command", $"#!/bin/sh\nexec {StartCommand(launch.Start)}\n", "0755", "root:root");
         WriteFile(script, $"{etc}/fetch", new StringBuilder()
             .Append("#!/bin/bash\n")
@@ -84,8 +90,13 @@ public static partial class InstanceUserData
             .Append("#!/bin/bash\n")
             .Append("set -euo pipefail\n")
             .Append($"mapfile -d '' -t environment < {etc}/env\n")
+            .Append(ReadSecrets($"{etc}/secrets", Region(launch.Environment)))
             .Append($"cd {app}/app\n")
-            .Append($"exec /usr/bin/env -i PATH={ServicePath} HOME=/opt/pipeline LANG=C.UTF-8 \"${{environment[@]}}\" {etc}/command\n")
+            // Secrets reach the service through the environment only, never through a command line
+            // other users could read in /proc: every inherited variable but them is removed by name.
+            .Append("inherited=()\n")
+            .Append("for variable in $(compgen -e); do [[ -n \"${secret_names[$variable]:-}\" ]] || inherited+=(-u \"$variable\"); done\n")
+            .Append($"exec /usr/bin/env \"${{inherited[@]}}\" PATH={ServicePath} HOME=/opt/pipeline LANG=C.UTF-8 \"${{environment[@]}}\" {etc}/command\n")
             .ToString(), "0755", "root:root");
         WriteFile(script, $"/etc/systemd/system/{unit}.service", new StringBuilder()
             .Append("[Unit]\n")
@@ -132,6 +143,44 @@ public static partial class InstanceUserData
         return file.ToString();
     }
 
+    /// <summary><c>NAME=/parameter/name</c> entries, each ended by NUL: which SSM parameter each variable reads.</summary>
+    public static string SecretsFile(IReadOnlyDictionary<string, string> secrets)
+    {
+        ArgumentNullException.ThrowIfNull(secrets);
+        foreach (var (name, parameter) in secrets)
+        {
+            if (!ParameterName().IsMatch(parameter))
+            {
+                throw new LaunchFailedException($"env.{name.ReplaceLineEndings(" ")}: '{parameter.ReplaceLineEndings(" ")}' is not an SSM parameter name");
+            }
+        }
+
+        return EnvironmentFile(secrets);
+    }
+
+    /// <summary>
+    /// The start script's part that reads each secret, as the unprivileged service user, with the
+    /// instance role: SecureStrings decrypted, the value kept in the script's memory and handed to
+    /// the service like every other variable, never written to a file or the journal. A parameter
+    /// that cannot be read stops the start, naming the parameter (never a value); systemd retries,
+    /// and the target group never sees a healthy instance, so the deploy rolls back.
+    /// </summary>
+    private static string ReadSecrets(string file, string? region) => new StringBuilder()
+        .Append("declare -A secret_names=()\n")
+        .Append($"mapfile -d '' -t secrets < {file}\n")
+        .Append("for secret in \"${secrets[@]}\"; do\n")
+        .Append("  name=${secret%%=*}\n")
+        .Append("  parameter=${secret#*=}\n")
+        .Append($"  value=$(aws ssm get-parameter{(region is null ? "" : $" --region {region}")} --with-decryption --name \"$parameter\" --query Parameter.Value --output text)")
+        .Append(" || { echo \"env.$name: cannot read SSM parameter $parameter with the instance role: not starting\" >&2; exit 1; }\n")
+        .Append("  export \"$name=$value\"\n")
+        .Append("  secret_names[$name]=1\n")
+        .Append("done\n")
+        .ToString();
+
+    private static string? Region(IReadOnlyDictionary<string, string> environment) =>
+        environment.TryGetValue("AWS_REGION", out var region) && SafeName().IsMatch(region) ? region : null;
+
     private static string StartCommand(string start)
     {
         if (start.Any(c => char.IsControl(c) || c is '\u2028' or '\u2029'))
@@ -175,6 +224,10 @@ public static partial class InstanceUserData
 
     [GeneratedRegex(@"\A[A-Za-z_][A-Za-z0-9_]*\z")]
     private static partial Regex EnvironmentName();
+
+    /// <summary>SSM's parameter-name characters, in a hierarchy.</summary>
+    [GeneratedRegex(@"\A(?:/[A-Za-z0-9_.-]+){1,15}\z")]
+    private static partial Regex ParameterName();
 
     [GeneratedRegex(@"[^A-Za-z0-9:._/-]")]
     private static partial Regex SafeComment();

@@ -22,7 +22,14 @@ public sealed class S3RoutesStore(IAmazonS3 s3, string bucket) : IRoutesStore, I
     public Task PutPointerAsync(RoutesPointer current, CancellationToken cancellationToken) =>
         PutAsync(RoutesKeys.CurrentPointer, JsonSerializer.Serialize(current, RoutingJsonContext.Default.RoutesPointer), "application/json", cancellationToken);
 
-    /// <summary>GETs the pointer unless its ETag still equals <paramref name="etag"/>: an idle poll costs one 304.</summary>
+    /// <summary>
+    /// GETs the pointer unless its ETag still equals <paramref name="etag"/>: an idle poll costs one 304.
+    /// A missing pointer (nothing published yet) is 404 NoSuchKey, but only to a caller allowed
+    /// s3:ListBucket; to any other S3 answers 403 AccessDenied, the same as for a denied read of an
+    /// existing pointer. So a 403 counts as "no pointer" only when a listing of that very key
+    /// succeeds and shows it absent; otherwise it is an error naming the permission to grant, never
+    /// a silent "nothing published" that would keep a router on its boot config forever.
+    /// </summary>
     public async Task<PointerPoll> PollPointerAsync(string? etag, CancellationToken cancellationToken)
     {
         var request = new GetObjectRequest { BucketName = bucket, Key = RoutesKeys.CurrentPointer };
@@ -44,6 +51,34 @@ public sealed class S3RoutesStore(IAmazonS3 s3, string bucket) : IRoutesStore, I
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
             return new PointerPoll(etag is not null, null, null);
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.Forbidden)
+        {
+            await ThrowUnlessPointerMissingAsync(e, cancellationToken);
+            return new PointerPoll(etag is not null, null, null);
+        }
+    }
+
+    private async Task ThrowUnlessPointerMissingAsync(AmazonS3Exception denied, CancellationToken cancellationToken)
+    {
+        ListObjectsV2Response listing;
+        try
+        {
+            listing = await s3.ListObjectsV2Async(
+                new ListObjectsV2Request { BucketName = bucket, Prefix = RoutesKeys.CurrentPointer, MaxKeys = 1 }, cancellationToken);
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.Forbidden)
+        {
+            throw new UnauthorizedAccessException(
+                $"s3://{bucket}/{RoutesKeys.CurrentPointer}: GetObject answered 403 and ListBucket is denied too, so a missing " +
+                "pointer cannot be told from a denied read; grant s3:ListBucket on the bucket (prefix routes/) and " +
+                "s3:GetObject on routes/haproxy/*", denied);
+        }
+
+        if ((listing.S3Objects ?? []).Any(o => o.Key == RoutesKeys.CurrentPointer))
+        {
+            throw new UnauthorizedAccessException(
+                $"s3://{bucket}/{RoutesKeys.CurrentPointer} exists but GetObject is denied; grant s3:GetObject on routes/haproxy/*", denied);
         }
     }
 

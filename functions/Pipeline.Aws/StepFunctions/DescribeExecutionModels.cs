@@ -3,8 +3,8 @@ using Pipeline.Aws.CloudWatch;
 
 namespace Pipeline.Aws.StepFunctions;
 
-// The shapes of DescribeExecution as the Step Functions API reference defines them, limited to the
-// members the deploy lock reads. Over AWS JSON 1.0 a timestamp is a number of epoch seconds.
+// The shapes of DescribeExecution and StartExecution as the Step Functions API reference defines them,
+// limited to the members the deploy lock and the webhook receiver use. Over AWS JSON 1.0 a timestamp is a number of epoch seconds.
 
 public sealed record DescribeExecutionRequest([property: JsonPropertyName("executionArn")] string ExecutionArn);
 
@@ -18,7 +18,18 @@ public sealed record DescribeExecutionResponse(
     [property: JsonPropertyName("error")] string? Error,
     [property: JsonPropertyName("cause")] string? Cause);
 
+public sealed record StartExecutionRequest(
+    [property: JsonPropertyName("stateMachineArn")] string StateMachineArn,
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("input")] string Input);
+
+public sealed record StartExecutionResponse(
+    [property: JsonPropertyName("executionArn")] string ExecutionArn,
+    [property: JsonPropertyName("startDate"), JsonConverter(typeof(EpochSecondsConverter))] DateTimeOffset StartDate);
+
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(StartExecutionRequest))]
+[JsonSerializable(typeof(StartExecutionResponse))]
 [JsonSerializable(typeof(DescribeExecutionRequest))]
 [JsonSerializable(typeof(DescribeExecutionResponse))]
 [JsonSerializable(typeof(JsonErrorBody))]

@@ -6,7 +6,7 @@ namespace Pipeline.Aws.StepFunctions;
 
 /// <summary>
 /// A small Step Functions client (AWSSDK.StepFunctions is not available here) for DescribeExecution
-/// only, which is all the deploy lock needs to tell whether its holder still runs. It speaks AWS
+/// (the deploy lock tells whether its holder still runs) and StartExecution (the GitHub webhook). It speaks AWS
 /// JSON 1.0 as the API reference documents it: POST / with
 /// <c>X-Amz-Target: AWSStepFunctions.DescribeExecution</c> and
 /// <c>Content-Type: application/x-amz-json-1.0</c>, timestamps as epoch seconds. Requests are
@@ -57,6 +57,25 @@ public sealed class StepFunctionsClient
 
         return JsonSerializer.Deserialize(text, StepFunctionsJsonContext.Default.DescribeExecutionResponse)
             ?? throw new StepFunctionsClientException("EmptyResponse", "DescribeExecution returned no body", response.StatusCode);
+    }
+
+    /// <summary>StartExecution; <see cref="StepFunctionsClientException"/> with the service's error code otherwise.</summary>
+    public async Task<StartExecutionResponse> StartExecutionAsync(string stateMachineArn, string name, string input, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(stateMachineArn);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(input);
+        var body = JsonSerializer.SerializeToUtf8Bytes(
+            new StartExecutionRequest(stateMachineArn, name, input), StepFunctionsJsonContext.Default.StartExecutionRequest);
+        var (response, text) = await _endpoint.PostAsync("StartExecution", body, cancellationToken);
+        using var owned = response;
+        if (!response.IsSuccessStatusCode)
+        {
+            throw Error(response, text);
+        }
+
+        return JsonSerializer.Deserialize(text, StepFunctionsJsonContext.Default.StartExecutionResponse)
+            ?? throw new StepFunctionsClientException("EmptyResponse", "StartExecution returned no body", response.StatusCode);
     }
 
     private static StepFunctionsClientException Error(HttpResponseMessage response, string text)

@@ -72,9 +72,35 @@ public sealed record RoutesSettings(string RegistryTable, string StackName, stri
     }
 }
 
-/// <summary>RoutesConverged: where routers report, and how many must (a fleet has at least one).</summary>
-public sealed record ConvergenceSettings(string RoutesBucket, int MinRouters)
+/// <summary>
+/// RoutesConverged: where routers report, how many must (a fleet has at least one), and how many of
+/// its poll intervals a router may stay silent before it no longer counts (replaced, scaled in).
+/// </summary>
+public sealed record ConvergenceSettings(string RoutesBucket, int MinRouters, int MissedPolls)
 {
-    public static ConvergenceSettings From(SettingsReader settings) => new(
-        settings.Required(SettingNames.RoutesBucket), settings.WholeNumber(SettingNames.MinRouters, minimum: 1, fallback: 1));
+    public static ConvergenceSettings From(SettingsReader settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return new(
+            settings.Required(SettingNames.RoutesBucket),
+            settings.WholeNumber(SettingNames.MinRouters, minimum: 1, fallback: 1),
+            settings.WholeNumber(SettingNames.RouterMissedPolls, minimum: 2, fallback: Deploy.RouterLiveness.DefaultMissedPolls, maximum: 100));
+    }
+}
+
+/// <summary>
+/// GitHubWebhook: the owner whose pushes count (empty, the template's default, refuses every push
+/// with 403), the deploy branch, the webhook secret and the state machine a push starts.
+/// </summary>
+public sealed record WebhookFunctionSettings(string GitHubOwner, string DeployBranch, string WebhookSecretArn, string DeployStateMachineArn)
+{
+    public static WebhookFunctionSettings From(SettingsReader settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return new(
+            settings.Optional(SettingNames.GitHubOwner) ?? "",
+            settings.Required(SettingNames.DeployBranch),
+            settings.Required(SettingNames.WebhookSecretArn),
+            settings.Required(SettingNames.DeployStateMachineArn));
+    }
 }

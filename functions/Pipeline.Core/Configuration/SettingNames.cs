@@ -18,6 +18,10 @@ public static class SettingNames
     public const string RouterUser = "PIPELINE_ROUTER_USER";
     public const string RouterGroup = "PIPELINE_ROUTER_GROUP";
     public const string MinRouters = "PIPELINE_MIN_ROUTERS";
+    public const string RouterMissedPolls = "PIPELINE_ROUTER_MISSED_POLLS";
+    public const string GitHubOwner = "PIPELINE_GITHUB_OWNER";
+    public const string WebhookSecretArn = "PIPELINE_WEBHOOK_SECRET_ARN";
+    public const string DeployStateMachineArn = "PIPELINE_DEPLOY_STATE_MACHINE_ARN";
     public const string LaunchTemplateId = "PIPELINE_LAUNCH_TEMPLATE_ID";
     public const string SubnetIds = "PIPELINE_SUBNET_IDS";
     public const string InstanceSecurityGroup = "PIPELINE_INSTANCE_SECURITY_GROUP";

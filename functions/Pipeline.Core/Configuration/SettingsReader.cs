@@ -23,8 +23,8 @@ public sealed class SettingsReader(Func<string, string?> lookup)
         return lookup(name) is { Length: > 0 } value ? value : null;
     }
 
-    /// <summary>A whole number of at least <paramref name="minimum"/>; <paramref name="fallback"/> when unset (null: required).</summary>
-    public int WholeNumber(string name, int minimum, int? fallback = null)
+    /// <summary>A whole number from <paramref name="minimum"/> to <paramref name="maximum"/>; <paramref name="fallback"/> when unset (null: required).</summary>
+    public int WholeNumber(string name, int minimum, int? fallback = null, int maximum = int.MaxValue)
     {
         var text = fallback is null ? Required(name) : Optional(name);
         if (text is null)
@@ -32,8 +32,10 @@ public sealed class SettingsReader(Func<string, string?> lookup)
             return fallback!.Value;
         }
 
-        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= minimum
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= minimum && value <= maximum
             ? value
-            : throw new SettingInvalidException(name, $"must be a whole number of at least {minimum}, got '{text}'");
+            : throw new SettingInvalidException(name, maximum == int.MaxValue
+                ? $"must be a whole number of at least {minimum}, got '{text}'"
+                : $"must be a whole number from {minimum} to {maximum}, got '{text}'");
     }
 }

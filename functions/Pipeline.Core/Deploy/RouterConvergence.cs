@@ -6,6 +6,8 @@ namespace Pipeline.Core.Deploy;
 /// <summary>
 /// One router's last report, as its agent writes it to <c>routes/status/&lt;node&gt;.json</c>.
 /// <see cref="Problem"/> is set instead of the versions when the report could not be read.
+/// <see cref="Stored"/> is when the store received it (S3's LastModified), which the router's own
+/// clock cannot skew; <see cref="PollInterval"/> is how often the agent re-reports.
 /// </summary>
 public sealed record RouterReport(
     string Node,
@@ -13,7 +15,36 @@ public sealed record RouterReport(
     long? RejectedVersion,
     string? LastError,
     DateTimeOffset? Time,
-    string? Problem = null);
+    string? Problem = null,
+    DateTimeOffset? Stored = null,
+    TimeSpan? PollInterval = null);
+
+/// <summary>
+/// When a router counts as alive: it re-reports every poll, so a report older than
+/// <see cref="MissedPolls"/> of its poll intervals belongs to a router that stopped (scale-in,
+/// replacement, crash). <see cref="DefaultPollInterval"/> applies to a report that does not say
+/// its interval (agents before the heartbeat); <see cref="Slack"/> covers S3's whole-second
+/// LastModified and the clocks of the store and the function.
+/// </summary>
+public sealed record RouterLiveness(int MissedPolls = RouterLiveness.DefaultMissedPolls)
+{
+    public const int DefaultMissedPolls = 3;
+    public static readonly TimeSpan DefaultPollInterval = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan Slack = TimeSpan.FromSeconds(2);
+
+    public TimeSpan Window(RouterReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return (report.PollInterval ?? DefaultPollInterval) * MissedPolls + Slack;
+    }
+
+    /// <summary>True when the router reported within its window; a report with no time at all is not alive.</summary>
+    public bool IsAlive(RouterReport report, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return (report.Stored ?? report.Time) is { } at && now - at <= Window(report);
+    }
+}
 
 /// <summary>Where the routers' reports are kept.</summary>
 public interface IRouterStatusSource
@@ -22,7 +53,7 @@ public interface IRouterStatusSource
 }
 
 /// <param name="Converged">True when enough routers report and each applied at least the routes version.</param>
-/// <param name="Routers">How many routers reported.</param>
+/// <param name="Routers">How many routers reported within their liveness window.</param>
 /// <param name="Pending">Routers still behind, each as "node: why".</param>
 public sealed record ConvergenceResult(long RoutesVersion, bool Converged, int Routers, IReadOnlyList<string> Pending);
 
@@ -32,9 +63,11 @@ public sealed record ConvergenceResult(long RoutesVersion, bool Converged, int R
 /// version live under the routes lease, so a later version was rendered from a registry in which
 /// this switch was already live and routes the service to it as well (until this same deploy, which
 /// holds the service's deploy lock, changes it again). A router that refused this very version will
-/// not apply it on its own: that is an error now, not a timeout later.
+/// not apply it on its own: that is an error now, not a timeout later. Only live routers count
+/// (<see cref="RouterLiveness"/>): the last report of a router that was replaced stays in the
+/// bucket, and must not hold every later deploy.
 /// </summary>
-public sealed class RouterConvergence(IRouterStatusSource source)
+public sealed class RouterConvergence(IRouterStatusSource source, RouterLiveness liveness, TimeProvider clock)
 {
     public async Task<ConvergenceResult> CheckAsync(long routesVersion, int minRouters, CancellationToken cancel = default)
     {
@@ -43,7 +76,11 @@ public sealed class RouterConvergence(IRouterStatusSource source)
             throw new InvalidInputException($"routesVersion: must be a published routes version (1 or more), got {routesVersion}");
         }
 
-        var reports = (await source.ListAsync(cancel)).OrderBy(r => r.Node, StringComparer.Ordinal).ToList();
+        var now = clock.GetUtcNow();
+        var reports = (await source.ListAsync(cancel))
+            .Where(r => liveness.IsAlive(r, now))
+            .OrderBy(r => r.Node, StringComparer.Ordinal)
+            .ToList();
         var rejected = reports
             .Where(r => r.RejectedVersion == routesVersion && (r.AppliedVersion ?? 0) < routesVersion)
             .Select(r => $"{r.Node}: {r.LastError ?? "no reason given"}")

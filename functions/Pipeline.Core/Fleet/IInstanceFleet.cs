@@ -19,7 +19,15 @@ public sealed record InstanceLaunch(
     int Port,
     string Start,
     IReadOnlyDictionary<string, string> Environment,
-    string ExecutionId);
+    string ExecutionId)
+{
+    /// <summary>
+    /// Variables each instance reads at start from SSM Parameter Store, name → full parameter name
+    /// (<see cref="InstanceEnvironment.Secrets"/>). Only names travel: the values never pass through
+    /// the pipeline, its payloads or the instance's user data.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Secrets { get; init; } = new Dictionary<string, string>();
+}
 
 /// <summary>One instance of a version, as the fleet reports it.</summary>
 /// <param name="State">EC2's names: pending, running, shutting-down, terminated, stopping, stopped.</param>

@@ -34,6 +34,19 @@ public static class InstanceEnvironment
         return environment;
     }
 
+    /// <summary>
+    /// The manifest's secret references as SSM parameter names under the service's own path,
+    /// e.g. <c>DB_PASSWORD</c> → <c>/prod/orders/db-password</c>: the prefix is the stack's, the same
+    /// one its tables carry.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> Secrets(ServiceManifest manifest, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        return new SortedDictionary<string, string>(
+            manifest.Secrets.ToDictionary(s => s.Key, s => s.Value.ParameterName(prefix, manifest.Name), StringComparer.Ordinal),
+            StringComparer.Ordinal);
+    }
+
     /// <summary><c>line-items</c> → <c>LINE_ITEMS_TABLE</c>.</summary>
     public static string TableVariable(string table)
     {

@@ -37,7 +37,10 @@ public sealed class InstanceLauncher(IRegistry registry, IInstanceFleet fleet, s
         {
             var launched = await fleet.LaunchAsync(
                 new InstanceLaunch(service, label, artifactKey, digest, count - up.Count, manifest.Port, manifest.Start,
-                    InstanceEnvironment.For(manifest, label, tablePrefix), executionId),
+                    InstanceEnvironment.For(manifest, label, tablePrefix), executionId)
+                {
+                    Secrets = InstanceEnvironment.Secrets(manifest, tablePrefix),
+                },
                 cancel);
             if (launched.Count != count - up.Count)
             {

@@ -52,6 +52,13 @@ public static partial class ManifestGrammar
     /// <summary>Any text a process environment can hold: everything but NUL, at most 4096 characters.</summary>
     public const string EnvValue = "^[^\\x00]{0,4096}" + End;
 
+    /// <summary>
+    /// A secret's name under the service's own SSM path (<see cref="SecretReference"/>): '/'-separated
+    /// segments of letters, digits and '_', '.', '-', none starting with '.', at most 13 of them and
+    /// 256 characters, so the full parameter name stays within SSM's 15 levels.
+    /// </summary>
+    public const string SecretName = "^(?=[\\s\\S]{1,256}" + End + ")[A-Za-z0-9_-][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_-][A-Za-z0-9_.-]*){0,12}" + End;
+
     public const string TableName = "^[a-z](?:[a-z0-9-]{0,46}[a-z0-9])?" + End;
 
     public const string IndexName = "^[A-Za-z0-9_.-]{3,255}" + End;
@@ -66,6 +73,7 @@ public static partial class ManifestGrammar
     public const string StartRule = "must be one line of at most 4096 characters, not blank, without control characters";
     public const string EnvNameRule = "variable names are upper-case letters, digits and '_', not starting with a digit, at most 128 characters";
     public const string EnvValueRule = "must be at most 4096 characters without NUL (an environment cannot hold NUL)";
+    public const string SecretNameRule = "must be a parameter name under the service's own path, such as db-password or db/password: '/'-separated segments of letters, digits, '_', '.' and '-', none starting with '.', at most 13 segments and 256 characters";
     public const string TableNameRule = "must be lower-case letters, digits and '-', starting with a letter, not ending with '-', at most 48 characters";
     public const string IndexNameRule = "must be 3 to 255 characters: letters, digits, '_', '-' and '.'";
     public const string AttributeNameRule = "must be 1 to 255 characters: letters, digits, '_', '-' and '.'";
@@ -116,6 +124,9 @@ public static partial class ManifestGrammar
 
     [GeneratedRegex(EnvValue)]
     public static partial Regex EnvValueRegex();
+
+    [GeneratedRegex(SecretName)]
+    public static partial Regex SecretNameRegex();
 
     [GeneratedRegex(TableName)]
     public static partial Regex TableNameRegex();

@@ -121,7 +121,10 @@ public static class ManifestParser
         }
 
         return new ServiceManifest(name, port.Value, health, versionPath, routes, instances, label, build,
-            start, env, tables);
+            start, env.Value.Values, tables)
+        {
+            Secrets = env.Value.Secrets,
+        };
     }
 
     private static HealthCheck? ReadHealth(YamlNodeReader reader, MappingReader service)
@@ -285,12 +288,13 @@ public static class ManifestParser
         return artifact is null || buildspecBad ? null : new BuildSettings(buildspec ?? "buildspec.yml", artifact);
     }
 
-    private static Dictionary<string, string>? ReadEnv(YamlNodeReader reader, MappingReader service, IReadOnlyList<TableSpec> tables)
+    private static (Dictionary<string, string> Values, Dictionary<string, SecretReference> Secrets)? ReadEnv(
+        YamlNodeReader reader, MappingReader service, IReadOnlyList<TableSpec> tables)
     {
         var node = service.Optional("env");
         if (node is null)
         {
-            return [];
+            return ([], []);
         }
 
         if (node is not YamlMappingNode mapping)
@@ -301,6 +305,7 @@ public static class ManifestParser
 
         var tableVariables = tables.ToDictionary(t => InstanceEnvironment.TableVariable(t.Name), t => t.Name, StringComparer.Ordinal);
         var env = new Dictionary<string, string>(StringComparer.Ordinal);
+        var secrets = new Dictionary<string, SecretReference>(StringComparer.Ordinal);
         var ok = true;
         foreach (var (key, value) in mapping.Children)
         {
@@ -311,6 +316,18 @@ public static class ManifestParser
             {
                 reader.Error(key, path, refusal);
                 ok = false;
+            }
+
+            if (value is YamlMappingNode reference)
+            {
+                var secret = ReadSecretReference(reader, new MappingReader(reader, reference, path));
+                ok &= secret is not null;
+                if (secret is not null)
+                {
+                    secrets[name] = secret;
+                }
+
+                continue;
             }
 
             var text = reader.String(value, path);
@@ -329,8 +346,8 @@ public static class ManifestParser
             {
                 reader.Error(value, path,
                     $"looks like a secret (the name contains {EnvNames.SecretWords.First(w => name.Contains(w, StringComparison.Ordinal))}), " +
-                    "and a value written here is kept in git history and in EC2 user data: have the service read it at start " +
-                    "from SSM Parameter Store or Secrets Manager with its instance role; if it is not a secret, " +
+                    "and a value written here is kept in git history and in EC2 user data: write { ssm: NAME } instead, and the instance " +
+                    "reads the SecureString parameter /<prefix>/<service>/NAME at start; if it is not a secret, " +
                     $"use a name without {string.Join(", ", EnvNames.SecretWords)}");
                 ok = false;
             }
@@ -338,7 +355,17 @@ public static class ManifestParser
             env[name] = text;
         }
 
-        return ok ? env : null;
+        return ok ? (env, secrets) : null;
+    }
+
+    /// <summary><c>{ ssm: NAME }</c>: the only way a value can be left out of the manifest.</summary>
+    private static SecretReference? ReadSecretReference(YamlNodeReader reader, MappingReader map)
+    {
+        // "env.X.ssm: is required" then names the one form a value read at start takes.
+        var name = Field(map, "ssm", required: true,
+            (n, p) => reader.String(n, p, ManifestGrammar.SecretNameRegex(), ManifestGrammar.SecretNameRule));
+        map.RejectUnknown();
+        return name is null ? null : new SecretReference(name);
     }
 
     private static string? EnvNameRefusal(string name, Dictionary<string, string> tableVariables)

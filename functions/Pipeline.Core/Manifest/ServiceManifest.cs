@@ -16,7 +16,7 @@ namespace Pipeline.Core.Manifest;
 /// <param name="Label">The version label template, e.g. <c>1.4.${COUNT}-${git[:7]}</c>.</param>
 /// <param name="Build">How the test stage builds the service and what it keeps as the artifact.</param>
 /// <param name="Start">Command that starts an instance from the unpacked artifact (default <c>npm start</c>).</param>
-/// <param name="Env">Environment variables given to every instance.</param>
+/// <param name="Env">Environment variables given to every instance, with the values written in the manifest.</param>
 /// <param name="Tables">The DynamoDB tables the service owns.</param>
 public sealed record ServiceManifest(
     string Name,
@@ -29,7 +29,14 @@ public sealed record ServiceManifest(
     BuildSettings Build,
     string Start,
     IReadOnlyDictionary<string, string> Env,
-    IReadOnlyList<TableSpec> Tables);
+    IReadOnlyList<TableSpec> Tables)
+{
+    /// <summary>
+    /// Environment variables whose values each instance reads at start from SSM Parameter Store
+    /// (<c>env: { DB_PASSWORD: { ssm: db-password } }</c>); their names are distinct from <see cref="Env"/>'s.
+    /// </summary>
+    public IReadOnlyDictionary<string, SecretReference> Secrets { get; init; } = new Dictionary<string, SecretReference>();
+}
 
 /// <param name="Path">HTTP path probed with GET (default <c>/status</c>); 2xx means healthy.</param>
 /// <param name="IntervalSeconds">Seconds between probes (5-300, default 10).</param>

@@ -10,7 +10,11 @@ return await LambdaRuntime.RunAsync(
     {
         var settings = ConvergenceSettings.From(new SettingsReader(Environment.GetEnvironmentVariable));
         return Task.FromResult<IFunctionHandler<RoutesConvergedInput, ConvergenceResult>>(new RoutesConvergedHandler(
-            new RouterConvergence(new S3RouterStatusSource(AwsClients.S3(), settings.RoutesBucket)), settings.MinRouters));
+            new RouterConvergence(
+                new S3RouterStatusSource(AwsClients.S3(), settings.RoutesBucket),
+                new RouterLiveness(settings.MissedPolls),
+                TimeProvider.System),
+            settings.MinRouters));
     },
     RoutesConvergedJson.Default.RoutesConvergedInput,
     RoutesConvergedJson.Default.ConvergenceResult);

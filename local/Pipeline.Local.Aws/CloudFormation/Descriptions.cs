@@ -18,7 +18,11 @@ public sealed record FunctionDescription(
     IReadOnlyList<string> Architectures,
     IReadOnlyDictionary<string, string> Environment,
     IReadOnlyList<EventRuleDescription> Events,
-    string? BuildMethod = null);
+    string? BuildMethod = null)
+{
+    /// <summary>The AuthType of the function's URL (SAM's FunctionUrlConfig), or null when it has none.</summary>
+    public string? FunctionUrlAuthType { get; init; }
+}
 
 /// <summary>A state machine: where its definition is and what to substitute into it.</summary>
 public sealed record StateMachineDescription(
@@ -59,3 +63,9 @@ public sealed record BucketDescription(string LogicalId, string Name, string Arn
 
 /// <summary>A CodeBuild project the template declares (its Name, else the logical id).</summary>
 public sealed record BuildProjectDescription(string LogicalId, string Name, string Arn);
+
+/// <param name="Arn">What <c>!Ref</c> of the secret gives, as on AWS.</param>
+public sealed record SecretDescription(string LogicalId, string Name, string Arn);
+
+/// <summary>An ELBv2 listener the template declares, by the ARN its Ref gives.</summary>
+public sealed record ListenerDescription(string LogicalId, string Arn);

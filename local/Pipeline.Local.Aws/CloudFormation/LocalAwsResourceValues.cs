@@ -19,6 +19,11 @@ public sealed class LocalAwsResourceValues(StackContext stack) : ILocalResourceV
         "AWS::Serverless::StateMachine" or "AWS::StepFunctions::StateMachine" => StateMachineArn(resource.PhysicalName),
         "AWS::SQS::Queue" => $"https://sqs.{stack.Region}.{StackContext.UrlSuffix}/{stack.AccountId}/{resource.PhysicalName}",
         "AWS::SNS::Topic" => Arn("sns", $"{resource.PhysicalName}"),
+        // Secrets Manager appends six random characters to a secret's name in its ARN; locally they are fixed.
+        "AWS::SecretsManager::Secret" => Arn("secretsmanager", $"secret:{resource.PhysicalName}-{LocalSecretSuffix}"),
+        "AWS::ElasticLoadBalancingV2::LoadBalancer" => LoadBalancerArn(resource.PhysicalName),
+        // Listener ARNs nest under their load balancer's; locally the listener's own logical id stands in for both ids.
+        "AWS::ElasticLoadBalancingV2::Listener" => Arn("elasticloadbalancing", $"listener/app/{stack.StackName}/local/{resource.PhysicalName}"),
         _ => resource.PhysicalName,
     };
 
@@ -41,9 +46,18 @@ public sealed class LocalAwsResourceValues(StackContext stack) : ILocalResourceV
         ("AWS::SQS::Queue", "QueueName") => resource.PhysicalName,
         ("AWS::CodeCommit::Repository", "Arn") => Arn("codecommit", resource.PhysicalName),
         ("AWS::CodeCommit::Repository", "Name") => resource.PhysicalName,
+        // The local front port stands where the routers' load balancer would.
+        ("AWS::ElasticLoadBalancingV2::LoadBalancer", "DNSName") => "127.0.0.1",
         ("AWS::CodeBuild::Project", "Arn") => Arn("codebuild", $"project/{resource.PhysicalName}"),
+        // The URL's shape on AWS (https://<url-id>.lambda-url.<region>.on.aws/); `pipeline status` shows the local endpoint.
+        (TemplateEvaluator.FunctionUrlType, "FunctionUrl") => $"https://{resource.PhysicalName.ToLowerInvariant()}.lambda-url.{stack.Region}.on.aws/",
+        (TemplateEvaluator.FunctionUrlType, "FunctionArn") => Arn("lambda", $"function:{resource.PhysicalName}"),
         _ => null,
     };
+
+    public const string LocalSecretSuffix = "local0";
+
+    private string LoadBalancerArn(string name) => Arn("elasticloadbalancing", $"loadbalancer/app/{stack.StackName}/{name}");
 
     private string StateMachineArn(string name) => Arn("states", $"stateMachine:{name}");
 

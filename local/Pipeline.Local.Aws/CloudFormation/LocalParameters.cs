@@ -7,10 +7,16 @@ namespace Pipeline.Local.Aws.CloudFormation;
 /// </summary>
 public static class LocalParameters
 {
+    public const string LocalGitHubOwner = Pipeline.Local.Aws.CodeBuild.GitHostBuildSources.LocalGitHubOwner;
+
     public static IReadOnlyDictionary<string, string> Values { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["VpcId"] = "vpc-00000000000000000",
         ["SubnetIds"] = "subnet-00000000000000000",
+        ["PublicSubnetIds"] = "subnet-00000000000000000",
+
+        // The local git host plays GitHub for this owner: pipeline-local/<name> is its repository <name>.
+        ["GitHubOwner"] = LocalGitHubOwner,
     };
 
     /// <summary>The local values with <paramref name="overrides"/> on top.</summary>

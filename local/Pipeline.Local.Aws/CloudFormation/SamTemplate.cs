@@ -34,6 +34,8 @@ public sealed partial class SamTemplate
         var tables = new List<TableDescription>();
         var buckets = new List<BucketDescription>();
         var buildProjects = new List<BuildProjectDescription>();
+        var secrets = new List<SecretDescription>();
+        var listeners = new List<ListenerDescription>();
         foreach (var (id, node) in _evaluator.Resources)
         {
             if (node is not JsonObject resource || !_evaluator.ResourceExists(id))
@@ -46,7 +48,11 @@ public sealed partial class SamTemplate
             {
                 case FunctionType:
                     var function = ReadFunction(id, GlobalsMerger.Merge(functionGlobals, properties), events)
-                        with { BuildMethod = (resource["Metadata"] as JsonObject)?["BuildMethod"]?.GetValue<string>() };
+                        with
+                        {
+                            BuildMethod = (resource["Metadata"] as JsonObject)?["BuildMethod"]?.GetValue<string>(),
+                            FunctionUrlAuthType = properties?["FunctionUrlConfig"]?["AuthType"]?.GetValue<string>(),
+                        };
                     functions.Add(function);
                     rules.AddRange(function.Events);
                     break;
@@ -72,6 +78,13 @@ public sealed partial class SamTemplate
                 case "AWS::S3::Bucket":
                     buckets.Add(new BucketDescription(id, _evaluator.Identity(id, $"Resources.{id}").PhysicalName, Attribute(id, "Arn")));
                     break;
+                case "AWS::SecretsManager::Secret":
+                    secrets.Add(new SecretDescription(id, _evaluator.Identity(id, $"Resources.{id}").PhysicalName,
+                        _evaluator.ResolveString(new JsonObject { ["Ref"] = id }, $"Resources.{id}")));
+                    break;
+                case "AWS::ElasticLoadBalancingV2::Listener":
+                    listeners.Add(new ListenerDescription(id, _evaluator.ResolveString(new JsonObject { ["Ref"] = id }, $"Resources.{id}")));
+                    break;
             }
         }
 
@@ -81,6 +94,8 @@ public sealed partial class SamTemplate
         Tables = tables;
         Buckets = buckets;
         BuildProjects = buildProjects;
+        Secrets = secrets;
+        Listeners = listeners;
         Outputs = _evaluator.Section("Outputs").ToDictionary(
             o => o.Key, o => _evaluator.ResolveString(o.Value?["Value"], $"Outputs.{o.Key}.Value"));
     }
@@ -105,6 +120,11 @@ public sealed partial class SamTemplate
 
     /// <summary>The CodeBuild projects: the local build runner needs only their names, since every build overrides source and artifacts.</summary>
     public IReadOnlyList<BuildProjectDescription> BuildProjects { get; }
+
+    /// <summary>Secrets Manager secrets; the local stand-in generates each one's value once per state directory.</summary>
+    public IReadOnlyList<SecretDescription> Secrets { get; }
+    /// <summary>ELBv2 listeners: the local target groups create each, so the state machine's rules have one to go on.</summary>
+    public IReadOnlyList<ListenerDescription> Listeners { get; }
 
     public IReadOnlyDictionary<string, string> Outputs { get; }
 

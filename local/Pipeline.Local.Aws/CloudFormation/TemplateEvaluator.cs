@@ -89,7 +89,9 @@ internal sealed partial class TemplateEvaluator
 
         if (Resources[logicalId] is not JsonObject resource)
         {
-            throw new TemplateInvalidException($"{path}: refers to resource '{logicalId}', which the template does not declare");
+            return FunctionUrl(logicalId) is { } function
+                ? _identities[logicalId] = new ResourceIdentity(logicalId, FunctionUrlType, Identity(function, path).PhysicalName)
+                : throw new TemplateInvalidException($"{path}: refers to resource '{logicalId}', which the template does not declare");
         }
 
         if (!ResourceExists(logicalId))
@@ -118,6 +120,18 @@ internal sealed partial class TemplateEvaluator
             _resolving.Remove(logicalId);
         }
     }
+
+    public const string FunctionUrlType = "AWS::Lambda::Url";
+
+    /// <summary>
+    /// SAM turns a function's <c>FunctionUrlConfig</c> into a resource named <c>&lt;LogicalId&gt;Url</c>, which
+    /// templates refer to (<c>!GetAtt XUrl.FunctionUrl</c>): the function's id when <paramref name="logicalId"/> is one.
+    /// </summary>
+    private string? FunctionUrl(string logicalId) =>
+        logicalId.EndsWith("Url", StringComparison.Ordinal) && logicalId[..^3] is var function
+        && Resources[function] is JsonObject owner && owner["Type"]?.GetValue<string>() == "AWS::Serverless::Function"
+        && owner["Properties"]?["FunctionUrlConfig"] is JsonObject && ResourceExists(function)
+            ? function : null;
 
     public bool IsConditionTrue(string name, string path)
     {

@@ -52,6 +52,12 @@ public sealed partial class LocalGitHost
         return path;
     }
 
+    /// <summary>Marks repository <paramref name="name"/> as hosted on GitHub: its pushes arrive as GitHub webhooks from then on.</summary>
+    public void MarkGitHubHosted(string name) =>
+        File.WriteAllText(Path.Combine(RepositoryPath(name), GitHubWebhooks.MarkerFile), "pushes to this repository are delivered as GitHub webhooks\n");
+
+    public bool IsGitHubHosted(string name) => File.Exists(Path.Combine(RepositoryPath(name), GitHubWebhooks.MarkerFile));
+
     /// <summary>Delivers every queued push, oldest first, and returns what was delivered.</summary>
     public async Task<IReadOnlyList<ReferenceChange>> DrainAsync(
         Func<ReferenceChange, CancellationToken, Task> deliver, CancellationToken cancellationToken = default)

@@ -12,8 +12,9 @@ namespace Pipeline.Local.Aws.EC2;
 /// The local fleet over HTTP, what EC2 RunInstances/TerminateInstances/DescribeInstances are on AWS,
 /// so that a LaunchInstances function given <c>PIPELINE_FLEET_ENDPOINT</c> can start a version's
 /// instances from its artifact and terminate them by id:
-/// <c>POST /fleet/instances</c> {service, version, artifactKey, artifactSha256, count, artifactBucket?, start?, entry?, environment?}
-/// (artifactKey names a gzip tar, which must have the recorded artifactSha256; start is the manifest's start command),
+/// <c>POST /fleet/instances</c> {service, version, artifactKey, artifactSha256, count, artifactBucket?, start?, entry?, environment?, secrets?}
+/// (artifactKey names a gzip tar, which must have the recorded artifactSha256; start is the manifest's start command;
+/// secrets maps variable names to the parameters of the local parameter store each instance reads at start),
 /// <c>POST /fleet/terminate</c> {instanceIds}, <c>GET /fleet/instances?service=&amp;version=</c>.
 /// Every instance also gets the stack's AWS endpoints, so a service reaches its tables in dynalite.
 /// </summary>
@@ -33,7 +34,7 @@ internal static class FleetApi
             {
                 var count = Integer(request, "count", 1, MaxCount) ?? 1;
                 var environment = new Dictionary<string, string>(instanceEnvironment);
-                foreach (var (key, value) in Environment(request))
+                foreach (var (key, value) in Variables(request, "environment"))
                 {
                     environment[key] = value;
                 }
@@ -41,7 +42,10 @@ internal static class FleetApi
                 var spec = new InstanceSpec(Text(request, "service")!, Text(request, "version")!,
                     Text(request, "artifactBucket", required: false) ?? artifactBucket, Text(request, "artifactKey")!,
                     Text(request, "entry", required: false), environment, Text(request, "start", required: false),
-                    Text(request, "artifactSha256")!);
+                    Text(request, "artifactSha256")!)
+                {
+                    Secrets = Variables(request, "secrets").ToDictionary(StringComparer.Ordinal),
+                };
                 var instances = await fleet.LaunchAsync(spec, count, http.RequestAborted);
                 await WriteAsync(http, 200, new JsonObject { ["instances"] = Instances(instances) });
             }
@@ -119,13 +123,13 @@ internal static class FleetApi
         var other => throw new FleetRequestException($"{field}: must be a whole number from {min} to {max}, got {Show(other)}"),
     };
 
-    private static IEnumerable<KeyValuePair<string, string>> Environment(JsonObject request) => request["environment"] switch
+    private static IEnumerable<KeyValuePair<string, string>> Variables(JsonObject request, string field) => request[field] switch
     {
         null => [],
         JsonObject variables => [.. variables.Select(p => p.Value is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String
             ? KeyValuePair.Create(p.Key, v.GetValue<string>())
-            : throw new FleetRequestException($"environment.{p.Key}: must be a string, got {Show(p.Value)}"))],
-        var other => throw new FleetRequestException($"environment: must be an object of NAME: string, got {Show(other)}"),
+            : throw new FleetRequestException($"{field}.{p.Key}: must be a string, got {Show(p.Value)}"))],
+        var other => throw new FleetRequestException($"{field}: must be an object of NAME: string, got {Show(other)}"),
     };
 
     private static List<string> InstanceIds(JsonObject request) => request["instanceIds"] switch

@@ -12,7 +12,14 @@ public sealed record InstanceSpec(
     string? Entry = null,
     IReadOnlyDictionary<string, string>? Environment = null,
     string? Start = null,
-    string? ArtifactSha256 = null);
+    string? ArtifactSha256 = null)
+{
+    /// <summary>
+    /// Variables each instance reads at start from the local parameter store, name → parameter name
+    /// (the stand-in for SSM Parameter Store that the instance's start script reads on EC2).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Secrets { get; init; } = new Dictionary<string, string>();
+}
 
 /// <summary>One running (or ended) instance. States follow EC2: running, shutting-down, terminated, and stopped for a process that exited by itself.</summary>
 public sealed record FleetInstance(

@@ -8,6 +8,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Pipeline.Local.Aws.CodeBuild;
 using Pipeline.Local.Aws.Processes;
+using Pipeline.Local.Aws.SSM;
 
 namespace Pipeline.Local.Aws.EC2;
 
@@ -26,12 +27,14 @@ public sealed class LocalProcessFleet : IFleet, IAsyncDisposable
     private readonly string _node;
     private readonly TimeSpan _terminationGrace;
     private readonly TimeProvider _time;
+    private readonly LocalParameterStore? _parameters;
     private readonly ConcurrentDictionary<string, Instance> _instances = new(StringComparer.Ordinal);
 
     public LocalProcessFleet(
         string stateDirectory, IArtifactBucket artifacts, string node = "node", TimeSpan? terminationGrace = null,
-        TimeProvider? time = null)
+        TimeProvider? time = null, LocalParameterStore? parameters = null)
     {
+        _parameters = parameters;
         _root = Path.GetFullPath(Path.Combine(stateDirectory, "fleet"));
         _artifacts = artifacts;
         _node = node;
@@ -60,7 +63,7 @@ public sealed class LocalProcessFleet : IFleet, IAsyncDisposable
         var launched = new List<FleetInstance>();
         for (var i = 0; i < count; i++)
         {
-            launched.Add(Start(spec, versionDirectory, archive));
+            launched.Add(Start(spec, versionDirectory, archive, ReadSecrets(spec)));
         }
 
         return launched;
@@ -112,7 +115,28 @@ public sealed class LocalProcessFleet : IFleet, IAsyncDisposable
     public async ValueTask DisposeAsync() =>
         await Task.WhenAll(_instances.Values.Select(i => i.TerminateAsync(_terminationGrace, CancellationToken.None)));
 
-    private FleetInstance Start(InstanceSpec spec, string versionDirectory, string archive)
+    /// <summary>
+    /// Each instance reads its secrets as it starts, as the start script does on EC2. A parameter
+    /// the store lacks starts nothing (on EC2 the service would not start, and the deploy would
+    /// roll back when its targets never turn healthy); the message names the parameter, never a value.
+    /// </summary>
+    private Dictionary<string, string> ReadSecrets(InstanceSpec spec)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, parameter) in spec.Secrets)
+        {
+            values[name] = (_parameters ?? throw new LaunchFailedException(
+                    $"{spec.Service} {spec.Version}: env.{name} reads parameter {parameter}, and this fleet has no parameter store"))
+                .Get(parameter)
+                ?? throw new LaunchFailedException(
+                    $"{spec.Service} {spec.Version}: env.{name} reads parameter {parameter}, which the local parameter store does not hold " +
+                    "(put it with ./pipeline secret put)");
+        }
+
+        return values;
+    }
+
+    private FleetInstance Start(InstanceSpec spec, string versionDirectory, string archive, IReadOnlyDictionary<string, string> secrets)
     {
         var id = "i-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(9))[..17];
         var directory = Path.Combine(versionDirectory, id);
@@ -143,7 +167,7 @@ public sealed class LocalProcessFleet : IFleet, IAsyncDisposable
             }
         }
 
-        foreach (var (key, value) in spec.Environment ?? new Dictionary<string, string>())
+        foreach (var (key, value) in (spec.Environment ?? new Dictionary<string, string>()).Concat(secrets))
         {
             info.Environment[key] = value;
         }

@@ -41,14 +41,45 @@ public sealed class ElasticLoadBalancingV2Integration(LocalTargetGroups groups, 
                         groups.ModifyTargetGroupAttributes(Read(parameters, ElbJsonContext.Default.ModifyTargetGroupAttributesRequest)),
                         ElbJsonContext.Default.IReadOnlyListTargetGroupAttributeItem),
                 };
+            case "createRule":
+                return new JsonObject { ["Rules"] = new JsonArray(Rule(groups.CreateRule(Read(parameters, ElbJsonContext.Default.CreateRuleRequest)))) };
+            case "deleteRule":
+                groups.DeleteRule(Read(parameters, ElbJsonContext.Default.DeleteRuleRequest).RuleArn);
+                return new JsonObject();
+            case "describeRules":
+                var listener = Read(parameters, ElbJsonContext.Default.DescribeRulesRequest);
+                if (listener.PageSize is < 1 or > 400)
+                {
+                    throw ElasticLoadBalancingException.Validation($"PageSize: must be from 1 to 400, got {listener.PageSize}");
+                }
+
+                var rules = new JsonArray([.. groups.DescribeRules(listener.ListenerArn).Select(Rule)]);
+                rules.Add(new JsonObject
+                {
+                    ["RuleArn"] = listener.ListenerArn.Replace(":listener/", ":listener-rule/", StringComparison.Ordinal) + "/default",
+                    ["Priority"] = "default",
+                    ["Conditions"] = new JsonArray(),
+                    ["Actions"] = new JsonArray(new JsonObject { ["Type"] = "fixed-response", ["Order"] = 1, ["FixedResponseConfig"] = new JsonObject { ["StatusCode"] = "404" } }),
+                    ["IsDefault"] = true,
+                });
+                return new JsonObject { ["Rules"] = rules };
             case "deleteTargetGroup":
                 groups.DeleteTargetGroup(Read(parameters, ElbJsonContext.Default.DeleteTargetGroupRequest).TargetGroupArn);
                 return new JsonObject();
             default:
                 throw ElasticLoadBalancingException.Validation(
-                    $"{action}: not served locally (createTargetGroup, modifyTargetGroupAttributes, deleteTargetGroup, describeTargetGroups, registerTargets, deregisterTargets, describeTargetHealth are)");
+                    $"{action}: not served locally (createTargetGroup, modifyTargetGroupAttributes, deleteTargetGroup, describeTargetGroups, registerTargets, deregisterTargets, describeTargetHealth, createRule, deleteRule, describeRules are)");
         }
     }
+
+    private static JsonObject Rule(LocalRule rule) => new()
+    {
+        ["RuleArn"] = rule.Arn,
+        ["Priority"] = rule.PriorityText,
+        ["Conditions"] = JsonSerializer.SerializeToNode(rule.Conditions, ElbJsonContext.Default.IReadOnlyListRuleCondition),
+        ["Actions"] = new JsonArray(new JsonObject { ["Type"] = "forward", ["TargetGroupArn"] = rule.TargetGroupArn, ["Order"] = 1 }),
+        ["IsDefault"] = false,
+    };
 
     private static JsonObject TargetGroups(IReadOnlyList<TargetGroupDescription> found) => new()
     {
@@ -82,4 +113,8 @@ public sealed class ElasticLoadBalancingV2Integration(LocalTargetGroups groups, 
 [JsonSerializable(typeof(DeleteTargetGroupRequest))]
 [JsonSerializable(typeof(ModifyTargetGroupAttributesRequest))]
 [JsonSerializable(typeof(IReadOnlyList<TargetGroupAttributeItem>))]
+[JsonSerializable(typeof(CreateRuleRequest))]
+[JsonSerializable(typeof(DeleteRuleRequest))]
+[JsonSerializable(typeof(DescribeRulesRequest))]
+[JsonSerializable(typeof(IReadOnlyList<RuleCondition>))]
 internal sealed partial class ElbJsonContext : JsonSerializerContext;

@@ -10,9 +10,11 @@ namespace Pipeline.Local.Aws.ELBv2;
 /// Application Load Balancer does it (one passing check makes a new target healthy,
 /// UnhealthyThresholdCount consecutive failures make it unhealthy, HealthyThresholdCount
 /// consecutive passes bring it back), and a deregistered target drains for the deregistration
-/// delay before it disappears. The operations take and return ELBv2's shapes.
+/// delay before it disappears. As on AWS, only a group a listener rule forwards to is checked
+/// (<see cref="LocalTargetGroups.CreateRule"/>); the targets of any other group are <c>unused</c>.
+/// The operations take and return ELBv2's shapes.
 /// </summary>
-public sealed class LocalTargetGroups : IAsyncDisposable
+public sealed partial class LocalTargetGroups : IAsyncDisposable
 {
     private readonly ITargetAddresses _addresses;
     private readonly StackContext _stack;
@@ -100,9 +102,21 @@ public sealed class LocalTargetGroups : IAsyncDisposable
             ((int)settings.DeregistrationDelay.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture))];
     }
 
-    /// <summary>Removes a group and stops checking its targets; deleting one that is gone succeeds, so a retried rollback is harmless.</summary>
+    /// <summary>
+    /// Removes a group and stops checking its targets; deleting one that is gone succeeds, so a
+    /// retried rollback is harmless. A group a listener rule still forwards to is ResourceInUse.
+    /// </summary>
     public void DeleteTargetGroup(string arn)
     {
+        lock (_rulesGate)
+        {
+            if (_rules.Values.FirstOrDefault(r => r.TargetGroupArn == arn) is { } rule)
+            {
+                throw new ElasticLoadBalancingException("ResourceInUseException",
+                    $"Target group '{arn}' is currently in use by a listener or a rule ({rule.Arn})");
+            }
+        }
+
         if (_groups.TryRemove(arn, out var group))
         {
             foreach (var target in group.Targets.Values)
@@ -207,8 +221,16 @@ public sealed class LocalTargetGroups : IAsyncDisposable
         return group;
     }
 
-    private TargetMonitor Start(Group group, TargetDescription key, string host) =>
-        new(group.Settings, new Uri($"http://{host}:{key.Port}{group.Settings.HealthCheckPath}"), _http, _time);
+    private TargetMonitor Start(Group group, TargetDescription key, string host)
+    {
+        var monitor = new TargetMonitor(group.Settings, new Uri($"http://{host}:{key.Port}{group.Settings.HealthCheckPath}"), _http, _time);
+        if (IsInUse(group.Arn))
+        {
+            monitor.Activate();
+        }
+
+        return monitor;
+    }
 
     private static TargetGroupDescription Describe(Group group) => new(
         group.Arn, group.Settings.Name, "HTTP", group.Settings.Port, group.Settings.HealthCheckPath,

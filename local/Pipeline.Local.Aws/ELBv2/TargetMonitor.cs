@@ -1,6 +1,10 @@
 namespace Pipeline.Local.Aws.ELBv2;
 
-/// <summary>Health-checks one registered target on its own loop and holds its ELB state.</summary>
+/// <summary>
+/// Health-checks one registered target on its own loop and holds its ELB state. A load balancer
+/// checks only targets of a group that one of its listener rules forwards to: until
+/// <see cref="Activate"/>, the target is <c>unused</c> (<c>Target.NotInUse</c>) and never checked.
+/// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage(
     "Design", "CA1001", Justification = "The token source has no timer; it is only cancelled, and the loop may outlive any owner.")]
 internal sealed class TargetMonitor
@@ -12,7 +16,7 @@ internal sealed class TargetMonitor
     private readonly HealthMatcher _matcher;
     private readonly CancellationTokenSource _stop = new();
     private readonly object _gate = new();
-    private TargetHealth _health = new("initial", "Elb.RegistrationInProgress", "Target registration is in progress");
+    private TargetHealth _health = NotInUse;
     private int _passes;
     private int _failures;
 
@@ -23,10 +27,27 @@ internal sealed class TargetMonitor
         _http = http;
         _time = time;
         _matcher = HealthMatcher.Parse(settings.Matcher);
-        Completion = Task.Run(LoopAsync);
     }
 
-    public Task Completion { get; }
+    public static TargetHealth NotInUse { get; } =
+        new("unused", "Target.NotInUse", "Target group is not configured to receive traffic from the load balancer");
+
+    public Task Completion { get; private set; } = Task.CompletedTask;
+
+    /// <summary>The group is now in use: the target starts <c>initial</c> and the checks begin. Idempotent.</summary>
+    public void Activate()
+    {
+        lock (_gate)
+        {
+            if (_health != NotInUse || _stop.IsCancellationRequested)
+            {
+                return;
+            }
+
+            _health = new TargetHealth("initial", "Elb.RegistrationInProgress", "Target registration is in progress");
+            Completion = Task.Run(LoopAsync);
+        }
+    }
 
     public string State
     {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Pipeline.Local.Aws.CloudFormation;
 using Pipeline.Local.Aws.Processes;
 using Pipeline.Local.Stack;
 
@@ -16,7 +17,11 @@ internal static class PushCommand
         var service = new Argument<string>("service") { Description = "The repository name: an example under examples/services (orders, catalog), or any name with --from" };
         var message = new Option<string>("--message", "-m") { Description = "The commit message", DefaultValueFactory = _ => "Update from pipeline push" };
         var from = new Option<DirectoryInfo?>("--from") { Description = "The service folder to push (default: examples/services/SERVICE)" };
-        var command = new Command("push", "Commit and push a service's working copy to the local git host (starts the pipeline)") { state, service, message, from };
+        var gitHub = new Option<bool>("--github")
+        {
+            Description = "Host the repository on (local) GitHub: this and every later push to it reaches the pipeline as a signed GitHub push webhook, not a CodeCommit event",
+        };
+        var command = new Command("push", "Commit and push a service's working copy to the local git host (starts the pipeline)") { state, service, message, from, gitHub };
         command.SetAction(async (parse, cancel) =>
         {
             var name = parse.GetValue(service)!;
@@ -24,8 +29,11 @@ internal static class PushCommand
             {
                 using var client = StackClient.Connect(parse.GetValue(state)!);
                 var source = parse.GetValue(from)?.FullName ?? Path.Combine(RepositoryRoot.Path, "examples", "services", name);
-                var commit = await ServicePusher.PushAsync(client.Layout.Root, source, name, parse.GetValue(message)!, cancel);
-                Console.WriteLine($"pushed {name} {commit} to main; `./pipeline executions` shows the run it started");
+                var hosted = parse.GetValue(gitHub);
+                var commit = await ServicePusher.PushAsync(client.Layout.Root, source, name, parse.GetValue(message)!, cancel, gitHubHosted: hosted);
+                Console.WriteLine(hosted
+                    ? $"pushed {name} {commit} to main of {LocalParameters.LocalGitHubOwner}/{name}; the stack delivers it as a GitHub push webhook"
+                    : $"pushed {name} {commit} to main; `./pipeline executions` shows the run it started");
                 return 0;
             }
             catch (Exception e) when (e is StackFailureException or Pipeline.Local.Aws.Processes.CommandFailedException)

@@ -14,7 +14,7 @@ internal static class ServicePusher
 
     public static async Task<string> PushAsync(
         string stateDirectory, string sourceDirectory, string service, string message, CancellationToken cancellationToken,
-        Action<string>? edit = null)
+        Action<string>? edit = null, bool gitHubHosted = false)
     {
         if (!File.Exists(Path.Combine(sourceDirectory, "service.yaml")))
         {
@@ -23,6 +23,11 @@ internal static class ServicePusher
 
         var host = new LocalGitHost(stateDirectory);
         var bare = await host.CreateRepositoryAsync(service, cancellationToken);
+        if (gitHubHosted)
+        {
+            host.MarkGitHubHosted(service);
+        }
+
         var work = Path.Combine(Path.GetFullPath(stateDirectory), "workspaces", service);
         if (!Directory.Exists(Path.Combine(work, ".git")))
         {

@@ -11,7 +11,7 @@ namespace Pipeline.Local.Stack;
 /// </summary>
 internal static class StackFile
 {
-    public static void Write(StackLayout layout, int pid, JsonObject endpoints, string artifactBucket, string registryTable)
+    public static void Write(StackLayout layout, int pid, JsonObject endpoints, string artifactBucket, string registryTable, string tablePrefix)
     {
         var document = new JsonObject
         {
@@ -21,6 +21,7 @@ internal static class StackFile
             ["endpoints"] = endpoints.DeepClone(),
             ["artifactBucket"] = artifactBucket,
             ["registryTable"] = registryTable,
+            ["tablePrefix"] = tablePrefix,
             ["logs"] = layout.Logs,
         };
         File.WriteAllText(layout.StackFile + ".tmp", document.ToJsonString(new() { WriteIndented = true }));

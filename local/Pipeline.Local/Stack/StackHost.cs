@@ -23,6 +23,8 @@ using Pipeline.Local.Aws.CodeCommit;
 using Pipeline.Local.Aws.Scheduler;
 using Pipeline.Local.Aws.CloudFormation;
 using Pipeline.Local.Aws.DynamoDB;
+using Pipeline.Local.Aws.SecretsManager;
+using Pipeline.Local.Aws.SSM;
 using Pipeline.States.Definition;
 using Pipeline.States.Integrations;
 using Pipeline.States.Runtime;
@@ -145,9 +147,10 @@ internal sealed partial class StackHost : IAsyncDisposable
         await StartFunctionsAsync(dynamoPort, s3Port, names, cancellationToken);
         StartStepFunctions(names);
         await StartControlAsync(cancellationToken);
+        await StartFunctionUrlsAsync(cancellationToken);
         StartEventSources();
         await StartRouterAsync(agentDll, names, cancellationToken);
-        StackFile.Write(_layout, Environment.ProcessId, Endpoints, names.ArtifactBucket, names.RegistryTable);
+        StackFile.Write(_layout, Environment.ProcessId, Endpoints, names.ArtifactBucket, names.RegistryTable, TablePrefix);
     }
 
     /// <summary>What the steps after <see cref="CreateResourcesAsync"/> share: the stack's own table and buckets, and the router.</summary>
@@ -234,6 +237,7 @@ internal sealed partial class StackHost : IAsyncDisposable
 
             // The control endpoint also serves the Step Functions API: where DeployLock asks whether a lock's holder still runs.
             [Pipeline.Aws.AwsClients.StepFunctionsEndpointVariable] = $"http://127.0.0.1:{_controlPort}",
+            [Pipeline.Aws.AwsClients.SecretsManagerEndpointVariable] = SecretsManagerEndpoint,
         };
         var localOnly = LocalOnlySettings.Values(new Uri($"http://127.0.0.1:{_controlPort}"), names.Router.BindAddress, _clock as ScaledTimeProvider);
         Lambda = new LocalLambdaService(
@@ -262,10 +266,15 @@ internal sealed partial class StackHost : IAsyncDisposable
             _layout.Root,
             Template!.BuildProjects.Select(p => new BuildProject(p.Name, p.Name, names.ArtifactBucket)),
             new GitHostBuildSources(Git), artifacts, Context);
-        Fleet = new LocalProcessFleet(_layout.Root, artifacts);
+        Fleet = new LocalProcessFleet(_layout.Root, artifacts, parameters: new LocalParameterStore(_layout.Root));
         _disposables.Add(Fleet);
         var targetGroups = new LocalTargetGroups(new FleetTargetAddresses(Fleet), Context);
         _disposables.Add(targetGroups);
+        foreach (var listener in Template.Listeners)
+        {
+            targetGroups.CreateListener(listener.Arn);
+        }
+
         StepFunctions = new StepFunctionsService(
             new StatesEngine(new EngineOptions
             {
@@ -311,6 +320,8 @@ internal sealed partial class StackHost : IAsyncDisposable
             var parameters = LocalParameters.With(new Dictionary<string, string>
             {
                 ["RouterPort"] = frontPort.ToString(CultureInfo.InvariantCulture),
+                // One haproxy and agent locally, so one router must report (MinRouters).
+                ["RouterCount"] = "1",
                 ["RouterRuntimeSocket"] = _layout.HaproxyAdminSocket,
 
                 // The local haproxy runs as the user who ran `up` and cannot switch users.
@@ -417,6 +428,7 @@ internal sealed partial class StackHost : IAsyncDisposable
         builder.WebHost.UseUrls($"http://127.0.0.1:{_controlPort}");
         _control = builder.Build();
         _control.MapStepFunctionsApi(StepFunctions!);
+        _control.MapSecretsManagerApi(Secrets);
         FleetApi.Map(_control, Fleet!, _artifactBucket!, _instanceEnvironment!);
         _control.MapGet("/stack", async (HttpContext http) =>
         {
@@ -452,9 +464,9 @@ internal sealed partial class StackHost : IAsyncDisposable
         }
 
         _loops.Add(Git!.RunAsync(
-            GitPushes.ToBus(bus, Context, d => Step(d.Succeeded
+            Pushes(GitPushes.ToBus(bus, Context, d => Step(d.Succeeded
                 ? $"push event matched rule {d.RuleName} -> {d.TargetArn}"
-                : $"push event for rule {d.RuleName} failed: {d.Error}")),
+                : $"push event for rule {d.RuleName} failed: {d.Error}"))),
             TimeSpan.FromSeconds(5), _stopping.Token));
         _loops.Add(scheduler.RunAsync(_stopping.Token));
         Step($"event bus: {bus.Rules.Count} rule(s); scheduler: {scheduler.Upcoming.Count} schedule(s)"

@@ -20,10 +20,27 @@ public sealed class S3RouterStatusSourceTests(EmulatorFixture emulators)
         var reports = (await new S3RouterStatusSource(emulators.S3, bucket).ListAsync()).OrderBy(r => r.Node).ToList();
 
         Assert.Equal(2, reports.Count);
-        Assert.Equal(new RouterReport("router-a", 7, null, null, new DateTimeOffset(2026, 11, 28, 6, 0, 0, TimeSpan.Zero)), reports[0]);
+        Assert.Equal(new RouterReport("router-a", 7, null, null, new DateTimeOffset(2026, 11, 28, 6, 0, 0, TimeSpan.Zero)), reports[0] with { Stored = null });
+        Assert.InRange(reports[0].Stored!.Value, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1));
         Assert.Equal(6, reports[1].AppliedVersion);
         Assert.Equal(7, reports[1].RejectedVersion);
         Assert.Equal("haproxy -c failed", reports[1].LastError);
+    }
+
+    [Fact]
+    public async Task ListAsync_WhenTheAgentSaysItsPollInterval_ShouldCarryItAndTheStoreTime()
+    {
+        var bucket = await emulators.CreateBucketAsync("routes");
+        await emulators.PutTextAsync(bucket, "routes/status/router-e.json",
+            """{"node":"router-e","appliedVersion":3,"time":"2020-01-01T00:00:00+00:00","heartbeat":41,"pollIntervalMs":500}""");
+        await emulators.PutTextAsync(bucket, "routes/status/router-f.json", "{ not json");
+
+        var reports = (await new S3RouterStatusSource(emulators.S3, bucket).ListAsync()).OrderBy(r => r.Node).ToList();
+
+        Assert.Equal(TimeSpan.FromMilliseconds(500), reports[0].PollInterval);
+        // The router's clock says 2020; the store's LastModified says now, and that is what liveness reads.
+        Assert.True(new RouterLiveness().IsAlive(reports[0], DateTimeOffset.UtcNow));
+        Assert.True(new RouterLiveness().IsAlive(reports[1], DateTimeOffset.UtcNow));
     }
 
     [Fact]

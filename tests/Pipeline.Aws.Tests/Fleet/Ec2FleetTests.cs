@@ -137,6 +137,109 @@ public class Ec2FleetTests
         Assert.Equal("// v1\n", run.ServedApp);
     }
 
+    [Fact]
+    public void UserData_ShouldCarrySecretsParameterNamesButNeverAValue()
+    {
+        var launch = Launch() with { Secrets = new Dictionary<string, string> { ["DB_PASSWORD"] = "/prod/orders/db-password" } };
+
+        var files = UserDataScript.Files(InstanceUserData.Render(launch, "bucket"));
+
+        Assert.Equal("DB_PASSWORD=/prod/orders/db-password\0", files["/etc/pipeline/orders/secrets"]);
+        Assert.DoesNotContain("DB_PASSWORD", files["/etc/pipeline/orders/env"], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("prod/orders/x")]
+    [InlineData("/prod/orders/x y")]
+    [InlineData("/prod/orders/$(id)")]
+    public void UserData_WhenASecretsParameterNameIsNotOne_ShouldRefuseIt(string parameter) =>
+        Assert.Throws<LaunchFailedException>(() => InstanceUserData.Render(
+            Launch() with { Secrets = new Dictionary<string, string> { ["DB_PASSWORD"] = parameter } }, "bucket"));
+
+    [Fact]
+    public async Task StartScript_ShouldHandEachSecretToTheServiceThroughItsEnvironmentOnly()
+    {
+        const string value = "pa ss\tword $(id) \"q\" é";
+        var run = await RunStartScriptAsync(new Dictionary<string, string> { ["/prod/orders/db-password"] = value });
+
+        Assert.Equal(0, run.Exit);
+        // PWD is set by the sh that runs the start command, after the start script hands over.
+        var environment = run.Output.Split('\0', StringSplitOptions.RemoveEmptyEntries)
+            .Where(v => !v.StartsWith("PWD=", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(
+            ["AWS_REGION=eu-west-1", $"DB_PASSWORD={value}", "GREETING=say \"hi\" \\ $HOME", "HOME=/opt/pipeline", "LANG=C.UTF-8",
+                $"PATH={InstanceUserData.ServicePath}", "PORT=8080"],
+            environment);
+        Assert.Equal("ssm get-parameter --region eu-west-1 --with-decryption --name /prod/orders/db-password --query Parameter.Value --output text\n", run.AwsCalls);
+    }
+
+    [Fact]
+    public async Task StartScript_WhenASecretCannotBeRead_ShouldNotStartAndNameTheParameter()
+    {
+        var run = await RunStartScriptAsync(new Dictionary<string, string>());
+
+        Assert.NotEqual(0, run.Exit);
+        Assert.Contains("env.DB_PASSWORD: cannot read SSM parameter /prod/orders/db-password with the instance role: not starting", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("AWS_REGION=", run.Output, StringComparison.Ordinal);
+    }
+
+    private sealed record StartRun(int Exit, string Output, string AwsCalls);
+
+    /// <summary>
+    /// The start script of the user data, run with bash against a stand-in `aws` that answers
+    /// <c>ssm get-parameter</c> for the given parameters (ParameterNotFound for the rest), with a start
+    /// command that prints the environment the service gets, NUL-separated; paths moved into a temporary folder.
+    /// </summary>
+    private static async Task<StartRun> RunStartScriptAsync(Dictionary<string, string> parameters)
+    {
+        var root = Directory.CreateTempSubdirectory("start-").FullName;
+        try
+        {
+            var bin = Path.Combine(root, "bin");
+            Directory.CreateDirectory(bin);
+            var calls = Path.Combine(root, "aws-calls");
+            var aws = new StringBuilder("#!/bin/bash\n")
+                .Append($"echo \"$*\" >> '{calls}'\n")
+                .Append("name=$7\n")
+                .Append("case \"$name\" in\n");
+            foreach (var (name, value) in parameters)
+            {
+                var file = Path.Combine(root, "value-" + parameters.Keys.ToList().IndexOf(name));
+                await File.WriteAllTextAsync(file, value + "\n");
+                aws.Append($"  '{name}') cat '{file}' ;;\n");
+            }
+
+            aws.Append("  *) echo 'An error occurred (ParameterNotFound) when calling the GetParameter operation' >&2; exit 254 ;;\nesac\n");
+            await File.WriteAllTextAsync(Path.Combine(bin, "aws"), aws.ToString());
+            await RunAsync("chmod", ["0755", Path.Combine(bin, "aws")]);
+            Directory.CreateDirectory(Path.Combine(root, "opt", "app"));
+
+            var launch = Launch(start: "/usr/bin/env -0") with
+            {
+                Environment = new Dictionary<string, string> { ["PORT"] = "8080", ["GREETING"] = "say \"hi\" \\ $HOME", ["AWS_REGION"] = "eu-west-1" },
+                Secrets = new Dictionary<string, string> { ["DB_PASSWORD"] = "/prod/orders/db-password" },
+            };
+            var etc = Path.Combine(root, "etc");
+            Directory.CreateDirectory(etc);
+            var files = UserDataScript.Files(InstanceUserData.Render(launch, "bucket"));
+            foreach (var name in new[] { "env", "secrets", "command", "start" })
+            {
+                await File.WriteAllTextAsync(Path.Combine(etc, name), files[$"/etc/pipeline/orders/{name}"]
+                    .Replace("/etc/pipeline/orders", etc, StringComparison.Ordinal)
+                    .Replace("/opt/pipeline/orders", Path.Combine(root, "opt"), StringComparison.Ordinal));
+            }
+
+            await RunAsync("chmod", ["0755", Path.Combine(etc, "command"), Path.Combine(etc, "start")]);
+            var (exit, output) = await RunAsync("bash", [Path.Combine(etc, "start")],
+                ("PATH", bin + ":" + Environment.GetEnvironmentVariable("PATH")), ("INHERITED_BY_THE_UNIT", "x"));
+            return new StartRun(exit, output, File.Exists(calls) ? await File.ReadAllTextAsync(calls) : string.Empty);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
     private sealed record FetchRun(int Exit, string Output, string Digest, string ServedApp);
 
     /// <summary>

@@ -74,7 +74,7 @@ public sealed class RouterConvergenceTests
     [Fact]
     public async Task CheckAsync_WhenAReportIsUnreadable_ShouldKeepWaitingAndSayWhy()
     {
-        var check = Check(Report("a", applied: 7), new RouterReport("b", null, null, null, null, "status is not valid JSON"));
+        var check = Check(Report("a", applied: 7), new RouterReport("b", null, null, null, null, "status is not valid JSON", Stored: At));
 
         var result = await check.CheckAsync(7, minRouters: 1);
 
@@ -93,7 +93,68 @@ public sealed class RouterConvergenceTests
     private static RouterReport Report(string node, long? applied, long? rejected = null, string? error = null) =>
         new(node, applied, rejected, error, At);
 
-    private static RouterConvergence Check(params RouterReport[] reports) => new(new FixedReports(reports));
+    [Fact]
+    public async Task CheckAsync_WhenAReplacedRouterLeftAStaleReport_ShouldNotWaitForIt()
+    {
+        // router-old stopped 10 s ago (5 of its 2 s polls); router-new took its place and is current.
+        var check = Check(
+            Report("router-old", applied: 6) with { Time = At.AddSeconds(-10), PollInterval = TimeSpan.FromSeconds(2) },
+            Report("router-new", applied: 7) with { PollInterval = TimeSpan.FromSeconds(2) });
+
+        var result = await check.CheckAsync(7, minRouters: 1);
+
+        Assert.True(result.Converged);
+        Assert.Equal(1, result.Routers);
+    }
+
+    [Fact]
+    public async Task CheckAsync_WhenTheOnlyReportIsStale_ShouldWaitForALiveRouter()
+    {
+        var check = Check(Report("a", applied: 7) with { Time = At.AddMinutes(-5) });
+
+        var result = await check.CheckAsync(7, minRouters: 1);
+
+        Assert.False(result.Converged);
+        Assert.Equal(["only 0 of at least 1 routers have reported"], result.Pending);
+    }
+
+    [Fact]
+    public async Task CheckAsync_WhenABehindRouterIsStillWithinItsWindow_ShouldKeepWaitingForIt()
+    {
+        // 3 polls of 2 s plus 2 s of slack: 7 s old is still alive.
+        var check = Check(Report("a", applied: 7), Report("b", applied: 6) with { Time = At.AddSeconds(-7) });
+
+        var result = await check.CheckAsync(7, minRouters: 1);
+
+        Assert.False(result.Converged);
+        Assert.Equal(["b: runs version 6"], result.Pending);
+    }
+
+    [Fact]
+    public async Task CheckAsync_WhenTheStoreTimeIsFreshButTheRoutersClockIsBehind_ShouldTrustTheStore()
+    {
+        var check = Check(Report("a", applied: 7) with { Time = At.AddHours(-3), Stored = At.AddSeconds(-1) });
+
+        Assert.True((await check.CheckAsync(7, minRouters: 1)).Converged);
+    }
+
+    [Fact]
+    public async Task CheckAsync_WhenMorePollsMayBeMissed_ShouldCountAnOlderReport()
+    {
+        var report = Report("a", applied: 7) with { Time = At.AddSeconds(-20) };
+
+        Assert.False((await Check(report).CheckAsync(7, minRouters: 1)).Converged);
+        Assert.True((await new RouterConvergence(new FixedReports([report]), new RouterLiveness(MissedPolls: 10), new FixedClock(At))
+            .CheckAsync(7, minRouters: 1)).Converged);
+    }
+
+    private static RouterConvergence Check(params RouterReport[] reports) =>
+        new(new FixedReports(reports), new RouterLiveness(), new FixedClock(At));
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
 
     private sealed class FixedReports(IReadOnlyList<RouterReport> reports) : IRouterStatusSource
     {

@@ -32,6 +32,7 @@ public sealed class FieldGrammarTests
         ["label"] = (Base + "label: {0}\n", ["${COUNT}", "1.4.${COUNT}-${git[:7]}", "v${COUNT}"]),
         ["env name"] = (Base + "env: { {0}: info }\n", ["LOG_LEVEL", "A", "_X1"]),
         ["env value"] = (Base + "env: { LOG_LEVEL: {0} }\n", ["info", "", "a b"]),
+        ["env secret name"] = (Base + "env: { DB_PASSWORD: { ssm: {0} } }\n", ["db-password", "a/b", "x.y_z", "_/-"]),
         ["tables[].name"] = (Base + "tables: [ { name: {0}, partitionKey: { name: id, type: S }, capacity: onDemand } ]\n", ["orders", "a", "line-items"]),
         ["tables[].indexes[].name"] = (Base + "tables: [ { name: t, partitionKey: { name: id, type: S }, indexes: [ { name: {0}, partitionKey: { name: id, type: S } } ], capacity: onDemand } ]\n", ["by-customer", "abc", "a.b_c"]),
         ["key name"] = (Base + "tables: [ { name: t, partitionKey: { name: {0}, type: S }, capacity: onDemand } ]\n", ["id", "orderId", "a-b.c_d"]),
@@ -74,7 +75,9 @@ public sealed class FieldGrammarTests
     public void Schema_ShouldStateEachFieldsGrammarVerbatim()
     {
         var schema = JsonNode.Parse(File.ReadAllText(RepositoryRoot.Combine("schemas/service.schema.json")))!;
-        string Pattern(string pointer) => pointer.Split('/').Aggregate(schema, (node, part) => node[part]!)["pattern"]!.GetValue<string>();
+        string Pattern(string pointer) => pointer.Split('/')
+            .Aggregate(schema, (node, part) => node is JsonArray items ? items[int.Parse(part, CultureInfo.InvariantCulture)]! : node[part]!)["pattern"]!
+            .GetValue<string>();
 
         Assert.Equal(ManifestGrammar.ServiceName, Pattern("properties/name"));
         Assert.Equal(ManifestGrammar.Host, Pattern("properties/routes/items/properties/host"));
@@ -83,7 +86,8 @@ public sealed class FieldGrammarTests
         Assert.Equal(ManifestGrammar.RepoPath, Pattern("$defs/repoPath"));
         Assert.Equal(ManifestGrammar.Start, Pattern("properties/start"));
         Assert.Equal(ManifestGrammar.EnvName, Pattern("properties/env/propertyNames"));
-        Assert.Equal(ManifestGrammar.EnvValue, Pattern("properties/env/additionalProperties"));
+        Assert.Equal(ManifestGrammar.EnvValue, Pattern("properties/env/additionalProperties/anyOf/0"));
+        Assert.Equal(ManifestGrammar.SecretName, Pattern("$defs/secretReference/properties/ssm"));
         Assert.Equal(ManifestGrammar.TableName, Pattern("$defs/table/properties/name"));
         Assert.Equal(ManifestGrammar.IndexName, Pattern("$defs/table/properties/indexes/items/properties/name"));
         Assert.Equal(ManifestGrammar.AttributeName, Pattern("$defs/key/properties/name"));
@@ -99,7 +103,7 @@ public sealed class FieldGrammarTests
         foreach (var pattern in new[]
         {
             ManifestGrammar.ServiceName, ManifestGrammar.Host, ManifestGrammar.PathPrefix, ManifestGrammar.HttpPath,
-            ManifestGrammar.RepoPath, ManifestGrammar.Start, ManifestGrammar.EnvName, ManifestGrammar.EnvValue,
+            ManifestGrammar.RepoPath, ManifestGrammar.Start, ManifestGrammar.EnvName, ManifestGrammar.EnvValue, ManifestGrammar.SecretName,
             ManifestGrammar.TableName, ManifestGrammar.IndexName, ManifestGrammar.AttributeName,
         })
         {

@@ -75,8 +75,40 @@ public sealed class ManifestHardeningTests
         var error = Refused(Base + $"env: {{ {name}: hunter2 }}\n", $"env.{name}");
 
         Assert.StartsWith($"looks like a secret (the name contains {word})", error.Message, StringComparison.Ordinal);
-        Assert.Contains("SSM Parameter Store or Secrets Manager", error.Message, StringComparison.Ordinal);
+        Assert.Contains("write { ssm: NAME } instead", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void TryParse_WhenAValueIsASecretReference_ShouldKeepOnlyItsNameUnderTheServicesPath()
+    {
+        var manifest = ManifestParser.Parse(Base + "env: { DB_PASSWORD: { ssm: db/password }, LOG_LEVEL: info, API_KEY: { ssm: api-key.v2 } }\n");
+
+        Assert.Equal(new Dictionary<string, string> { ["LOG_LEVEL"] = "info" }, manifest.Env);
+        Assert.Equal(["API_KEY", "DB_PASSWORD"], manifest.Secrets.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(
+            new Dictionary<string, string> { ["API_KEY"] = "/prod/svc/api-key.v2", ["DB_PASSWORD"] = "/prod/svc/db/password" },
+            Pipeline.Core.Fleet.InstanceEnvironment.Secrets(manifest, "prod"));
+        Assert.DoesNotContain("DB_PASSWORD", Pipeline.Core.Fleet.InstanceEnvironment.For(manifest, "1.0.1", "prod").Keys);
+    }
+
+    [Theory]
+    [InlineData("{ ssm: /other/service/password }", "env.DB_PASSWORD.ssm", ManifestGrammar.SecretNameRule)]
+    [InlineData("{ ssm: ../billing/password }", "env.DB_PASSWORD.ssm", ManifestGrammar.SecretNameRule)]
+    [InlineData("{ ssm: \"a b\" }", "env.DB_PASSWORD.ssm", ManifestGrammar.SecretNameRule)]
+    [InlineData("{ ssm: 12 }", "env.DB_PASSWORD.ssm", "must be a string")]
+    [InlineData("{ ssm: }", "env.DB_PASSWORD.ssm", "is empty")]
+    [InlineData("{ vault: x }", "env.DB_PASSWORD.ssm", "is required")]
+    [InlineData("{ ssm: x, version: 2 }", "env.DB_PASSWORD.version", "unknown field; env.DB_PASSWORD accepts ssm")]
+    public void TryParse_WhenASecretReferenceIsMalformed_ShouldRefuseItNamingTheField(string value, string path, string reason)
+    {
+        var error = Refused(Base + $"env: {{ DB_PASSWORD: {value} }}\n", path);
+
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryParse_WhenASecretReferenceHasAReservedName_ShouldRefuseTheName() =>
+        Assert.StartsWith("is reserved: NODE_OPTIONS", Refused(Base + "env: { NODE_OPTIONS: { ssm: x } }\n", "env.NODE_OPTIONS").Message, StringComparison.Ordinal);
 
     [Fact]
     public void TryParse_WhenEnvNameIsATablesVariable_ShouldRefuseIt()

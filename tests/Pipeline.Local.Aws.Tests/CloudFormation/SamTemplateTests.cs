@@ -247,6 +247,27 @@ public sealed class SamTemplateTests
         Assert.Equal("att:Fn.Arn", template.Function("Fn").Environment["A"]);
     }
 
+    [Fact]
+    public void Outputs_WhenTheyNameTheUrlSamGeneratesForAFunction_ShouldResolveItAndRefuseItWithoutFunctionUrlConfig()
+    {
+        const string Template = """
+            Resources:
+              Hook:
+                Type: AWS::Serverless::Function
+                Properties: { Handler: H, Runtime: dotnet10, FunctionUrlConfig: { AuthType: NONE } }
+              Plain:
+                Type: AWS::Serverless::Function
+                Properties: { Handler: P, Runtime: dotnet10 }
+            Outputs:
+              Url: { Value: !GetAtt HookUrl.FunctionUrl }
+            """;
+
+        Assert.Equal("https://hook.lambda-url.us-east-1.on.aws/", SamTemplate.Parse(Template, new TemplateOptions()).Outputs["Url"]);
+        var error = Assert.Throws<TemplateInvalidException>(() =>
+            SamTemplate.Parse(Template.Replace("HookUrl", "PlainUrl", StringComparison.Ordinal), new TemplateOptions()));
+        Assert.Contains("'PlainUrl', which the template does not declare", error.Message, StringComparison.Ordinal);
+    }
+
     private sealed class FixedValues : ILocalResourceValues
     {
         public string DefaultPhysicalName(string logicalId, string type) => "name-of-" + logicalId;

@@ -4,6 +4,7 @@ using System.Text;
 using Pipeline.Local.Aws.CodeBuild;
 using Pipeline.Local.Aws.EC2;
 using Pipeline.Local.Aws.ELBv2;
+using Pipeline.Local.Aws.SSM;
 
 namespace Pipeline.Local.Aws.Tests.EC2;
 
@@ -19,8 +20,11 @@ internal sealed class FleetFixture : IAsyncDisposable
     {
         Store = new FolderArtifactBucket(_temp.Combine("s3"));
         PutArtifact(Key, TarFile.Text("server.js", File.ReadAllText(Fixture.Path("service", "server.js"))));
-        Fleet = new LocalProcessFleet(_temp.Combine("state"), Store, terminationGrace: grace ?? TimeSpan.FromSeconds(5));
+        Parameters = new LocalParameterStore(_temp.Combine("state"));
+        Fleet = new LocalProcessFleet(_temp.Combine("state"), Store, terminationGrace: grace ?? TimeSpan.FromSeconds(5), parameters: Parameters);
     }
+
+    public LocalParameterStore Parameters { get; }
 
     public FolderArtifactBucket Store { get; }
 

@@ -39,6 +39,33 @@ public sealed class LocalProcessFleetTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Launch_WhenTheSpecReadsASecret_ShouldStartTheProcessWithTheStoredValue()
+    {
+        const string value = "pa ss\nword $(id) \"quoted\"";
+        _fixture.Parameters.Put("/stack/svc/db-password", value);
+
+        var instance = (await _fixture.Fleet.LaunchAsync(
+            FleetFixture.Spec() with { Secrets = new Dictionary<string, string> { ["DB_PASSWORD"] = "/stack/svc/db-password" } },
+            1, CancellationToken.None))[0];
+
+        await Eventually.GetWhenUpAsync(_http, Url(instance, "/version"));
+        Assert.Equal(value, await _http.GetStringAsync(new Uri(Url(instance, "/env?name=DB_PASSWORD"))));
+    }
+
+    [Fact]
+    public async Task Launch_WhenASecretIsNotStored_ShouldStartNothingAndNameTheParameter()
+    {
+        _fixture.Parameters.Put("/stack/svc/other", "x");
+
+        var error = await Assert.ThrowsAsync<Pipeline.Core.Errors.LaunchFailedException>(() => _fixture.Fleet.LaunchAsync(
+            FleetFixture.Spec() with { Secrets = new Dictionary<string, string> { ["DB_PASSWORD"] = "/stack/svc/db-password" } },
+            2, CancellationToken.None));
+
+        Assert.Contains("env.DB_PASSWORD reads parameter /stack/svc/db-password, which the local parameter store does not hold", error.Message, StringComparison.Ordinal);
+        Assert.Empty(_fixture.Fleet.Describe("svc"));
+    }
+
+    [Fact]
     public async Task Launch_WhenAnInstanceCrashes_ShouldRecordItStoppedAndNeverRestartIt()
     {
         var instance = (await _fixture.Fleet.LaunchAsync(FleetFixture.Spec(), 1, CancellationToken.None))[0];

@@ -27,7 +27,14 @@ public sealed class LocalTargetGroupsTests : IAsyncLifetime
             UnhealthyThresholdCount = 2,
             DeregistrationDelay = TimeSpan.FromSeconds(1),
         });
+        // ELB checks only groups a load balancer uses: these tests are about the checks, so the group is attached.
+        _groups.CreateListener(Listener);
+        _groups.CreateRule(new CreateRuleRequest(Listener, 1,
+            [new RuleCondition("http-header", HttpHeaderConfig: new HttpHeaderConditionConfig("X-Pipeline-Target-Group", ["svc-tg"]))],
+            [new RuleAction("forward", _group.TargetGroupArn)]));
     }
+
+    internal const string Listener = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/pipeline/local/HealthCheckListener";
 
     public Task InitializeAsync() => Task.CompletedTask;
 

@@ -37,6 +37,7 @@ public sealed partial class DeployHarness : IAsyncLifetime
     private LocalLambdaService? _lambda;
     private HttpClient? _http;
     private StateMachineDefinition? _definition;
+    private string? _definitionText;
 
     /// <summary>One stack's harness, with emulators of its own.</summary>
     public DeployHarness()
@@ -105,6 +106,9 @@ public sealed partial class DeployHarness : IAsyncLifetime
             ["PIPELINE_DEPLOY_BRANCH"] = "main",
             ["PIPELINE_STACK_NAME"] = StackName,
             ["PIPELINE_MIN_ROUTERS"] = "1",
+            // The fake router (FleetDoubles) reports once per publication instead of every 2 s poll,
+            // and a function's cold start on a loaded machine can outlast three polls: widen the window.
+            ["PIPELINE_ROUTER_MISSED_POLLS"] = "100",
         };
         var functions = new List<FunctionDefinition>();
         foreach (var logicalId in RealFunctions)
@@ -129,7 +133,8 @@ public sealed partial class DeployHarness : IAsyncLifetime
         _lambda = new LocalLambdaService(functions, new LocalLambdaOptions { Log = (function, line) => FunctionLog.Enqueue($"{function}: {line}") });
         await _lambda.StartAsync();
         _http = new HttpClient { BaseAddress = _lambda.Endpoint, Timeout = TimeSpan.FromMinutes(2) };
-        _definition = DefinitionParser.Parse(Substitute(Definitions.Text("deploy-service.asl.json")));
+        _definitionText = Substitute(Definitions.Text("deploy-service.asl.json"));
+        _definition = DefinitionParser.Parse(_definitionText);
     }
 
     /// <summary>The functions run as real processes, by template logical id.</summary>
@@ -163,8 +168,18 @@ public sealed partial class DeployHarness : IAsyncLifetime
     public void SetExecutionStatus(string executionArn, string status) => _executions.Set(executionArn, status);
 
     /// <summary>Runs one execution to its end; waits and retries are scaled down (a hundredfold by default).</summary>
-    public async Task<DeployRun> RunAsync(string input, string? name = null, double waitTimeScale = 0.01)
+    /// <param name="edit">Changes a copy of the definition for this run only, e.g. to take out a state AWS needs.</param>
+    public async Task<DeployRun> RunAsync(string input, string? name = null, double waitTimeScale = 0.01, Action<JsonObject>? edit = null)
     {
+        var definition = _definition!;
+        if (edit is not null)
+        {
+            var copy = JsonNode.Parse(_definitionText!)!.AsObject();
+            edit(copy);
+            definition = DefinitionParser.Parse(copy.ToJsonString());
+        }
+
+        var topLevel = JsonNode.Parse(_definitionText!)!["States"]!.AsObject().Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
         var integrations = new TaskIntegrationRegistry()
             .Register(LambdaInvokeIntegration.OptimizedResource,
                 new FunctionRouter(new LambdaInvokeIntegration(_http!), Fleet.Functions))
@@ -175,7 +190,7 @@ public sealed partial class DeployHarness : IAsyncLifetime
         var execution = name ?? "deploy-" + Guid.NewGuid().ToString("N")[..12];
         var identity = ExecutionIdentity.Local("deploy-service", execution, DateTimeOffset.UtcNow);
         _executions.Set(identity.ExecutionArn, "RUNNING");
-        var result = await engine.RunAsync(_definition!, JsonNode.Parse(input), identity, history);
+        var result = await engine.RunAsync(definition, JsonNode.Parse(input), identity, history);
         _executions.Set(identity.ExecutionArn, result.Status switch
         {
             ExecutionStatus.Succeeded => "SUCCEEDED",
@@ -186,6 +201,7 @@ public sealed partial class DeployHarness : IAsyncLifetime
         var entered = history.Events
             .Where(e => e.Type.EndsWith("StateEntered", StringComparison.Ordinal))
             .Select(e => (string)e.Details!["name"]!)
+            .Where(topLevel.Contains) // the states inside a Map's iterations are not steps of the deploy
             .ToList();
         return new DeployRun(execution, result, entered);
     }
@@ -199,6 +215,7 @@ public sealed partial class DeployHarness : IAsyncLifetime
         "BuildProjectName" => "pipeline-build",
         "ArtifactBucketName" => ArtifactBucket,
         "VpcId" => "vpc-0a1b2c3d4e5f60718",
+        "HealthCheckListenerArn" => ElbDouble.ListenerArn,
         "StackName" => StackName,
         "CodeCommitCloneUrlPrefix" => "https://git-codecommit.us-east-1.amazonaws.com/v1/repos/",
         var other => throw new InvalidOperationException($"no local value for ${{{other}}}"),

@@ -83,8 +83,8 @@ public sealed class DeployServiceExecutionTests(DeployHarness harness)
 
             AssertFailed(run, "Pipeline.TargetsUnhealthy");
             Assert.Contains("unhealthy", run.Result.Cause, StringComparison.Ordinal);
-            Assert.Equal(["TargetsNeverHealthy", "Rollback", "DeleteNewTargetGroup", "RollbackVersion", "ReleaseLockAfterRollback", "DeployFailed"],
-                run.States.TakeLast(6));
+            Assert.Equal(["TargetsNeverHealthy", "Rollback", "FindNewGroupRules", "DetachNewTargetGroup", "DeleteNewTargetGroup", "RollbackVersion", "ReleaseLockAfterRollback", "DeployFailed"],
+                run.States.TakeLast(8));
             Assert.DoesNotContain("PublishRoutes", run.States);
             var calls = harness.Fleet.Calls.Where(c => c.Contains(service, StringComparison.Ordinal)).Select(c => c.Split(' ')[0]);
             Assert.Equal(["LaunchInstances", "Rollback"], calls);
@@ -101,6 +101,59 @@ public sealed class DeployServiceExecutionTests(DeployHarness harness)
     }
 
     [Fact]
+    public async Task Execute_WhenTheTargetGroupIsNeverAttachedToTheLoadBalancer_ShouldFailAsTargetsUnhealthyAsOnAws()
+    {
+        // The definition as it was before the health-check listener: the group is created and
+        // registered into, but no rule forwards to it, so ELB never checks its targets.
+        var service = Service(harness);
+
+        var run = await harness.RunAsync(Manual(service, Commit()), edit: definition =>
+        {
+            var states = definition["States"]!.AsObject();
+            states["EnsureTargetGroup"]!["Next"] = "SetDrainDelay";
+            foreach (var attach in new[] { "ChooseRulePriority", "AttachTargetGroup", "AnotherRulePriority", "DrawRulePriority", "NoRulePriority" })
+            {
+                states.Remove(attach);
+            }
+        });
+
+        AssertFailed(run, "Pipeline.TargetsUnhealthy");
+        Assert.Contains("unused", run.Result.Cause, StringComparison.Ordinal);
+        Assert.DoesNotContain("PublishRoutes", run.States);
+        var version = Assert.Single(await harness.Registry.ListVersionsAsync(service));
+        Assert.DoesNotContain(TargetGroupNames.For("pipeline", service, version.Count), harness.Elb.GroupNames);
+    }
+
+    [Fact]
+    public async Task Execute_WhenTheRulePriorityIsTaken_ShouldDrawAnotherAndAttachTheGroup()
+    {
+        var service = Service(harness);
+        harness.Elb.PriorityClashes = 2;
+
+        var run = await harness.RunAsync(Manual(service, Commit()));
+
+        AssertSucceeded(run);
+        Assert.Equal(2, run.States.Count(s => s == "DrawRulePriority"));
+        var live = await harness.Registry.GetLiveVersionAsync(service);
+        var group = TargetGroupNames.For("pipeline", service, live!.Count);
+        Assert.Single(harness.Elb.RuleTargets, arn => arn.Contains("/" + group + "/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Execute_WhenEveryRulePriorityDrawnIsTaken_ShouldRollBackAsPriorityInUse()
+    {
+        var service = Service(harness);
+        harness.Elb.PriorityClashes = 5;
+
+        var run = await harness.RunAsync(Manual(service, Commit()));
+
+        AssertFailed(run, "ElasticLoadBalancingV2.PriorityInUseException");
+        Assert.Equal(["NoRulePriority", "Rollback", "FindNewGroupRules", "DetachNewTargetGroup", "DeleteNewTargetGroup"], run.States.SkipWhile(s => s != "NoRulePriority").Take(5));
+        var version = Assert.Single(await harness.Registry.ListVersionsAsync(service));
+        Assert.DoesNotContain(TargetGroupNames.For("pipeline", service, version.Count), harness.Elb.GroupNames);
+    }
+
+    [Fact]
     public async Task Execute_WhenPublishRoutesFindsTheRouteClaimedByAnotherLiveService_ShouldRollBackAndFailAsRouteConflict()
     {
         var service = Service(harness);
@@ -110,11 +163,13 @@ public sealed class DeployServiceExecutionTests(DeployHarness harness)
 
         AssertFailed(run, "Pipeline.RouteConflict");
         Assert.Contains("claimed by live service billing", run.Result.Cause, StringComparison.Ordinal);
-        Assert.Equal(["PublishRoutes", "Rollback", "DeleteNewTargetGroup", "RollbackVersion", "ReleaseLockAfterRollback", "DeployFailed"],
-            run.States.TakeLast(6));
+        Assert.Equal(["PublishRoutes", "Rollback", "FindNewGroupRules", "DetachNewTargetGroup", "DeleteNewTargetGroup", "RollbackVersion", "ReleaseLockAfterRollback", "DeployFailed"],
+            run.States.TakeLast(8));
         var calls = harness.Fleet.Calls.Where(c => c.Contains(service, StringComparison.Ordinal)).Select(c => c.Split(' ')[0]);
         Assert.Equal(["LaunchInstances", "PublishRoutes", "Rollback"], calls);
         var version = Assert.Single(await harness.Registry.ListVersionsAsync(service));
+        var group = TargetGroupNames.For("pipeline", service, version.Count);
+        Assert.DoesNotContain(harness.Elb.RuleTargets, arn => arn.Contains("/" + group + "/", StringComparison.Ordinal));
         Assert.Equal(VersionStatus.Failed, version.Status);
         Assert.Null((await harness.Registry.GetServiceAsync(service))!.LiveLabel);
         Assert.DoesNotContain(TargetGroupNames.For("pipeline", service, version.Count), harness.Elb.GroupNames);

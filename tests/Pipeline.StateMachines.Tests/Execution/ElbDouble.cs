@@ -8,12 +8,31 @@ namespace Pipeline.StateMachines.Tests.Execution;
 /// ELBv2 target groups through <c>aws-sdk:elasticloadbalancingv2:*</c>, with the documented
 /// behaviour the machine relies on: CreateTargetGroup is idempotent for the same settings and
 /// refuses different ones, targets start <c>initial</c> and turn <c>healthy</c> after a few checks
-/// (or never, for a broken build), deregistered targets stay <c>draining</c> for a while.
+/// (or never, for a broken build), deregistered targets stay <c>draining</c> for a while. As on
+/// AWS, targets of a group no listener rule forwards to are <c>unused</c> and never checked, a rule
+/// priority is unique on the listener and a group a rule uses cannot be deleted.
 /// </summary>
 internal sealed class ElbDouble
 {
+    public const string ListenerArn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/pipeline-health/50dc6c495c0c9188/f2f7dc8efc522ab2";
+
     private readonly object _gate = new();
     private readonly Dictionary<string, Group> _groups = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (int Priority, string TargetGroupArn)> _rules = new(StringComparer.Ordinal);
+
+    /// <summary>How many of the next CreateRule calls find their priority held by some other rule.</summary>
+    public int PriorityClashes { get; set; }
+
+    public IReadOnlyCollection<string> RuleTargets
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _rules.Values.Select(r => r.TargetGroupArn).ToList();
+            }
+        }
+    }
 
     /// <summary>Describe calls a new target needs before it reports healthy.</summary>
     public int ChecksUntilHealthy { get; set; } = 2;
@@ -58,6 +77,9 @@ internal sealed class ElbDouble
                 "deregisterTargets" => Deregister(input),
                 "deleteTargetGroup" => Delete(input),
                 "modifyTargetGroupAttributes" => Modify(input),
+                "createRule" => CreateRule(input),
+                "describeRules" => DescribeRules(input),
+                "deleteRule" => DeleteRule(input),
                 _ => throw new StatesException("ElasticLoadBalancingV2.ElasticLoadBalancingV2Exception", $"{action} is not served by this double"),
             };
             return Task.FromResult<JsonNode?>(result);
@@ -149,6 +171,11 @@ internal sealed class ElbDouble
             return null;
         }
 
+        if (target.State != "draining" && !_rules.Values.Any(r => r.TargetGroupArn == group.Arn))
+        {
+            return "unused";
+        }
+
         var checks = target.Checks + 1;
         var address = key[..key.LastIndexOf(':')];
         var state = target.State switch
@@ -193,9 +220,66 @@ internal sealed class ElbDouble
 
     private JsonObject Delete(JsonObject input)
     {
-        _groups.Remove(ByArn(input).Name);
+        var group = ByArn(input);
+        if (_rules.Values.Any(r => r.TargetGroupArn == group.Arn))
+        {
+            throw new StatesException("ElasticLoadBalancingV2.ResourceInUseException", $"Target group '{group.Arn}' is currently in use by a listener or a rule");
+        }
+
+        _groups.Remove(group.Name);
         return [];
     }
+
+    private JsonObject CreateRule(JsonObject input)
+    {
+        Assert.Equal(ListenerArn, (string?)input["ListenerArn"]);
+        var priority = (int)input["Priority"]!.GetValue<long>();
+        var target = (string)input["Actions"]![0]!["TargetGroupArn"]!;
+        ByArn(new JsonObject { ["TargetGroupArn"] = target });
+        if (priority is < 1 or > 50000)
+        {
+            throw new StatesException("ElasticLoadBalancingV2.ValidationException", $"priority {priority} is outside 1-50000");
+        }
+
+        if (PriorityClashes > 0 || _rules.Values.Any(r => r.Priority == priority))
+        {
+            PriorityClashes = Math.Max(0, PriorityClashes - 1);
+            throw new StatesException("ElasticLoadBalancingV2.PriorityInUseException", $"Priority '{priority}' is currently in use");
+        }
+
+        var arn = ListenerArn.Replace(":listener/", ":listener-rule/", StringComparison.Ordinal) + "/" + Guid.NewGuid().ToString("N")[..16];
+        _rules[arn] = (priority, target);
+        return new JsonObject { ["Rules"] = new JsonArray(Rule(arn, priority, target)) };
+    }
+
+    private JsonObject DescribeRules(JsonObject input)
+    {
+        Assert.Equal(ListenerArn, (string?)input["ListenerArn"]);
+        var rules = new JsonArray([.. _rules.OrderBy(r => r.Value.Priority).Select(r => (JsonNode)Rule(r.Key, r.Value.Priority, r.Value.TargetGroupArn))]);
+        rules.Add(new JsonObject
+        {
+            ["RuleArn"] = ListenerArn.Replace(":listener/", ":listener-rule/", StringComparison.Ordinal) + "/default",
+            ["Priority"] = "default",
+            ["Actions"] = new JsonArray(new JsonObject { ["Type"] = "fixed-response" }),
+            ["IsDefault"] = true,
+        });
+        return new JsonObject { ["Rules"] = rules };
+    }
+
+    private JsonObject DeleteRule(JsonObject input)
+    {
+        var arn = (string)input["RuleArn"]!;
+        return _rules.Remove(arn) ? []
+            : throw new StatesException("ElasticLoadBalancingV2.RuleNotFoundException", $"One or more rules not found: {arn}");
+    }
+
+    private static JsonObject Rule(string arn, int priority, string target) => new()
+    {
+        ["RuleArn"] = arn,
+        ["Priority"] = priority.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Actions"] = new JsonArray(new JsonObject { ["Type"] = "forward", ["TargetGroupArn"] = target }),
+        ["IsDefault"] = false,
+    };
 
     private Group ByArn(JsonObject input)
     {

@@ -18,6 +18,7 @@ public static class LeastPrivilegeTable
     public static IReadOnlyDictionary<string, IReadOnlySet<string>> Roles { get; } = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal)
     {
         ["NormalizeTriggerFunction"] = Set(),
+        ["GitHubWebhookFunction"] = Set("secretsmanager:GetSecretValue", "states:StartExecution", "states:DescribeExecution"),
         ["DeployLockFunction"] = Set("dynamodb:PutItem", "dynamodb:DeleteItem", "states:DescribeExecution"),
         ["RecordVersionFunction"] = Set(
             "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query",
@@ -46,6 +47,8 @@ public static class LeastPrivilegeTable
         ["ScaleTablesFunction"] = Set(
             "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query",
             "dynamodb:DescribeTable", "dynamodb:UpdateTable", "cloudwatch:GetMetricData"),
+        // The router agent's calls (routes/haproxy/* read, routes/status/* write, the pointer's listing) and its layer at boot.
+        ["Router"] = Set("s3:GetObject", "s3:PutObject", "s3:ListBucket", "lambda:GetLayerVersion"),
         ["DeployServiceStateMachine"] = Set(
             "lambda:InvokeFunction",
             "codebuild:StartBuild", "codebuild:StopBuild", "codebuild:BatchGetBuilds",
@@ -54,6 +57,8 @@ public static class LeastPrivilegeTable
             "elasticloadbalancing:ModifyTargetGroupAttributes", "elasticloadbalancing:DeleteTargetGroup",
             "elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets",
             "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth",
+            // A rule on the health-check listener per version's group: ELB checks only groups a load balancer uses.
+            "elasticloadbalancing:CreateRule", "elasticloadbalancing:DeleteRule", "elasticloadbalancing:DescribeRules",
             // Vended logs to CloudWatch Logs (Logging) and X-Ray (Tracing), as the Step Functions guide lists them.
             "logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery",
             "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups",
@@ -79,7 +84,7 @@ public static class LeastPrivilegeTable
     /// </summary>
     public static IReadOnlySet<string> NoResourceLevelPermissions { get; } = Set(
         "ec2:DescribeInstances", "cloudwatch:GetMetricData",
-        "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth",
+        "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetHealth", "elasticloadbalancing:DescribeRules",
         "logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery",
         "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups",
         "xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets");

@@ -4,13 +4,18 @@ const http = require('http');
 
 let healthCode = 200;
 let healthDelayMs = 0;
+let healthChecks = 0;
 
 const server = http.createServer((req, res) => {
   const url = new URL(req.url, 'http://localhost');
   const reply = (code, body) => { res.writeHead(code, { 'content-type': 'text/plain' }); res.end(body); };
   switch (url.pathname) {
     case '/health':
+      healthChecks++;
       setTimeout(() => reply(healthCode, 'health ' + healthCode), healthDelayMs);
+      break;
+    case '/health-checks':
+      reply(200, String(healthChecks));
       break;
     case '/set-health':
       healthCode = Number(url.searchParams.get('code') || 200);

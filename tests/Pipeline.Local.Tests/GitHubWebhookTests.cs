@@ -1,0 +1,145 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
+using Pipeline.Core.Webhooks;
+using Pipeline.Local.Aws.Lambda;
+using Pipeline.Local.Aws.Processes;
+using Pipeline.Local.Aws.SecretsManager;
+using Pipeline.Local.Aws.EventBridge;
+using Pipeline.Local.Aws.CodeCommit;
+using Pipeline.Local.Aws.CloudFormation;
+using Pipeline.Local.Aws.StepFunctions;
+using Pipeline.Local.Stack;
+using Pipeline.States.Runtime;
+using Pipeline.States.Service;
+using Pipeline.Tests.Shared;
+
+namespace Pipeline.Local.Tests;
+
+/// <summary>
+/// The webhook receiver as the stack runs it: the published GitHubWebhook function with its template
+/// environment behind a local function URL, its secret from the Secrets Manager stand-in, executions
+/// started through the local Step Functions API. Each delivery carries a real HMAC; only the valid push
+/// starts an execution, once.
+/// </summary>
+public sealed class GitHubWebhookTests : IAsyncLifetime, IDisposable
+{
+    private const string Before = "6113728f27ae82c7b1a177c8d03f9e96e0adf246";
+    private const string After = "0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c";
+    private readonly string _state = Directory.CreateTempSubdirectory("webhook-").FullName;
+    private readonly HttpClient _http = new();
+    private StepFunctionsService _service = null!;
+    private WebApplication _control = null!;
+    private LocalLambdaService _lambda = null!;
+    private LocalFunctionUrl _url = null!;
+    private LocalSecrets _secrets = null!;
+    private SecretDescription _secret = null!;
+    private string _machine = null!;
+
+    public async Task InitializeAsync()
+    {
+        var function = await FunctionBinaries.PublishedAsync(StackHost.WebhookFunction);
+        _machine = function.Environment["PIPELINE_DEPLOY_STATE_MACHINE_ARN"];
+        var arn = _machine.Split(':');
+        _service = new StepFunctionsService(new StatesEngine(new EngineOptions { Region = arn[3], Account = arn[4] }), null);
+        _service.CreateStateMachine(arn[6], """{"StartAt":"Deploying","States":{"Deploying":{"Type":"Wait","Seconds":600,"End":true}}}""");
+        _secret = new SecretDescription(StackHost.WebhookSecret, StackHost.WebhookSecret, function.Environment["PIPELINE_WEBHOOK_SECRET_ARN"]);
+        _secrets = new LocalSecrets(_state, [_secret]);
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        _control = builder.Build();
+        _control.MapStepFunctionsApi(_service);
+        _control.MapSecretsManagerApi(_secrets);
+        await _control.StartAsync();
+
+        var environment = new Dictionary<string, string>(function.Environment)
+        {
+            ["AWS_ENDPOINT_URL_SFN"] = _control.Urls.First(),
+            ["AWS_ENDPOINT_URL_SECRETS_MANAGER"] = _control.Urls.First() + SecretsManagerApi.Path,
+        };
+        _lambda = new LocalLambdaService([function with { Environment = environment }], new LocalLambdaOptions
+        {
+            InheritEnvironment = false,
+            Credentials = new LambdaCredentials("AKIDLOCAL", "local-secret"),
+        });
+        _url = await LocalFunctionUrl.StartAsync(_lambda, function.Name, FreePort.Next(), CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _url.DisposeAsync();
+        await _lambda.DisposeAsync();
+        await _control.StopAsync();
+        await _control.DisposeAsync();
+        await _service.DisposeAsync();
+        Directory.Delete(_state, recursive: true);
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private byte[] Key => Encoding.UTF8.GetBytes(_secrets.Value(_secret));
+
+    private static byte[] Push(string owner = "pipeline-local") => Encoding.UTF8.GetBytes(GitHubWebhooks.Payload(
+        new ReferenceChange("orders", Before, After, "refs/heads/main"), owner, DateTimeOffset.UnixEpoch).ToJsonString());
+
+    private async Task<(int Status, string Reason)> SendAsync(byte[] body, string? signature, string delivery = "72d3162e-cc78-11e3-81ab-4c9367dc0958")
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, _url.Url) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.Add("X-GitHub-Event", "push");
+        request.Headers.Add("X-GitHub-Delivery", delivery);
+        if (signature is not null)
+        {
+            request.Headers.Add("X-Hub-Signature-256", signature);
+        }
+
+        using var response = await _http.SendAsync(request);
+        var reason = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("reason").GetString()!;
+        return ((int)response.StatusCode, reason);
+    }
+
+    [Fact]
+    public async Task Deliveries_WhenOnlyOneIsAValidSignedPush_ShouldStartExactlyOneExecutionThroughTheStepFunctionsApi()
+    {
+        var push = Push();
+        var signature = GitHubSignature.Compute(Key, push);
+
+        var refused = new[]
+        {
+            await SendAsync(push, null),
+            await SendAsync(push, GitHubSignature.Compute(Key, Push("someone-else"))),
+            await SendAsync(push, signature[..^2]),
+            await SendAsync(push, "sha256=" + signature["sha256=".Length..].ToUpperInvariant()),
+            await SendAsync(push, GitHubSignature.Compute(Encoding.UTF8.GetBytes("a guess"), push)),
+        };
+        var otherOwner = await SendAsync(Push("someone-else"), GitHubSignature.Compute(Key, Push("someone-else")));
+        var valid = await SendAsync(push, signature);
+        var replay = await SendAsync(push, signature);
+        var redelivered = await SendAsync(push, signature, "8f0e6c1a-cc78-11e3-81ab-4c9367dc0958");
+
+        Assert.All(refused, answer => Assert.Equal(401, answer.Status));
+        Assert.Equal(403, otherOwner.Status);
+        Assert.Equal(202, valid.Status);
+        Assert.Equal((200, true), (replay.Status, replay.Reason.StartsWith("duplicate", StringComparison.Ordinal)));
+        Assert.Equal((200, true), (redelivered.Status, redelivered.Reason.StartsWith("duplicate", StringComparison.Ordinal)));
+        var execution = Assert.Single(_service.ListExecutions(_machine));
+        Assert.Equal(GitHubWebhookReceiver.ExecutionName("orders", Before, After), execution.Name);
+        Assert.Contains("https://github.com/pipeline-local/orders.git", execution.Input, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Deliver_WhenTheLocalGitHubSendsAPush_ShouldBeAcceptedLikeGitHubs()
+    {
+        var gitHub = new GitHubWebhooks(_http, _url.Url, () => Key, "pipeline-local");
+
+        var (status, body) = await gitHub.DeliverAsync(new ReferenceChange("orders", Before, After, "refs/heads/main"), CancellationToken.None);
+
+        Assert.True(status == 202, body);
+        Assert.Single(_service.ListExecutions(_machine));
+    }
+}
