@@ -35,9 +35,23 @@ ensure_emulators() {
   fi
 }
 
+# Every Node.js package whose tests ./build.sh test runs with node --test (the service kit).
+NODE_PACKAGES=(kits/node-service)
+
+ensure_node_packages() {
+  local dir
+  for dir in "${NODE_PACKAGES[@]}"; do
+    if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+      log "installing $dir's dependencies (npm ci)"
+      (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    fi
+  done
+}
+
 setup() {
   ensure_apt haproxy git make wrk
   ensure_emulators
+  ensure_node_packages
   log "restoring NuGet packages"
   dotnet restore Pipeline.sln --verbosity quiet
 }
@@ -77,7 +91,25 @@ summary() {
     failed=$((failed + $(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")))
     skipped=$((skipped + $(sed -n 's/.* notExecuted="\([0-9]*\)".*/\1/p' <<<"$counters")))
   done
+  # node --test's TAP ends with "# pass N", "# fail N", "# cancelled N", "# skipped N" (top level, unindented).
+  for f in "$RESULTS"/*.tap; do
+    passed=$((passed + $(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$f" | tail -1)))
+    failed=$((failed + $(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$f" | tail -1) + $(sed -n 's/^# cancelled \([0-9]*\)$/\1/p' "$f" | tail -1)))
+    skipped=$((skipped + $(sed -n 's/^# skipped \([0-9]*\)$/\1/p' "$f" | tail -1)))
+  done
   if [ "$skipped" -gt 0 ]; then echo "$passed passed, $failed failed, $skipped skipped"; else echo "$passed passed, $failed failed"; fi
+}
+
+# Runs each Node.js package's node --test suite; its TAP goes to the results for the summary.
+node_tests() {
+  local dir rc=0
+  mkdir -p "$RESULTS"
+  for dir in "${NODE_PACKAGES[@]}"; do
+    log "node --test in $dir"
+    (cd "$dir" && node --test --test-reporter=spec --test-reporter-destination=stdout \
+      --test-reporter=tap --test-reporter-destination="$RESULTS/$(basename "$dir").tap" test/) || rc=$?
+  done
+  return $rc
 }
 
 test_all() {
@@ -91,6 +123,7 @@ test_all() {
   dotnet test Pipeline.sln -c "$CONFIG" --no-build --verbosity quiet -nologo \
     --logger "trx" --logger "console;verbosity=minimal" --results-directory "$RESULTS" \
     "${filter[@]}" || rc=$?
+  if [ $# -eq 0 ]; then node_tests || rc=$?; fi
   summary
   return $rc
 }

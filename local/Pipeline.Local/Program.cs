@@ -25,6 +25,7 @@ internal static class Program
             PushCommand.Create(),
             WebhookSecretCommand.Create(),
             DemoCommand.Create(),
+            NewCommand.Create(),
             StatesCommand.Create(),
             TemplateCommand.Create(),
         };

@@ -1,63 +1,37 @@
 'use strict';
-// The orders service: /status, /version and a REST resource /orders over its DynamoDB table.
-const http = require('node:http');
+// The orders service: a REST resource /orders over its DynamoDB table, on the service kit, which
+// answers /status, /status/ready and /version. Its routes are public: the demo's load has no token.
 const crypto = require('node:crypto');
+const { createService, HttpError } = require('@pipeline/service-kit');
 
 const SERVICE = 'orders';
 const greeting = 'orders at your service';
 
-function createServer({ store, version }) {
-  return http.createServer(async (req, res) => {
-    const send = (status, body) => {
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body));
-    };
-    try {
-      const url = new URL(req.url, 'http://local');
-      if (url.pathname === '/status') return send(200, { status: 'ok', service: SERVICE });
-      // Also under the route prefix, so the version can be asked through HAProxy.
-      if (url.pathname === '/version' || url.pathname === '/orders/version') return send(200, { service: SERVICE, version, greeting });
-      const match = url.pathname.match(/^\/orders(?:\/([A-Za-z0-9_-]{1,64}))?\/?$/);
-      if (!match) return send(404, { error: `no route for ${url.pathname}` });
-      const id = match[1];
-      if (req.method === 'GET' && !id) return send(200, { orders: await store.list() });
-      if (req.method === 'GET') {
-        const order = await store.get(id);
-        return order ? send(200, order) : send(404, { error: `order ${id} does not exist` });
-      }
-      if (req.method === 'POST' && !id) {
-        const input = JSON.parse((await body(req)) || '{}');
-        if (typeof input.customerId !== 'string' || input.customerId.length === 0) {
-          return send(400, { error: 'customerId: required, a non-empty string' });
-        }
-        const order = { orderId: crypto.randomUUID(), customerId: input.customerId, items: input.items ?? [], createdAt: Date.now() };
-        await store.put(order.orderId, order);
-        return send(201, order);
-      }
-      return send(405, { error: `${req.method} is not allowed on ${url.pathname}` });
-    } catch (error) {
-      if (error instanceof SyntaxError) return send(400, { error: `body is not JSON: ${error.message}` });
-      return send(502, { error: error.message });
-    }
-  });
-}
-
-function body(req) {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    req.on('data', (chunk) => { text += chunk; });
-    req.on('end', () => resolve(text));
-    req.on('error', reject);
+function createOrders({ store, env = process.env, ...options }) {
+  return createService({
+    env, name: SERVICE, tables: options.tables, log: options.log,
+    // Also under the route prefix, so the version can be asked through HAProxy.
+    versionPaths: ['/orders/version'], versionInfo: { greeting },
+    routes: [
+      { method: 'GET', path: '/orders', public: true, handler: async () => ({ body: { orders: await store.list() } }) },
+      { method: 'GET', path: '/orders/:id', public: true, handler: async ({ params }) => {
+        const order = await store.get(params.id);
+        if (!order) throw new HttpError(404, `order ${params.id} does not exist`);
+        return { body: order };
+      } },
+      { method: 'POST', path: '/orders', public: true, handler: async ({ json }) => {
+        const input = await json();
+        if (typeof input.customerId !== 'string' || input.customerId.length === 0) throw new HttpError(400, 'customerId: required, a non-empty string');
+        return { status: 201, body: await store.put({ orderId: crypto.randomUUID(), customerId: input.customerId, items: input.items ?? [], createdAt: Date.now() }) };
+      } },
+    ],
   });
 }
 
 if (require.main === module) {
-  const { table } = require('./dynamo');
-  const prefix = process.env.PIPELINE_TABLE_PREFIX || 'pipeline';
-  const store = table(process.env.ORDERS_TABLE || `${prefix}.${SERVICE}.orders`, 'orderId');
-  const port = Number(process.env.PORT || 8080);
-  createServer({ store, version: process.env.PIPELINE_VERSION || 'dev' })
-    .listen(port, '127.0.0.1', () => console.log(`${SERVICE} listening on ${port}`));
+  const { tables } = require('@pipeline/service-kit');
+  const db = tables([SERVICE]);
+  createOrders({ store: db.table(SERVICE, 'orderId'), tables: db }).start();
 }
 
-module.exports = { createServer };
+module.exports = { createOrders };

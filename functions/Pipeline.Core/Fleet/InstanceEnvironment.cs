@@ -31,6 +31,14 @@ public static class InstanceEnvironment
             environment[TableVariable(table.Name)] = TableSpec.PhysicalName(tablePrefix, manifest.Name, table.Name);
         }
 
+        if (manifest.Auth is { } auth)
+        {
+            // The service kit reads these; the issuer and its keys are the stack's, set by the fleet.
+            environment["PIPELINE_AUTH_AUDIENCE"] = auth.Audience;
+            environment["PIPELINE_AUTH_SCOPES"] = new System.Text.Json.Nodes.JsonObject(auth.Routes.Select(r =>
+                KeyValuePair.Create($"{r.Method} {r.Path}", (System.Text.Json.Nodes.JsonNode?)new System.Text.Json.Nodes.JsonArray([.. r.Scopes.Select(s => System.Text.Json.Nodes.JsonValue.Create(s))])))).ToJsonString();
+        }
+
         return environment;
     }
 

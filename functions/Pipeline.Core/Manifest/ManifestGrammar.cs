@@ -65,6 +65,12 @@ public static partial class ManifestGrammar
 
     public const string AttributeName = "^[A-Za-z0-9_.-]{1,255}" + End;
 
+    /// <summary>A token's audience (<c>aud</c>) or an OAuth scope: printable, no spaces or quotes, so it reads the same in a JWT, a header and an environment variable.</summary>
+    public const string AuthToken = "^[A-Za-z0-9._:/-]{1,256}" + End;
+
+    /// <summary>A route pattern of the service's code, as the service kit writes it: <c>/orders/:id</c>.</summary>
+    public const string RoutePattern = "^/[A-Za-z0-9._~%/@:+,;=-]{0,1023}" + End;
+
     public const string ServiceNameRule = "must be DNS-safe: lower-case letters, digits and '-', starting with a letter, not ending with '-', at most 32 characters";
     public const string HostRule = "must be a host name such as api.example.com: lower-case letters, digits, '-' and '.', labels of at most 63 characters, no port or wildcard";
     public const string PathPrefixRule = "must be an absolute URL path such as /orders: '/' then segments of letters, digits and . _ ~ % @ : + , ; = - separated by single '/' (no '//', spaces, quotes, '?' or '#'), at most 1024 characters";
@@ -76,6 +82,8 @@ public static partial class ManifestGrammar
     public const string SecretNameRule = "must be a parameter name under the service's own path, such as db-password or db/password: '/'-separated segments of letters, digits, '_', '.' and '-', none starting with '.', at most 13 segments and 256 characters";
     public const string TableNameRule = "must be lower-case letters, digits and '-', starting with a letter, not ending with '-', at most 48 characters";
     public const string IndexNameRule = "must be 3 to 255 characters: letters, digits, '_', '-' and '.'";
+    public const string AuthTokenRule = "must be 1 to 256 characters: letters, digits and . _ : / -";
+    public const string RoutePatternRule = "must be a route such as /orders/:id: '/' then letters, digits and . _ ~ % / @ : + , ; = - (no spaces, quotes, '?' or '#'), at most 1024 characters";
     public const string AttributeNameRule = "must be 1 to 255 characters: letters, digits, '_', '-' and '.'";
 
     /// <summary>
@@ -136,4 +144,10 @@ public static partial class ManifestGrammar
 
     [GeneratedRegex(AttributeName)]
     public static partial Regex AttributeNameRegex();
+
+    [GeneratedRegex(AuthToken)]
+    public static partial Regex AuthTokenRegex();
+
+    [GeneratedRegex(RoutePattern)]
+    public static partial Regex RoutePatternRegex();
 }

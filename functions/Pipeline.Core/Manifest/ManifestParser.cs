@@ -112,10 +112,11 @@ public static class ManifestParser
         var start = Field(map, "start", false, (n, p) => reader.String(n, p, ManifestGrammar.StartRegex(), ManifestGrammar.StartRule)) ?? "npm start";
         var tables = TableReader.ReadTables(reader, map);
         var env = ReadEnv(reader, map, tables ?? []);
+        var auth = AuthReader.ReadAuth(reader, map, name);
         map.RejectUnknown();
 
         if (name is null || port is null || health is null || routes is null || instances is null
-            || label is null || build is null || env is null || tables is null)
+            || label is null || build is null || env is null || tables is null || auth is { Valid: false })
         {
             return null;
         }
@@ -124,6 +125,7 @@ public static class ManifestParser
             start, env.Value.Values, tables)
         {
             Secrets = env.Value.Secrets,
+            Auth = auth?.Settings,
         };
     }
 

@@ -36,7 +36,19 @@ public sealed record ServiceManifest(
     /// (<c>env: { DB_PASSWORD: { ssm: db-password } }</c>); their names are distinct from <see cref="Env"/>'s.
     /// </summary>
     public IReadOnlyDictionary<string, SecretReference> Secrets { get; init; } = new Dictionary<string, SecretReference>();
+
+    /// <summary>The <c>auth:</c> section: the audience tokens must name and the scopes routes need; null when absent.</summary>
+    public AuthSettings? Auth { get; init; }
 }
+
+/// <param name="Audience">The <c>aud</c> a token for this service carries (default: the service's name).</param>
+/// <param name="Routes">Scopes a route needs, in addition to those its code asks for.</param>
+public sealed record AuthSettings(string Audience, IReadOnlyList<RouteScopes> Routes);
+
+/// <param name="Method">GET, POST, PUT, PATCH or DELETE.</param>
+/// <param name="Path">The route as the service's code declares it, e.g. <c>/orders/:id</c>.</param>
+/// <param name="Scopes">Every scope the token must carry.</param>
+public sealed record RouteScopes(string Method, string Path, IReadOnlyList<string> Scopes);
 
 /// <param name="Path">HTTP path probed with GET (default <c>/status</c>); 2xx means healthy.</param>
 /// <param name="IntervalSeconds">Seconds between probes (5-300, default 10).</param>

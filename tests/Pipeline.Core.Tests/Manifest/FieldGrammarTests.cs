@@ -35,6 +35,9 @@ public sealed class FieldGrammarTests
         ["env secret name"] = (Base + "env: { DB_PASSWORD: { ssm: {0} } }\n", ["db-password", "a/b", "x.y_z", "_/-"]),
         ["tables[].name"] = (Base + "tables: [ { name: {0}, partitionKey: { name: id, type: S }, capacity: onDemand } ]\n", ["orders", "a", "line-items"]),
         ["tables[].indexes[].name"] = (Base + "tables: [ { name: t, partitionKey: { name: id, type: S }, indexes: [ { name: {0}, partitionKey: { name: id, type: S } } ], capacity: onDemand } ]\n", ["by-customer", "abc", "a.b_c"]),
+        ["auth.audience"] = (Base + "auth: { audience: {0} }\n", ["widgets", "api.example.com/w", "a:b_c-d"]),
+        ["auth.routes[].path"] = (Base + "auth: { routes: [ { method: GET, path: {0}, scopes: [r] } ] }\n", ["/widgets/:id", "/", "/a/b"]),
+        ["auth.routes[].scopes[]"] = (Base + "auth: { routes: [ { method: GET, path: /w, scopes: [ {0} ] } ] }\n", ["widgets:read", "a", "x/y.z-1"]),
         ["key name"] = (Base + "tables: [ { name: t, partitionKey: { name: {0}, type: S }, capacity: onDemand } ]\n", ["id", "orderId", "a-b.c_d"]),
     };
 

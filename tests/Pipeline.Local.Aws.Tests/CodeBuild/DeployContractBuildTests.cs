@@ -48,7 +48,11 @@ public sealed class DeployContractBuildTests(EmulatorFixture emulators) : IDispo
         var listing = await emulators.S3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket });
         Assert.Equal([prefix + "artifact.tgz", prefix + "service.yaml"], listing.S3Objects.Select(o => o.Key).Order(StringComparer.Ordinal));
         Assert.Equal(await File.ReadAllTextAsync(Path.Combine(example, "service.yaml")), await ReadTextAsync(bucket, prefix + "service.yaml"));
-        Assert.Equal(["dynamo.js", "package.json", "server.js", "service.yaml"], await TarEntriesAsync(bucket, prefix + "artifact.tgz"));
+        // The locked dependencies travel in the artifact, the vendored kit as real files: instances run no npm and refuse links.
+        var entries = await TarEntriesAsync(bucket, prefix + "artifact.tgz");
+        Assert.Equal(["node_modules", "package.json", "server.js", "service.yaml"], entries.Select(e => e.Name.Split('/')[0]).Distinct().Order(StringComparer.Ordinal));
+        Assert.Contains(entries, e => e.Name == "node_modules/@pipeline/service-kit/index.js" && e.EntryType is TarEntryType.RegularFile or TarEntryType.V7RegularFile);
+        Assert.DoesNotContain(entries, e => e.EntryType is TarEntryType.SymbolicLink or TarEntryType.HardLink);
         Assert.Equal($"arn:aws:s3:::{bucket}/builds/{service}/{execution}", run.Build.Artifacts.Location);
     }
 
@@ -90,7 +94,7 @@ public sealed class DeployContractBuildTests(EmulatorFixture emulators) : IDispo
     private static Dictionary<string, string> ExampleFiles(string example) =>
         Directory.EnumerateFiles(example, "*", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(example, f).Replace('\\', '/'))
-            .Where(f => !f.StartsWith("node_modules/", StringComparison.Ordinal) && !f.EndsWith(".tgz", StringComparison.Ordinal))
+            .Where(f => !f.Split('/').Contains("node_modules") && !f.EndsWith(".tgz", StringComparison.Ordinal))
             .ToDictionary(f => f, f => File.ReadAllText(Path.Combine(example, f)));
 
     private async Task<string> ReadTextAsync(string bucket, string key)
@@ -100,17 +104,17 @@ public sealed class DeployContractBuildTests(EmulatorFixture emulators) : IDispo
         return await reader.ReadToEndAsync();
     }
 
-    private async Task<string[]> TarEntriesAsync(string bucket, string key)
+    private async Task<(string Name, TarEntryType EntryType)[]> TarEntriesAsync(string bucket, string key)
     {
         using var response = await emulators.S3.GetObjectAsync(bucket, key);
         await using var gzip = new GZipStream(response.ResponseStream, CompressionMode.Decompress);
         await using var tar = new TarReader(gzip);
-        var names = new List<string>();
+        var entries = new List<(string, TarEntryType)>();
         while (await tar.GetNextEntryAsync() is { } entry)
         {
-            names.Add(entry.Name);
+            entries.Add((entry.Name, entry.EntryType));
         }
 
-        return [.. names.Order(StringComparer.Ordinal)];
+        return [.. entries];
     }
 }

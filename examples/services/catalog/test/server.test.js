@@ -1,18 +1,18 @@
 'use strict';
 const { test } = require('node:test');
 const assert = require('node:assert');
-const { createServer } = require('../server');
+const { createLogger } = require('@pipeline/service-kit');
+const { createCatalog } = require('../server');
 
 function memoryStore() {
   const items = new Map();
-  return { get: async (id) => items.get(id) ?? null, put: async (id, doc) => { items.set(id, doc); }, list: async () => [...items.values()] };
+  return { get: async (id) => items.get(id) ?? null, put: async (item) => { items.set(item.sku, item); return item; }, list: async () => [...items.values()] };
 }
 
 async function withServer(fn) {
-  const server = createServer({ store: memoryStore(), version: '1.0.3-1234567' });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${server.address().port}`;
-  try { await fn(base); } finally { server.close(); server.closeAllConnections(); }
+  const service = createCatalog({ store: memoryStore(), env: { PIPELINE_VERSION: '1.0.3-1234567' }, log: createLogger({ write: () => {} }) });
+  const port = await service.listen(0, '127.0.0.1');
+  try { await fn(`http://127.0.0.1:${port}`); } finally { await service.close(100); }
 }
 
 test('status answers ok', () => withServer(async (base) => {
