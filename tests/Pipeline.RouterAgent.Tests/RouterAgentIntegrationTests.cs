@@ -69,7 +69,7 @@ public sealed class RouterAgentIntegrationTests(EmulatorFixture emulators, ITest
             + "backend svc_web\n    option external-check\n    external-check command /bin/sh\n    server t1 127.0.0.1:" + two.Port + " check\n";
         var v4 = await publisher.PublishAsync(new RenderedConfig(shell, RenderedConfig.HashOf(shell)), CancellationToken.None);
         await Eventually(async () => Assert.Equal(v4.Current.Version, (await store.GetStatusAsync("router-a", CancellationToken.None))?.RejectedVersion), agent);
-        status = await store.GetStatusAsync("router-a", CancellationToken.None);
+        await Eventually(async () => status = await store.GetStatusAsync("router-a", CancellationToken.None), agent);
         Assert.Equal(v2.Current.Version, status!.AppliedVersion);
         Assert.Contains("the renderer never writes", status.LastError, StringComparison.Ordinal);
         Assert.Contains("insecure-fork-wanted", status.LastError, StringComparison.Ordinal);
@@ -94,11 +94,14 @@ public sealed class RouterAgentIntegrationTests(EmulatorFixture emulators, ITest
                 await assertion();
                 return;
             }
-            catch (Exception e) when (DateTime.UtcNow < deadline && e is Xunit.Sdk.XunitException or HttpRequestException or TaskCanceledException or Amazon.Runtime.AmazonServiceException or ArgumentOutOfRangeException or IOException or System.Text.Json.JsonException)
+            // The agent rewrites its report every poll, and s3rver overwrites in place (an S3 PUT is
+            // atomic): a read that meets a write ends short, fails its checksum (AmazonClientException)
+            // or is not JSON yet, and is simply read again.
+            catch (Exception e) when (DateTime.UtcNow < deadline && e is Xunit.Sdk.XunitException or HttpRequestException or TaskCanceledException or Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or ArgumentOutOfRangeException or IOException or System.Text.Json.JsonException)
             {
                 await Task.Delay(100);
             }
-            catch (Exception e) when (e is Xunit.Sdk.XunitException or HttpRequestException or TaskCanceledException or Amazon.Runtime.AmazonServiceException or ArgumentOutOfRangeException or IOException or System.Text.Json.JsonException)
+            catch (Exception e) when (e is Xunit.Sdk.XunitException or HttpRequestException or TaskCanceledException or Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or ArgumentOutOfRangeException or IOException or System.Text.Json.JsonException)
             {
                 throw new InvalidOperationException("condition not met within 30 s; agent log:\n" + agent.Log, e);
             }
