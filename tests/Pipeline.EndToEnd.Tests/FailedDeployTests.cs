@@ -70,9 +70,13 @@ public sealed partial class FailedDeployTests(ITestOutputHelper output)
         Assert.True((string?)end["status"] == "FAILED", trail);
         Assert.Equal("Pipeline.TargetsUnhealthy", (string?)end["error"]);
         Assert.DoesNotContain("PublishRoutes", states);
-        Assert.Equal(
-            new[] { "TargetsNeverHealthy", "Rollback", "DeleteNewTargetGroup", "RollbackVersion", "ReleaseLockAfterRollback", "DeployFailed" },
-            states.SkipWhile(s => s != "TargetsNeverHealthy"));
+        // The rollback detaches the new group from the health-check listener (one Map iteration per
+        // rule, in any order) before it deletes the group, as ELB requires.
+        var rollback = states.SkipWhile(s => s != "TargetsNeverHealthy").ToList();
+        Assert.Equal(["TargetsNeverHealthy", "Rollback", "FindNewGroupRules"], rollback.Take(3));
+        Assert.Equal(["DeleteNewTargetGroup", "RollbackVersion", "ReleaseLockAfterRollback", "DeployFailed"], rollback.TakeLast(4));
+        Assert.Contains("DeleteNewGroupRule", rollback);
+        Assert.True(rollback.IndexOf("DeleteNewGroupRule") < rollback.IndexOf("DeleteNewTargetGroup"), trail);
 
         var versions = await probe.Registry.ListVersionsAsync(Service);
         var failed = Assert.Single(versions, v => v.Commit == commit);
