@@ -61,12 +61,10 @@ build() {
   dotnet build Pipeline.sln -c "$CONFIG" --no-restore --verbosity quiet -nologo -clp:ErrorsOnly
 }
 
-# Prints "LogicalId Handler" for every function in template.yaml.
+# Prints "LogicalId Handler" for every function in template.yaml, as the one template reader
+# (local/Pipeline.Local.Aws/CloudFormation) reads it; ./pipeline builds the CLI first if needed.
 template_functions() {
-  awk '
-    /^  [A-Za-z0-9]+:$/ { id=substr($1, 1, length($1) - 1) }
-    /^      Handler: /  { print id, $2 }
-  ' template.yaml
+  ./pipeline template functions
 }
 
 # Publishes every function the way `sam build` does (the Makefile's build-<LogicalId> targets),
@@ -74,11 +72,13 @@ template_functions() {
 package() {
   local id handler
   ensure_apt make
+  local functions
+  functions=$(template_functions)
   while read -r id handler; do
     log "publishing $id -> .build/functions/$handler"
     make --no-print-directory "build-$id" ARTIFACTS_DIR="$ROOT/.build/functions/$handler" CONFIG="$CONFIG" \
       READY_TO_RUN="${READY_TO_RUN:-false}"
-  done < <(template_functions)
+  done <<<"$functions"
 }
 
 summary() {

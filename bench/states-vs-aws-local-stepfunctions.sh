@@ -8,8 +8,9 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SECONDS_PER_CASE=${SECONDS_PER_CASE:-5}
 NODE22=${NODE22:-node}
 if ! "$NODE22" -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 22 ? 0 : 1)'; then
-  echo "aws-local-stepfunctions 3.0.0 needs Node 22: set NODE22=/path/to/node22" >&2
-  exit 1
+  # Not fatal: `./build.sh bench` runs every bench, and a machine with only Node 20 skips this one.
+  echo "skipped: aws-local-stepfunctions 3.0.0 needs Node 22 (found $("$NODE22" --version 2>/dev/null || echo none)); set NODE22=/path/to/node22" >&2
+  exit 0
 fi
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build "$ROOT/bench/Pipeline.States.Bench/Pipeline.States.Bench.csproj" -c Release --verbosity quiet -nologo -clp:ErrorsOnly -o "$ROOT/.build/bench-states" >&2

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Pipeline.Local.Lambda;
+using Pipeline.Local.Aws.Lambda;
 
 namespace Pipeline.Benchmarks;
 

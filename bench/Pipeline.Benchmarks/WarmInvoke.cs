@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
-using Pipeline.Local.Lambda;
+using Pipeline.Local.Aws.Lambda;
 
 namespace Pipeline.Benchmarks;
 

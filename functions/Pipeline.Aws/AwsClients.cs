@@ -68,12 +68,6 @@ public static class AwsClients
     public static SecretsManagerClient SecretsManager(HttpClient http) =>
         SecretsManagerClient.Create(http, Region(), Endpoint(SecretsManagerEndpointVariable) is { } endpoint ? new Uri(endpoint) : null);
 
-    /// <summary>A required setting from the environment, or an error naming it.</summary>
-    public static string Setting(string name) =>
-        Environment.GetEnvironmentVariable(name) is { Length: > 0 } value
-            ? value
-            : throw new InvalidOperationException($"The environment variable {name} is not set.");
-
     private static string? Endpoint(string variable) =>
         Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value ? value : null;
 

@@ -27,6 +27,7 @@ internal static class Program
             DemoCommand.Create(),
             NewCommand.Create(),
             StatesCommand.Create(),
+            TemplateCommand.Create(),
         };
         return await root.Parse(args).InvokeAsync();
     }

@@ -1,5 +1,6 @@
 using Amazon.DynamoDBv2.Model;
 using Amazon.S3.Model;
+using Pipeline.Local.Aws.Processes;
 using Pipeline.Testing;
 
 namespace Pipeline.Aws.Tests;
@@ -60,9 +61,9 @@ public sealed class EmulatorFixtureTests(EmulatorFixture emulators)
     }
 
     [Fact]
-    public void BinaryPath_WhenBinaryMissing_ShouldNameTheInstallCommand()
+    public void Binary_WhenBinaryMissing_ShouldNameTheInstallCommand()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => EmulatorProcess.BinaryPath("no-such-emulator"));
+        var error = Assert.Throws<Pipeline.Local.Aws.Processes.StackFailureException>(() => Pipeline.Local.Aws.Processes.Emulators.Binary(RepositoryRoot.Path, "no-such-emulator"));
 
         Assert.Contains("cd local/emulators && npm ci", error.Message, StringComparison.Ordinal);
     }

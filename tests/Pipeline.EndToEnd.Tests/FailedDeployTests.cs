@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Pipeline.Core.Manifest;
 using Pipeline.Core.Registry;
+using Pipeline.Local.Aws.Processes;
 using Pipeline.Testing;
 using Xunit.Abstractions;
 

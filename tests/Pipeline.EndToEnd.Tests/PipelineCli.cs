@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Pipeline.Local.Aws.Processes;
 using Pipeline.Testing;
 
 namespace Pipeline.EndToEnd.Tests;

@@ -6,6 +6,7 @@ using Amazon.Runtime;
 using Pipeline.Aws.CloudWatch;
 using Pipeline.Aws.Registry;
 using Pipeline.Core.Registry;
+using Pipeline.Local.Aws.Processes;
 using Pipeline.Testing;
 using Xunit.Abstractions;
 using static Pipeline.EndToEnd.Tests.WriteLoad;

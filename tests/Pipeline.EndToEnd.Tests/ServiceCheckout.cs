@@ -1,4 +1,4 @@
-using Pipeline.Local.Stack.Processes;
+using Pipeline.Local.Aws.Processes;
 
 namespace Pipeline.EndToEnd.Tests;
 

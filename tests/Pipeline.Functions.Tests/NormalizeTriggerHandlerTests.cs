@@ -17,7 +17,7 @@ public sealed class NormalizeTriggerHandlerTests
     [Fact]
     public async Task HandleAsync_WhenGitHubPushesDeployBranch_ShouldReturnBuildRequest()
     {
-        var handler = new Handler(new TriggerNormalizer(TriggerSettings.FromDeployBranch("main")));
+        var handler = new NormalizeTriggerHandler(new TriggerNormalizer(TriggerSettings.FromDeployBranch("main")));
 
         var request = await handler.HandleAsync(Event("github-push-main.json"), Context);
 
@@ -27,7 +27,7 @@ public sealed class NormalizeTriggerHandlerTests
     [Fact]
     public async Task HandleAsync_WhenDeployBranchIsAnother_ShouldReturnNothingToDo()
     {
-        var handler = new Handler(new TriggerNormalizer(TriggerSettings.FromDeployBranch("release")));
+        var handler = new NormalizeTriggerHandler(new TriggerNormalizer(TriggerSettings.FromDeployBranch("release")));
 
         var request = await handler.HandleAsync(Event("codecommit-branch-updated.json"), Context);
 
@@ -38,7 +38,7 @@ public sealed class NormalizeTriggerHandlerTests
     [Fact]
     public async Task HandleAsync_WhenEventIsMalformed_ShouldThrowInvalidInput()
     {
-        var handler = new Handler(new TriggerNormalizer(TriggerSettings.FromDeployBranch(null)));
+        var handler = new NormalizeTriggerHandler(new TriggerNormalizer(TriggerSettings.FromDeployBranch(null)));
 
         var error = await Assert.ThrowsAsync<InvalidInputException>(() => handler.HandleAsync(Event("codecommit-missing-commit.json"), Context));
 

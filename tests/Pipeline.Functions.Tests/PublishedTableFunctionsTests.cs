@@ -7,7 +7,8 @@ using Pipeline.Core.Errors;
 using Pipeline.Core.Registry;
 using Pipeline.Functions.ProvisionTables;
 using Pipeline.Functions.RecordVersion;
-using Pipeline.Local.Lambda;
+using Pipeline.Local.Aws.Lambda;
+using Pipeline.Local.Aws.Processes;
 using Pipeline.Testing;
 using Pipeline.Tests.Shared;
 

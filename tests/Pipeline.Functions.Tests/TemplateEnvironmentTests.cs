@@ -2,8 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Pipeline.Local.Stack.Templates;
-using Pipeline.Local.Template;
+using Pipeline.Local.Aws.CloudFormation;
+using Pipeline.Local.Aws.Lambda;
+using Pipeline.Local.Aws.Processes;
 using Pipeline.Tests.Shared;
 
 namespace Pipeline.Functions.Tests;
@@ -86,9 +87,7 @@ public sealed class TemplateEnvironmentTests
 
     /// <summary>The template as the local stack reads it, with stand-ins for the parameters only an AWS account can fill.</summary>
     private static SamTemplate Template() =>
-        SamTemplate.Load(
-            Path.Combine(FunctionBinaries.RepositoryRoot, "template.yaml"),
-            new TemplateOptions { LocalParameterValues = LocalParameters.Values });
+        SamTemplate.Load(Path.Combine(FunctionBinaries.RepositoryRoot, "template.yaml"));
 
     /// <summary>
     /// What the function's sandbox holds on AWS: the template's variables, and what Lambda sets for

@@ -4,8 +4,9 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
-using Pipeline.Local.Stack.Fleet;
-using Pipeline.Local.Supervisor;
+using Pipeline.Local.Aws.EC2;
+using Pipeline.Local.Aws.ELBv2;
+using Pipeline.Local.Stack;
 
 namespace Pipeline.Local.Tests;
 

@@ -1,4 +1,5 @@
-using Pipeline.Local.Supervisor;
+using Pipeline.Local.Aws.Processes;
+using Pipeline.Local.Stack;
 using Pipeline.Tests.Shared;
 
 namespace Pipeline.Local.Tests;

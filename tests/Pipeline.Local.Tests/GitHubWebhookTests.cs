@@ -5,13 +5,14 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
 using Pipeline.Core.Webhooks;
-using Pipeline.Local.Lambda;
-using Pipeline.Local.SecretsManager;
-using Pipeline.Local.Stack.Events;
-using Pipeline.Local.Stack.Git;
-using Pipeline.Local.Stack.Templates;
-using Pipeline.Local.StepFunctions;
-using Pipeline.Local.Supervisor;
+using Pipeline.Local.Aws.Lambda;
+using Pipeline.Local.Aws.Processes;
+using Pipeline.Local.Aws.SecretsManager;
+using Pipeline.Local.Aws.EventBridge;
+using Pipeline.Local.Aws.CodeCommit;
+using Pipeline.Local.Aws.CloudFormation;
+using Pipeline.Local.Aws.StepFunctions;
+using Pipeline.Local.Stack;
 using Pipeline.States.Runtime;
 using Pipeline.States.Service;
 using Pipeline.Tests.Shared;
@@ -66,7 +67,7 @@ public sealed class GitHubWebhookTests : IAsyncLifetime, IDisposable
             InheritEnvironment = false,
             Credentials = new LambdaCredentials("AKIDLOCAL", "local-secret"),
         });
-        _url = await LocalFunctionUrl.StartAsync(_lambda, function.Name, Ports.Free(), CancellationToken.None);
+        _url = await LocalFunctionUrl.StartAsync(_lambda, function.Name, FreePort.Next(), CancellationToken.None);
     }
 
     public async Task DisposeAsync()

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Pipeline.Local.Aws.Processes;
 using Pipeline.Tests.Shared;
 
 namespace Pipeline.Local.Tests;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
-using Pipeline.Local.Lambda;
+using Pipeline.Local.Aws.Lambda;
 using Pipeline.Tests.Shared;
 
 namespace Pipeline.Local.Tests;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using Pipeline.Local.Lambda;
+using Pipeline.Local.Aws.Lambda;
+using Pipeline.Local.Aws.Processes;
 using Pipeline.Tests.Shared;
 
 namespace Pipeline.Local.Tests;

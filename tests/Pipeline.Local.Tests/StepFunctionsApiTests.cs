@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
-using Pipeline.Local.StepFunctions;
+using Pipeline.Local.Aws.StepFunctions;
 using Pipeline.States.Runtime;
 using Pipeline.States.Service;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Pipeline.Local.Aws.Processes;
 using Pipeline.Testing;
 
 namespace Pipeline.Local.Tests;

@@ -5,6 +5,7 @@ using Amazon.DynamoDBv2.Model;
 using Pipeline.Aws.Registry;
 using Pipeline.Aws.Routing;
 using Pipeline.Core.Routing;
+using Pipeline.Local.Aws.Processes;
 using Pipeline.Testing;
 using Xunit.Abstractions;
 
@@ -41,9 +42,9 @@ public sealed partial class HitlessReloadTests(EmulatorFixture emulators, ITestO
         await DynamoDbRegistry.EnsureTableAsync(emulators.DynamoDb, table);
         var store = new S3RoutesStore(emulators.S3, bucket);
         var publisher = new RoutesPublisher(
-            new DynamoDbRoutesSequence(emulators.DynamoDb, table, new Dictionary<string, AttributeValue> { ["pk"] = new() { S = "ROUTES#haproxy" }, ["sk"] = new() { S = "SEQUENCE" } }),
+            new DynamoDbRoutesSequence(emulators.DynamoDb, table, DynamoDbRoutesSequence.HaproxyKey),
             store, TimeProvider.System, RoutesPublisherOptions.Default);
-        var port = FreePorts.Next();
+        var port = FreePort.Next();
         var settings = new RouterSettings("127.0.0.1", port, Path.Combine(_dir, "admin.sock"));
         var backends = new List<EchoBackend>();
         try

@@ -1,5 +1,6 @@
 using Amazon.DynamoDBv2.Model;
 using Pipeline.Aws.Routing;
+using Pipeline.Local.Aws.Processes;
 using Pipeline.Testing;
 using Xunit.Abstractions;
 using Pipeline.Core.Routing;
@@ -25,9 +26,9 @@ public sealed class RouterAgentIntegrationTests(EmulatorFixture emulators, ITest
         var table = EmulatorFixture.UniqueName("registry");
         await Pipeline.Aws.Registry.DynamoDbRegistry.EnsureTableAsync(emulators.DynamoDb, table);
         var store = new S3RoutesStore(emulators.S3, bucket);
-        var sequence = new DynamoDbRoutesSequence(emulators.DynamoDb, table, new Dictionary<string, AttributeValue> { ["pk"] = new() { S = "ROUTES#haproxy" }, ["sk"] = new() { S = "SEQUENCE" } });
+        var sequence = new DynamoDbRoutesSequence(emulators.DynamoDb, table, DynamoDbRoutesSequence.HaproxyKey);
         var publisher = new RoutesPublisher(sequence, store, TimeProvider.System, RoutesPublisherOptions.Default);
-        var port = FreePorts.Next();
+        var port = FreePort.Next();
         var settings = new RouterSettings("127.0.0.1", port, Path.Combine(_dir, "admin.sock"));
         using var one = await EchoBackend.StartAsync("v1");
         using var two = await EchoBackend.StartAsync("v2");

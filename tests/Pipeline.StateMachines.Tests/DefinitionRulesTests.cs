@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Pipeline.Local.Aws.Processes;
 
 namespace Pipeline.StateMachines.Tests;
 
@@ -112,7 +113,7 @@ public sealed class DefinitionRulesTests
     [Fact]
     public void Template_ShouldDeclareEveryDefinitionAsAStateMachine()
     {
-        var declared = TemplateStateMachines.Load().Select(m => Path.GetFileName(m.DefinitionUri)).ToHashSet();
+        var declared = TemplateStateMachines.Load().Select(m => Path.GetFileName(m.DefinitionUri ?? "")).ToHashSet();
 
         var undeclared = Definitions.Files.Select(Path.GetFileName).Where(f => !declared.Contains(f!)).ToList();
 
@@ -125,11 +126,11 @@ public sealed class DefinitionRulesTests
         var problems = new List<string>();
         foreach (var machine in TemplateStateMachines.Load())
         {
-            var file = Path.Combine(Pipeline.Testing.RepositoryRoot.Path, machine.DefinitionUri);
+            var file = Path.Combine(RepositoryRoot.Path, machine.DefinitionUri ?? "");
             Assert.True(File.Exists(file), $"{machine.LogicalId}: DefinitionUri {machine.DefinitionUri} does not exist");
             var used = Definitions.Placeholders(File.ReadAllText(file));
-            problems.AddRange(used.Except(machine.Substitutions).Select(p => $"{machine.LogicalId}: ${{{p}}} has no DefinitionSubstitutions entry"));
-            problems.AddRange(machine.Substitutions.Except(used).Select(p => $"{machine.LogicalId}: substitution {p} is used nowhere in {machine.DefinitionUri}"));
+            problems.AddRange(used.Except(machine.DefinitionSubstitutions.Keys).Select(p => $"{machine.LogicalId}: ${{{p}}} has no DefinitionSubstitutions entry"));
+            problems.AddRange(machine.DefinitionSubstitutions.Keys.Except(used).Select(p => $"{machine.LogicalId}: substitution {p} is used nowhere in {machine.DefinitionUri}"));
         }
 
         Assert.True(problems.Count == 0, string.Join('\n', problems));

@@ -1,5 +1,6 @@
-using Pipeline.Local.Stack.Templates;
-using Pipeline.Local.Template;
+using Pipeline.Local.Aws.CloudFormation;
+using Pipeline.Local.Aws.Lambda;
+using Pipeline.Local.Aws.Processes;
 using Pipeline.Testing;
 
 namespace Pipeline.Template.Tests;
@@ -11,8 +12,7 @@ namespace Pipeline.Template.Tests;
 /// </summary>
 public sealed class BuildTargetsTests
 {
-    private static SamTemplate Template() => SamTemplate.Load(RepositoryRoot.Combine("template.yaml"),
-        new TemplateOptions { LocalParameterValues = new Dictionary<string, string> { ["VpcId"] = "vpc-0", ["SubnetIds"] = "subnet-0" } });
+    private static SamTemplate Template() => SamTemplate.Load(RepositoryRoot.Combine("template.yaml"));
 
     public static TheoryData<string> FunctionIds() => [.. Template().Functions.Select(f => f.LogicalId)];
 
@@ -56,7 +56,7 @@ public sealed class BuildTargetsTests
         var result = TemplateTools.Run("make", ["build-ResolveVersionFunction", $"ARTIFACTS_DIR={artifacts}"]);
 
         Assert.True(result.ExitCode == 0, result.Output);
-        var published = SamFunctionReader.Read(RepositoryRoot.Combine("template.yaml")).Single(f => f.Name == "ResolveVersionFunction");
+        var published = TemplateFunctions.Load(RepositoryRoot.Combine("template.yaml"), "ResolveVersionFunction");
         Assert.Equal(RepositoryRoot.Combine(".build/functions/ResolveVersion/ResolveVersion.dll"), published.Handler);
         Assert.Equal(Files(published.TaskRoot), Files(artifacts));
         Assert.True(File.Exists(System.IO.Path.Combine(artifacts, "ResolveVersion.runtimeconfig.json")),

@@ -1,3 +1,4 @@
+using Pipeline.Local.Aws.Processes;
 using Pipeline.Testing;
 
 namespace Pipeline.Template.Tests;

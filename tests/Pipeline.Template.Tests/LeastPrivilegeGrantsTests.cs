@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Pipeline.Local.Aws.Processes;
 using Pipeline.Testing;
 using Pipeline.Testing.Iam;
 

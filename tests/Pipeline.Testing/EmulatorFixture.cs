@@ -2,7 +2,7 @@ using Amazon.DynamoDBv2;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
-using Pipeline.Local.Stack.Processes;
+using Pipeline.Local.Aws.Processes;
 using Xunit;
 
 namespace Pipeline.Testing;
@@ -74,9 +74,8 @@ public sealed class EmulatorFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_s3Directory);
-        var dynalite = EmulatorProcess.StartAsync(EmulatorCommands.Dynalite,
-            port => EmulatorCommands.DynaliteArguments(port, dataDirectory: null, TableTransitionMs));
-        var s3rver = EmulatorProcess.StartAsync(EmulatorCommands.S3rver, port => EmulatorCommands.S3rverArguments(port, _s3Directory));
+        var dynalite = EmulatorProcess.StartDynaliteAsync(TableTransitionMs);
+        var s3rver = EmulatorProcess.StartS3rverAsync(_s3Directory);
         _dynalite = await dynalite;
         _s3rver = await s3rver;
         _dynamoDb = CreateDynamoDbClient(_dynalite.Endpoint);

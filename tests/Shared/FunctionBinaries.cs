@@ -1,6 +1,6 @@
-using System.Diagnostics;
-using Pipeline.Local.Lambda;
-using Pipeline.Local.Template;
+using Pipeline.Local.Aws.Lambda;
+using Pipeline.Local.Aws.Processes;
+using Pipeline.Local.Aws.CloudFormation;
 
 namespace Pipeline.Tests.Shared;
 
@@ -13,21 +13,21 @@ internal static class FunctionBinaries
 {
     private static readonly SemaphoreSlim InProcess = new(1, 1);
 
-    public static string RepositoryRoot { get; } = FindRoot();
+    public static string RepositoryRoot => Pipeline.Local.Aws.Processes.RepositoryRoot.Path;
 
     /// <summary>The template's definition of a function, its handler published and ready to run.</summary>
     /// <param name="builtDirectory">A folder holding the freshly built assemblies of the function (the test's own
     /// bin folder when it references the function project): any difference means the publish is stale.</param>
     public static async Task<FunctionDefinition> PublishedAsync(string logicalId, string? builtDirectory = null)
     {
-        var definition = SamFunctionReader.Read(Path.Combine(RepositoryRoot, "template.yaml")).Single(f => f.Name == logicalId);
+        var definition = TemplateFunctions.Load(Path.Combine(RepositoryRoot, "template.yaml"), logicalId);
         await InProcess.WaitAsync();
         try
         {
             using var crossProcess = await LockAsync(Path.Combine(RepositoryRoot, ".build", "publish.lock"));
             if (!definition.IsPublished || (builtDirectory is not null && IsStale(definition.TaskRoot, builtDirectory)))
             {
-                await PublishAsync(definition);
+                await PublishAsync(definition, logicalId);
             }
         }
         finally
@@ -54,29 +54,8 @@ internal static class FunctionBinaries
             return File.Exists(fresh) && !File.ReadAllBytes(fresh).AsSpan().SequenceEqual(File.ReadAllBytes(file));
         });
 
-    private static async Task PublishAsync(FunctionDefinition definition)
-    {
-        var handler = Path.GetFileNameWithoutExtension(definition.Handler);
-        var project = Path.Combine(RepositoryRoot, "functions", "Pipeline.Functions", handler, handler + ".csproj");
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var arg in new[] { "publish", project, "-c", "Release", "-o", definition.TaskRoot, "--nologo", "-v", "q" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"dotnet publish {project} failed: {await output}{await error}");
-        }
-    }
+    private static Task PublishAsync(FunctionDefinition definition, string logicalId) =>
+        Publisher.PublishAsync(RepositoryRoot, logicalId, Path.GetFileNameWithoutExtension(definition.Handler), definition.TaskRoot, CancellationToken.None);
 
     private static async Task<FileStream> LockAsync(string path)
     {
@@ -92,18 +71,5 @@ internal static class FunctionBinaries
                 await Task.Delay(200);
             }
         }
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "template.yaml")) && File.Exists(Path.Combine(dir.FullName, "Pipeline.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("no repository root (template.yaml and Pipeline.sln) above " + AppContext.BaseDirectory);
     }
 }

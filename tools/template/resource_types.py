@@ -1,8 +1,8 @@
-"""Regenerates local/Pipeline.Local.Stack/Templates/resource-types.txt: the resource types
+"""Regenerates local/Pipeline.Local.Aws/CloudFormation/resource-types.txt: the resource types
 CloudFormation accepts (cfn-lint's bundled us-east-1 schemas) plus the SAM transform's own types.
 The local template reader refuses any other type, as CloudFormation does.
 
-usage: resource_types.py > local/Pipeline.Local.Stack/Templates/resource-types.txt
+usage: resource_types.py > local/Pipeline.Local.Aws/CloudFormation/resource-types.txt
 """
 from cfnlint.data.schemas.providers.us_east_1 import types
 

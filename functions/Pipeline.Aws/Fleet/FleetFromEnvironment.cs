@@ -1,5 +1,6 @@
 using Amazon.EC2;
 using Pipeline.Core.Fleet;
+using Pipeline.Core.Configuration;
 
 namespace Pipeline.Aws.Fleet;
 
@@ -18,27 +19,26 @@ public static class FleetFromEnvironment
     public static IInstanceFleet ForLaunch() => Local() ?? (IInstanceFleet)new Ec2Fleet(new AmazonEC2Client(), LaunchSettings(Environment.GetEnvironmentVariable));
 
     /// <summary>The fleet a function that only finds and terminates instances composes.</summary>
-    public static IFleetInstances ForTermination() =>
-        Local() ?? (IFleetInstances)new Ec2Instances(new AmazonEC2Client(), AwsClients.Setting("PIPELINE_STACK_NAME"));
+    public static IFleetInstances ForTermination(string stackName) =>
+        Local() ?? (IFleetInstances)new Ec2Instances(new AmazonEC2Client(), stackName);
 
     /// <summary>
     /// LaunchInstances' settings as template.yaml gives them: the launch template, artifact bucket
     /// and stack name are required; subnets, security group and instance profile apply when given.
     /// </summary>
-    public static Ec2LaunchSettings LaunchSettings(Func<string, string?> env)
+    public static Ec2LaunchSettings LaunchSettings(Func<string, string?> env) => LaunchSettings(new SettingsReader(env));
+
+    public static Ec2LaunchSettings LaunchSettings(SettingsReader settings)
     {
-        ArgumentNullException.ThrowIfNull(env);
-        string Required(string name) => env(name) is { Length: > 0 } value ? value
-            : throw new InvalidOperationException($"The environment variable {name} is not set.");
-        string? Optional(string name) => env(name) is { Length: > 0 } value ? value : null;
+        ArgumentNullException.ThrowIfNull(settings);
         return new Ec2LaunchSettings(
-            Required("PIPELINE_LAUNCH_TEMPLATE_ID"),
-            Required("PIPELINE_ARTIFACT_BUCKET"),
-            Required("PIPELINE_STACK_NAME"),
-            Optional("AWS_REGION") ?? Optional("AWS_DEFAULT_REGION") ?? Required("AWS_REGION"),
-            [.. (Optional("PIPELINE_SUBNET_IDS") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)],
-            Optional("PIPELINE_INSTANCE_SECURITY_GROUP"),
-            Optional("PIPELINE_INSTANCE_PROFILE_ARN"));
+            settings.Required(SettingNames.LaunchTemplateId),
+            settings.Required(SettingNames.ArtifactBucket),
+            settings.Required(SettingNames.StackName),
+            settings.Optional(SettingNames.Region) ?? settings.Optional("AWS_DEFAULT_REGION") ?? settings.Required(SettingNames.Region),
+            [.. (settings.Optional(SettingNames.SubnetIds) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)],
+            settings.Optional(SettingNames.InstanceSecurityGroup),
+            settings.Optional(SettingNames.InstanceProfileArn));
     }
 
     private static HttpFleet? Local() =>

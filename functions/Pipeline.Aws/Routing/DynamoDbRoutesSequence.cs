@@ -14,6 +14,13 @@ namespace Pipeline.Aws.Routing;
 public sealed class DynamoDbRoutesSequence(IAmazonDynamoDB dynamo, string tableName, IReadOnlyDictionary<string, AttributeValue> itemKey)
     : IRoutesSequence
 {
+    /// <summary>The registry item that serializes the HAProxy routes publications: the one place its key is written.</summary>
+    public static IReadOnlyDictionary<string, AttributeValue> HaproxyKey { get; } = new Dictionary<string, AttributeValue>
+    {
+        ["pk"] = new() { S = "ROUTES#haproxy" },
+        ["sk"] = new() { S = "SEQUENCE" },
+    };
+
     public async Task<RoutesLease?> TryAcquireAsync(string token, DateTimeOffset now, TimeSpan ttl, CancellationToken cancellationToken)
     {
         try

@@ -25,11 +25,7 @@ public sealed record DeployLockInput(string Operation, string Service, string Ow
             throw new InvalidInputException($"operation: must be '{Acquire}' or '{Release}', got '{Operation}'");
         }
 
-        if (string.IsNullOrWhiteSpace(Service))
-        {
-            throw new InvalidInputException("service: is required");
-        }
-
+        RequiredFields.Check((Service, "service"));
         if (string.IsNullOrWhiteSpace(Owner))
         {
             throw new InvalidInputException("owner: is required (the execution id)");

@@ -1,6 +1,7 @@
 using Pipeline.Aws;
 using Pipeline.Aws.Registry;
 using Pipeline.Aws.StepFunctions;
+using Pipeline.Core.Configuration;
 using Pipeline.Functions.DeployLock;
 using Pipeline.Lambda;
 
@@ -9,7 +10,7 @@ using Pipeline.Lambda;
 return await LambdaRuntime.RunAsync(
     () => Task.FromResult<IFunctionHandler<DeployLockInput, DeployLockOutput>>(new DeployLockHandler(
         new Pipeline.Core.Deploy.DeployLock(
-            new DynamoDbRegistry(AwsClients.DynamoDb(), AwsClients.Setting("PIPELINE_REGISTRY_TABLE")),
+            new DynamoDbRegistry(AwsClients.DynamoDb(), RegistrySettings.From(new SettingsReader(Environment.GetEnvironmentVariable)).RegistryTable),
             new StepFunctionsExecutionStatuses(AwsClients.StepFunctions(new HttpClient { Timeout = TimeSpan.FromSeconds(10) }))))),
     DeployLockJson.Default.DeployLockInput,
     DeployLockJson.Default.DeployLockOutput);

@@ -1,6 +1,7 @@
 using Pipeline.Aws;
 using Pipeline.Aws.SecretsManager;
 using Pipeline.Aws.StepFunctions;
+using Pipeline.Core.Configuration;
 using Pipeline.Core.Webhooks;
 using Pipeline.Functions.GitHubWebhook;
 using Pipeline.Lambda;
@@ -10,13 +11,14 @@ using Pipeline.Lambda;
 return await LambdaRuntime.RunAsync(
     () =>
     {
+        var settings = WebhookFunctionSettings.From(new SettingsReader(Environment.GetEnvironmentVariable));
         var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         return Task.FromResult<IFunctionHandler<FunctionUrlRequest, FunctionUrlResponse>>(new GitHubWebhookHandler(
             new GitHubWebhookReceiver(
                 // An empty owner (the template's default) is valid: every push is then refused with 403.
-                new WebhookSettings(Environment.GetEnvironmentVariable("PIPELINE_GITHUB_OWNER") ?? "", AwsClients.Setting("PIPELINE_DEPLOY_BRANCH")),
-                new SecretsManagerWebhookSecret(AwsClients.SecretsManager(http), AwsClients.Setting("PIPELINE_WEBHOOK_SECRET_ARN")),
-                new StepFunctionsExecutionStarter(AwsClients.StepFunctions(http), AwsClients.Setting("PIPELINE_DEPLOY_STATE_MACHINE_ARN")))));
+                new WebhookSettings(settings.GitHubOwner, settings.DeployBranch),
+                new SecretsManagerWebhookSecret(AwsClients.SecretsManager(http), settings.WebhookSecretArn),
+                new StepFunctionsExecutionStarter(AwsClients.StepFunctions(http), settings.DeployStateMachineArn))));
     },
     FunctionUrlJson.Default.FunctionUrlRequest,
     FunctionUrlJson.Default.FunctionUrlResponse);

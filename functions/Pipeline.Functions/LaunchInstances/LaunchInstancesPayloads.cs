@@ -12,23 +12,13 @@ public sealed record LaunchInstancesInput(string Service, string Label, string A
 {
     public void Validate()
     {
-        Required(Service, "service");
-        Required(Label, "label");
-        Required(ArtifactKey, "artifactKey");
-        Required(ExecutionId, "executionId");
+        RequiredFields.Check((Service, "service"), (Label, "label"), (ArtifactKey, "artifactKey"), (ExecutionId, "executionId"));
         if (Count is < 1 or > 100)
         {
             throw new InvalidInputException($"count: must be 1-100, got {Count}");
         }
     }
 
-    internal static void Required(string? value, string field)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            throw new InvalidInputException($"{field}: is required");
-        }
-    }
 }
 
 /// <param name="Targets">One per instance: the id, address and port a target group registers.</param>

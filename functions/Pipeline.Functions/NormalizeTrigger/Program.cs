@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Pipeline.Core.Configuration;
 using Pipeline.Core.Triggers;
 using Pipeline.Lambda;
 
@@ -7,9 +8,9 @@ namespace Pipeline.Functions.NormalizeTrigger;
 internal static class Program
 {
     public static Task<int> Main() => LambdaRuntime.RunAsync(
-        () => Task.FromResult<IFunctionHandler<JsonElement, PipelineRequest>>(new Handler(
+        () => Task.FromResult<IFunctionHandler<JsonElement, PipelineRequest>>(new NormalizeTriggerHandler(
             new TriggerNormalizer(TriggerSettings.FromEnvironment(
-                Environment.GetEnvironmentVariable("PIPELINE_DEPLOY_BRANCH"), Environment.GetEnvironmentVariable("AWS_REGION"))))),
-        PipelineJson.Default.JsonElement,
-        PipelineJson.Default.PipelineRequest);
+                Environment.GetEnvironmentVariable(SettingNames.DeployBranch), Environment.GetEnvironmentVariable(SettingNames.Region))))),
+        NormalizeTriggerJson.Default.JsonElement,
+        NormalizeTriggerJson.Default.PipelineRequest);
 }

@@ -1,6 +1,7 @@
 using Pipeline.Aws;
 using Pipeline.Aws.Registry;
 using Pipeline.Aws.Tables;
+using Pipeline.Core.Configuration;
 using Pipeline.Core.Tables;
 using Pipeline.Functions.ProvisionTables;
 using Pipeline.Lambda;
@@ -8,10 +9,10 @@ using Pipeline.Lambda;
 return await LambdaRuntime.RunAsync(
     () =>
     {
+        var settings = TableSettings.From(new SettingsReader(Environment.GetEnvironmentVariable));
         var dynamoDb = AwsClients.DynamoDb();
-        var registry = new DynamoDbRegistry(dynamoDb, AwsClients.Setting("PIPELINE_REGISTRY_TABLE"));
-        var provisioner = new TableProvisioner(
-            new DynamoDbTableAdmin(dynamoDb), registry, AwsClients.Setting("PIPELINE_TABLE_PREFIX"));
+        var registry = new DynamoDbRegistry(dynamoDb, settings.RegistryTable);
+        var provisioner = new TableProvisioner(new DynamoDbTableAdmin(dynamoDb), registry, settings.TablePrefix);
         return Task.FromResult<IFunctionHandler<ProvisionTablesInput, ProvisionTablesOutput>>(
             new ProvisionTablesHandler(registry, provisioner));
     },

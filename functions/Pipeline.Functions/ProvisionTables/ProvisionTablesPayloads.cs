@@ -9,15 +9,7 @@ public sealed record ProvisionTablesInput(string Service, string Label) : IValid
 {
     public void Validate()
     {
-        if (string.IsNullOrWhiteSpace(Service))
-        {
-            throw new InvalidInputException("service: is required");
-        }
-
-        if (string.IsNullOrWhiteSpace(Label))
-        {
-            throw new InvalidInputException("label: is required");
-        }
+        RequiredFields.Check((Service, "service"), (Label, "label"));
     }
 }
 

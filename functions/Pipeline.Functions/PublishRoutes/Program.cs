@@ -1,15 +1,16 @@
 using Pipeline.Aws;
 using Pipeline.Aws.Registry;
 using Pipeline.Aws.Routing;
+using Pipeline.Core.Configuration;
 using Pipeline.Functions.PublishRoutes;
 using Pipeline.Lambda;
 
 return await LambdaRuntime.RunAsync(
     () =>
     {
+        var settings = RoutesSettings.From(new SettingsReader(Environment.GetEnvironmentVariable));
         var dynamo = AwsClients.DynamoDb();
-        var table = AwsClients.Setting("PIPELINE_REGISTRY_TABLE");
-        var publication = RoutesPublicationFromEnvironment.Create(dynamo, new DynamoDbRegistry(dynamo, table), table);
+        var publication = RoutesPublicationFromEnvironment.Create(dynamo, new DynamoDbRegistry(dynamo, settings.RegistryTable), settings);
         return Task.FromResult<IFunctionHandler<PublishRoutesInput, PublishRoutesOutput>>(new PublishRoutesHandler(publication));
     },
     PublishRoutesJson.Default.PublishRoutesInput,

@@ -1,6 +1,7 @@
 using Pipeline.Aws;
 using Pipeline.Aws.Artifacts;
 using Pipeline.Aws.Registry;
+using Pipeline.Core.Configuration;
 using Pipeline.Core.Versions;
 using Pipeline.Functions.RecordVersion;
 using Pipeline.Lambda;
@@ -8,10 +9,11 @@ using Pipeline.Lambda;
 return await LambdaRuntime.RunAsync(
     () =>
     {
+        var settings = RecordVersionSettings.From(new SettingsReader(Environment.GetEnvironmentVariable));
         var recorder = new VersionRecorder(
-            new DynamoDbRegistry(AwsClients.DynamoDb(), AwsClients.Setting("PIPELINE_REGISTRY_TABLE")),
-            new S3ArtifactStore(AwsClients.S3(), AwsClients.Setting("PIPELINE_ARTIFACT_BUCKET")),
-            AwsClients.Setting("PIPELINE_TABLE_PREFIX"),
+            new DynamoDbRegistry(AwsClients.DynamoDb(), settings.RegistryTable),
+            new S3ArtifactStore(AwsClients.S3(), settings.ArtifactBucket),
+            settings.TablePrefix,
             TimeProvider.System);
         return Task.FromResult<IFunctionHandler<RecordVersionInput, RecordVersionOutput>>(new RecordVersionHandler(recorder));
     },

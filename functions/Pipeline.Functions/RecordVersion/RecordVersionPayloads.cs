@@ -16,23 +16,13 @@ public sealed partial record RecordVersionInput(
 {
     public void Validate()
     {
-        Require(Service, "service");
-        Require(ExecutionId, "executionId");
-        Require(ArtifactKey, "artifactKey");
-        Require(ManifestKey, "manifestKey");
+        RequiredFields.Check((Service, "service"), (ExecutionId, "executionId"), (ArtifactKey, "artifactKey"), (ManifestKey, "manifestKey"));
         if (!CommitSha.IsValid(Commit))
         {
             throw new InvalidInputException($"commit: must be a 40-character hexadecimal commit id, not '{Commit}'");
         }
     }
 
-    internal static void Require(string? value, string field)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            throw new InvalidInputException($"{field}: is required");
-        }
-    }
 }
 
 /// <summary>The recorded version.</summary>

@@ -1,13 +1,16 @@
 using Pipeline.Aws;
 using Pipeline.Aws.Registry;
 using Pipeline.Core.Deploy;
+using Pipeline.Core.Configuration;
 using Pipeline.Functions.ResolveVersion;
 using Pipeline.Lambda;
 
 return await LambdaRuntime.RunAsync(
-    () => Task.FromResult<IFunctionHandler<ResolveVersionInput, ResolvedVersion>>(new ResolveVersionHandler(
-        new VersionResolver(
-            new DynamoDbRegistry(AwsClients.DynamoDb(), AwsClients.Setting("PIPELINE_REGISTRY_TABLE")),
-            AwsClients.Setting("PIPELINE_STACK_NAME")))),
+    () =>
+    {
+        var settings = StackSettings.From(new SettingsReader(Environment.GetEnvironmentVariable));
+        return Task.FromResult<IFunctionHandler<ResolveVersionInput, ResolvedVersion>>(new ResolveVersionHandler(
+            new VersionResolver(new DynamoDbRegistry(AwsClients.DynamoDb(), settings.RegistryTable), settings.StackName)));
+    },
     ResolveVersionJson.Default.ResolveVersionInput,
     ResolveVersionJson.Default.ResolvedVersion);

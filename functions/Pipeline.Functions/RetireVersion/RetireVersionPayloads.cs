@@ -9,13 +9,7 @@ public sealed record RetireVersionInput(string Service, string Label, string Rep
 {
     public void Validate()
     {
-        foreach (var (value, field) in new[] { (Service, "service"), (Label, "label"), (ReplacedBy, "replacedBy"), (ExecutionId, "executionId") })
-        {
-            if (string.IsNullOrWhiteSpace(value))
-            {
-                throw new InvalidInputException($"{field}: is required");
-            }
-        }
+        RequiredFields.Check((Service, "service"), (Label, "label"), (ReplacedBy, "replacedBy"), (ExecutionId, "executionId"));
 
         if (Label == ReplacedBy)
         {

@@ -3,17 +3,18 @@ using Pipeline.Aws.Fleet;
 using Pipeline.Aws.Registry;
 using Pipeline.Aws.Routing;
 using Pipeline.Core.Fleet;
+using Pipeline.Core.Configuration;
 using Pipeline.Functions.Rollback;
 using Pipeline.Lambda;
 
 return await LambdaRuntime.RunAsync(
     () =>
     {
+        var settings = RoutesSettings.From(new SettingsReader(Environment.GetEnvironmentVariable));
         var dynamo = AwsClients.DynamoDb();
-        var table = AwsClients.Setting("PIPELINE_REGISTRY_TABLE");
-        var registry = new DynamoDbRegistry(dynamo, table);
-        return Task.FromResult<IFunctionHandler<RollbackInput, RollbackOutput>>(new RollbackHandler(
-            new DeployRollback(registry, FleetFromEnvironment.ForTermination(), RoutesPublicationFromEnvironment.Create(dynamo, registry, table))));
+        var registry = new DynamoDbRegistry(dynamo, settings.RegistryTable);
+        return Task.FromResult<IFunctionHandler<RollbackInput, RollbackOutput>>(new RollbackHandler(new DeployRollback(
+            registry, FleetFromEnvironment.ForTermination(settings.StackName), RoutesPublicationFromEnvironment.Create(dynamo, registry, settings))));
     },
     RollbackJson.Default.RollbackInput,
     RollbackJson.Default.RollbackOutput);

@@ -12,13 +12,7 @@ public sealed record RollbackInput(string Service, string Label, string? Previou
 {
     public void Validate()
     {
-        foreach (var (value, field) in new[] { (Service, "service"), (Label, "label"), (ExecutionId, "executionId") })
-        {
-            if (string.IsNullOrWhiteSpace(value))
-            {
-                throw new InvalidInputException($"{field}: is required");
-            }
-        }
+        RequiredFields.Check((Service, "service"), (Label, "label"), (ExecutionId, "executionId"));
 
         if (PreviousLabel == Label)
         {

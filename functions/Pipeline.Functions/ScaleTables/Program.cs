@@ -2,6 +2,7 @@ using Pipeline.Aws;
 using Pipeline.Aws.Registry;
 using Pipeline.Aws.Scaling;
 using Pipeline.Core.Scaling;
+using Pipeline.Core.Configuration;
 using Pipeline.Core.Time;
 using Pipeline.Functions.ScaleTables;
 using Pipeline.Lambda;
@@ -13,11 +14,12 @@ using Pipeline.Lambda;
 return await LambdaRuntime.RunAsync(
     () =>
     {
+        var settings = RegistrySettings.From(new SettingsReader(Environment.GetEnvironmentVariable));
         var dynamo = AwsClients.DynamoDb();
         var clock = ScaledTimeProvider.FromSettings(
             Environment.GetEnvironmentVariable(ScaledTimeProvider.OriginVariable), Environment.GetEnvironmentVariable(ScaledTimeProvider.ScaleVariable));
         var scaler = new TableScaler(
-            new RegistryScaledTables(new DynamoDbRegistry(dynamo, AwsClients.Setting("PIPELINE_REGISTRY_TABLE"))),
+            new RegistryScaledTables(new DynamoDbRegistry(dynamo, settings.RegistryTable)),
             new DynamoDbTableCapacity(dynamo),
             new CloudWatchThroughputMetrics(AwsClients.CloudWatch(new HttpClient())),
             new PipelineScalingPolicy(),

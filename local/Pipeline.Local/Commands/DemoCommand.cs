@@ -4,7 +4,9 @@ using System.Text.Json.Nodes;
 using Amazon.DynamoDBv2.Model;
 using Pipeline.Aws.Registry;
 using Pipeline.Core.Manifest;
-using Pipeline.Local.Supervisor;
+using Pipeline.Local.Aws.Processes;
+using Pipeline.Local.Demo;
+using Pipeline.Local.Stack;
 
 namespace Pipeline.Local.Commands;
 
@@ -39,9 +41,9 @@ internal static class DemoCommand
         StackHost host;
         try
         {
-            host = await StackHost.StartAsync(new UpOptions(Repository.Root, stateDirectory, port, Console.Out)
+            host = await StackHost.StartAsync(new UpOptions(RepositoryRoot.Path, stateDirectory, port, Console.Out)
             {
-                TemplatePath = template?.FullName ?? Path.Combine(Repository.Root, "template.yaml"),
+                TemplatePath = template?.FullName ?? Path.Combine(RepositoryRoot.Path, "template.yaml"),
             }, stop.Token);
         }
         catch (StackFailureException e)
@@ -57,7 +59,7 @@ internal static class DemoCommand
                 await RunDemoAsync(host, claims, stop.Token);
             }
             catch (Exception e) when (e is StackFailureException or TimeoutException or HttpRequestException
-                                          or Pipeline.Local.Stack.Processes.CommandFailedException)
+                                          or Pipeline.Local.Aws.Processes.CommandFailedException)
             {
                 claims.Add(false, $"the demo could not go on: {e.Message}");
             }
@@ -95,7 +97,7 @@ internal static class DemoCommand
                 $"the pipeline run for {service} succeeded ({Outcome(execution)})");
             var record = await registry.GetServiceAsync(service, cancel);
             claims.Add(record is not null, $"{service} has a version label in the registry: {record?.LatestLabel ?? "none"}");
-            var manifest = ManifestParser.Parse(await File.ReadAllTextAsync(Path.Combine(Repository.Root, "examples", "services", service, "service.yaml"), cancel));
+            var manifest = ManifestParser.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "examples", "services", service, "service.yaml"), cancel));
             foreach (var table in manifest.Tables)
             {
                 var name = TableSpec.PhysicalName(prefix, service, table.Name);
@@ -180,7 +182,7 @@ internal static class DemoCommand
     {
         var before = await ExecutionArnsAsync(client, machine, cancel);
         var commit = await ServicePusher.PushAsync(
-            host.Layout.Root, Path.Combine(Repository.Root, "examples", "services", service), service,
+            host.Layout.Root, Path.Combine(RepositoryRoot.Path, "examples", "services", service), service,
             edit is null ? $"{service}: first version" : $"{service}: second edition", cancel, edit);
         Console.WriteLine($"pushed {service} {commit[..7]}; waiting for the push event to start an execution");
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);

@@ -1,5 +1,6 @@
 using System.CommandLine;
-using Pipeline.Local.Supervisor;
+using Pipeline.Local.Aws.Processes;
+using Pipeline.Local.Stack;
 
 namespace Pipeline.Local.Commands;
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
-using Pipeline.Local.Supervisor;
+using Pipeline.Local.Aws.Processes;
+using Pipeline.Local.Stack;
 
 namespace Pipeline.Local.Commands;
 

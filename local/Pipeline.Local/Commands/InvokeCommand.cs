@@ -1,8 +1,9 @@
 using System.CommandLine;
 using System.Text;
 using System.Text.Json;
-using Pipeline.Local.Lambda;
-using Pipeline.Local.Template;
+using Pipeline.Local.Aws.Lambda;
+using Pipeline.Local.Aws.CloudFormation;
+using Pipeline.Local.Aws.Processes;
 
 namespace Pipeline.Local.Commands;
 
@@ -35,13 +36,13 @@ internal static class InvokeCommand
 
     private static async Task<int> RunAsync(string name, FileInfo? eventFile, FileInfo? templateFile, CancellationToken cancel)
     {
-        var template = templateFile?.FullName ?? Path.Combine(Repository.Root, "template.yaml");
+        var template = templateFile?.FullName ?? Path.Combine(RepositoryRoot.Path, "template.yaml");
         if (!File.Exists(template))
         {
             return Fail($"no template at {template}");
         }
 
-        var functions = SamFunctionReader.Read(template);
+        var functions = TemplateFunctions.Load(template);
         var match = functions.FirstOrDefault(f => f.Name == name || Path.GetFileNameWithoutExtension(f.Handler) == name);
         if (match is null)
         {

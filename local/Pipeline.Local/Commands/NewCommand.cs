@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Pipeline.Local.Aws.Processes;
 using Pipeline.Local.Scaffold;
 
 namespace Pipeline.Local.Commands;
@@ -28,7 +29,7 @@ internal static class NewCommand
             return StackOptions.Fail("new", problem);
         }
 
-        var files = new ServiceScaffold(Repository.Root).Files(name, tables);
+        var files = new ServiceScaffold(RepositoryRoot.Path).Files(name, tables);
         ServiceScaffold.Write(directory, files);
         output.WriteLine($"wrote {files.Count} files to {directory}");
         output.WriteLine($"next: cd {directory} && git init && npm ci && npm test, then push it to the deploy branch");

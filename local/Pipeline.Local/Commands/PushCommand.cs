@@ -1,5 +1,7 @@
 using System.CommandLine;
-using Pipeline.Local.Supervisor;
+using Pipeline.Local.Aws.CloudFormation;
+using Pipeline.Local.Aws.Processes;
+using Pipeline.Local.Stack;
 
 namespace Pipeline.Local.Commands;
 
@@ -26,15 +28,15 @@ internal static class PushCommand
             try
             {
                 using var client = StackClient.Connect(parse.GetValue(state)!);
-                var source = parse.GetValue(from)?.FullName ?? Path.Combine(Repository.Root, "examples", "services", name);
+                var source = parse.GetValue(from)?.FullName ?? Path.Combine(RepositoryRoot.Path, "examples", "services", name);
                 var hosted = parse.GetValue(gitHub);
                 var commit = await ServicePusher.PushAsync(client.Layout.Root, source, name, parse.GetValue(message)!, cancel, gitHubHosted: hosted);
                 Console.WriteLine(hosted
-                    ? $"pushed {name} {commit} to main of {Pipeline.Local.Template.LocalParameters.LocalGitHubOwner}/{name}; the stack delivers it as a GitHub push webhook"
+                    ? $"pushed {name} {commit} to main of {LocalParameters.LocalGitHubOwner}/{name}; the stack delivers it as a GitHub push webhook"
                     : $"pushed {name} {commit} to main; `./pipeline executions` shows the run it started");
                 return 0;
             }
-            catch (Exception e) when (e is StackFailureException or Pipeline.Local.Stack.Processes.CommandFailedException)
+            catch (Exception e) when (e is StackFailureException or Pipeline.Local.Aws.Processes.CommandFailedException)
             {
                 return StackOptions.Fail("push", e.Message);
             }

@@ -1,7 +1,8 @@
 using System.CommandLine;
 using Pipeline.Core.Manifest;
-using Pipeline.Local.Stack.Parameters;
-using Pipeline.Local.Supervisor;
+using Pipeline.Local.Aws.Processes;
+using Pipeline.Local.Aws.SSM;
+using Pipeline.Local.Stack;
 
 namespace Pipeline.Local.Commands;
 

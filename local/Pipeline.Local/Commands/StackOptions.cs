@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Pipeline.Local.Aws.Processes;
 
 namespace Pipeline.Local.Commands;
 
@@ -8,7 +9,7 @@ internal static class StackOptions
     public static Option<string> StateDirectory() => new("--state-dir")
     {
         Description = "Where the stack keeps its state (registry, artifacts, repositories, executions, logs)",
-        DefaultValueFactory = _ => Path.Combine(Repository.Root, ".pipeline"),
+        DefaultValueFactory = _ => Path.Combine(RepositoryRoot.Path, ".pipeline"),
     };
 
     public static int Fail(string command, string message)

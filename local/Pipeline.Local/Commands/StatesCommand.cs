@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Pipeline.Local.StepFunctions;
+using Pipeline.Local.Aws.StepFunctions;
 using Pipeline.States.Definition;
 using Pipeline.States.Integrations;
 using Pipeline.States.Json;

@@ -6,7 +6,8 @@ using Pipeline.Aws.Registry;
 using Pipeline.Aws.StepFunctions;
 using Pipeline.Core.Deploy;
 using Pipeline.Core.Errors;
-using Pipeline.Local.Supervisor;
+using Pipeline.Local.Aws.Processes;
+using Pipeline.Local.Stack;
 
 namespace Pipeline.Local.Commands;
 

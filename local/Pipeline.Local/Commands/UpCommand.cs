@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
-using Pipeline.Local.Supervisor;
+using Pipeline.Local.Aws.Processes;
+using Pipeline.Local.Stack;
 
 namespace Pipeline.Local.Commands;
 
@@ -60,9 +61,9 @@ internal static class UpCommand
         StackHost host;
         try
         {
-            host = await StackHost.StartAsync(new UpOptions(Repository.Root, stateDirectory, port, Console.Out)
+            host = await StackHost.StartAsync(new UpOptions(RepositoryRoot.Path, stateDirectory, port, Console.Out)
             {
-                TemplatePath = template?.FullName ?? Path.Combine(Repository.Root, "template.yaml"),
+                TemplatePath = template?.FullName ?? Path.Combine(RepositoryRoot.Path, "template.yaml"),
                 TimeScale = timeScale,
                 StackName = stackName,
             }, stop.Token);

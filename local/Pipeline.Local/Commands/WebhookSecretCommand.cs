@@ -1,6 +1,6 @@
 using System.CommandLine;
-using Pipeline.Local.SecretsManager;
-using Pipeline.Local.Supervisor;
+using Pipeline.Local.Aws.SecretsManager;
+using Pipeline.Local.Stack;
 
 namespace Pipeline.Local.Commands;
 

@@ -56,8 +56,9 @@ public class Ec2FleetTests
     [Fact]
     public void LaunchSettings_WhenTheTemplateVariablesAreMissing_ShouldNameTheFirst()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => FleetFromEnvironment.LaunchSettings(_ => null));
+        var error = Assert.Throws<Pipeline.Core.Configuration.SettingInvalidException>(() => FleetFromEnvironment.LaunchSettings(_ => null));
 
+        Assert.Equal("PIPELINE_LAUNCH_TEMPLATE_ID", error.Name);
         Assert.Contains("PIPELINE_LAUNCH_TEMPLATE_ID", error.Message, StringComparison.Ordinal);
     }
 

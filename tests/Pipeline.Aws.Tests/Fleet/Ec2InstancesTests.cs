@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Amazon.EC2;
 using Amazon.Runtime;
 using Pipeline.Aws.Fleet;
+using Pipeline.Local.Aws.Processes;
 
 namespace Pipeline.Aws.Tests.Fleet;
 
@@ -15,7 +16,7 @@ public sealed class Ec2InstancesTests
     [Fact]
     public async Task FindAsync_ShouldAskOnlyForThisStacksInstancesOfTheVersion()
     {
-        var port = FreePort();
+        var port = FreePort.Next();
         using var listener = new HttpListener();
         listener.Prefixes.Add($"http://127.0.0.1:{port}/");
         listener.Start();
@@ -41,12 +42,5 @@ public sealed class Ec2InstancesTests
         Assert.Contains("Filter.1.Name=tag:pipeline:stack&Filter.1.Value.1=pipeline-prod", request, StringComparison.Ordinal);
         Assert.Contains("Filter.2.Name=tag:pipeline:service&Filter.2.Value.1=orders", request, StringComparison.Ordinal);
         Assert.Contains("Filter.3.Name=tag:pipeline:version&Filter.3.Value.1=1.4.7", request, StringComparison.Ordinal);
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }

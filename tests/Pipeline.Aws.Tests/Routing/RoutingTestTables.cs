@@ -1,5 +1,6 @@
 using Amazon.DynamoDBv2.Model;
 using Pipeline.Aws.Registry;
+using Pipeline.Aws.Routing;
 using Pipeline.Testing;
 
 namespace Pipeline.Aws.Tests.Routing;
@@ -7,11 +8,7 @@ namespace Pipeline.Aws.Tests.Routing;
 internal static class RoutingTestTables
 {
     /// <summary>Where the routes sequence lives in the registry table (see Registry/README.md).</summary>
-    public static Dictionary<string, AttributeValue> SequenceKey => new()
-    {
-        ["pk"] = new() { S = "ROUTES#haproxy" },
-        ["sk"] = new() { S = "SEQUENCE" },
-    };
+    public static Dictionary<string, AttributeValue> SequenceKey => new(DynamoDbRoutesSequence.HaproxyKey);
 
     public static async Task<string> CreateAsync(EmulatorFixture emulators)
     {

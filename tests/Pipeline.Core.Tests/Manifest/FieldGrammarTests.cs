@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Json.Schema;
 using Pipeline.Core.Manifest;
+using Pipeline.Local.Aws.Processes;
 using Pipeline.Testing;
 
 namespace Pipeline.Core.Tests.Manifest;

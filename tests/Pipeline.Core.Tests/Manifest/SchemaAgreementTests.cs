@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Json.Schema;
 using Pipeline.Core.Manifest;
+using Pipeline.Local.Aws.Processes;
 using Pipeline.Testing;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;

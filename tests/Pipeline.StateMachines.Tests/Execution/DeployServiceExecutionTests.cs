@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Pipeline.Core.Deploy;
 using Pipeline.Core.Registry;
+using Pipeline.Local.Aws.Processes;
 using Pipeline.States.Runtime;
 using Pipeline.Testing;
 

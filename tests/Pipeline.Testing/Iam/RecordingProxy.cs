@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using Pipeline.Local.Aws.Processes;
 
 namespace Pipeline.Testing.Iam;
 
@@ -40,11 +41,7 @@ public sealed class RecordingProxy : IAsyncDisposable
 
     public static RecordingProxy Start(string service, Uri target)
     {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return new RecordingProxy(service, target, port);
+        return new RecordingProxy(service, target, FreePort.Next());
     }
 
     public async ValueTask DisposeAsync()

@@ -1,0 +1,60 @@
+using System.Globalization;
+using Pipeline.Aws.Fleet;
+using Pipeline.Aws.Routing;
+using Pipeline.Core.Time;
+
+namespace Pipeline.Local.Stack;
+
+/// <summary>One setting the local stack gives functions that template.yaml does not.</summary>
+/// <param name="WithoutIt">What a function does when the setting is absent, as on AWS.</param>
+internal sealed record LocalOnlySetting(string Name, string Purpose, string WithoutIt);
+
+/// <summary>
+/// The one list of settings the local stack adds to a function's environment beyond its template
+/// variables, the variables Lambda sets and the SDK's <c>AWS_ENDPOINT_URL_*</c>. Each is optional
+/// and absent on AWS, where a function does without it (tests/Pipeline.Functions.Tests
+/// TemplateEnvironmentTests starts every function so). README.md ("What a function is given")
+/// shows the same table.
+/// </summary>
+internal static class LocalOnlySettings
+{
+    public static IReadOnlyList<LocalOnlySetting> All { get; } =
+    [
+        new(FleetFromEnvironment.EndpointVariable,
+            "where LaunchInstances, RetireVersion and Rollback reach the local process fleet (the stack's control endpoint)",
+            "EC2 in `AWS_REGION`: RunInstances from `PIPELINE_LAUNCH_TEMPLATE_ID`, DescribeInstances, TerminateInstances"),
+        new(RoutesPublicationFromEnvironment.RouterBindVariable,
+            "the address the published HAProxy front end binds (`127.0.0.1` locally)",
+            "`*`, every address"),
+        new(ScaledTimeProvider.OriginVariable,
+            "`up --time-scale N`: the instant (Unix ms) the scaled clock starts from",
+            "real time"),
+        new(ScaledTimeProvider.ScaleVariable,
+            "`up --time-scale N`: how many times faster than real time the clock runs",
+            "real time"),
+    ];
+
+    /// <summary>The stack's values: the fleet endpoint and the router's bind always, the clock when it is scaled.</summary>
+    public static IReadOnlyDictionary<string, string> Values(Uri fleetEndpoint, string routerBind, ScaledTimeProvider? clock)
+    {
+        ArgumentNullException.ThrowIfNull(fleetEndpoint);
+        var values = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [FleetFromEnvironment.EndpointVariable] = fleetEndpoint.ToString().TrimEnd('/'),
+            [RoutesPublicationFromEnvironment.RouterBindVariable] = routerBind,
+        };
+        foreach (var (name, value) in clock?.ToSettings() ?? new Dictionary<string, string>())
+        {
+            values[name] = value;
+        }
+
+        return values;
+    }
+
+    public static bool Contains(string name) => All.Any(s => s.Name == name);
+
+    /// <summary>The table README.md shows.</summary>
+    public static string MarkdownTable() =>
+        "| variable | what it does | without it (as on AWS) |\n|---|---|---|\n"
+        + string.Concat(All.Select(s => string.Create(CultureInfo.InvariantCulture, $"| `{s.Name}` | {s.Purpose} | {s.WithoutIt} |\n")));
+}

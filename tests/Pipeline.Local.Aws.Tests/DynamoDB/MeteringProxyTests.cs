@@ -1,0 +1,106 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Pipeline.Local.Aws.DynamoDB;
+using Pipeline.Testing;
+
+namespace Pipeline.Local.Aws.Tests.DynamoDB;
+
+[Collection(EmulatorFixture.Collection)]
+public class MeteringProxyTests(EmulatorFixture emulators)
+{
+    private static readonly DateTimeOffset TenAm = new(2026, 3, 2, 10, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task PutItem_WhenWithinCapacity_ShouldMeterTableAndIndexWritesPerMinute()
+    {
+        var clock = new ManualClock(TenAm);
+        await using var table = await ProxiedTable.CreateAsync(emulators, 100, 100, new MeteringOptions(Clock: clock), withIndex: true);
+
+        for (var i = 0; i < 10; i++)
+        {
+            await table.PutAsync($"k{i}");
+        }
+
+        var reply = await table.Client.GetItemAsync(new GetItemRequest { TableName = table.Name, Key = new() { ["pk"] = new AttributeValue("k1") } });
+
+        Assert.Null(reply.ConsumedCapacity);
+        Assert.Equal(10, table.Proxy.Meter.Total(table.Name, null, DynamoDbMetrics.ConsumedWrite));
+        Assert.Equal(10, table.Proxy.Meter.Total(table.Name, "by-gk", DynamoDbMetrics.ConsumedWrite));
+        Assert.Equal(0.5, table.Proxy.Meter.Total(table.Name, null, DynamoDbMetrics.ConsumedRead));
+    }
+
+    [Fact]
+    public async Task PutItem_WhenProvisionedThroughputAndBurstAreSpent_ShouldThrottleWithDynamoDbsError()
+    {
+        var clock = new ManualClock(TenAm);
+        await using var table = await ProxiedTable.CreateAsync(emulators, 1, 2, new MeteringOptions(BurstSeconds: 3, Clock: clock));
+
+        // 2 WCU with 3 s of burst: 6 units banked, no refill while the clock stands still.
+        for (var i = 0; i < 6; i++)
+        {
+            await table.PutAsync($"k{i}");
+        }
+
+        var error = await Assert.ThrowsAsync<ProvisionedThroughputExceededException>(() => table.PutAsync("one-too-many"));
+        Assert.Contains("provisioned throughput", error.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(1, table.Proxy.Meter.Total(table.Name, null, DynamoDbMetrics.WriteThrottles));
+
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await table.PutAsync("after-a-second");
+    }
+
+    [Fact]
+    public async Task PutItem_WhenTheTableIsOnDemand_ShouldNeverThrottleButStillMeter()
+    {
+        // The local stack's registry is on-demand and reached through the proxy: it must never throttle.
+        var clock = new ManualClock(TenAm);
+        await using var proxy = await MeteringProxy.StartAsync(emulators.DynamoDbEndpoint, new MeteringOptions(BurstSeconds: 1, Clock: clock));
+        using var client = EmulatorFixture.CreateDynamoDbClient(proxy.Endpoint);
+        var name = EmulatorFixture.UniqueName("on-demand");
+        await client.CreateTableAsync(new CreateTableRequest
+        {
+            TableName = name,
+            AttributeDefinitions = [new("pk", ScalarAttributeType.S)],
+            KeySchema = [new("pk", KeyType.HASH)],
+            BillingMode = BillingMode.PAY_PER_REQUEST,
+        });
+        await emulators.WaitUntilActiveAsync(name);
+
+        // 200 writes while the clock stands still: any provisioned table would have run dry.
+        for (var i = 0; i < 200; i++)
+        {
+            await client.PutItemAsync(new PutItemRequest { TableName = name, Item = new() { ["pk"] = new AttributeValue($"k{i}") } });
+        }
+
+        Assert.Equal(0, proxy.Meter.Total(name, null, DynamoDbMetrics.WriteThrottles));
+        Assert.Equal(200, proxy.Meter.Total(name, null, DynamoDbMetrics.ConsumedWrite));
+    }
+
+    [Fact]
+    public async Task UpdateTable_WhenTheQuotaIsSpent_ShouldRefuseWithLimitExceededUntilTheNextHour()
+    {
+        var clock = new ManualClock(TenAm);
+        await using var table = await ProxiedTable.CreateAsync(emulators, 50, 50, new MeteringOptions(Clock: clock));
+
+        for (var units = 40; units > 0; units -= 10)
+        {
+            await table.Client.UpdateTableAsync(new UpdateTableRequest { TableName = table.Name, ProvisionedThroughput = new ProvisionedThroughput(units, units) });
+            await table.WaitActiveAsync();
+        }
+
+        var refused = await Assert.ThrowsAsync<LimitExceededException>(() => table.Client.UpdateTableAsync(
+            new UpdateTableRequest { TableName = table.Name, ProvisionedThroughput = new ProvisionedThroughput(5, 5) }));
+        Assert.Contains("decreases", refused.Message, StringComparison.Ordinal);
+        var described = (await table.Client.DescribeTableAsync(table.Name)).Table.ProvisionedThroughput;
+        Assert.Equal(4, described.NumberOfDecreasesToday);
+        Assert.Equal(10, described.ReadCapacityUnits);
+
+        // Increases are never limited; the next UTC hour brings one more decrease.
+        await table.Client.UpdateTableAsync(new UpdateTableRequest { TableName = table.Name, ProvisionedThroughput = new ProvisionedThroughput(20, 20) });
+        await table.WaitActiveAsync();
+        clock.Advance(TimeSpan.FromHours(1));
+        await table.Client.UpdateTableAsync(new UpdateTableRequest { TableName = table.Name, ProvisionedThroughput = new ProvisionedThroughput(5, 5) });
+        await table.WaitActiveAsync();
+        Assert.Equal(5, (await table.Client.DescribeTableAsync(table.Name)).Table.ProvisionedThroughput.NumberOfDecreasesToday);
+    }
+}

@@ -1,0 +1,116 @@
+using Pipeline.Aws.CloudWatch;
+using Pipeline.Aws.Scaling;
+using Pipeline.Core.Scaling;
+using Pipeline.Local.Aws.DynamoDB;
+using Pipeline.Testing;
+
+namespace Pipeline.Local.Aws.Tests.DynamoDB;
+
+/// <summary>
+/// The scaler's real adapters (CloudWatch client, DynamoDB SDK) against the proxy and dynalite:
+/// the same code path the function takes, one tick at a time under a hand-moved clock.
+/// </summary>
+[Collection(EmulatorFixture.Collection)]
+public class ScalerOnProxyTests(EmulatorFixture emulators)
+{
+    private static readonly DateTimeOffset TenAm = new(2026, 3, 2, 10, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task GetMetricData_ThroughTheCloudWatchClient_ShouldReturnWhatTheProxyMetered()
+    {
+        var clock = new ManualClock(TenAm);
+        await using var table = await ProxiedTable.CreateAsync(emulators, 100, 100, new MeteringOptions(Clock: clock), withIndex: true);
+        for (var i = 0; i < 30; i++)
+        {
+            await table.PutAsync($"k{i}");
+        }
+
+        var metrics = new CloudWatchThroughputMetrics(Client(table, clock));
+        var history = await metrics.GetAsync(table.Name, ["by-gk"], TenAm.AddMinutes(2), 5, CancellationToken.None);
+
+        // 30 units in the 10:00 minute = 0.5 units/s, on the table and on the index.
+        Assert.Equal([0, 0, 0, 0, 0.5], history[""].Writes.Select(s => s.Consumed));
+        Assert.Equal([0, 0, 0, 0, 0.5], history["by-gk"].Writes.Select(s => s.Consumed));
+        Assert.All(history[""].Reads, s => Assert.Equal(0, s.Consumed));
+    }
+
+    [Fact]
+    public async Task TableScaler_WhenWritesAreThrottled_ShouldRaiseCapacityAndThenLowerItWithinTheQuota()
+    {
+        var clock = new ManualClock(TenAm);
+        await using var table = await ProxiedTable.CreateAsync(emulators, 1, 1, new MeteringOptions(BurstSeconds: 1, Clock: clock));
+        var log = new ListLog();
+        var settings = new ScalingSettings(new Throughput(1, 1), new Throughput(100, 100));
+        var scaler = new TableScaler(
+            new OneTable(new ScaledTable(table.Name, [], settings)),
+            new DynamoDbTableCapacity(table.Client),
+            new CloudWatchThroughputMetrics(Client(table, clock)),
+            new PipelineScalingPolicy(),
+            log,
+            clock);
+
+        // One minute of 300 attempted writes (5 per second) against 1 WCU: most are throttled.
+        var throttled = await WriteAsync(table, 300, clock);
+        Assert.True(throttled > 200, $"only {throttled} throttled");
+
+        // The next tick reads the minute of load as the last complete one.
+        clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.True(await scaler.RunAsync(CancellationToken.None) == 1, string.Join("; ", log.Records));
+        await table.WaitActiveAsync();
+        var raised = (await table.Client.DescribeTableAsync(table.Name)).Table.ProvisionedThroughput.WriteCapacityUnits!.Value;
+        Assert.True(raised >= 2, $"capacity {raised}");
+        Assert.Contains("scale out", log.Records[^1].Why, StringComparison.Ordinal);
+
+        // The same load now fits.
+        Assert.Equal(0, await WriteAsync(table, (int)raised * 30, clock));
+
+        // Idle long enough for the policy to spend a decrease; dynalite refuses nothing, the proxy counts it.
+        for (var tick = 0; tick < 12; tick++)
+        {
+            clock.Advance(TimeSpan.FromMinutes(1));
+            await scaler.RunAsync(CancellationToken.None);
+            await table.WaitActiveAsync();
+        }
+
+        var lowered = (await table.Client.DescribeTableAsync(table.Name)).Table.ProvisionedThroughput;
+        Assert.Equal(1, lowered.WriteCapacityUnits);
+        Assert.InRange(lowered.NumberOfDecreasesToday!.Value, 1, 4);
+    }
+
+    // Spreads writes over one minute of the manual clock; returns how many were throttled.
+    private static async Task<int> WriteAsync(ProxiedTable table, int writes, ManualClock clock)
+    {
+        var throttled = 0;
+        for (var i = 0; i < writes; i++)
+        {
+            try
+            {
+                await table.PutAsync($"w{i}");
+            }
+            catch (Amazon.DynamoDBv2.Model.ProvisionedThroughputExceededException)
+            {
+                throttled++;
+            }
+
+            clock.Advance(TimeSpan.FromSeconds(60.0 / writes));
+        }
+
+        return throttled;
+    }
+
+    private static CloudWatchClient Client(ProxiedTable table, TimeProvider clock) => new(
+        new HttpClient(), table.Proxy.Endpoint, "us-east-1",
+        _ => Task.FromResult(new Amazon.Runtime.ImmutableCredentials("local", "local", null)), clock);
+
+    private sealed class OneTable(ScaledTable table) : IScaledTables
+    {
+        public Task<IReadOnlyList<ScaledTable>> ListAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<ScaledTable>>([table]);
+    }
+
+    private sealed class ListLog : IScalingLog
+    {
+        public List<ScalingRecord> Records { get; } = [];
+
+        public void Write(ScalingRecord record) => Records.Add(record);
+    }
+}

@@ -1,0 +1,6 @@
+using Pipeline.Testing;
+
+namespace Pipeline.Local.Aws.Tests.Integration;
+
+[CollectionDefinition(EmulatorFixture.Collection)]
+public sealed class EmulatorCollectionDefinition : ICollectionFixture<EmulatorFixture>;
