@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Pipeline.Local.Aws.Processes;
 
 namespace Pipeline.Local.Aws.SSM;
 
@@ -48,21 +49,7 @@ public sealed partial class LocalParameterStore(string stateDirectory)
             var parameters = Read();
             parameters[name] = value;
             Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
-            var temporary = FilePath + ".tmp";
-            File.Delete(temporary);
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                // Created readable by its owner only: the mode applies before any byte is written.
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
-            using (var file = new FileStream(temporary, options))
-            {
-                file.Write(System.Text.Encoding.UTF8.GetBytes(parameters.ToJsonString()));
-            }
-
-            File.Move(temporary, FilePath, overwrite: true);
+            OwnerOnlyFile.Write(FilePath, parameters.ToJsonString(), overwrite: true);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Pipeline.Local.Aws.CloudFormation;
+using Pipeline.Local.Aws.Processes;
 
 namespace Pipeline.Local.Aws.SecretsManager;
 
@@ -30,14 +31,7 @@ internal sealed class LocalSecrets(string stateDirectory, IReadOnlyList<SecretDe
 
         Directory.CreateDirectory(Folder(stateDirectory));
         var value = RandomNumberGenerator.GetString(Alphabet, 64);
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, value);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-
-        File.Move(temporary, path, overwrite: false);
+        OwnerOnlyFile.Write(path, value, overwrite: false);
         return value;
     }
 
