@@ -45,10 +45,10 @@ public sealed class S3RouterStatusSource(IAmazonS3 s3, string bucket) : IRouterS
     }
 
     /// <summary>
-    /// Routers rewrite their report every poll, so a read can meet a write: on S3 a PUT is atomic,
-    /// but s3rver streams the old body while the new one replaces it and cuts the response short.
-    /// A read that fails that way is tried again; one that keeps failing is a report with a
-    /// problem (the deploy waits and names it), never an error that fails the whole check.
+    /// A read that fails in transit (a dropped connection, a 5xx) is tried again; one that keeps
+    /// failing is a report with a problem (the deploy waits and names it), never an error that
+    /// fails the whole check. A read that meets the router's rewrite sees one whole report: an S3
+    /// PUT replaces the object atomically (locally too, see local/emulators/s3rver.js).
     /// </summary>
     private async Task<RouterReport> ReadAsync(string key, CancellationToken cancel)
     {

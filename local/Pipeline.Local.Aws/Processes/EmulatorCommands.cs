@@ -11,8 +11,17 @@ public static class EmulatorCommands
     public const string Dynalite = "dynalite";
     public const string S3rver = "s3rver";
 
+    /// <summary>The program <c>npm ci</c> installs for <paramref name="name"/>; its absence means not installed.</summary>
     public static string Binary(string repositoryRoot, string name) =>
         Path.Combine(repositoryRoot, "local", "emulators", "node_modules", ".bin", name);
+
+    /// <summary>
+    /// What is run for <paramref name="name"/>: s3rver through local/emulators/s3rver.js, which gives
+    /// it S3's whole-object reads and writes (s3rver alone can answer a GET with the length of one
+    /// version and the bytes of the next while that key is written); dynalite as installed.
+    /// </summary>
+    public static string Program(string repositoryRoot, string name) =>
+        name == S3rver ? Path.Combine(repositoryRoot, "local", "emulators", "s3rver.js") : Binary(repositoryRoot, name);
 
     /// <summary>
     /// dynalite's arguments. Without <paramref name="dataDirectory"/> it keeps tables in memory.

@@ -22,11 +22,11 @@ public static class Emulators
         StartAsync(EmulatorCommands.S3rver, repositoryRoot,
             port => EmulatorCommands.S3rverArguments(port, directory), logFile, lockedHint: "", cancellationToken);
 
-    /// <summary>The installed emulator program; a missing one names the command that installs it.</summary>
+    /// <summary>The emulator program to run; a missing installation names the command that installs it.</summary>
     public static string Binary(string repositoryRoot, string name)
     {
         var path = EmulatorCommands.Binary(repositoryRoot, name);
-        return File.Exists(path) ? path : throw new StackFailureException(
+        return File.Exists(path) ? EmulatorCommands.Program(repositoryRoot, name) : throw new StackFailureException(
             $"the {name} emulator is not installed ({path} is missing): run `cd local/emulators && npm ci` (or `./build.sh setup`)");
     }
 
