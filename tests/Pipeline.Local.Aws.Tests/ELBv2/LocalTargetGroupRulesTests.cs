@@ -82,6 +82,10 @@ public sealed class LocalTargetGroupRulesTests : IAsyncLifetime
         var group = CreateGroup("attached-v1", interval: 5);
         var (_, health) = await RegisteredAsync(group);
         Assert.Equal("unused", Health(group).State);
+        // The first check starts as soon as the rule exists; the target answers it only after
+        // 1.8 s (within the 2 s timeout), so the state read just after the rule is the one ELB
+        // reports before any check has completed.
+        await _http.GetStringAsync(new Uri(health + "set-health?code=200&delay=1800"));
 
         var rule = CreateRule(group, 10)["Rules"]![0]!;
 

@@ -70,9 +70,14 @@ public sealed class LocalTargetGroupsTests : IAsyncLifetime
     {
         var a = await LaunchAsync();
         var b = await LaunchAsync();
+        // a's first checks time out (150 ms each): it stays initial until the second failure
+        // (UnhealthyThresholdCount 2), so the state read just after registering cannot have
+        // raced a passing check. Then a answers promptly again.
+        await SetHealthAsync(a, 200, delayMs: 5000);
 
         Register(a, b);
         var first = Health(a);
+        await SetHealthAsync(a, 200);
 
         Assert.Equal("initial", first.State);
         Assert.StartsWith("Elb.", first.Reason, StringComparison.Ordinal);
