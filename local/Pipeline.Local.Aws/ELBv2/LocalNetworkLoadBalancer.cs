@@ -172,7 +172,10 @@ public sealed class LocalNetworkLoadBalancer : IAsyncDisposable
                     return;
                 }
 
-                await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, stop);
+                for (var sent = 0; sent < read;)
+                {
+                    sent += await to.SendAsync(buffer.AsMemory(sent, read - sent), SocketFlags.None, stop);
+                }
             }
         }
 

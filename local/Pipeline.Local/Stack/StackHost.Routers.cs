@@ -51,18 +51,21 @@ internal sealed partial class StackHost
             try
             {
                 var (replaced, by) = await _routers!.ReplaceAsync(string.IsNullOrEmpty(node) ? null : node, http.RequestAborted);
-                return Results.Json(new JsonObject { ["replaced"] = replaced, ["by"] = by });
+                return Json(new JsonObject { ["replaced"] = replaced, ["by"] = by }, 200);
             }
             catch (RouterReplacementException e)
             {
-                return Results.Json(new JsonObject { ["message"] = e.Message }, statusCode: e.Status);
+                return Json(new JsonObject { ["message"] = e.Message }, e.Status);
             }
             catch (StackFailureException e)
             {
-                return Results.Json(new JsonObject { ["message"] = e.Message }, statusCode: 500);
+                return Json(new JsonObject { ["message"] = e.Message }, 500);
             }
         });
     }
+
+    private static IResult Json(JsonObject body, int status) =>
+        Results.Content(body.ToJsonString(), "application/json", System.Text.Encoding.UTF8, status);
 
     /// <summary>
     /// Every router the stack runs, with the front's view of it and its last report, then the reports
