@@ -1,4 +1,5 @@
 using System.Globalization;
+using Pipeline.Core.Routing;
 
 namespace Pipeline.RouterAgent;
 
@@ -15,7 +16,8 @@ public sealed record AgentOptions(
     bool Supervise,
     long MaxConfigBytes,
     TimeSpan CheckTimeout,
-    int ReadyPort = 0)
+    int ReadyPort = 0,
+    IReadOnlyDictionary<string, string>? HaproxyEnvironment = null)
 {
     public const string Usage = """
         usage: pipeline-router-agent --bucket NAME [options]
@@ -31,6 +33,10 @@ public sealed record AgentOptions(
           --check-timeout DUR    kill `haproxy -c` and refuse the config after this long (PIPELINE_HAPROXY_CHECK_TIMEOUT, default: 10s)
           --ready-port N         serve GET /ready on this TCP port: 200 once the current routes are applied, else 503
                                  (PIPELINE_ROUTER_READY_PORT, default: 0, none); the load balancer's health check
+          --bind ADDRESS         this router's listening address, for the published config's "${PIPELINE_ROUTER_BIND-...}"
+                                 (PIPELINE_ROUTER_BIND; default: the published address)
+          --port N               this router's HTTP port (PIPELINE_ROUTER_PORT; default: the published port)
+          --runtime-socket PATH  this router's haproxy runtime socket (PIPELINE_ROUTER_RUNTIME_SOCKET; default: the published path)
           --supervise            start haproxy in master-worker mode as a child and restart it if it dies
         """;
 
@@ -74,7 +80,8 @@ public sealed record AgentOptions(
             supervise || env("PIPELINE_ROUTER_SUPERVISE") == "1",
             ParseSize(Get("max-config-bytes", "PIPELINE_ROUTER_MAX_CONFIG_BYTES")),
             ParseDuration(Get("check-timeout", "PIPELINE_HAPROXY_CHECK_TIMEOUT") ?? "10s", "--check-timeout"),
-            ParsePort(Get("ready-port", "PIPELINE_ROUTER_READY_PORT")));
+            ParsePort(Get("ready-port", "PIPELINE_ROUTER_READY_PORT")),
+            RouterEnvironment(Get("bind", RouterSettings.BindVariable), Get("port", RouterSettings.PortVariable), Get("runtime-socket", RouterSettings.RuntimeSocketVariable)));
         if (!System.Text.RegularExpressions.Regex.IsMatch(options.Node, @"\A[A-Za-z0-9._-]{1,128}\z"))
         {
             throw new ArgumentException($"--node: must be 1-128 letters, digits or '.', '_', '-' (got '{options.Node}')");
@@ -97,10 +104,42 @@ public sealed record AgentOptions(
         return TimeSpan.FromMilliseconds(value * scale);
     }
 
-    private static int ParsePort(string? text) =>
+    /// <summary>
+    /// What this router gives its haproxy (the check and the master) for the published config's
+    /// per-router references; the master keeps its environment across reloads, so a reload listens
+    /// where the first start did.
+    /// </summary>
+    private static Dictionary<string, string> RouterEnvironment(string? bind, string? port, string? socket)
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (bind is not null)
+        {
+            environment[RouterSettings.BindVariable] = bind == "*" || System.Net.IPAddress.TryParse(bind, out var ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && bind.Count(c => c == '.') == 3
+                ? bind
+                : throw new ArgumentException($"--bind: must be an IPv4 address or * (got '{bind}')");
+        }
+
+        if (port is not null)
+        {
+            environment[RouterSettings.PortVariable] = ParsePort(port, "--port") is > 0 and var n
+                ? n.ToString(CultureInfo.InvariantCulture)
+                : throw new ArgumentException($"--port: must be a TCP port from 1 to 65535 (got '{port}')");
+        }
+
+        if (socket is not null)
+        {
+            environment[RouterSettings.RuntimeSocketVariable] = System.Text.RegularExpressions.Regex.IsMatch(socket, @"\A/[A-Za-z0-9._/-]{1,200}\z")
+                ? socket
+                : throw new ArgumentException($"--runtime-socket: must be an absolute path of letters, digits and '.', '_', '/', '-' (got '{socket}')");
+        }
+
+        return environment;
+    }
+
+    private static int ParsePort(string? text, string option = "--ready-port") =>
         text is null ? 0
         : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 0 and <= 65535 ? port
-        : throw new ArgumentException($"--ready-port: must be a TCP port from 1 to 65535, or 0 for none (got '{text}')");
+        : throw new ArgumentException($"{option}: must be a TCP port from 1 to 65535{(option == "--ready-port" ? ", or 0 for none" : "")} (got '{text}')");
 
     private static long ParseSize(string? text)
     {

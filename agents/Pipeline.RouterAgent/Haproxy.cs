@@ -60,6 +60,7 @@ public sealed class Haproxy(AgentOptions options, Action<string> log) : IHaproxy
             RedirectStandardOutput = false,
             RedirectStandardError = false,
         };
+        WithRouterEnvironment(start);
         _master = Process.Start(start) ?? throw new InvalidOperationException("could not start " + options.HaproxyPath);
         log($"started haproxy master {_master.Id}");
         var deadline = DateTime.UtcNow + ReloadTimeout;
@@ -140,6 +141,15 @@ public sealed class Haproxy(AgentOptions options, Action<string> log) : IHaproxy
         _master?.Dispose();
     }
 
+    /// <summary>This router's own address, port and socket, which the published config refers to.</summary>
+    private void WithRouterEnvironment(ProcessStartInfo start)
+    {
+        foreach (var (name, value) in options.HaproxyEnvironment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+    }
+
     private static string Summarize(string output)
     {
         var alerts = output.Split('\n').Where(l => l.Contains("[ALERT]", StringComparison.Ordinal)).Select(l => l.Trim()).ToList();
@@ -148,9 +158,10 @@ public sealed class Haproxy(AgentOptions options, Action<string> log) : IHaproxy
     }
 
     /// <summary>Runs a command to its end; null when it outlived <paramref name="timeout"/>, after killing it and everything it started.</summary>
-    private static async Task<(int ExitCode, string Output)?> RunAsync(string file, string[] args, TimeSpan timeout, CancellationToken cancellationToken)
+    private async Task<(int ExitCode, string Output)?> RunAsync(string file, string[] args, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true };
+        WithRouterEnvironment(start);
         using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start " + file);
 
         // Not bound to the timeout: once the tree is killed the pipes close and these end.

@@ -16,6 +16,7 @@ internal static class Program
             UpCommand.Create(),
             DownCommand.Create(),
             StatusCommand.Create(),
+            RouterCommand.Create(),
             ExecutionCommands.StartExecution(),
             ExecutionCommands.Rollback(),
             ExecutionCommands.Executions(),

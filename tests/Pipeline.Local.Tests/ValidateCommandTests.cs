@@ -110,7 +110,7 @@ public sealed class ValidateCommandTests : IDisposable
             RepositoryRoot.Combine("examples/services/orders"), RepositoryRoot.Combine("examples/services/catalog/service.yaml"), "--port", "8088");
 
         Assert.True(exit == 0, error);
-        Assert.Contains("    bind *:8088\n", output, StringComparison.Ordinal);
+        Assert.Contains("    bind \"${PIPELINE_ROUTER_BIND-*}:${PIPELINE_ROUTER_PORT-8088}\"\n", output, StringComparison.Ordinal);
         Assert.Contains("use_backend svc_orders if r1_host\n", output, StringComparison.Ordinal);
         Assert.Contains("server catalog-2 127.0.0.1:20003 check\n", output, StringComparison.Ordinal);
         var config = Path.Combine(_folder, "haproxy.cfg");

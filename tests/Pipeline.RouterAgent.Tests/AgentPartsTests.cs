@@ -30,6 +30,24 @@ public class AgentPartsTests
         Assert.False(options.Supervise);
     }
 
+    [Fact]
+    public void Parse_WhenTheRouterGivesItsOwnAddressPortAndSocket_ShouldPassThemToHaproxyUnderThePublishedConfigsNames()
+    {
+        var env = new Dictionary<string, string> { ["PIPELINE_ROUTES_BUCKET"] = "routes", ["PIPELINE_ROUTER_RUNTIME_SOCKET"] = "/run/haproxy/admin.sock" };
+
+        var options = AgentOptions.Parse(["--bind", "127.0.0.2", "--port", "8081"], env.GetValueOrDefault);
+
+        Assert.Equal(
+            new Dictionary<string, string>
+            {
+                ["PIPELINE_ROUTER_BIND"] = "127.0.0.2",
+                ["PIPELINE_ROUTER_PORT"] = "8081",
+                ["PIPELINE_ROUTER_RUNTIME_SOCKET"] = "/run/haproxy/admin.sock",
+            },
+            options.HaproxyEnvironment);
+        Assert.Empty(AgentOptions.Parse(["--bucket", "b"], _ => null).HaproxyEnvironment!);
+    }
+
     [Theory]
     [InlineData("500ms", 500)]
     [InlineData("2s", 2000)]
@@ -43,6 +61,12 @@ public class AgentPartsTests
     [InlineData(new[] { "--bucket", "b", "--node", "a/b" }, "--node")]
     [InlineData(new[] { "--bucket", "b", "--node", "lb-1\n" }, "--node")]
     [InlineData(new[] { "stray" }, "unexpected argument 'stray'")]
+    [InlineData(new[] { "--bucket", "b", "--port", "0" }, "--port")]
+    [InlineData(new[] { "--bucket", "b", "--port", "80 ${HOME}" }, "--port")]
+    [InlineData(new[] { "--bucket", "b", "--bind", "localhost" }, "--bind")]
+    [InlineData(new[] { "--bucket", "b", "--bind", "::1" }, "--bind")]
+    [InlineData(new[] { "--bucket", "b", "--runtime-socket", "relative.sock" }, "--runtime-socket")]
+    [InlineData(new[] { "--bucket", "b", "--runtime-socket", "/tmp/a}\"b" }, "--runtime-socket")]
     public void Parse_WhenInvalid_ShouldNameTheOption(string[] args, string expected)
     {
         var error = Assert.Throws<ArgumentException>(() => AgentOptions.Parse(args, _ => null));

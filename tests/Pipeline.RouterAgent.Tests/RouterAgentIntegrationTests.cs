@@ -77,6 +77,40 @@ public sealed class RouterAgentIntegrationTests(EmulatorFixture emulators, ITest
         output.WriteLine(agent.Log);
     }
 
+    [Fact]
+    public async Task Agents_WhenTwoShareAHostAndOnePublishedConfig_ShouldEachListenOnTheirOwnPortAndSocketAcrossAReload()
+    {
+        var bucket = await emulators.CreateBucketAsync("routes");
+        var table = EmulatorFixture.UniqueName("registry");
+        await Pipeline.Aws.Registry.DynamoDbRegistry.EnsureTableAsync(emulators.DynamoDb, table);
+        var store = new S3RoutesStore(emulators.S3, bucket);
+        var publisher = new RoutesPublisher(
+            new DynamoDbRoutesSequence(emulators.DynamoDb, table, DynamoDbRoutesSequence.HaproxyKey), store, TimeProvider.System, RoutesPublisherOptions.Default);
+        // Nothing listens on the published port: each router overrides it.
+        var published = new RouterSettings("127.0.0.1", FreePort.Next(), Path.Combine(_dir, "published.sock"));
+        using var one = await EchoBackend.StartAsync("v1");
+        using var two = await EchoBackend.StartAsync("v2");
+        await publisher.PublishAsync(HaproxyConfigRenderer.Render(Table("1.0.1-aaaaaaa", one.Port), published), CancellationToken.None);
+        var ports = new[] { FreePort.Next(), FreePort.Next() };
+        var dirs = new[] { Directory.CreateDirectory(Path.Combine(_dir, "r1")).FullName, Directory.CreateDirectory(Path.Combine(_dir, "r2")).FullName };
+        await using var first = AgentProcess.Start(emulators.S3Endpoint, bucket, "r1", dirs[0],
+            extra: ["--port", ports[0].ToString(System.Globalization.CultureInfo.InvariantCulture), "--runtime-socket", Path.Combine(dirs[0], "admin.sock")]);
+        await using var second = AgentProcess.Start(emulators.S3Endpoint, bucket, "r2", dirs[1],
+            extra: ["--port", ports[1].ToString(System.Globalization.CultureInfo.InvariantCulture), "--runtime-socket", Path.Combine(dirs[1], "admin.sock")]);
+
+        await Eventually(async () => Assert.Equal("v1 /app/x\n", await Get(ports[0], "/app/x")), first);
+        await Eventually(async () => Assert.Equal("v1 /app/x\n", await Get(ports[1], "/app/x")), second);
+        var v2 = await publisher.PublishAsync(HaproxyConfigRenderer.Render(Table("1.0.2-bbbbbbb", two.Port), published), CancellationToken.None);
+        await Eventually(async () => Assert.Equal(v2.Current.Version, (await store.GetStatusAsync("r1", CancellationToken.None))?.AppliedVersion), first);
+        await Eventually(async () => Assert.Equal(v2.Current.Version, (await store.GetStatusAsync("r2", CancellationToken.None))?.AppliedVersion), second);
+
+        Assert.Equal("v2 /app/x\n", await Get(ports[0], "/app/x"));
+        Assert.Equal("v2 /app/x\n", await Get(ports[1], "/app/x"));
+        Assert.True(File.Exists(Path.Combine(dirs[0], "admin.sock")) && File.Exists(Path.Combine(dirs[1], "admin.sock")));
+        Assert.False(File.Exists(published.RuntimeSocketPath));
+        Assert.False(await FreePort.IsListeningAsync(published.Port, CancellationToken.None));
+    }
+
     private static RoutingTable Table(string version, int port) => new(
     [
         new ServiceRouting("web", version, HealthCheck.Default("/health"), [new Route(null, "/app")], [new RouteTarget("t-" + port, "127.0.0.1", port)]),

@@ -61,14 +61,14 @@ internal sealed class AgentProcess : IAsyncDisposable
         return Path.Combine(RepositoryRoot.Path, "agents", "Pipeline.RouterAgent", "bin", configuration, framework.Name, "pipeline-router-agent.dll");
     }
 
-    public static AgentProcess Start(Uri s3Endpoint, string bucket, string node, string dir, string pollInterval = "200ms")
+    public static AgentProcess Start(Uri s3Endpoint, string bucket, string node, string dir, string pollInterval = "200ms", IReadOnlyList<string>? extra = null)
     {
         var config = Path.Combine(dir, "haproxy.cfg");
         var start = new ProcessStartInfo("dotnet",
         [
             AgentDll(), "--bucket", bucket, "--node", node, "--s3-endpoint", s3Endpoint.ToString(),
             "--config", config, "--master-socket", Path.Combine(dir, "master.sock"),
-            "--poll-interval", pollInterval, "--supervise",
+            "--poll-interval", pollInterval, "--supervise", .. extra ?? [],
         ])
         {
             RedirectStandardError = true,

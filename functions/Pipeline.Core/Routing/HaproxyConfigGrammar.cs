@@ -14,7 +14,9 @@ public static partial class HaproxyConfigGrammar
 {
     private const string Word = @"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}";
     private const string Number = "[0-9]{1,9}";
-    private const string Address = @"(\*|[0-9]{1,3}(\.[0-9]{1,3}){3}):[0-9]{1,5}";
+    private const string Ip = @"(\*|[0-9]{1,3}(\.[0-9]{1,3}){3})";
+    private const string Port = "[0-9]{1,5}";
+    private const string Address = $"{Ip}:{Port}";
     private const string UnixPath = "/[A-Za-z0-9._/-]{1,200}";
     private const string UrlPath = "/[A-Za-z0-9._~%/@:+,;=?&-]{0,1024}";
     private const string Host = "[a-z0-9][a-z0-9.-]{0,252}";
@@ -27,7 +29,7 @@ public static partial class HaproxyConfigGrammar
         (Line("global"),
         [
             Line($"maxconn {Number}"),
-            Line($"stats socket {UnixPath} mode 600 level admin expose-fd listeners"),
+            Line($"stats socket ({UnixPath}|\"{PerRouter(RouterSettings.RuntimeSocketVariable, UnixPath)}\") mode 600 level admin expose-fd listeners"),
             Line("stats timeout 30s"),
             Line($"hard-stop-after {Number}s"),
             Line($"user {Name}"),
@@ -44,6 +46,7 @@ public static partial class HaproxyConfigGrammar
         (Line("frontend http"),
         [
             Line($"bind {Address}"),
+            Line($"bind \"{PerRouter(RouterSettings.BindVariable, Ip)}:{PerRouter(RouterSettings.PortVariable, Port)}\""),
             Line($@"acl r{Number}_host hdr\(host\),field\(1,:\) -i {Host}"),
             Line($"acl r{Number}_path path {UrlPath}"),
             Line($"acl r{Number}_path path_beg {UrlPath}"),
@@ -95,6 +98,9 @@ public static partial class HaproxyConfigGrammar
 
         return problems;
     }
+
+    /// <summary>A reference to one of the router's own variables (no other name), with its published default.</summary>
+    private static string PerRouter(string variable, string value) => $@"\$\{{{variable}-{value}\}}";
 
     private static string Show(string line) => line.Length <= 80 ? line : line[..80] + "...";
 

@@ -19,7 +19,9 @@ public static class HaproxyConfigWriter
         w.Add();
         w.Add("global");
         w.Add($"    maxconn {N(s.MaxConnections)}");
-        w.Add($"    stats socket {s.RuntimeSocketPath} mode 600 level admin expose-fd listeners");
+        w.Add("    # One config for every router: each may set its own socket, address and port in its environment");
+        w.Add("    # (several routers on one host); the published values are the defaults.");
+        w.Add($"    stats socket \"{PerRouter(RouterSettings.RuntimeSocketVariable, s.RuntimeSocketPath)}\" mode 600 level admin expose-fd listeners");
         w.Add("    stats timeout 30s");
         w.Add("    # An old worker finishes its in-flight requests after a reload, but never longer than this.");
         w.Add($"    hard-stop-after {N(s.HardStopAfterSeconds)}s");
@@ -55,7 +57,7 @@ public static class HaproxyConfigWriter
         w.Add($"    timeout check {N(s.CheckTimeoutMs)}ms");
         w.Add();
         w.Add("frontend http");
-        w.Add($"    bind {s.BindAddress}:{N(s.Port)}");
+        w.Add($"    bind \"{PerRouter(RouterSettings.BindVariable, s.BindAddress)}:{PerRouter(RouterSettings.PortVariable, N(s.Port))}\"");
         for (var i = 0; i < model.Rules.Count; i++)
         {
             WriteRule(w, model.Rules[i], i + 1);
@@ -111,6 +113,10 @@ public static class HaproxyConfigWriter
             w.Add($"    server {server.Id} {server.Address}:{N(server.Port)} check");
         }
     }
+
+    /// <summary>HAProxy expands <c>${NAME-default}</c> inside double quotes from its environment when it reads the file.</summary>
+    private static string PerRouter(string variable, string published) =>
+        $"${{{variable}-{published}}}";
 
     private static string N(int value) => value.ToString(CultureInfo.InvariantCulture);
 

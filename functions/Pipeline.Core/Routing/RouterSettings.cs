@@ -30,5 +30,19 @@ public sealed record RouterSettings(
     /// <summary>The user and group Debian's haproxy package creates, and what AWS routers run workers as unless told otherwise.</summary>
     public const string DefaultRouterUser = "haproxy";
 
+    /// <summary>
+    /// The environment variables through which one router overrides the published address, port and
+    /// runtime socket: the rendered config names them (<c>"${NAME-published}"</c>) and each router agent
+    /// sets them for its haproxy, so routers sharing a host do not fight over one port or socket. The
+    /// same names as the publishing functions' settings, which give the published values.
+    /// </summary>
+    public const string BindVariable = Configuration.SettingNames.RouterBind;
+
+    /// <inheritdoc cref="BindVariable"/>
+    public const string PortVariable = Configuration.SettingNames.RouterPort;
+
+    /// <inheritdoc cref="BindVariable"/>
+    public const string RuntimeSocketVariable = Configuration.SettingNames.RouterRuntimeSocket;
+
     public static RouterSettings Default { get; } = new("*", 80, "/run/haproxy/admin.sock");
 }

@@ -26,13 +26,14 @@ internal static class DemoCommand
         var port = new Option<int?>("--port") { Description = $"HAProxy's front port (default {StackHost.DefaultFrontPort}; 0 picks a free one)" };
         var once = new Option<bool>("--once") { Description = "Stop the stack at the end instead of leaving it running" };
         var template = new Option<FileInfo?>("--template") { Description = "The SAM template (default: template.yaml)" };
-        var command = new Command("demo", "Run the whole pipeline on this machine: push the example services, deploy, switch traffic under load") { state, port, once, template };
+        var routers = UpCommand.Routers();
+        var command = new Command("demo", "Run the whole pipeline on this machine: push the example services, deploy, switch traffic under load") { state, port, once, template, routers };
         command.SetAction((parse, cancel) => RunAsync(
-            parse.GetValue(state)!, parse.GetValue(port), parse.GetValue(once), parse.GetValue(template), cancel));
+            parse.GetValue(state)!, parse.GetValue(port), parse.GetValue(once), parse.GetValue(template), parse.GetValue(routers), cancel));
         return command;
     }
 
-    private static async Task<int> RunAsync(string stateDirectory, int? port, bool once, FileInfo? template, CancellationToken cancel)
+    private static async Task<int> RunAsync(string stateDirectory, int? port, bool once, FileInfo? template, int routers, CancellationToken cancel)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; _ = Task.Run(stop.Cancel); });
@@ -44,6 +45,7 @@ internal static class DemoCommand
             host = await StackHost.StartAsync(new UpOptions(RepositoryRoot.Path, stateDirectory, port, Console.Out)
             {
                 TemplatePath = template?.FullName ?? Path.Combine(RepositoryRoot.Path, "template.yaml"),
+                Routers = routers,
             }, stop.Token);
         }
         catch (StackFailureException e)

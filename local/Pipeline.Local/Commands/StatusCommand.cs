@@ -54,6 +54,15 @@ internal static class StatusCommand
                 Console.WriteLine($"  {p["name"],-14} pid {p["pid"],-8} {(p["running"]!.GetValue<bool>() ? "running" : "EXITED")}");
             }
 
+            Console.WriteLine("routers:");
+            foreach (var r in (status["routers"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                Console.WriteLine($"  {r["node"],-14} {(r["running"]?.GetValue<bool>() == true ? "running" : "stopped"),-8} front {r["front"],-14} " +
+                                  $"applied {r["appliedVersion"]?.ToString() ?? "(none)",-6} last heard {Heard(r["lastHeard"])}" +
+                                  $"{(r["live"]?.GetValue<bool>() == true ? "" : " (not live: RoutesConverged does not count it)")}" +
+                                  $"{(r["problem"] is { } problem ? $"; {problem}" : "")}");
+            }
+
             Console.WriteLine($"functions:      {string.Join(", ", status["functions"] as JsonArray ?? [])}");
             Console.WriteLine($"state machines: {string.Join(", ", status["stateMachines"] as JsonArray ?? [])}");
             Console.WriteLine($"repositories:   {string.Join(", ", status["repositories"] as JsonArray ?? [])}");
@@ -77,6 +86,10 @@ internal static class StatusCommand
             return StackOptions.Fail("status", e.Message);
         }
     }
+
+    private static string Heard(JsonNode? at) =>
+        at is null || !DateTimeOffset.TryParse(at.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.None, out var time) ? "never"
+            : $"{time.ToLocalTime():HH:mm:ss} ({(DateTimeOffset.UtcNow - time).TotalSeconds:0.0} s ago)";
 
     internal static string Time(JsonNode? epochSeconds) => epochSeconds is null ? ""
         : DateTimeOffset.FromUnixTimeMilliseconds((long)(epochSeconds.GetValue<double>() * 1000)).ToLocalTime()

@@ -43,17 +43,18 @@ internal static class UpCommand
                 r.AddError($"--stack-name must start with a letter and hold only letters, digits and hyphens, at most 128 (CloudFormation's rule), not '{value}'");
             }
         });
+        var routers = Routers();
         var command = new Command("up", "Start the local stack (emulators, functions, state machines, git host, haproxy) and supervise it")
         {
-            state, port, template, timeScale, stackName,
+            state, port, template, timeScale, stackName, routers,
         };
         command.SetAction((parse, cancel) => RunAsync(
-            parse.GetValue(state)!, parse.GetValue(port), parse.GetValue(template), parse.GetValue(timeScale), parse.GetValue(stackName)!, cancel));
+            parse.GetValue(state)!, parse.GetValue(port), parse.GetValue(template), parse.GetValue(timeScale), parse.GetValue(stackName)!, parse.GetValue(routers), cancel));
         return command;
     }
 
     private static async Task<int> RunAsync(
-        string stateDirectory, int? port, FileInfo? template, double timeScale, string stackName, CancellationToken cancel)
+        string stateDirectory, int? port, FileInfo? template, double timeScale, string stackName, int routers, CancellationToken cancel)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; _ = Task.Run(stop.Cancel); });
@@ -66,6 +67,7 @@ internal static class UpCommand
                 TemplatePath = template?.FullName ?? Path.Combine(RepositoryRoot.Path, "template.yaml"),
                 TimeScale = timeScale,
                 StackName = stackName,
+                Routers = routers,
             }, stop.Token);
         }
         catch (StackFailureException e)
@@ -91,6 +93,26 @@ internal static class UpCommand
 
         Console.WriteLine("stack stopped");
         return 0;
+    }
+
+    /// <summary>--routers, shared with <c>demo</c>.</summary>
+    internal static Option<int> Routers()
+    {
+        var routers = new Option<int>("--routers")
+        {
+            Description = "How many routers (haproxy under the router agent) to run, as RouterCount on AWS (default 1, on the front port " +
+                          "itself; with more, each has its own port and a front balancer health-checking each agent's /ready stands on the front port)",
+            DefaultValueFactory = _ => 1,
+        };
+        routers.Validators.Add(r =>
+        {
+            var value = r.GetValueOrDefault<int>();
+            if (value is < 1 or > 20)
+            {
+                r.AddError($"--routers must be a whole number from 1 to 20 (the template's RouterCount bounds), not {value}");
+            }
+        });
+        return routers;
     }
 
     internal static void PrintEndpoints(StackHost host)

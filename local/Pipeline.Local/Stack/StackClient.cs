@@ -58,5 +58,20 @@ internal sealed class StackClient : IDisposable
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>
+    /// Asks the stack to replace a router (the oldest when <paramref name="node"/> is null); returns
+    /// once the new one is in the front. Draining alone may take the deregistration delay.
+    /// </summary>
+    public async Task<(string Replaced, string By)> ReplaceRouterAsync(string? node, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = _http.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
+        var path = StackHost.ReplaceRouterPath + (node is null ? "" : "?node=" + Uri.EscapeDataString(node));
+        using var response = await http.PostAsync(path, null, cancellationToken);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken)) as JsonObject ?? [];
+        return response.IsSuccessStatusCode
+            ? (body["replaced"]!.GetValue<string>(), body["by"]!.GetValue<string>())
+            : throw new StackFailureException(body["message"]?.GetValue<string>() ?? $"HTTP {(int)response.StatusCode}");
+    }
+
     public void Dispose() => _http.Dispose();
 }

@@ -52,6 +52,9 @@ internal sealed record UpOptions(string RepositoryRoot, string StateDirectory, i
     /// (metered minutes, burst, decrease quota) and ScaleTables (1 = real time).
     /// </summary>
     public double TimeScale { get; init; } = 1.0;
+
+    /// <summary>How many routers (haproxy under the router agent) run; more than one stand behind a front balancer.</summary>
+    public int Routers { get; init; } = 1;
 }
 
 /// <summary>
@@ -288,25 +291,6 @@ internal sealed partial class StackHost : IAsyncDisposable
         RegisterStateMachines(Template, StepFunctions);
     }
 
-    private async Task StartRouterAsync(string agentDll, StackNames names, CancellationToken cancellationToken)
-    {
-        Step("starting haproxy under the router agent");
-        var agent = ChildProcess.Start("router-agent", "dotnet",
-            [agentDll, "--supervise", "--node", "local", "--bucket", names.RoutesBucket, "--s3-endpoint", Endpoints["s3"]!.ToString(),
-             "--region", Context.Region, "--config", _layout.HaproxyConfig, "--master-socket", _layout.HaproxyMasterSocket,
-             "--haproxy", Prerequisites.Haproxy, "--poll-interval", "500ms"],
-            _layout.Log("router-agent"),
-            new Dictionary<string, string>
-            {
-                ["AWS_ACCESS_KEY_ID"] = LocalCredentials.AccessKey,
-                ["AWS_SECRET_ACCESS_KEY"] = LocalCredentials.SecretKey,
-            });
-        Watch(agent);
-        await WaitForFrontAsync(agent, names.Router.Port, cancellationToken);
-        Endpoints["front"] = $"http://127.0.0.1:{names.Router.Port}";
-        Endpoints["git"] = Git!.Root;
-    }
-
     /// <summary>Reads the template with the local values of its AWS-only parameters and the router's front port and socket.</summary>
     private SamTemplate LoadTemplate(int frontPort)
     {
@@ -320,8 +304,8 @@ internal sealed partial class StackHost : IAsyncDisposable
             var parameters = LocalParameters.With(new Dictionary<string, string>
             {
                 ["RouterPort"] = frontPort.ToString(CultureInfo.InvariantCulture),
-                // One haproxy and agent locally, so one router must report (MinRouters).
-                ["RouterCount"] = "1",
+                // Every local router must report (MinRouters), as RouterCount on AWS.
+                ["RouterCount"] = _options.Routers.ToString(CultureInfo.InvariantCulture),
                 ["RouterRuntimeSocket"] = _layout.HaproxyAdminSocket,
 
                 // The local haproxy runs as the user who ran `up` and cannot switch users.
@@ -399,28 +383,6 @@ internal sealed partial class StackHost : IAsyncDisposable
         Step($"published the empty fleet's HAProxy config as {result.Current.Key}");
     }
 
-    private async Task WaitForFrontAsync(ChildProcess agent, int port, CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (agent.Exited.IsCompleted)
-            {
-                throw new StackFailureException($"the router agent exited with {agent.Exited.Result}; its last output:\n{agent.Tail()}");
-            }
-
-            if (await FreePort.IsListeningAsync(port, cancellationToken))
-            {
-                return;
-            }
-
-            await Task.Delay(100, cancellationToken);
-        }
-
-        throw new StackFailureException(
-            $"haproxy did not listen on 127.0.0.1:{port} within 60 s (see {_layout.Log("router-agent")}):\n{agent.Tail()}");
-    }
-
     private async Task StartControlAsync(CancellationToken cancellationToken)
     {
         var builder = EmbeddedServerLifetime.CreateBuilder();
@@ -430,6 +392,7 @@ internal sealed partial class StackHost : IAsyncDisposable
         _control.MapStepFunctionsApi(StepFunctions!);
         _control.MapSecretsManagerApi(Secrets);
         FleetApi.Map(_control, Fleet!, _artifactBucket!, _instanceEnvironment!);
+        MapRouterApi(_control);
         _control.MapGet("/stack", async (HttpContext http) =>
         {
             http.Response.ContentType = "application/json";
@@ -499,12 +462,13 @@ internal sealed partial class StackHost : IAsyncDisposable
             ["pid"] = Environment.ProcessId,
             ["stateDirectory"] = _layout.Root,
             ["endpoints"] = Endpoints.DeepClone(),
-            ["processes"] = new JsonArray([.. _children.Select(c => (JsonNode)new JsonObject
+            ["processes"] = new JsonArray([.. _children.Concat(_routers?.Running.Select(r => r.Agent!) ?? []).Select(c => (JsonNode)new JsonObject
             {
                 ["name"] = c.Name,
                 ["pid"] = c.Id,
                 ["running"] = !c.Exited.IsCompleted,
             })]),
+            ["routers"] = _routers is null ? new JsonArray() : await RoutersStatusAsync(cancellationToken),
             ["functions"] = new JsonArray([.. Lambda!.Functions.Select(f => (JsonNode)JsonValue.Create(f.Name))]),
             ["stateMachines"] = new JsonArray([.. StepFunctions!.ListStateMachines().Select(m => (JsonNode)JsonValue.Create(m.Name))]),
             ["instances"] = FleetApi.Instances(Fleet!.Describe()),
@@ -573,7 +537,12 @@ internal sealed partial class StackHost : IAsyncDisposable
             await _control.DisposeAsync();
         }
 
-        // The router agent first: it soft-stops haproxy so in-flight requests finish.
+        // The routers first: each agent soft-stops its haproxy so in-flight requests finish.
+        if (_routers is not null)
+        {
+            await _routers.DisposeAsync();
+        }
+
         foreach (var child in Enumerable.Reverse(_children))
         {
             await child.DisposeAsync();

@@ -99,6 +99,10 @@ public class HaproxyConfigGrammarTests
     [InlineData(".if defined(X)\n", ".if defined(X)")]
     [InlineData("frontend http\n    acl r1_path path -f /etc/passwd\n", "-f /etc/passwd")]
     [InlineData("frontend http\n    bind 127.0.0.1:80 ${HOME}\n", "${HOME}")]
+    [InlineData("frontend http\n    bind \"${HOME-127.0.0.1}:${PIPELINE_ROUTER_PORT-80}\"\n", "${HOME-")]
+    [InlineData("frontend http\n    bind \"${PIPELINE_ROUTER_BIND}:${PIPELINE_ROUTER_PORT-80}\"\n", "${PIPELINE_ROUTER_BIND}")]
+    [InlineData("global\n    stats socket \"${PIPELINE_ROUTER_RUNTIME_SOCKET-ipv4@0.0.0.0:9999}\" mode 600 level admin expose-fd listeners\n", "ipv4@")]
+    [InlineData("global\n    stats socket \"${AWS_SECRET_ACCESS_KEY-/tmp/a.sock}\" mode 600 level admin expose-fd listeners\n", "AWS_SECRET")]
     public void Violations_WhenALineIsNotOneTheRendererWrites_ShouldNameIt(string config, string expected) =>
         Assert.Contains(HaproxyConfigGrammar.Violations(config), v => v.Contains(expected, StringComparison.Ordinal));
 }

@@ -50,6 +50,35 @@ public class HaproxyConfigRendererTests
     }
 
     [Fact]
+    public void Render_WhenRouterSettingsGiven_ShouldReferToEachRoutersOwnVariablesWithThePublishedValuesAsDefaults()
+    {
+        var text = HaproxyConfigRenderer.Render(Load("one-service"), Settings).Text;
+
+        Assert.Contains("    stats socket \"${PIPELINE_ROUTER_RUNTIME_SOCKET-/run/pipeline-router/admin.sock}\" mode 600 level admin expose-fd listeners\n", text, StringComparison.Ordinal);
+        Assert.Contains("    bind \"${PIPELINE_ROUTER_BIND-127.0.0.1}:${PIPELINE_ROUTER_PORT-8080}\"\n", text, StringComparison.Ordinal);
+        Assert.Empty(HaproxyConfigGrammar.Violations(text));
+    }
+
+    [Fact]
+    public void Render_WhenARouterSetsItsOwnPort_ShouldBeWhatRealHaproxyReads()
+    {
+        var text = HaproxyConfigRenderer.Render(Load("one-service"), Settings).Text;
+
+        // A value haproxy cannot take shows that it read the variable, not the published default.
+        var (refused, output) = HaproxyCheck(text, new Dictionary<string, string> { [RouterSettings.PortVariable] = "notaport" });
+        var (accepted, _) = HaproxyCheck(text, new Dictionary<string, string>
+        {
+            [RouterSettings.BindVariable] = "127.0.0.2",
+            [RouterSettings.PortVariable] = "18081",
+            [RouterSettings.RuntimeSocketVariable] = "/tmp/router-2.sock",
+        });
+
+        Assert.NotEqual(0, refused);
+        Assert.Contains("notaport", output, StringComparison.Ordinal);
+        Assert.Equal(0, accepted);
+    }
+
+    [Fact]
     public void Render_WhenOneTargetChanges_ShouldChangeHash()
     {
         var table = Load("one-service");
@@ -88,7 +117,6 @@ public class HaproxyConfigRendererTests
         Assert.Contains("    default-server inter 2s rise 2 fall 3\n", text, StringComparison.Ordinal);
         Assert.Contains("    server i-0a1 10.0.1.11:3000 check\n    server i-0b2 10.0.1.12:3000 check\n", text, StringComparison.Ordinal);
         Assert.Contains("    option httpclose\n", text, StringComparison.Ordinal);
-        Assert.Contains("    stats socket /run/pipeline-router/admin.sock mode 600 level admin", text, StringComparison.Ordinal);
     }
 
     [Fact]

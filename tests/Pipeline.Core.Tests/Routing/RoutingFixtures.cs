@@ -28,7 +28,7 @@ internal static class RoutingFixtures
             .OrderBy(_ => random.Next())]);
 
     /// <summary>Runs the real <c>haproxy -c -f</c>; returns its exit code and combined output.</summary>
-    public static (int ExitCode, string Output) HaproxyCheck(string configText)
+    public static (int ExitCode, string Output) HaproxyCheck(string configText, IReadOnlyDictionary<string, string>? environment = null)
     {
         var file = Path.Combine(Path.GetTempPath(), "pipeline-check-" + Guid.NewGuid().ToString("N") + ".cfg");
         File.WriteAllText(file, configText);
@@ -39,6 +39,11 @@ internal static class RoutingFixtures
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
             };
+            foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            {
+                start.Environment[name] = value;
+            }
+
             using var process = Process.Start(start)!;
             var stdout = process.StandardOutput.ReadToEndAsync();
             var stderr = process.StandardError.ReadToEnd();
