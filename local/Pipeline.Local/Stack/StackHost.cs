@@ -140,6 +140,7 @@ internal sealed partial class StackHost : IAsyncDisposable
     private async Task StartCoreAsync(CancellationToken cancellationToken)
     {
         var frontPort = await CheckPrerequisitesAsync(cancellationToken);
+        await StartIssuerAsync(cancellationToken);
         Template = LoadTemplate(frontPort);
         var agentDll = await PublishAsync(cancellationToken);
         var (dynamoPort, s3Port) = await StartEmulatorsAsync(cancellationToken);
@@ -317,7 +318,7 @@ internal sealed partial class StackHost : IAsyncDisposable
                 throw new StackFailureException($"no template at {_options.TemplatePath}");
             }
 
-            var parameters = LocalParameters.With(new Dictionary<string, string>
+            var parameters = LocalParameters.With(new Dictionary<string, string>(IssuerParameters())
             {
                 ["RouterPort"] = frontPort.ToString(CultureInfo.InvariantCulture),
                 // One haproxy and agent locally, so one router must report (MinRouters).
