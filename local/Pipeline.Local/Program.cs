@@ -25,6 +25,7 @@ internal static class Program
             SecretCommand.Create(),
             PushCommand.Create(),
             WebhookSecretCommand.Create(),
+            TokenCommand.Create(),
             DemoCommand.Create(),
             NewCommand.Create(),
             StatesCommand.Create(),

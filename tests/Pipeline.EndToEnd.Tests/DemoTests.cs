@@ -38,6 +38,8 @@ public sealed class DemoTests : IDisposable
         var tail = output.Length > 6000 ? output[^6000..] : output;
         Assert.False(output.Contains("[FAIL]", StringComparison.Ordinal) || output.Contains("[n/a ]", StringComparison.Ordinal), tail);
         Assert.Matches(@"\[ ok \] [1-9]\d* requests sent through HAProxy, 0 failed", output);
+        Assert.Matches(@"\[ ok \] GET /orders/mine without a token: 401 Bearer ", output);
+        Assert.Matches(@"\[ ok \] GET /orders/mine with a token from the stack's issuer http://127\.0\.0\.1:\d+/ .*: 200 ", output);
 
         using var probe = new StackProbe(demo);
         var orders = await probe.Registry.ListVersionsAsync("orders");

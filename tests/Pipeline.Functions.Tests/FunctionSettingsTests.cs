@@ -25,6 +25,7 @@ public sealed class FunctionSettingsTests
         ["LaunchInstancesFunction"] = s =>
         {
             TableSettings.From(s);
+            AuthIssuerSettings.From(s);
             FleetFromEnvironment.LaunchSettings(s);
         },
         ["PublishRoutesFunction"] = s => RoutesSettings.From(s),

@@ -1,6 +1,7 @@
 'use strict';
 // The orders service: a REST resource /orders over its DynamoDB table, on the service kit, which
-// answers /status, /status/ready and /version. Its routes are public: the demo's load has no token.
+// answers /status, /status/ready and /version. Its routes are public, the demo's load has no token,
+// except /orders/mine: a caller's own orders, which needs a bearer token from the stack's issuer.
 const crypto = require('node:crypto');
 const { createService, HttpError } = require('@pipeline/service-kit');
 
@@ -9,11 +10,15 @@ const greeting = 'orders at your service';
 
 function createOrders({ store, env = process.env, ...options }) {
   return createService({
-    env, name: SERVICE, tables: options.tables, log: options.log,
+    env, name: SERVICE, tables: options.tables, auth: options.auth, log: options.log,
     // Also under the route prefix, so the version can be asked through HAProxy.
     versionPaths: ['/orders/version'], versionInfo: { greeting },
     routes: [
       { method: 'GET', path: '/orders', public: true, handler: async () => ({ body: { orders: await store.list() } }) },
+      // Before /orders/:id, which would take "mine" for an id.
+      { method: 'GET', path: '/orders/mine', scopes: ['orders:read'], handler: async ({ claims }) => ({
+        body: { customerId: claims.sub, orders: (await store.list()).filter((o) => o.customerId === claims.sub) },
+      }) },
       { method: 'GET', path: '/orders/:id', public: true, handler: async ({ params }) => {
         const order = await store.get(params.id);
         if (!order) throw new HttpError(404, `order ${params.id} does not exist`);

@@ -27,6 +27,10 @@ public static class SettingNames
     public const string InstanceSecurityGroup = "PIPELINE_INSTANCE_SECURITY_GROUP";
     public const string InstanceProfileArn = "PIPELINE_INSTANCE_PROFILE_ARN";
 
+    /// <summary>The stack's token issuer, passed on to every instance under the same names (<see cref="AuthIssuerSettings"/>).</summary>
+    public const string AuthIssuer = AuthIssuerSettings.IssuerVariable;
+    public const string AuthJwksUrl = AuthIssuerSettings.JwksUrlVariable;
+
     /// <summary>Set by Lambda itself, not by the template.</summary>
     public const string Region = "AWS_REGION";
 

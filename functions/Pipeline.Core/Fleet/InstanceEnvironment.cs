@@ -9,11 +9,13 @@ namespace Pipeline.Core.Fleet;
 /// guarantees, which the manifest cannot override: <c>PORT</c>, <c>PIPELINE_SERVICE</c>,
 /// <c>PIPELINE_VERSION</c>, <c>PIPELINE_TABLE_PREFIX</c> and one <c>&lt;TABLE&gt;_TABLE</c> per declared
 /// table holding its physical name (table <c>orders</c> gives <c>ORDERS_TABLE</c>, <c>line-items</c>
-/// gives <c>LINE_ITEMS_TABLE</c>).
+/// gives <c>LINE_ITEMS_TABLE</c>), and the stack's token issuer as <c>PIPELINE_AUTH_ISSUER</c> and
+/// <c>PIPELINE_AUTH_JWKS_URL</c> when the stack has one.
 /// </summary>
 public static class InstanceEnvironment
 {
-    public static IReadOnlyDictionary<string, string> For(ServiceManifest manifest, string label, string tablePrefix)
+    public static IReadOnlyDictionary<string, string> For(
+        ServiceManifest manifest, string label, string tablePrefix, Configuration.AuthIssuerSettings? issuer = null)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         var environment = new SortedDictionary<string, string>(StringComparer.Ordinal);
@@ -31,9 +33,15 @@ public static class InstanceEnvironment
             environment[TableVariable(table.Name)] = TableSpec.PhysicalName(tablePrefix, manifest.Name, table.Name);
         }
 
+        if (issuer is not null)
+        {
+            environment[Configuration.AuthIssuerSettings.IssuerVariable] = issuer.Issuer;
+            environment[Configuration.AuthIssuerSettings.JwksUrlVariable] = issuer.JwksUrl;
+        }
+
         if (manifest.Auth is { } auth)
         {
-            // The service kit reads these; the issuer and its keys are the stack's, set by the fleet.
+            // The service kit reads these; the issuer and its keys are the stack's, set above.
             environment["PIPELINE_AUTH_AUDIENCE"] = auth.Audience;
             environment["PIPELINE_AUTH_SCOPES"] = new System.Text.Json.Nodes.JsonObject(auth.Routes.Select(r =>
                 KeyValuePair.Create($"{r.Method} {r.Path}", (System.Text.Json.Nodes.JsonNode?)new System.Text.Json.Nodes.JsonArray([.. r.Scopes.Select(s => System.Text.Json.Nodes.JsonValue.Create(s))])))).ToJsonString();

@@ -9,9 +9,9 @@ namespace Pipeline.Core.Fleet;
 /// Starts a version's instances as its own service.yaml declares them (count, port, start command,
 /// environment) and answers the targets to register. Running it again for the same version reuses
 /// the instances that are already up instead of starting more, so a retried step never doubles
-/// the fleet.
+/// the fleet. <c>issuer</c> is the stack's token issuer, which every instance is told.
 /// </summary>
-public sealed class InstanceLauncher(IRegistry registry, IInstanceFleet fleet, string tablePrefix)
+public sealed class InstanceLauncher(IRegistry registry, IInstanceFleet fleet, string tablePrefix, Configuration.AuthIssuerSettings? issuer = null)
 {
     public async Task<IReadOnlyList<RouteTarget>> LaunchAsync(
         string service, string label, string artifactKey, int count, string executionId, CancellationToken cancel = default)
@@ -37,7 +37,7 @@ public sealed class InstanceLauncher(IRegistry registry, IInstanceFleet fleet, s
         {
             var launched = await fleet.LaunchAsync(
                 new InstanceLaunch(service, label, artifactKey, digest, count - up.Count, manifest.Port, manifest.Start,
-                    InstanceEnvironment.For(manifest, label, tablePrefix), executionId)
+                    InstanceEnvironment.For(manifest, label, tablePrefix, issuer), executionId)
                 {
                     Secrets = InstanceEnvironment.Secrets(manifest, tablePrefix),
                 },

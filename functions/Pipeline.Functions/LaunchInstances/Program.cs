@@ -9,9 +9,11 @@ using Pipeline.Lambda;
 return await LambdaRuntime.RunAsync(
     () =>
     {
-        var settings = TableSettings.From(new SettingsReader(Environment.GetEnvironmentVariable));
+        var reader = new SettingsReader(Environment.GetEnvironmentVariable);
+        var settings = TableSettings.From(reader);
+        var issuer = AuthIssuerSettings.From(reader);
         return Task.FromResult<IFunctionHandler<LaunchInstancesInput, LaunchInstancesOutput>>(new LaunchInstancesHandler(
-            new InstanceLauncher(new DynamoDbRegistry(AwsClients.DynamoDb(), settings.RegistryTable), FleetFromEnvironment.ForLaunch(), settings.TablePrefix)));
+            new InstanceLauncher(new DynamoDbRegistry(AwsClients.DynamoDb(), settings.RegistryTable), FleetFromEnvironment.ForLaunch(), settings.TablePrefix, issuer)));
     },
     LaunchInstancesJson.Default.LaunchInstancesInput,
     LaunchInstancesJson.Default.LaunchInstancesOutput);

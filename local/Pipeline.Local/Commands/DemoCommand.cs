@@ -131,7 +131,26 @@ internal static class DemoCommand
             return;
         }
 
+        await AuthThroughHaproxyAsync(host, claims, cancel);
         await SwitchUnderLoadAsync(host, client, machine, registry, live, claims, cancel);
+    }
+
+    /// <summary>/orders/mine needs a token: refused without one, answered with one the stack's issuer signed.</summary>
+    private static async Task AuthThroughHaproxyAsync(StackHost host, Claims claims, CancellationToken cancel)
+    {
+        Console.WriteLine();
+        Console.WriteLine("== a route that needs a token, through HAProxy");
+        var mine = new Uri(new Uri(host.Endpoints["front"]!.ToString()), "/orders/mine");
+        using var http = new HttpClient();
+        using var refused = await http.GetAsync(mine, cancel);
+        claims.Add(refused.StatusCode == System.Net.HttpStatusCode.Unauthorized && refused.Headers.WwwAuthenticate.Count > 0,
+            $"GET {mine.AbsolutePath} without a token: {(int)refused.StatusCode} {refused.Headers.WwwAuthenticate}");
+        var token = host.Issuer!.Sign(new Pipeline.Local.Aws.TokenIssuer.TokenRequest("demo-customer", ["orders:read"], ["orders"], TimeSpan.FromMinutes(5)), DateTimeOffset.UtcNow);
+        using var request = new HttpRequestMessage(HttpMethod.Get, mine) { Headers = { Authorization = new("Bearer", token) } };
+        using var answered = await http.SendAsync(request, cancel);
+        var body = await answered.Content.ReadAsStringAsync(cancel);
+        claims.Add(answered.StatusCode == System.Net.HttpStatusCode.OK,
+            $"GET {mine.AbsolutePath} with a token from the stack's issuer {host.Issuer.Issuer} (sub demo-customer, scope orders:read): {(int)answered.StatusCode} {(body.Length > 80 ? body[..80] + "..." : body)}");
     }
 
     private static async Task SwitchUnderLoadAsync(

@@ -143,6 +143,7 @@ internal sealed partial class StackHost : IAsyncDisposable
     private async Task StartCoreAsync(CancellationToken cancellationToken)
     {
         var frontPort = await CheckPrerequisitesAsync(cancellationToken);
+        await StartIssuerAsync(cancellationToken);
         Template = LoadTemplate(frontPort);
         var agentDll = await PublishAsync(cancellationToken);
         var (dynamoPort, s3Port) = await StartEmulatorsAsync(cancellationToken);
@@ -301,7 +302,7 @@ internal sealed partial class StackHost : IAsyncDisposable
                 throw new StackFailureException($"no template at {_options.TemplatePath}");
             }
 
-            var parameters = LocalParameters.With(new Dictionary<string, string>
+            var parameters = LocalParameters.With(new Dictionary<string, string>(IssuerParameters())
             {
                 ["RouterPort"] = frontPort.ToString(CultureInfo.InvariantCulture),
                 // Every local router must report (MinRouters), as RouterCount on AWS.

@@ -33,6 +33,9 @@ internal sealed class StackLayout(string stateDirectory)
 
     public string Builds => Path.Combine(Root, "builds");
 
+    /// <summary>The token issuer's key (mode 0600) and identifier, which `pipeline token` reads without a running stack.</summary>
+    public string Issuer => Path.Combine(Root, "issuer");
+
     public string Log(string name) => Path.Combine(Logs, name + ".log");
 
     public void Create()

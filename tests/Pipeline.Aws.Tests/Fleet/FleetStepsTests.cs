@@ -104,6 +104,19 @@ public class FleetStepsTests(EmulatorFixture emulators)
     }
 
     [Fact]
+    public async Task Launch_WhenTheStackHasAnIssuer_ShouldTellEveryInstanceItsIssuerAndKeys()
+    {
+        var world = await CreateAsync();
+        var issuer = new Pipeline.Core.Configuration.AuthIssuerSettings("https://issuer.example.com/", "https://issuer.example.com/jwks.json");
+
+        await new InstanceLauncher(world.Registry, world.Fleet, "pfx", issuer).LaunchAsync("orders", V1, Key(V1), 2, "exec-1");
+
+        var launch = Assert.Single(world.Fleet.Launches);
+        Assert.Equal("https://issuer.example.com/", launch.Environment["PIPELINE_AUTH_ISSUER"]);
+        Assert.Equal("https://issuer.example.com/jwks.json", launch.Environment["PIPELINE_AUTH_JWKS_URL"]);
+    }
+
+    [Fact]
     public async Task Launch_WhenAnInstanceCrashed_ShouldStartOnlyTheMissingOne()
     {
         var world = await CreateAsync();

@@ -9,8 +9,8 @@ function memoryStore() {
   return { get: async (id) => items.get(id) ?? null, put: async (item) => { items.set(item.orderId, item); return item; }, list: async () => [...items.values()] };
 }
 
-async function withServer(fn) {
-  const service = createOrders({ store: memoryStore(), env: { PIPELINE_VERSION: '1.4.7-abcdef0' }, log: createLogger({ write: () => {} }) });
+async function withServer(fn, auth) {
+  const service = createOrders({ store: memoryStore(), env: { PIPELINE_VERSION: '1.4.7-abcdef0' }, auth, log: createLogger({ write: () => {} }) });
   const port = await service.listen(0, '127.0.0.1');
   try { await fn(`http://127.0.0.1:${port}`); } finally { await service.close(100); }
 }
@@ -50,3 +50,23 @@ test('the version under the route prefix keeps the shape the load and the tests 
   assert.deepStrictEqual(Object.keys(body), ['service', 'version', 'greeting']);
   assert.deepStrictEqual([body.service, body.version, typeof body.greeting], ['orders', '1.4.7-abcdef0', 'string']);
 }));
+
+test('/orders/mine needs a bearer token: 401 with a challenge without one', () => withServer(async (base) => {
+  const response = await fetch(`${base}/orders/mine`);
+  assert.strictEqual(response.status, 401);
+  assert.match(response.headers.get('www-authenticate'), /^Bearer /);
+}));
+
+test('/orders/mine answers the token subject\'s orders only', () => {
+  const granted = [];
+  const auth = { verify: async (authorization, scopes) => { granted.push(scopes); return { sub: 'c-1' }; } };
+  return withServer(async (base) => {
+    for (const customerId of ['c-1', 'c-2', 'c-1']) {
+      await fetch(`${base}/orders`, { method: 'POST', body: JSON.stringify({ customerId }) });
+    }
+    const body = await (await fetch(`${base}/orders/mine`, { headers: { authorization: 'Bearer x' } })).json();
+    assert.strictEqual(body.customerId, 'c-1');
+    assert.deepStrictEqual(body.orders.map((o) => o.customerId), ['c-1', 'c-1']);
+    assert.deepStrictEqual(granted, [['orders:read']]);
+  }, auth);
+});
