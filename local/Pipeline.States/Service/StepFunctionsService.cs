@@ -123,7 +123,12 @@ public sealed partial class StepFunctionsService : IAsyncDisposable
         var execution = new ExecutionRecord(identity.ExecutionArn, machine.Arn, name, startDate, input);
         if (!_executions.TryAdd(execution.ExecutionArn, execution))
         {
-            throw new StepFunctionsException("ExecutionAlreadyExists", $"Execution Already Exists: '{execution.ExecutionArn}'");
+            // AWS: the name and input of an open execution is the same request again and answers that
+            // execution; another input, or a closed execution, keeps the name taken for 90 days.
+            var existing = _executions[execution.ExecutionArn];
+            return existing.Status == ExecutionStatus.Running && string.Equals(existing.Input, input, StringComparison.Ordinal)
+                ? existing
+                : throw new StepFunctionsException("ExecutionAlreadyExists", $"Execution Already Exists: '{execution.ExecutionArn}'");
         }
         var file = _journal?.Create(execution, machine.Name);
         var sink = new RecordSink(execution, file);
