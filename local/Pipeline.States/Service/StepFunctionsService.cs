@@ -36,6 +36,13 @@ public sealed partial class StepFunctionsService : IAsyncDisposable
 
     private EngineOptions Options => _engine.Options;
 
+    /// <summary>
+    /// Raised when an execution starts (RUNNING) and when it ends, as Step Functions puts an "Execution
+    /// Status Change" event on EventBridge; an answer StartExecution gives again for a running execution
+    /// raises nothing. Handlers must not block: they run on the execution's thread.
+    /// </summary>
+    public event Action<ExecutionRecord>? StatusChanged;
+
     [GeneratedRegex("^[A-Za-z0-9_-]{1,80}$")]
     private static partial Regex ValidName();
 
@@ -130,6 +137,7 @@ public sealed partial class StepFunctionsService : IAsyncDisposable
                 ? existing
                 : throw new StepFunctionsException("ExecutionAlreadyExists", $"Execution Already Exists: '{execution.ExecutionArn}'");
         }
+        Raise(execution);
         var file = _journal?.Create(execution, machine.Name);
         var sink = new RecordSink(execution, file);
         var run = Task.Run(async () =>
@@ -142,6 +150,7 @@ public sealed partial class StepFunctionsService : IAsyncDisposable
                     : (result.Error, result.Cause);
                 execution.Complete(result.Status, result.Status == ExecutionStatus.Succeeded ? JsonValues.Serialize(result.Output) : null,
                     error, cause, Options.Clock.GetUtcNow());
+                Raise(execution);
             }
             finally
             {
@@ -154,6 +163,18 @@ public sealed partial class StepFunctionsService : IAsyncDisposable
             _running.Add(run);
         }
         return execution;
+    }
+
+    private void Raise(ExecutionRecord execution)
+    {
+        try
+        {
+            StatusChanged?.Invoke(execution);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A listener's fault never changes an execution, as EventBridge delivery never does on AWS.
+        }
     }
 
     public ExecutionRecord DescribeExecution(string executionArn) =>
