@@ -22,17 +22,19 @@ namespace Pipeline.Local.Tests;
 /// to the published ReportCommitStatus function (its template environment, its token from the Secrets
 /// Manager stand-in), which posts them to the GitHub stand-in. Only runs a GitHub push started are reported.
 /// </summary>
-public sealed class CommitStatusTests : IAsyncLifetime
+public sealed class CommitStatusTests : IAsyncLifetime, IDisposable
 {
     private const string Orders = "0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c";
     private const string Billing = "6113728f27ae82c7b1a177c8d03f9e96e0adf246";
     private readonly string _state = Directory.CreateTempSubdirectory("statuses-").FullName;
+    private readonly HttpClient _http = new();
     private readonly ConcurrentBag<Task<IReadOnlyList<EventDelivery>>> _deliveries = [];
     private StepFunctionsService _service = null!;
     private WebApplication _control = null!;
     private LocalLambdaService _lambda = null!;
     private LocalGitHubApi _gitHub = null!;
     private string _machine = null!;
+    private List<EventRuleDescription> _rules = [];
 
     public async Task InitializeAsync()
     {
@@ -77,9 +79,12 @@ public sealed class CommitStatusTests : IAsyncLifetime
 
         // Warm, so every "pending" is handled while its run still waits (a late one is rightly dropped).
         await _lambda.WarmAsync(function.Name);
-        var template = SamTemplate.Load(Path.Combine(FunctionBinaries.RepositoryRoot, "template.yaml"));
+        // The pseudo parameters the function's definition was resolved with, so the rule names the same machine.
+        var template = SamTemplate.Load(Path.Combine(FunctionBinaries.RepositoryRoot, "template.yaml"),
+            new TemplateOptions { Stack = new StackContext(Region: arn[3], AccountId: arn[4]) });
         var bus = new LocalEventBus(template.Stack, new LambdaTargets(_lambda));
-        foreach (var rule in template.Rules.Where(r => r.LogicalId.StartsWith("ReportCommitStatusFunction", StringComparison.Ordinal)))
+        _rules = [.. template.Rules.Where(r => r.LogicalId.StartsWith("ReportCommitStatusFunction", StringComparison.Ordinal))];
+        foreach (var rule in _rules)
         {
             bus.PutRule(rule);
         }
@@ -96,10 +101,12 @@ public sealed class CommitStatusTests : IAsyncLifetime
         Directory.Delete(_state, recursive: true);
     }
 
+    public void Dispose() => _http.Dispose();
+
     private static string GitHubInput(string service, string commit) => $$"""
         {"id":"72d3162e-cc78-11e3-81ab-4c9367dc0958","source":"github.com","detail-type":"push",
          "detail":{"ref":"refs/heads/main","after":"{{commit}}","deleted":false,
-                   "repository":{"name":"{{service}}","clone_url":"https://github.com/pipeline-local/{{service}}.git"}}}
+                   "repository":{"name":"{{service}}","clone_url":"https://github.com/pipeline-local/{{service}}.git"} } }
         """;
 
     [Fact]
@@ -108,11 +115,13 @@ public sealed class CommitStatusTests : IAsyncLifetime
         var ok = _service.StartExecution(_machine, "github-orders-000000000000-0d1a26e67d8f", GitHubInput("orders", Orders));
         var broken = _service.StartExecution(_machine, "github-billing-000000000000-6113728f27ae", GitHubInput("billing", Billing));
         var codeCommit = _service.StartExecution(_machine, "codecommit-orders-1", """{"source":"aws.codecommit","detail":{}}""");
-        var manualNamedLikeGitHub = _service.StartExecution(_machine, "github-by-hand", $$"""{"service":"orders","commit":"{{Orders}}"}""");
+        var manualNamedLikeGitHub = _service.StartExecution(_machine, "github-by-hand", "{\"service\":\"orders\",\"commit\":\"" + Orders + "\"}");
         await Task.WhenAll(ok.Finished, broken.Finished, codeCommit.Finished, manualNamedLikeGitHub.Finished);
         await WaitForDeliveriesAsync();
 
         var statuses = _gitHub.Recent(20).AsEnumerable().Reverse().ToList();
+        var delivered = (await Task.WhenAll(_deliveries)).SelectMany(d => d).ToList();
+        Assert.True(delivered.Count == 6, $"{delivered.Count} deliveries to {_machine}: {string.Join("; ", _rules.Select(r => r.EventPattern?.ToJsonString()))}");
         Assert.Equal(["pending", "success"], States(statuses, "orders", Orders));
         Assert.Equal(["pending", "failure"], States(statuses, "billing", Billing));
         Assert.Equal(4, statuses.Count);
@@ -122,8 +131,7 @@ public sealed class CommitStatusTests : IAsyncLifetime
 
         // The link opens the run: the local stand-in of its console page.
         var success = statuses.Single(s => s["state"]!.ToString() == "success");
-        using var http = new HttpClient();
-        var page = JsonNode.Parse(await http.GetStringAsync(success["target_url"]!.ToString()))!;
+        var page = JsonNode.Parse(await _http.GetStringAsync(success["target_url"]!.ToString()))!;
         Assert.Equal(ok.ExecutionArn, page["executionArn"]!.ToString());
         Assert.Equal("Succeeded", page["status"]!.ToString());
     }
