@@ -34,6 +34,7 @@ public sealed class FunctionSettingsTests
         ["RollbackFunction"] = s => RoutesSettings.From(s),
         ["ScaleTablesFunction"] = s => RegistrySettings.From(s),
         ["GitHubWebhookFunction"] = s => WebhookFunctionSettings.From(s),
+        ["ReportCommitStatusFunction"] = s => CommitStatusFunctionSettings.From(s),
     };
 
     private static readonly SamTemplate Template = SamTemplate.Load(RepositoryRoot.Combine("template.yaml"));
@@ -57,7 +58,8 @@ public sealed class FunctionSettingsTests
 
         // Set by Lambda, local-only, or optional with a default the template does not override
         // (PIPELINE_ROUTER_MISSED_POLLS: RoutesConverged counts a router gone after 3 missed polls).
-        string[] notFromTemplate = [SettingNames.Region, "AWS_DEFAULT_REGION", SettingNames.RouterBind, SettingNames.RouterMissedPolls];
+        string[] notFromTemplate = [SettingNames.Region, "AWS_DEFAULT_REGION", SettingNames.RouterBind, SettingNames.RouterMissedPolls,
+            SettingNames.GitHubApiUrl, SettingNames.ExecutionLinkPrefix];
         Assert.Empty(reader.Read.Except(environment.Keys).Except(notFromTemplate));
         Assert.Empty(OwnVariables(logicalId).Except(reader.Read));
     }

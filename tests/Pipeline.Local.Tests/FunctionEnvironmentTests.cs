@@ -27,9 +27,11 @@ public sealed class FunctionEnvironmentTests
         var environment = FunctionEnvironment.Compose(Template, Endpoints, local);
 
         Assert.Equal(
-            Template.Keys.Concat(Endpoints.Keys).Concat(["PIPELINE_FLEET_ENDPOINT", "PIPELINE_ROUTER_BIND"]).Order(),
+            Template.Keys.Concat(Endpoints.Keys).Concat(["PIPELINE_FLEET_ENDPOINT", "PIPELINE_ROUTER_BIND", "PIPELINE_GITHUB_API_URL", "PIPELINE_EXECUTION_LINK_PREFIX"]).Order(),
             environment.Keys.Order());
         Assert.Equal("http://127.0.0.1:4569", environment["PIPELINE_FLEET_ENDPOINT"]);
+        Assert.Equal("http://127.0.0.1:4569/github/", environment["PIPELINE_GITHUB_API_URL"]);
+        Assert.Equal("http://127.0.0.1:4569/executions/", environment["PIPELINE_EXECUTION_LINK_PREFIX"]);
         Assert.Equal("8080", environment["PIPELINE_ROUTER_PORT"]);
     }
 

@@ -108,6 +108,25 @@ public sealed class StepFunctionsServiceTests : IDisposable
         Assert.Equal("""{"n":2}""", service.DescribeExecution(first.ExecutionArn).Output);
     }
 
+    [Fact]
+    public async Task StartExecution_WhenNameAndInputMatchARunningExecution_ShouldAnswerThatExecutionAndStartNothing()
+    {
+        await using var service = new StepFunctionsService(new StatesEngine(new EngineOptions { WaitTimeScale = 1 }));
+        var machine = service.CreateStateMachine("Sleeper", """{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":3600,"End":true}}}""");
+        var first = service.StartExecution(machine.Arn, "same", """{"n":1}""");
+
+        var again = service.StartExecution(machine.Arn, "same", """{"n":1}""");
+        var otherInput = Assert.Throws<StepFunctionsException>(() => service.StartExecution(machine.Arn, "same", """{"n":2}"""));
+        await service.StopExecutionAsync(first.ExecutionArn);
+        var closed = Assert.Throws<StepFunctionsException>(() => service.StartExecution(machine.Arn, "same", """{"n":1}"""));
+
+        Assert.Same(first, again);
+        Assert.Equal(first.StartDate, again.StartDate);
+        Assert.Equal("ExecutionAlreadyExists", otherInput.Code);
+        Assert.Equal("ExecutionAlreadyExists", closed.Code);
+        Assert.Single(service.ListExecutions(machine.Arn));
+    }
+
     [Theory]
     [InlineData("not json", "InvalidExecutionInput")]
     [InlineData("{}", "StateMachineDoesNotExist")]

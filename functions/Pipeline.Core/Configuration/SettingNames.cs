@@ -22,6 +22,7 @@ public static class SettingNames
     public const string GitHubOwner = "PIPELINE_GITHUB_OWNER";
     public const string WebhookSecretArn = "PIPELINE_WEBHOOK_SECRET_ARN";
     public const string DeployStateMachineArn = "PIPELINE_DEPLOY_STATE_MACHINE_ARN";
+    public const string GitHubTokenSecretArn = "PIPELINE_GITHUB_TOKEN_SECRET_ARN";
     public const string LaunchTemplateId = "PIPELINE_LAUNCH_TEMPLATE_ID";
     public const string SubnetIds = "PIPELINE_SUBNET_IDS";
     public const string InstanceSecurityGroup = "PIPELINE_INSTANCE_SECURITY_GROUP";
@@ -36,4 +37,10 @@ public static class SettingNames
 
     /// <summary>Local-only: the address the published HAProxy front end binds (127.0.0.1 on one machine); <c>*</c> without it.</summary>
     public const string RouterBind = "PIPELINE_ROUTER_BIND";
+
+    /// <summary>Local-only: the GitHub REST API's base URL (the local stand-in); <c>https://api.github.com</c> without it.</summary>
+    public const string GitHubApiUrl = "PIPELINE_GITHUB_API_URL";
+
+    /// <summary>Local-only: what a commit status links a run with (the prefix of its execution ARN); the Step Functions console without it.</summary>
+    public const string ExecutionLinkPrefix = "PIPELINE_EXECUTION_LINK_PREFIX";
 }

@@ -73,6 +73,16 @@ internal static class StatusCommand
                     : $"  {s["name"],-14} live {s["live"]?.ToString() ?? "(none)",-24} latest {s["latest"]}");
             }
 
+            if (status["commitStatuses"] is JsonArray { Count: > 0 } commitStatuses)
+            {
+                // What the GitHub stand-in was told, as the person who pushed would see it on the commit.
+                Console.WriteLine("commit statuses (GitHub stand-in):");
+                foreach (var c in commitStatuses.OfType<JsonObject>())
+                {
+                    Console.WriteLine($"  {c["created_at"],-20} {c["state"],-8} {c["repository"]}@{c["sha"]?.ToString()[..7]} {c["context"]}: {c["description"]}");
+                }
+            }
+
             Console.WriteLine("last executions:");
             foreach (var e in executions.OfType<JsonObject>().Take(10))
             {

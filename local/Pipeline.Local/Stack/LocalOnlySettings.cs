@@ -1,7 +1,10 @@
 using System.Globalization;
 using Pipeline.Aws.Fleet;
 using Pipeline.Aws.Routing;
+using Pipeline.Core.Configuration;
 using Pipeline.Core.Time;
+using Pipeline.Local.Aws.GitHub;
+using Pipeline.Local.Aws.StepFunctions;
 
 namespace Pipeline.Local.Stack;
 
@@ -26,6 +29,12 @@ internal static class LocalOnlySettings
         new(RoutesPublicationFromEnvironment.RouterBindVariable,
             "the address the published HAProxy front end binds (`127.0.0.1` locally)",
             "`*`, every address"),
+        new(SettingNames.GitHubApiUrl,
+            "where ReportCommitStatus posts commit statuses: the stack's GitHub stand-in (`/github/` of the control endpoint)",
+            "`https://api.github.com`"),
+        new(SettingNames.ExecutionLinkPrefix,
+            "what a commit status links a run with: the control endpoint's `/executions/` page followed by the execution ARN",
+            "the Step Functions console page of the execution"),
         new(ScaledTimeProvider.OriginVariable,
             "`up --time-scale N`: the instant (Unix ms) the scaled clock starts from",
             "real time"),
@@ -34,7 +43,8 @@ internal static class LocalOnlySettings
             "real time"),
     ];
 
-    /// <summary>The stack's values: the fleet endpoint and the router's bind always, the clock when it is scaled.</summary>
+    /// <summary>The stack's values: the fleet endpoint (the control endpoint, which also serves the GitHub stand-in and
+    /// the execution pages), the router's bind always, the clock when it is scaled.</summary>
     public static IReadOnlyDictionary<string, string> Values(Uri fleetEndpoint, string routerBind, ScaledTimeProvider? clock)
     {
         ArgumentNullException.ThrowIfNull(fleetEndpoint);
@@ -42,6 +52,8 @@ internal static class LocalOnlySettings
         {
             [FleetFromEnvironment.EndpointVariable] = fleetEndpoint.ToString().TrimEnd('/'),
             [RoutesPublicationFromEnvironment.RouterBindVariable] = routerBind,
+            [SettingNames.GitHubApiUrl] = new Uri(fleetEndpoint, LocalGitHubApi.Path + "/").ToString(),
+            [SettingNames.ExecutionLinkPrefix] = new Uri(fleetEndpoint, ExecutionPages.Path + "/").ToString(),
         };
         foreach (var (name, value) in clock?.ToSettings() ?? new Dictionary<string, string>())
         {

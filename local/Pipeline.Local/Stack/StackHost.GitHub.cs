@@ -1,4 +1,9 @@
 using System.Text;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Builder;
+using Pipeline.Local.Aws.GitHub;
+using Pipeline.Local.Aws.StepFunctions;
 using Pipeline.Local.Aws.Lambda;
 using Pipeline.Local.Aws.Processes;
 using Pipeline.Local.Aws.SecretsManager;
@@ -21,7 +26,11 @@ internal sealed partial class StackHost
     /// <summary>The template's webhook secret, which `pipeline webhook-secret` prints.</summary>
     public const string WebhookSecret = "GitHubWebhookSecret";
 
+    /// <summary>The template's token secret for commit statuses; the GitHub stand-in accepts only its value.</summary>
+    public const string StatusTokenSecret = "GitHubStatusTokenSecret";
+
     private LocalSecrets? _secrets;
+    private LocalGitHubApi? _gitHubApi;
     private GitHubWebhooks? _gitHub;
 
     private LocalSecrets Secrets => _secrets ??= new LocalSecrets(_layout.Root, Template!.Secrets);
@@ -68,4 +77,42 @@ internal sealed partial class StackHost
                 throw new StackFailureException($"the webhook answered {status}: {body}");
             }
         };
+
+    /// <summary>
+    /// The GitHub API stand-in (commit statuses, under <see cref="LocalGitHubApi.Path"/>) and the execution
+    /// pages its statuses link, both on the control endpoint. A repository exists on "GitHub" when the git
+    /// host has it marked GitHub-hosted.
+    /// </summary>
+    private void MapGitHubStandIn(WebApplication control)
+    {
+        var token = Template!.Secrets.FirstOrDefault(s => s.LogicalId == StatusTokenSecret);
+        _gitHubApi = new LocalGitHubApi(_layout.Root, LocalParameters.LocalGitHubOwner,
+            () => token is null ? null : Secrets.Value(token),
+            name => Git!.Repositories.Contains(name, StringComparer.Ordinal) && Git.IsGitHubHosted(name));
+        _gitHubApi.Map(control);
+        control.MapExecutionPages(StepFunctions!);
+    }
+
+    /// <summary>
+    /// Every status change of a local execution goes to the default bus as Step Functions' "Execution Status
+    /// Change" event, in the order they happened, off the execution's thread (delivery is best effort on AWS too).
+    /// </summary>
+    private void PublishExecutionStatusChanges(LocalEventBus bus)
+    {
+        var changes = Channel.CreateUnbounded<BusEvent>(new UnboundedChannelOptions { SingleReader = true });
+        StepFunctions!.StatusChanged += e => changes.Writer.TryWrite(ExecutionStatusEvents.For(e));
+        _loops.Add(Task.Run(async () =>
+        {
+            await foreach (var change in changes.Reader.ReadAllAsync(_stopping.Token))
+            {
+                foreach (var failed in (await bus.PutEventAsync(change, _stopping.Token)).Where(d => !d.Succeeded))
+                {
+                    Step($"execution status event for rule {failed.RuleName} failed: {failed.Error}");
+                }
+            }
+        }, _stopping.Token));
+    }
+
+    /// <summary>The last commit statuses the GitHub stand-in recorded, newest first.</summary>
+    private JsonArray CommitStatuses(int count) => [.. (_gitHubApi?.Recent(count) ?? []).Select(s => (JsonNode)s)];
 }

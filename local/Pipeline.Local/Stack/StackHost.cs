@@ -25,6 +25,7 @@ using Pipeline.Local.Aws.CloudFormation;
 using Pipeline.Local.Aws.DynamoDB;
 using Pipeline.Local.Aws.SecretsManager;
 using Pipeline.Local.Aws.SSM;
+using Pipeline.Local.Aws.GitHub;
 using Pipeline.States.Definition;
 using Pipeline.States.Integrations;
 using Pipeline.States.Runtime;
@@ -394,6 +395,7 @@ internal sealed partial class StackHost : IAsyncDisposable
         _control.MapSecretsManagerApi(Secrets);
         FleetApi.Map(_control, Fleet!, _artifactBucket!, _instanceEnvironment!);
         MapRouterApi(_control);
+        MapGitHubStandIn(_control);
         _control.MapGet("/stack", async (HttpContext http) =>
         {
             http.Response.ContentType = "application/json";
@@ -407,6 +409,7 @@ internal sealed partial class StackHost : IAsyncDisposable
         await _control.StartAsync(cancellationToken);
         Endpoints["stepfunctions"] = _control.Urls.First();
         Endpoints["fleet"] = _control.Urls.First() + "/fleet/instances";
+        Endpoints["github"] = _control.Urls.First() + LocalGitHubApi.Path;
     }
 
     private void StartEventSources()
@@ -415,6 +418,7 @@ internal sealed partial class StackHost : IAsyncDisposable
         var bus = new LocalEventBus(Context, invoker);
         var scheduler = new LocalScheduler(LocalScheduler.ToTargets(invoker, Context,
             (firing, e) => Step($"schedule {firing.Rule.Name}: {e.Message}")), _clock);
+        PublishExecutionStatusChanges(bus);
         foreach (var rule in Template!.Rules)
         {
             if (rule.IsSchedule)
@@ -475,6 +479,7 @@ internal sealed partial class StackHost : IAsyncDisposable
             ["instances"] = FleetApi.Instances(Fleet!.Describe()),
             ["repositories"] = new JsonArray([.. Git!.Repositories.Select(r => (JsonNode)JsonValue.Create(r))]),
             ["services"] = services,
+            ["commitStatuses"] = CommitStatuses(10),
         };
     }
 

@@ -36,6 +36,13 @@ public sealed partial class StepFunctionsService : IAsyncDisposable
 
     private EngineOptions Options => _engine.Options;
 
+    /// <summary>
+    /// Raised when an execution starts (RUNNING) and when it ends, as Step Functions puts an "Execution
+    /// Status Change" event on EventBridge; an answer StartExecution gives again for a running execution
+    /// raises nothing. Handlers must not block: they run on the execution's thread.
+    /// </summary>
+    public event Action<ExecutionRecord>? StatusChanged;
+
     [GeneratedRegex("^[A-Za-z0-9_-]{1,80}$")]
     private static partial Regex ValidName();
 
@@ -123,8 +130,14 @@ public sealed partial class StepFunctionsService : IAsyncDisposable
         var execution = new ExecutionRecord(identity.ExecutionArn, machine.Arn, name, startDate, input);
         if (!_executions.TryAdd(execution.ExecutionArn, execution))
         {
-            throw new StepFunctionsException("ExecutionAlreadyExists", $"Execution Already Exists: '{execution.ExecutionArn}'");
+            // AWS: the name and input of an open execution is the same request again and answers that
+            // execution; another input, or a closed execution, keeps the name taken for 90 days.
+            var existing = _executions[execution.ExecutionArn];
+            return existing.Status == ExecutionStatus.Running && string.Equals(existing.Input, input, StringComparison.Ordinal)
+                ? existing
+                : throw new StepFunctionsException("ExecutionAlreadyExists", $"Execution Already Exists: '{execution.ExecutionArn}'");
         }
+        Raise(execution);
         var file = _journal?.Create(execution, machine.Name);
         var sink = new RecordSink(execution, file);
         var run = Task.Run(async () =>
@@ -137,6 +150,7 @@ public sealed partial class StepFunctionsService : IAsyncDisposable
                     : (result.Error, result.Cause);
                 execution.Complete(result.Status, result.Status == ExecutionStatus.Succeeded ? JsonValues.Serialize(result.Output) : null,
                     error, cause, Options.Clock.GetUtcNow());
+                Raise(execution);
             }
             finally
             {
@@ -149,6 +163,18 @@ public sealed partial class StepFunctionsService : IAsyncDisposable
             _running.Add(run);
         }
         return execution;
+    }
+
+    private void Raise(ExecutionRecord execution)
+    {
+        try
+        {
+            StatusChanged?.Invoke(execution);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A listener's fault never changes an execution, as EventBridge delivery never does on AWS.
+        }
     }
 
     public ExecutionRecord DescribeExecution(string executionArn) =>

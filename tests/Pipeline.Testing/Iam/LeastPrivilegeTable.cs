@@ -19,6 +19,7 @@ public static class LeastPrivilegeTable
     {
         ["NormalizeTriggerFunction"] = Set(),
         ["GitHubWebhookFunction"] = Set("secretsmanager:GetSecretValue", "states:StartExecution", "states:DescribeExecution"),
+        ["ReportCommitStatusFunction"] = Set("secretsmanager:GetSecretValue", "states:DescribeExecution"),
         ["DeployLockFunction"] = Set("dynamodb:PutItem", "dynamodb:DeleteItem", "states:DescribeExecution"),
         ["RecordVersionFunction"] = Set(
             "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query",
