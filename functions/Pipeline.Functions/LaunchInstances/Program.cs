@@ -7,11 +7,8 @@ using Pipeline.Functions.LaunchInstances;
 using Pipeline.Lambda;
 
 return await LambdaRuntime.RunAsync(
-    () =>
-    {
-        var settings = TableSettings.From(new SettingsReader(Environment.GetEnvironmentVariable));
-        return Task.FromResult<IFunctionHandler<LaunchInstancesInput, LaunchInstancesOutput>>(new LaunchInstancesHandler(
-            new InstanceLauncher(new DynamoDbRegistry(AwsClients.DynamoDb(), settings.RegistryTable), FleetFromEnvironment.ForLaunch(), settings.TablePrefix)));
-    },
+    TableSettings.From,
+    settings => new LaunchInstancesHandler(
+        new InstanceLauncher(new DynamoDbRegistry(AwsClients.DynamoDb(), settings.RegistryTable), FleetFromEnvironment.ForLaunch(), settings.TablePrefix)),
     LaunchInstancesJson.Default.LaunchInstancesInput,
     LaunchInstancesJson.Default.LaunchInstancesOutput);
