@@ -10,7 +10,7 @@ return await LambdaRuntime.RunAsync(
     settings =>
     {
         var dynamo = AwsClients.DynamoDb();
-        var publication = RoutesPublicationFromEnvironment.Create(dynamo, new DynamoDbRegistry(dynamo, settings.RegistryTable), settings);
+        var publication = RegistryRoutesPublisherFromEnvironment.Create(dynamo, new DynamoDbRegistry(dynamo, settings.RegistryTable), settings);
         return new PublishRoutesHandler(publication);
     },
     PublishRoutesJson.Default.PublishRoutesInput,

@@ -14,7 +14,7 @@ return await LambdaRuntime.RunAsync(
         var dynamo = AwsClients.DynamoDb();
         var registry = new DynamoDbRegistry(dynamo, settings.RegistryTable);
         return new RollbackHandler(new DeployRollback(
-            registry, FleetFromEnvironment.ForTermination(settings.StackName), RoutesPublicationFromEnvironment.Create(dynamo, registry, settings)));
+            registry, FleetFromEnvironment.ForTermination(settings.StackName), RegistryRoutesPublisherFromEnvironment.Create(dynamo, registry, settings)));
     },
     RollbackJson.Default.RollbackInput,
     RollbackJson.Default.RollbackOutput);
