@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Amazon.Runtime;
 using Amazon.Runtime.Credentials;
 using Amazon.Runtime.Internal.Auth;
@@ -37,6 +39,33 @@ public sealed class AwsJsonRequests(
     {
         var resolver = new DefaultAWSCredentialsIdentityResolver();
         return async cancel => await resolver.ResolveIdentity(null, cancel).GetCredentialsAsync();
+    }
+
+    /// <summary>The public endpoint of <paramref name="service"/> in <paramref name="region"/>.</summary>
+    public static Uri DefaultEndpoint(string service, string region) => new($"https://{service}.{region}.amazonaws.com/");
+
+    /// <summary>
+    /// Posts one operation and reads its answer; a refusal, or a success with no body, becomes the exception
+    /// <paramref name="failure"/> makes of the <see cref="AwsJsonError"/>.
+    /// </summary>
+    public async Task<TResponse> CallAsync<TRequest, TResponse>(
+        string operation,
+        TRequest request,
+        JsonTypeInfo<TRequest> requestType,
+        JsonTypeInfo<TResponse> responseType,
+        Func<AwsJsonError, Exception> failure,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+        var (response, text) = await PostAsync(operation, JsonSerializer.SerializeToUtf8Bytes(request, requestType), cancellationToken);
+        using var owned = response;
+        if (!response.IsSuccessStatusCode)
+        {
+            throw failure(AwsJsonError.Read(response, text));
+        }
+
+        return JsonSerializer.Deserialize(text, responseType)
+            ?? throw failure(new AwsJsonError("EmptyResponse", $"{operation} returned no body", response.StatusCode));
     }
 
     /// <summary>Posts one operation; the caller disposes the response and maps a failure to its own error.</summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Pipeline.Core.Configuration;
 using Pipeline.Core.Errors;
 
 namespace Pipeline.Lambda;
@@ -30,6 +31,23 @@ public static class LambdaRuntime
         }
 
         return RunAsync(api, init, input, output, stop);
+    }
+
+    /// <summary>
+    /// The usual composition: read the function's settings from the environment with <paramref name="settings"/>
+    /// (a missing or malformed one is an init error naming it), then build the handler from them.
+    /// </summary>
+    public static Task<int> RunAsync<TSettings, TIn, TOut>(
+        Func<SettingsReader, TSettings> settings,
+        Func<TSettings, IFunctionHandler<TIn, TOut>> handler,
+        JsonTypeInfo<TIn> input,
+        JsonTypeInfo<TOut> output,
+        CancellationToken stop = default)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(handler);
+        return RunAsync(
+            () => Task.FromResult(handler(settings(new SettingsReader(Environment.GetEnvironmentVariable)))), input, output, stop);
     }
 
     /// <summary>The same loop against an explicit <c>host:port</c>, so tests need not touch process-wide variables.</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Pipeline.Local.Aws.Processes;
 using Pipeline.Tests.Shared;
@@ -10,27 +9,11 @@ public sealed class InvokeCommandTests
 {
     private static readonly string Events = Path.Combine(FunctionBinaries.RepositoryRoot, "tests", "Pipeline.Core.Tests", "Triggers", "Events");
 
-    private static async Task<(int Exit, string Stdout, string Stderr)> PipelineAsync(params string[] args)
+    private static async Task<CommandResult> PipelineAsync(params string[] args)
     {
         await FunctionBinaries.PublishedAsync("NormalizeTriggerFunction");
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = FunctionBinaries.RepositoryRoot,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "pipeline.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["PIPELINE_ROOT"] = FunctionBinaries.RepositoryRoot;
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        return (process.ExitCode, await stdout, await stderr);
+        return await CliProcess.RunAsync(args, FunctionBinaries.RepositoryRoot,
+            new Dictionary<string, string?> { ["PIPELINE_ROOT"] = FunctionBinaries.RepositoryRoot });
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Pipeline.Local.Aws.Processes;
 using Pipeline.Testing;
 
@@ -26,10 +25,10 @@ public sealed class NewCommandTests(EmulatorFixture emulators) : IClassFixture<E
         Assert.True(File.Exists(Path.Combine(target, "vendor", "service-kit", "lib", "auth.js")), "the kit is vendored");
         Assert.False(Directory.Exists(Path.Combine(target, "vendor", "service-kit", "node_modules")));
         var validate = await RunAsync("dotnet", _folder, Cli("validate", target));
-        Assert.True(validate.ExitCode == 0 && validate.Output.Trim() == "ok", validate.Output + validate.Error);
+        Assert.True(validate.ExitCode == 0 && validate.StandardOutput.Trim() == "ok", validate.StandardOutput + validate.StandardError);
 
         var install = await RunAsync("npm", target, ["ci", "--no-audit", "--no-fund", "--prefer-offline"]);
-        Assert.True(install.ExitCode == 0, install.Output + install.Error);
+        Assert.True(install.ExitCode == 0, install.StandardOutput + install.StandardError);
         var test = await RunAsync("npm", target, ["test"], new()
         {
             ["AWS_ENDPOINT_URL_DYNAMODB"] = emulators.DynamoDbEndpoint.ToString().TrimEnd('/'),
@@ -37,9 +36,9 @@ public sealed class NewCommandTests(EmulatorFixture emulators) : IClassFixture<E
             ["AWS_SECRET_ACCESS_KEY"] = "local",
             ["AWS_REGION"] = "us-east-1",
         });
-        Assert.True(test.ExitCode == 0, test.Output + test.Error);
-        Assert.Contains("# pass 6", test.Output, StringComparison.Ordinal);
-        Assert.Contains("# skipped 0", test.Output, StringComparison.Ordinal);
+        Assert.True(test.ExitCode == 0, test.StandardOutput + test.StandardError);
+        Assert.Contains("# pass 6", test.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("# skipped 0", test.StandardOutput, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -83,33 +82,10 @@ public sealed class NewCommandTests(EmulatorFixture emulators) : IClassFixture<E
         Assert.Equal(["notes.txt"], Directory.EnumerateFileSystemEntries(target).Select(Path.GetFileName));
     }
 
-    private static string[] Cli(params string[] args) => [Path.Combine(AppContext.BaseDirectory, "pipeline.dll"), .. args];
+    private static string[] Cli(params string[] args) => CliProcess.Arguments(args);
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(
-        string file, string directory, IEnumerable<string> args, Dictionary<string, string>? environment = null)
-    {
-        var info = new ProcessStartInfo(file)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = directory,
-        };
-        info.Environment["PIPELINE_ROOT"] = RepositoryRoot.Path;
-        foreach (var (key, value) in environment ?? [])
-        {
-            info.Environment[key] = value;
-        }
-
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await output, await error);
-    }
+    private static Task<CommandResult> RunAsync(
+        string file, string directory, IEnumerable<string> args, Dictionary<string, string?>? environment = null) =>
+        CommandRunner.RunAsync(file, args, directory,
+            new Dictionary<string, string?>(environment ?? []) { ["PIPELINE_ROOT"] = RepositoryRoot.Path });
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Pipeline.Local.Aws.Lambda;
 using Pipeline.Local.Aws.Processes;
@@ -22,30 +21,9 @@ public sealed class StatesCommandTests : IDisposable
 
     private static async Task<(int Exit, string Stdout, string Stderr)> PipelineAsync(string? stdin, params string[] args)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = stdin is not null,
-            WorkingDirectory = FunctionBinaries.RepositoryRoot,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "pipeline.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        start.Environment.Remove("AWS_ENDPOINT_URL");
-        start.Environment.Remove("AWS_ENDPOINT_URL_LAMBDA");
-        using var process = Process.Start(start)!;
-        if (stdin is not null)
-        {
-            await process.StandardInput.WriteAsync(stdin);
-            process.StandardInput.Close();
-        }
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        return (process.ExitCode, (await stdout).Trim(), await stderr);
+        var (exit, stdout, stderr) = await CliProcess.RunAsync(args, FunctionBinaries.RepositoryRoot,
+            new Dictionary<string, string?> { ["AWS_ENDPOINT_URL"] = null, ["AWS_ENDPOINT_URL_LAMBDA"] = null }, stdin);
+        return (exit, stdout.Trim(), stderr);
     }
 
     private const string Counter = """

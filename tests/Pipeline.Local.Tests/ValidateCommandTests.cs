@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Pipeline.Local.Aws.Processes;
 using Pipeline.Testing;
 
@@ -11,26 +10,7 @@ public sealed class ValidateCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private static async Task<(int ExitCode, string Output, string Error)> PipelineAsync(params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "pipeline.dll"));
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await output, await error);
-    }
+    private static Task<CommandResult> PipelineAsync(params string[] args) => CliProcess.RunAsync(args);
 
     [Fact]
     public async Task Validate_WhenExampleServiceFolder_ShouldPrintOkAndExitZero()
@@ -115,10 +95,8 @@ public sealed class ValidateCommandTests : IDisposable
         Assert.Contains("server catalog-2 127.0.0.1:20003 check\n", output, StringComparison.Ordinal);
         var config = Path.Combine(_folder, "haproxy.cfg");
         await File.WriteAllTextAsync(config, output);
-        using var haproxy = Process.Start(new ProcessStartInfo("haproxy", ["-c", "-f", config]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        var check = await haproxy.StandardError.ReadToEndAsync() + await haproxy.StandardOutput.ReadToEndAsync();
-        await haproxy.WaitForExitAsync();
-        Assert.True(haproxy.ExitCode == 0, check);
+        var check = await CommandRunner.RunAsync("haproxy", ["-c", "-f", config]);
+        Assert.True(check.ExitCode == 0, check.StandardError + check.StandardOutput);
     }
 
     [Fact]

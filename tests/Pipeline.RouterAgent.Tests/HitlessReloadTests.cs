@@ -41,9 +41,9 @@ public sealed partial class HitlessReloadTests(EmulatorFixture emulators, ITestO
         var table = EmulatorFixture.UniqueName("registry");
         await DynamoDbRegistry.EnsureTableAsync(emulators.DynamoDb, table);
         var store = new S3RoutesStore(emulators.S3, bucket);
-        var publisher = new RoutesPublisher(
+        var publisher = new RoutesConfigPublisher(
             new DynamoDbRoutesSequence(emulators.DynamoDb, table, DynamoDbRoutesSequence.HaproxyKey),
-            store, TimeProvider.System, RoutesPublisherOptions.Default);
+            store, TimeProvider.System, RoutesConfigPublisherOptions.Default);
         var port = FreePort.Next();
         var settings = new RouterSettings("127.0.0.1", port, Path.Combine(_dir, "admin.sock"));
         var backends = new List<EchoBackend>();

@@ -27,7 +27,7 @@ public sealed class RouterAgentIntegrationTests(EmulatorFixture emulators, ITest
         await Pipeline.Aws.Registry.DynamoDbRegistry.EnsureTableAsync(emulators.DynamoDb, table);
         var store = new S3RoutesStore(emulators.S3, bucket);
         var sequence = new DynamoDbRoutesSequence(emulators.DynamoDb, table, DynamoDbRoutesSequence.HaproxyKey);
-        var publisher = new RoutesPublisher(sequence, store, TimeProvider.System, RoutesPublisherOptions.Default);
+        var publisher = new RoutesConfigPublisher(sequence, store, TimeProvider.System, RoutesConfigPublisherOptions.Default);
         var port = FreePort.Next();
         var settings = new RouterSettings("127.0.0.1", port, Path.Combine(_dir, "admin.sock"));
         using var one = await EchoBackend.StartAsync("v1");
@@ -84,7 +84,7 @@ public sealed class RouterAgentIntegrationTests(EmulatorFixture emulators, ITest
         var table = EmulatorFixture.UniqueName("registry");
         await Pipeline.Aws.Registry.DynamoDbRegistry.EnsureTableAsync(emulators.DynamoDb, table);
         var store = new S3RoutesStore(emulators.S3, bucket);
-        var publisher = new RoutesPublisher(
+        var publisher = new RoutesConfigPublisher(
             new DynamoDbRoutesSequence(emulators.DynamoDb, table, DynamoDbRoutesSequence.HaproxyKey), store, TimeProvider.System, RoutesPublisherOptions.Default);
         // Nothing listens on the published port: each router overrides it.
         var published = new RouterSettings("127.0.0.1", FreePort.Next(), Path.Combine(_dir, "published.sock"));

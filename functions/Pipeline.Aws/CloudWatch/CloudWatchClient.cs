@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using Amazon.Runtime;
 
 namespace Pipeline.Aws.CloudWatch;
@@ -14,34 +12,26 @@ namespace Pipeline.Aws.CloudWatch;
 /// former.) Requests are signed with AWSSDK.Core's SigV4 signer for the service name
 /// <c>monitoring</c>.
 /// </summary>
-public sealed class CloudWatchClient
+public sealed class CloudWatchClient(
+    HttpClient http,
+    Uri endpoint,
+    string region,
+    Func<CancellationToken, Task<ImmutableCredentials>> credentials,
+    TimeProvider? clock = null)
 {
     public const string TargetPrefix = "GraniteServiceVersion20100801";
     public const string ContentType = AwsJsonRequests.ContentType;
     private const string Service = "monitoring";
 
-    private readonly AwsJsonRequests _endpoint;
-
-    public CloudWatchClient(
-        HttpClient http,
-        Uri endpoint,
-        string region,
-        Func<CancellationToken, Task<ImmutableCredentials>> credentials,
-        TimeProvider? clock = null)
-    {
-        _endpoint = new AwsJsonRequests(http, endpoint, region, Service, TargetPrefix, credentials, clock);
-    }
+    private readonly AwsJsonRequests _endpoint = new(http, endpoint, region, Service, TargetPrefix, credentials, clock);
 
     /// <summary>
     /// The client for a region, with the SDK's default credential chain (environment, profile,
     /// container or instance role). <paramref name="endpoint"/> overrides
     /// <c>https://monitoring.{region}.amazonaws.com/</c>, e.g. for the local metering proxy.
     /// </summary>
-    public static CloudWatchClient Create(HttpClient http, string region, Uri? endpoint = null)
-    {
-        return new CloudWatchClient(
-            http, endpoint ?? new Uri($"https://monitoring.{region}.amazonaws.com/"), region, AwsJsonRequests.DefaultCredentials());
-    }
+    public static CloudWatchClient Create(HttpClient http, string region, Uri? endpoint = null) =>
+        new(http, endpoint ?? AwsJsonRequests.DefaultEndpoint(Service, region), region, AwsJsonRequests.DefaultCredentials());
 
     /// <summary>GetMetricData, following NextToken until every page is read.</summary>
     public async Task<IReadOnlyList<MetricDataResult>> GetMetricDataAsync(GetMetricDataRequest request, CancellationToken cancellationToken)
@@ -52,7 +42,8 @@ public sealed class CloudWatchClient
         var page = request;
         while (true)
         {
-            var response = await SendAsync(page, cancellationToken);
+            var response = await _endpoint.CallAsync("GetMetricData", page, CloudWatchJsonContext.Default.GetMetricDataRequest,
+                CloudWatchJsonContext.Default.GetMetricDataResponse, error => new CloudWatchException(error), cancellationToken);
             foreach (var result in response.MetricDataResults ?? [])
             {
                 if (!merged.TryGetValue(result.Id, out var entry))
@@ -75,43 +66,5 @@ public sealed class CloudWatchClient
         }
 
         return order.Select(id => merged[id].First with { Timestamps = merged[id].Times, Values = merged[id].Values }).ToArray();
-    }
-
-    private async Task<GetMetricDataResponse> SendAsync(GetMetricDataRequest request, CancellationToken cancellationToken)
-    {
-        var body = JsonSerializer.SerializeToUtf8Bytes(request, CloudWatchJsonContext.Default.GetMetricDataRequest);
-        var (response, text) = await _endpoint.PostAsync("GetMetricData", body, cancellationToken);
-        using var owned = response;
-        if (!response.IsSuccessStatusCode)
-        {
-            throw Error(response, text);
-        }
-
-        return JsonSerializer.Deserialize(text, CloudWatchJsonContext.Default.GetMetricDataResponse)
-            ?? throw new CloudWatchException("EmptyResponse", "GetMetricData returned no body", response.StatusCode);
-    }
-
-    private static CloudWatchException Error(HttpResponseMessage response, string text)
-    {
-        // Query-compatible services name the classic error code in x-amzn-query-error ("Code;Sender").
-        string? code = null;
-        if (response.Headers.TryGetValues("x-amzn-query-error", out var values))
-        {
-            code = values.FirstOrDefault()?.Split(';')[0];
-        }
-
-        string? message = null;
-        try
-        {
-            var error = JsonSerializer.Deserialize(text, CloudWatchJsonContext.Default.JsonErrorBody);
-            code ??= error?.Type?.Split('#')[^1];
-            message = error?.Message ?? error?.MessageUpper;
-        }
-        catch (JsonException)
-        {
-            message = text;
-        }
-
-        return new CloudWatchException(code ?? "Unknown", message ?? "(no message)", response.StatusCode);
     }
 }

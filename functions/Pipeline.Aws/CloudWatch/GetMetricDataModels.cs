@@ -35,16 +35,9 @@ public sealed record GetMetricDataResponse(
     string? NextToken,
     IReadOnlyList<MessageData>? Messages);
 
-/// <summary>An error body of the AWS JSON protocol: <c>__type</c> and a message.</summary>
-public sealed record JsonErrorBody(
-    [property: JsonPropertyName("__type")] string? Type,
-    [property: JsonPropertyName("message")] string? Message,
-    [property: JsonPropertyName("Message")] string? MessageUpper);
-
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(GetMetricDataRequest))]
 [JsonSerializable(typeof(GetMetricDataResponse))]
-[JsonSerializable(typeof(JsonErrorBody))]
 public sealed partial class CloudWatchJsonContext : JsonSerializerContext;
 
 /// <summary>Epoch seconds (a JSON number, possibly fractional) as the AWS JSON protocols encode timestamps.</summary>

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Amazon.Runtime;
-using Pipeline.Aws.CloudWatch;
 
 namespace Pipeline.Aws.SecretsManager;
 
@@ -28,34 +27,19 @@ public sealed class SecretsManagerClient(
     /// <summary>The client for a region with the default credential chain; <paramref name="endpoint"/> overrides
     /// <c>https://secretsmanager.{region}.amazonaws.com/</c>.</summary>
     public static SecretsManagerClient Create(HttpClient http, string region, Uri? endpoint = null) =>
-        new(http, endpoint ?? new Uri($"https://secretsmanager.{region}.amazonaws.com/"), region, AwsJsonRequests.DefaultCredentials());
+        new(http, endpoint ?? AwsJsonRequests.DefaultEndpoint(Service, region), region, AwsJsonRequests.DefaultCredentials());
 
     /// <summary>The current SecretString of <paramref name="secretId"/> (a name or an ARN).</summary>
     public async Task<string> GetSecretStringAsync(string secretId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(secretId);
-        var body = JsonSerializer.SerializeToUtf8Bytes(new GetSecretValueRequest(secretId), SecretsManagerJson.Default.GetSecretValueRequest);
-        var (response, text) = await _endpoint.PostAsync("GetSecretValue", body, cancellationToken);
-        using var owned = response;
-        if (!response.IsSuccessStatusCode)
-        {
-            string? code = null;
-            try
-            {
-                code = JsonSerializer.Deserialize(text, SecretsManagerJson.Default.JsonErrorBody)?.Type?.Split('#')[^1];
-            }
-            catch (JsonException)
-            {
-                // Not an AWS error body: the status says enough. The text is never echoed: it could hold the secret.
-            }
-
-            throw new SecretsManagerException(code ?? "Unknown", response.StatusCode);
-        }
-
-        var value = JsonSerializer.Deserialize(text, SecretsManagerJson.Default.GetSecretValueResponse);
-        return value?.SecretString is { Length: > 0 } secret
+        // Only the error code reaches the exception: a message or a body that is not JSON could hold the secret.
+        var value = await _endpoint.CallAsync("GetSecretValue", new GetSecretValueRequest(secretId),
+            SecretsManagerJson.Default.GetSecretValueRequest, SecretsManagerJson.Default.GetSecretValueResponse,
+            error => new SecretsManagerException(error.Code, error.Status), cancellationToken);
+        return value.SecretString is { Length: > 0 } secret
             ? secret
-            : throw new SecretsManagerException("NoSecretString", response.StatusCode);
+            : throw new SecretsManagerException("NoSecretString", HttpStatusCode.OK);
     }
 }
 
@@ -77,5 +61,4 @@ public sealed record GetSecretValueResponse(
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(GetSecretValueRequest))]
 [JsonSerializable(typeof(GetSecretValueResponse))]
-[JsonSerializable(typeof(JsonErrorBody))]
 public sealed partial class SecretsManagerJson : JsonSerializerContext;

@@ -32,7 +32,6 @@ public sealed record StartExecutionResponse(
 [JsonSerializable(typeof(StartExecutionResponse))]
 [JsonSerializable(typeof(DescribeExecutionRequest))]
 [JsonSerializable(typeof(DescribeExecutionResponse))]
-[JsonSerializable(typeof(JsonErrorBody))]
 public sealed partial class StepFunctionsJsonContext : JsonSerializerContext;
 
 /// <summary>An optional epoch-seconds timestamp (absent while the execution runs).</summary>

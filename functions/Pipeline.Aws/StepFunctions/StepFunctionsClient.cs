@@ -1,6 +1,4 @@
-using System.Text.Json;
 using Amazon.Runtime;
-using Pipeline.Aws.CloudWatch;
 
 namespace Pipeline.Aws.StepFunctions;
 
@@ -13,93 +11,44 @@ namespace Pipeline.Aws.StepFunctions;
 /// signed with AWSSDK.Core's SigV4 signer for the service name <c>states</c>, like
 /// <see cref="CloudWatchClient"/>.
 /// </summary>
-public sealed class StepFunctionsClient
+public sealed class StepFunctionsClient(
+    HttpClient http,
+    Uri endpoint,
+    string region,
+    Func<CancellationToken, Task<ImmutableCredentials>> credentials,
+    TimeProvider? clock = null)
 {
     public const string TargetPrefix = "AWSStepFunctions";
     public const string ContentType = AwsJsonRequests.ContentType;
     private const string Service = "states";
 
-    private readonly AwsJsonRequests _endpoint;
-
-    public StepFunctionsClient(
-        HttpClient http,
-        Uri endpoint,
-        string region,
-        Func<CancellationToken, Task<ImmutableCredentials>> credentials,
-        TimeProvider? clock = null)
-    {
-        _endpoint = new AwsJsonRequests(http, endpoint, region, Service, TargetPrefix, credentials, clock);
-    }
+    private readonly AwsJsonRequests _endpoint = new(http, endpoint, region, Service, TargetPrefix, credentials, clock);
 
     /// <summary>
     /// The client for a region, with the SDK's default credential chain (environment, profile,
     /// container or instance role). <paramref name="endpoint"/> overrides
     /// <c>https://states.{region}.amazonaws.com/</c>, e.g. for the local stack's Step Functions API.
     /// </summary>
-    public static StepFunctionsClient Create(HttpClient http, string region, Uri? endpoint = null)
-    {
-        return new StepFunctionsClient(
-            http, endpoint ?? new Uri($"https://states.{region}.amazonaws.com/"), region, AwsJsonRequests.DefaultCredentials());
-    }
+    public static StepFunctionsClient Create(HttpClient http, string region, Uri? endpoint = null) =>
+        new(http, endpoint ?? AwsJsonRequests.DefaultEndpoint(Service, region), region, AwsJsonRequests.DefaultCredentials());
 
     /// <summary>DescribeExecution; <see cref="StepFunctionsClientException"/> with the service's error code otherwise.</summary>
-    public async Task<DescribeExecutionResponse> DescribeExecutionAsync(string executionArn, CancellationToken cancellationToken)
+    public Task<DescribeExecutionResponse> DescribeExecutionAsync(string executionArn, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(executionArn);
-        var body = JsonSerializer.SerializeToUtf8Bytes(
-            new DescribeExecutionRequest(executionArn), StepFunctionsJsonContext.Default.DescribeExecutionRequest);
-        var (response, text) = await _endpoint.PostAsync("DescribeExecution", body, cancellationToken);
-        using var owned = response;
-        if (!response.IsSuccessStatusCode)
-        {
-            throw Error(response, text);
-        }
-
-        return JsonSerializer.Deserialize(text, StepFunctionsJsonContext.Default.DescribeExecutionResponse)
-            ?? throw new StepFunctionsClientException("EmptyResponse", "DescribeExecution returned no body", response.StatusCode);
+        return _endpoint.CallAsync("DescribeExecution", new DescribeExecutionRequest(executionArn),
+            StepFunctionsJsonContext.Default.DescribeExecutionRequest, StepFunctionsJsonContext.Default.DescribeExecutionResponse,
+            error => new StepFunctionsClientException(error), cancellationToken);
     }
 
     /// <summary>StartExecution; <see cref="StepFunctionsClientException"/> with the service's error code otherwise.</summary>
-    public async Task<StartExecutionResponse> StartExecutionAsync(string stateMachineArn, string name, string input, CancellationToken cancellationToken)
+    public Task<StartExecutionResponse> StartExecutionAsync(string stateMachineArn, string name, string input, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(stateMachineArn);
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(input);
-        var body = JsonSerializer.SerializeToUtf8Bytes(
-            new StartExecutionRequest(stateMachineArn, name, input), StepFunctionsJsonContext.Default.StartExecutionRequest);
-        var (response, text) = await _endpoint.PostAsync("StartExecution", body, cancellationToken);
-        using var owned = response;
-        if (!response.IsSuccessStatusCode)
-        {
-            throw Error(response, text);
-        }
-
-        return JsonSerializer.Deserialize(text, StepFunctionsJsonContext.Default.StartExecutionResponse)
-            ?? throw new StepFunctionsClientException("EmptyResponse", "StartExecution returned no body", response.StatusCode);
-    }
-
-    private static StepFunctionsClientException Error(HttpResponseMessage response, string text)
-    {
-        // The error code is the last part of __type ("com.amazonaws.swf.service.v2.model#ExecutionDoesNotExist"),
-        // or the x-amzn-ErrorType header when the body has none.
-        string? code = null;
-        string? message = null;
-        try
-        {
-            var error = JsonSerializer.Deserialize(text, StepFunctionsJsonContext.Default.JsonErrorBody);
-            code = error?.Type?.Split('#')[^1];
-            message = error?.Message ?? error?.MessageUpper;
-        }
-        catch (JsonException)
-        {
-            message = text;
-        }
-
-        if (code is null && response.Headers.TryGetValues("x-amzn-ErrorType", out var values))
-        {
-            code = values.FirstOrDefault()?.Split(':')[0];
-        }
-
-        return new StepFunctionsClientException(code ?? "Unknown", message ?? "(no message)", response.StatusCode);
+        return _endpoint.CallAsync("StartExecution", new StartExecutionRequest(stateMachineArn, name, input),
+            StepFunctionsJsonContext.Default.StartExecutionRequest, StepFunctionsJsonContext.Default.StartExecutionResponse,
+            error => new StepFunctionsClientException(error), cancellationToken);
     }
 }

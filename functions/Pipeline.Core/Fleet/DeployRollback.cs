@@ -31,7 +31,7 @@ public sealed record RollbackResult(
 /// Every step checks before it acts, so running it twice changes nothing more. Target groups are
 /// the state machine's part (it deletes the new group before calling this).
 /// </summary>
-public sealed class DeployRollback(IRegistry registry, IFleetInstances fleet, RoutesPublication routes)
+public sealed class DeployRollback(IRegistry registry, IFleetInstances fleet, RegistryRoutesPublisher routes)
 {
     public async Task<RollbackResult> RollBackAsync(
         string service, string label, string? previousLabel, string executionId, CancellationToken cancel = default)

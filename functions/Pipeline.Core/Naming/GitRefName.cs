@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Pipeline.Core.Naming;
 
 /// <summary>
@@ -15,14 +13,9 @@ public static class GitRefName
     /// <summary>Why <paramref name="value"/> is not a valid reference name, or null when it is one.</summary>
     public static string? Problem(string? value)
     {
-        if (string.IsNullOrEmpty(value))
+        if (Characters.HasLengthProblem(value, MaxLength, out var problem))
         {
-            return "is empty";
-        }
-
-        if (value.Length > MaxLength)
-        {
-            return string.Create(CultureInfo.InvariantCulture, $"is {value.Length} characters long; at most {MaxLength}");
+            return problem;
         }
 
         if (Characters.FirstRefused(value, Allowed) is { } bad)

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Pipeline.Core.Naming;
 
 /// <summary>
@@ -21,14 +19,9 @@ public static class ServiceName
     /// <summary>Why <paramref name="value"/> is not a service name, or null when it is one.</summary>
     public static string? Problem(string? value)
     {
-        if (string.IsNullOrEmpty(value))
+        if (Characters.HasLengthProblem(value, MaxLength, out var problem))
         {
-            return "is empty";
-        }
-
-        if (value.Length > MaxLength)
-        {
-            return string.Create(CultureInfo.InvariantCulture, $"is {value.Length} characters long; at most {MaxLength}");
+            return problem;
         }
 
         if (Characters.FirstRefused(value, c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-') is { } bad)

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
 
@@ -54,6 +55,18 @@ internal static class Characters
     public static bool IsInvisible(char c) =>
         char.IsControl(c) || char.IsSurrogate(c) || CharUnicodeInfo.GetUnicodeCategory(c)
             is UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator;
+
+    /// <summary>
+    /// Whether <paramref name="value"/> is empty or longer than <paramref name="maxLength"/>, the first two
+    /// questions every name rule asks; <paramref name="problem"/> says which.
+    /// </summary>
+    public static bool HasLengthProblem([NotNullWhen(false)] string? value, int maxLength, [NotNullWhen(true)] out string? problem)
+    {
+        problem = string.IsNullOrEmpty(value) ? "is empty"
+            : value.Length > maxLength ? string.Create(CultureInfo.InvariantCulture, $"is {value.Length} characters long; at most {maxLength}")
+            : null;
+        return problem is not null;
+    }
 
     /// <summary>The first character <paramref name="allowed"/> refuses, or null.</summary>
     public static char? FirstRefused(string value, Func<char, bool> allowed)

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Pipeline.Core.Naming;
 
 /// <summary>
@@ -15,14 +13,9 @@ public static class VersionLabel
     /// <summary>Why <paramref name="value"/> cannot be a version label, or null when it can.</summary>
     public static string? Problem(string? value)
     {
-        if (string.IsNullOrEmpty(value))
+        if (Characters.HasLengthProblem(value, MaxLength, out var problem))
         {
-            return "is empty";
-        }
-
-        if (value.Length > MaxLength)
-        {
-            return string.Create(CultureInfo.InvariantCulture, $"is {value.Length} characters long; at most {MaxLength}");
+            return problem;
         }
 
         return Characters.FirstRefused(value, c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-') is { } bad

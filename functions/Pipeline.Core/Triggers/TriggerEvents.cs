@@ -21,17 +21,27 @@ public sealed record CodeCommitReferenceDetail(
     [property: JsonPropertyName("referenceName")] string? ReferenceName,
     [property: JsonPropertyName("commitId")] string? CommitId);
 
-/// <summary>The GitHub push webhook payload, as EventBridge's GitHub webhook integration puts it in detail.</summary>
+/// <summary>
+/// The GitHub push webhook payload, as GitHub delivers it to the webhook receiver and as EventBridge's GitHub
+/// webhook integration puts it in detail: the members either of them reads.
+/// </summary>
 public sealed record GitHubPush(
     [property: JsonPropertyName("ref")] string? Ref,
     [property: JsonPropertyName("after")] string? After,
     [property: JsonPropertyName("deleted")] bool Deleted,
-    [property: JsonPropertyName("repository")] GitHubRepository? Repository);
+    [property: JsonPropertyName("repository")] GitHubRepository? Repository,
+    [property: JsonPropertyName("before"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Before = null);
 
 /// <summary>The repository object of a GitHub webhook payload.</summary>
 public sealed record GitHubRepository(
     [property: JsonPropertyName("name")] string? Name,
-    [property: JsonPropertyName("clone_url")] string? CloneUrl);
+    [property: JsonPropertyName("clone_url")] string? CloneUrl,
+    [property: JsonPropertyName("owner"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] GitHubOwner? Owner = null);
+
+/// <summary>A push payload's owner carries both <c>login</c> and <c>name</c>; other events only <c>login</c>.</summary>
+public sealed record GitHubOwner(
+    [property: JsonPropertyName("login")] string? Login,
+    [property: JsonPropertyName("name")] string? Name);
 
 /// <summary>
 /// A run started by hand: <c>{"service":"orders","commit":"..."}</c> builds a commit,

@@ -48,10 +48,10 @@ public sealed class GitHubWebhookReceiver(WebhookSettings settings, IWebhookSecr
 
     private async Task<WebhookAnswer> VerifiedAsync(WebhookDelivery delivery, CancellationToken cancellationToken)
     {
-        GitHubPushPayload? push;
+        GitHubPush? push;
         try
         {
-            push = JsonSerializer.Deserialize(delivery.Body, WebhookJson.Default.GitHubPushPayload);
+            push = JsonSerializer.Deserialize(delivery.Body, WebhookJson.Default.GitHubPush);
         }
         catch (JsonException e)
         {
@@ -78,7 +78,7 @@ public sealed class GitHubWebhookReceiver(WebhookSettings settings, IWebhookSecr
     }
 
     /// <summary>Why a verified push deploys nothing, or null when it deploys.</summary>
-    private WebhookAnswer? Target(GitHubPushPayload push)
+    private WebhookAnswer? Target(GitHubPush push)
     {
         var owner = push.Repository?.Owner?.Login ?? push.Repository?.Owner?.Name;
         var name = push.Repository?.Name;
@@ -134,7 +134,7 @@ public sealed class GitHubWebhookReceiver(WebhookSettings settings, IWebhookSecr
             : null;
     }
 
-    private async Task<WebhookAnswer> StartAsync(WebhookDelivery delivery, GitHubPushPayload push, CancellationToken cancellationToken)
+    private async Task<WebhookAnswer> StartAsync(WebhookDelivery delivery, GitHubPush push, CancellationToken cancellationToken)
     {
         var id = delivery.Header(WebhookDelivery.DeliveryHeader);
         if (!Guid.TryParseExact(id, "D", out _))

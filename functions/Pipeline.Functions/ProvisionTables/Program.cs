@@ -7,14 +7,13 @@ using Pipeline.Functions.ProvisionTables;
 using Pipeline.Lambda;
 
 return await LambdaRuntime.RunAsync(
-    () =>
+    TableSettings.From,
+    settings =>
     {
-        var settings = TableSettings.From(new SettingsReader(Environment.GetEnvironmentVariable));
         var dynamoDb = AwsClients.DynamoDb();
         var registry = new DynamoDbRegistry(dynamoDb, settings.RegistryTable);
         var provisioner = new TableProvisioner(new DynamoDbTableAdmin(dynamoDb), registry, settings.TablePrefix);
-        return Task.FromResult<IFunctionHandler<ProvisionTablesInput, ProvisionTablesOutput>>(
-            new ProvisionTablesHandler(registry, provisioner));
+        return new ProvisionTablesHandler(registry, provisioner);
     },
     ProvisionTablesJson.Default.ProvisionTablesInput,
     ProvisionTablesJson.Default.ProvisionTablesOutput);

@@ -6,12 +6,12 @@ using Pipeline.Functions.PublishRoutes;
 using Pipeline.Lambda;
 
 return await LambdaRuntime.RunAsync(
-    () =>
+    RoutesSettings.From,
+    settings =>
     {
-        var settings = RoutesSettings.From(new SettingsReader(Environment.GetEnvironmentVariable));
         var dynamo = AwsClients.DynamoDb();
-        var publication = RoutesPublicationFromEnvironment.Create(dynamo, new DynamoDbRegistry(dynamo, settings.RegistryTable), settings);
-        return Task.FromResult<IFunctionHandler<PublishRoutesInput, PublishRoutesOutput>>(new PublishRoutesHandler(publication));
+        var publication = RegistryRoutesPublisherFromEnvironment.Create(dynamo, new DynamoDbRegistry(dynamo, settings.RegistryTable), settings);
+        return new PublishRoutesHandler(publication);
     },
     PublishRoutesJson.Default.PublishRoutesInput,
     PublishRoutesJson.Default.PublishRoutesOutput);

@@ -4,7 +4,7 @@ using Pipeline.Lambda;
 namespace Pipeline.Functions.PublishRoutes;
 
 /// <summary>The routing step: registry in, haproxy.cfg and its pointer in S3 out.</summary>
-public sealed class PublishRoutesHandler(RoutesPublication publication) : IFunctionHandler<PublishRoutesInput, PublishRoutesOutput>
+public sealed class PublishRoutesHandler(RegistryRoutesPublisher publication) : IFunctionHandler<PublishRoutesInput, PublishRoutesOutput>
 {
     public async Task<PublishRoutesOutput> HandleAsync(PublishRoutesInput input, InvocationContext context)
     {

@@ -7,15 +7,15 @@ using Pipeline.Functions.RecordVersion;
 using Pipeline.Lambda;
 
 return await LambdaRuntime.RunAsync(
-    () =>
+    RecordVersionSettings.From,
+    settings =>
     {
-        var settings = RecordVersionSettings.From(new SettingsReader(Environment.GetEnvironmentVariable));
         var recorder = new VersionRecorder(
             new DynamoDbRegistry(AwsClients.DynamoDb(), settings.RegistryTable),
             new S3ArtifactStore(AwsClients.S3(), settings.ArtifactBucket),
             settings.TablePrefix,
             TimeProvider.System);
-        return Task.FromResult<IFunctionHandler<RecordVersionInput, RecordVersionOutput>>(new RecordVersionHandler(recorder));
+        return new RecordVersionHandler(recorder);
     },
     RecordVersionJson.Default.RecordVersionInput,
     RecordVersionJson.Default.RecordVersionOutput);

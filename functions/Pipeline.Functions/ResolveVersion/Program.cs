@@ -6,11 +6,8 @@ using Pipeline.Functions.ResolveVersion;
 using Pipeline.Lambda;
 
 return await LambdaRuntime.RunAsync(
-    () =>
-    {
-        var settings = StackSettings.From(new SettingsReader(Environment.GetEnvironmentVariable));
-        return Task.FromResult<IFunctionHandler<ResolveVersionInput, ResolvedVersion>>(new ResolveVersionHandler(
-            new VersionResolver(new DynamoDbRegistry(AwsClients.DynamoDb(), settings.RegistryTable), settings.StackName)));
-    },
+    StackSettings.From,
+    settings => new ResolveVersionHandler(
+        new VersionResolver(new DynamoDbRegistry(AwsClients.DynamoDb(), settings.RegistryTable), settings.StackName)),
     ResolveVersionJson.Default.ResolveVersionInput,
     ResolveVersionJson.Default.ResolvedVersion);

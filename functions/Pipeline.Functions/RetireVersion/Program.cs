@@ -7,11 +7,8 @@ using Pipeline.Functions.RetireVersion;
 using Pipeline.Lambda;
 
 return await LambdaRuntime.RunAsync(
-    () =>
-    {
-        var settings = StackSettings.From(new SettingsReader(Environment.GetEnvironmentVariable));
-        return Task.FromResult<IFunctionHandler<RetireVersionInput, RetireVersionOutput>>(new RetireVersionHandler(
-            new VersionRetirement(new DynamoDbRegistry(AwsClients.DynamoDb(), settings.RegistryTable), FleetFromEnvironment.ForTermination(settings.StackName))));
-    },
+    StackSettings.From,
+    settings => new RetireVersionHandler(
+        new VersionRetirement(new DynamoDbRegistry(AwsClients.DynamoDb(), settings.RegistryTable), FleetFromEnvironment.ForTermination(settings.StackName))),
     RetireVersionJson.Default.RetireVersionInput,
     RetireVersionJson.Default.RetireVersionOutput);

@@ -8,13 +8,13 @@ using Pipeline.Functions.Rollback;
 using Pipeline.Lambda;
 
 return await LambdaRuntime.RunAsync(
-    () =>
+    RoutesSettings.From,
+    settings =>
     {
-        var settings = RoutesSettings.From(new SettingsReader(Environment.GetEnvironmentVariable));
         var dynamo = AwsClients.DynamoDb();
         var registry = new DynamoDbRegistry(dynamo, settings.RegistryTable);
-        return Task.FromResult<IFunctionHandler<RollbackInput, RollbackOutput>>(new RollbackHandler(new DeployRollback(
-            registry, FleetFromEnvironment.ForTermination(settings.StackName), RoutesPublicationFromEnvironment.Create(dynamo, registry, settings))));
+        return new RollbackHandler(new DeployRollback(
+            registry, FleetFromEnvironment.ForTermination(settings.StackName), RegistryRoutesPublisherFromEnvironment.Create(dynamo, registry, settings)));
     },
     RollbackJson.Default.RollbackInput,
     RollbackJson.Default.RollbackOutput);

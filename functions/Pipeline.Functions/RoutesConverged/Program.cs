@@ -6,15 +6,12 @@ using Pipeline.Functions.RoutesConverged;
 using Pipeline.Lambda;
 
 return await LambdaRuntime.RunAsync(
-    () =>
-    {
-        var settings = ConvergenceSettings.From(new SettingsReader(Environment.GetEnvironmentVariable));
-        return Task.FromResult<IFunctionHandler<RoutesConvergedInput, ConvergenceResult>>(new RoutesConvergedHandler(
-            new RouterConvergence(
-                new S3RouterStatusSource(AwsClients.S3(), settings.RoutesBucket),
-                new RouterLiveness(settings.MissedPolls),
-                TimeProvider.System),
-            settings.MinRouters));
-    },
+    ConvergenceSettings.From,
+    settings => new RoutesConvergedHandler(
+        new RouterConvergence(
+            new S3RouterStatusSource(AwsClients.S3(), settings.RoutesBucket),
+            new RouterLiveness(settings.MissedPolls),
+            TimeProvider.System),
+        settings.MinRouters),
     RoutesConvergedJson.Default.RoutesConvergedInput,
     RoutesConvergedJson.Default.ConvergenceResult);

@@ -12,9 +12,9 @@ using Pipeline.Lambda;
 // a stack run faster than real time (`pipeline up --time-scale`) passes its clock, so this function,
 // the proxy's metered minutes and decrease quota, and the schedule agree on what time it is.
 return await LambdaRuntime.RunAsync(
-    () =>
+    RegistrySettings.From,
+    settings =>
     {
-        var settings = RegistrySettings.From(new SettingsReader(Environment.GetEnvironmentVariable));
         var dynamo = AwsClients.DynamoDb();
         var clock = ScaledTimeProvider.FromSettings(
             Environment.GetEnvironmentVariable(ScaledTimeProvider.OriginVariable), Environment.GetEnvironmentVariable(ScaledTimeProvider.ScaleVariable));
@@ -25,7 +25,7 @@ return await LambdaRuntime.RunAsync(
             new PipelineScalingPolicy(),
             new JsonLineScalingLog(Console.Out),
             clock);
-        return Task.FromResult<IFunctionHandler<System.Text.Json.JsonElement, ScaleTablesOutput>>(new ScaleTablesHandler(scaler));
+        return new ScaleTablesHandler(scaler);
     },
     ScaleTablesJson.Default.JsonElement,
     ScaleTablesJson.Default.ScaleTablesOutput);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Pipeline.Aws;
 using Pipeline.Aws.CloudWatch;
 
 namespace Pipeline.Local.Aws.DynamoDB;
@@ -64,6 +65,6 @@ internal sealed class MetricDataEndpoint(UsageMeter meter)
 
     private static (int, string, string?) Invalid(string message) => (
         400,
-        JsonSerializer.Serialize(new JsonErrorBody("com.amazonaws.monitoring#InvalidParameterValue", message, null), CloudWatchJsonContext.Default.JsonErrorBody),
+        JsonSerializer.Serialize(new JsonErrorBody("com.amazonaws.monitoring#InvalidParameterValue", message, null), AwsJsonErrorContext.Default.JsonErrorBody),
         "InvalidParameterValue;Sender");
 }

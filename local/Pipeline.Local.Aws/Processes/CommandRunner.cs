@@ -16,16 +16,24 @@ public sealed class CommandFailedException(string command, CommandResult result)
 /// <summary>Runs a program to completion with arguments passed as a list (never through a shell).</summary>
 public static class CommandRunner
 {
+    /// <param name="environment">Variables set on top of the inherited environment; a null value removes one.</param>
+    /// <param name="standardInput">What the program reads on stdin, which is closed after it (at once when null).</param>
     public static async Task<CommandResult> RunAsync(
         string program,
         IEnumerable<string> arguments,
         string? workingDirectory = null,
         IReadOnlyDictionary<string, string?>? environment = null,
+        string? standardInput = null,
         CancellationToken cancellationToken = default)
     {
         var info = ProcessStart.Info(program, arguments, workingDirectory, environment);
 
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {program}");
+        if (standardInput is not null)
+        {
+            await process.StandardInput.WriteAsync(standardInput.AsMemory(), cancellationToken);
+        }
+
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
@@ -50,7 +58,7 @@ public static class CommandRunner
         CancellationToken cancellationToken = default)
     {
         var list = arguments.ToList();
-        var result = await RunAsync(program, list, workingDirectory, environment, cancellationToken);
+        var result = await RunAsync(program, list, workingDirectory, environment, cancellationToken: cancellationToken);
         return result.ExitCode == 0
             ? result.StandardOutput
             : throw new CommandFailedException(Describe(program, list), result);

@@ -26,7 +26,7 @@ internal static class LocalOnlySettings
         new(FleetFromEnvironment.EndpointVariable,
             "where LaunchInstances, RetireVersion and Rollback reach the local process fleet (the stack's control endpoint)",
             "EC2 in `AWS_REGION`: RunInstances from `PIPELINE_LAUNCH_TEMPLATE_ID`, DescribeInstances, TerminateInstances"),
-        new(RoutesPublicationFromEnvironment.RouterBindVariable,
+        new(RegistryRoutesPublisherFromEnvironment.RouterBindVariable,
             "the address the published HAProxy front end binds (`127.0.0.1` locally)",
             "`*`, every address"),
         new(SettingNames.GitHubApiUrl,
@@ -51,7 +51,7 @@ internal static class LocalOnlySettings
         var values = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [FleetFromEnvironment.EndpointVariable] = fleetEndpoint.ToString().TrimEnd('/'),
-            [RoutesPublicationFromEnvironment.RouterBindVariable] = routerBind,
+            [RegistryRoutesPublisherFromEnvironment.RouterBindVariable] = routerBind,
             [SettingNames.GitHubApiUrl] = new Uri(fleetEndpoint, LocalGitHubApi.Path + "/").ToString(),
             [SettingNames.ExecutionLinkPrefix] = new Uri(fleetEndpoint, ExecutionPages.Path + "/").ToString(),
         };

@@ -311,8 +311,8 @@ internal sealed partial class StackHost : IAsyncDisposable
                 ["RouterRuntimeSocket"] = _layout.HaproxyAdminSocket,
 
                 // The local haproxy runs as the user who ran `up` and cannot switch users.
-                ["RouterUser"] = RoutesPublicationFromEnvironment.KeepUser,
-                ["RouterGroup"] = RoutesPublicationFromEnvironment.KeepUser,
+                ["RouterUser"] = RegistryRoutesPublisherFromEnvironment.KeepUser,
+                ["RouterGroup"] = RegistryRoutesPublisherFromEnvironment.KeepUser,
             });
             return SamTemplate.Parse(
                 File.ReadAllText(_options.TemplatePath),
@@ -380,7 +380,7 @@ internal sealed partial class StackHost : IAsyncDisposable
         }
 
         var sequence = new DynamoDbRoutesSequence(Dynamo!, registryTable, DynamoDbRoutesSequence.HaproxyKey);
-        var publisher = new RoutesPublisher(sequence, store, TimeProvider.System, RoutesPublisherOptions.Default);
+        var publisher = new RoutesConfigPublisher(sequence, store, TimeProvider.System, RoutesConfigPublisherOptions.Default);
         var result = await publisher.PublishAsync(HaproxyConfigRenderer.Render(RoutingTable.Empty, router), cancellationToken);
         Step($"published the empty fleet's HAProxy config as {result.Current.Key}");
     }

@@ -1,19 +1,14 @@
 using System.Globalization;
 using System.Net;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
-using ImmutableCredentials = Amazon.Runtime.ImmutableCredentials;
 using Pipeline.Aws.CloudWatch;
+using Pipeline.Aws.Tests.AwsJson;
 
 namespace Pipeline.Aws.Tests.CloudWatch;
 
 public class CloudWatchClientTests
 {
-    private static readonly DateTimeOffset SignedAt = new(2024, 9, 26, 18, 0, 5, TimeSpan.Zero);
-    private static readonly ImmutableCredentials Credentials = new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", null);
-
-    private static string Fixture(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "CloudWatch", "Fixtures", name));
+    private static string Fixture(string name) => SignedRequests.Fixture("CloudWatch", name);
 
     private static GetMetricDataRequest DocumentedRequest() => new(
         [new MetricDataQuery("m1", new MetricStat(new Metric("AWS/Billing", "EstimatedCharges", [new Dimension("Currency", "USD")]), 21600, "Maximum"))],
@@ -22,7 +17,7 @@ public class CloudWatchClientTests
 
     private static (CloudWatchClient Client, RecordingHandler Handler) Client(RecordingHandler handler) =>
         (new CloudWatchClient(new HttpClient(handler), new Uri("https://monitoring.us-east-1.amazonaws.com/"), "us-east-1",
-            _ => Task.FromResult(Credentials), new FixedClock(SignedAt)), handler);
+            SignedRequests.StaticCredentials, SignedRequests.Clock), handler);
 
     [Fact]
     public async Task GetMetricData_WhenCalled_ShouldSendTheDocumentedJsonBody()
@@ -58,10 +53,8 @@ public class CloudWatchClientTests
         await client.GetMetricDataAsync(DocumentedRequest(), CancellationToken.None);
 
         var (request, body) = handler.Requests.Single();
-        var authorization = request.Headers.GetValues("Authorization").Single();
-        const string signedHeaders = "content-type;host;x-amz-date;x-amz-target";
-        Assert.StartsWith($"AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20240926/us-east-1/monitoring/aws4_request, SignedHeaders={signedHeaders}, Signature=", authorization, StringComparison.Ordinal);
-        Assert.Equal(IndependentSignature(body), authorization[(authorization.LastIndexOf('=') + 1)..]);
+        SignedRequests.AssertSigned(request, body, "monitoring.us-east-1.amazonaws.com", "us-east-1", "monitoring",
+            "GraniteServiceVersion20100801.GetMetricData");
     }
 
     [Fact]
@@ -102,30 +95,5 @@ public class CloudWatchClientTests
         Assert.Equal("InvalidNextToken", error.Code);
         Assert.Equal(HttpStatusCode.BadRequest, error.Status);
         Assert.Contains("NextToken is invalid", error.Message, StringComparison.Ordinal);
-    }
-
-    // SigV4 computed from the specification, independently of AWSSDK.Core.
-    private static string IndependentSignature(string body)
-    {
-        var canonical = string.Join('\n',
-            "POST", "/", "",
-            "content-type:application/x-amz-json-1.0", "host:monitoring.us-east-1.amazonaws.com",
-            "x-amz-date:20240926T180005Z", "x-amz-target:GraniteServiceVersion20100801.GetMetricData", "",
-            "content-type;host;x-amz-date;x-amz-target",
-            Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(body))));
-        var toSign = string.Join('\n', "AWS4-HMAC-SHA256", "20240926T180005Z", "20240926/us-east-1/monitoring/aws4_request",
-            Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical))));
-        var key = Encoding.UTF8.GetBytes("AWS4" + Credentials.SecretKey);
-        foreach (var part in new[] { "20240926", "us-east-1", "monitoring", "aws4_request" })
-        {
-            key = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(part));
-        }
-
-        return Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(toSign)));
-    }
-
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
     }
 }

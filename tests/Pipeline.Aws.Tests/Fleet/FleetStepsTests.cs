@@ -39,7 +39,7 @@ public class FleetStepsTests(EmulatorFixture emulators)
             capacity: onDemand
         """;
 
-    private sealed record World(DynamoDbRegistry Registry, RecordingFleet Fleet, RoutesPublication Routes, S3RoutesStore Store)
+    private sealed record World(DynamoDbRegistry Registry, RecordingFleet Fleet, RegistryRoutesPublisher Routes, S3RoutesStore Store)
     {
         public InstanceLauncher Launcher => new(Registry, Fleet, "pfx");
 
@@ -74,11 +74,11 @@ public class FleetStepsTests(EmulatorFixture emulators)
         var bucket = await emulators.CreateBucketAsync("routes");
         var registry = new DynamoDbRegistry(emulators.DynamoDb, table);
         var store = new S3RoutesStore(emulators.S3, bucket);
-        var routes = new RoutesPublication(
+        var routes = new RegistryRoutesPublisher(
             registry,
             new DynamoDbRouteTargets(emulators.DynamoDb, table),
-            new RoutesPublisher(new DynamoDbRoutesSequence(emulators.DynamoDb, table, RoutingTestTables.SequenceKey), store, TimeProvider.System,
-                RoutesPublisherOptions.Default),
+            new RoutesConfigPublisher(new DynamoDbRoutesSequence(emulators.DynamoDb, table, RoutingTestTables.SequenceKey), store, TimeProvider.System,
+                RoutesConfigPublisherOptions.Default),
             new RouterSettings("*", 80, "/run/haproxy/admin.sock"));
         await registry.RecordVersionAsync(Version(1, V1));
         await registry.RecordVersionAsync(Version(2, V2));

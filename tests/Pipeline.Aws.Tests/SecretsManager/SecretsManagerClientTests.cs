@@ -2,21 +2,19 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Pipeline.Aws.SecretsManager;
+using Pipeline.Aws.Tests.AwsJson;
 using Pipeline.Aws.Tests.CloudWatch;
 using Pipeline.Core.Webhooks;
-using ImmutableCredentials = Amazon.Runtime.ImmutableCredentials;
 
 namespace Pipeline.Aws.Tests.SecretsManager;
 
 public sealed class SecretsManagerClientTests
 {
     private const string SecretArn = "arn:aws:secretsmanager:us-west-2:123456789012:secret:GitHubWebhookSecret-a1b2c3";
-    private static readonly ImmutableCredentials Credentials = new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", null);
-
-    private static string Fixture(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "SecretsManager", "Fixtures", name));
+    private static string Fixture(string name) => SignedRequests.Fixture("SecretsManager", name);
 
     private static SecretsManagerClient Client(RecordingHandler handler) =>
-        new(new HttpClient(handler), new Uri("https://secretsmanager.us-west-2.amazonaws.com/"), "us-west-2", _ => Task.FromResult(Credentials));
+        new(new HttpClient(handler), new Uri("https://secretsmanager.us-west-2.amazonaws.com/"), "us-west-2", SignedRequests.StaticCredentials);
 
     [Fact]
     public async Task GetSecretString_WhenCalled_ShouldSendTheDocumentedJson11RequestSignedForSecretsManager()

@@ -1,25 +1,20 @@
 using System.Net;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
 using Pipeline.Aws.StepFunctions;
+using Pipeline.Aws.Tests.AwsJson;
 using Pipeline.Aws.Tests.CloudWatch;
 using Pipeline.Core.Deploy;
-using ImmutableCredentials = Amazon.Runtime.ImmutableCredentials;
 
 namespace Pipeline.Aws.Tests.StepFunctions;
 
 public class StepFunctionsClientTests
 {
     private const string ExecutionArn = "arn:aws:states:us-west-2:123456789012:execution:MyStateMachine:0a1b2c3d-4e5f-6789-0abc-def012345678";
-    private static readonly DateTimeOffset SignedAt = new(2024, 9, 26, 18, 0, 5, TimeSpan.Zero);
-    private static readonly ImmutableCredentials Credentials = new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", null);
-
-    private static string Fixture(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "StepFunctions", "Fixtures", name));
+    private static string Fixture(string name) => SignedRequests.Fixture("StepFunctions", name);
 
     private static StepFunctionsClient Client(RecordingHandler handler) =>
         new(new HttpClient(handler), new Uri("https://states.us-west-2.amazonaws.com/"), "us-west-2",
-            _ => Task.FromResult(Credentials), new FixedClock(SignedAt));
+            SignedRequests.StaticCredentials, SignedRequests.Clock);
 
     [Fact]
     public async Task DescribeExecution_WhenCalled_ShouldSendTheDocumentedBodyAndJson10Headers()
@@ -45,10 +40,7 @@ public class StepFunctionsClientTests
         await Client(handler).DescribeExecutionAsync(ExecutionArn, CancellationToken.None);
 
         var (request, body) = handler.Requests.Single();
-        var authorization = request.Headers.GetValues("Authorization").Single();
-        Assert.StartsWith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20240926/us-west-2/states/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=",
-            authorization, StringComparison.Ordinal);
-        Assert.Equal(IndependentSignature(body), authorization[(authorization.LastIndexOf('=') + 1)..]);
+        SignedRequests.AssertSigned(request, body, "states.us-west-2.amazonaws.com", "us-west-2", "states", "AWSStepFunctions.DescribeExecution");
     }
 
     [Fact]
@@ -102,30 +94,5 @@ public class StepFunctionsClientTests
         var error = await Assert.ThrowsAsync<ExecutionStatusUnavailableException>(() => statuses.GetStatusAsync(ExecutionArn));
 
         Assert.Contains("AccessDeniedException", error.Message, StringComparison.Ordinal);
-    }
-
-    // SigV4 computed from the specification, independently of AWSSDK.Core.
-    private static string IndependentSignature(string body)
-    {
-        var canonical = string.Join('\n',
-            "POST", "/", "",
-            "content-type:application/x-amz-json-1.0", "host:states.us-west-2.amazonaws.com",
-            "x-amz-date:20240926T180005Z", "x-amz-target:AWSStepFunctions.DescribeExecution", "",
-            "content-type;host;x-amz-date;x-amz-target",
-            Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(body))));
-        var toSign = string.Join('\n', "AWS4-HMAC-SHA256", "20240926T180005Z", "20240926/us-west-2/states/aws4_request",
-            Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical))));
-        var key = Encoding.UTF8.GetBytes("AWS4" + Credentials.SecretKey);
-        foreach (var part in new[] { "20240926", "us-west-2", "states", "aws4_request" })
-        {
-            key = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(part));
-        }
-
-        return Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(toSign)));
-    }
-
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
     }
 }

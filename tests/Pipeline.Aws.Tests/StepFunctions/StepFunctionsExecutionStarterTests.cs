@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Pipeline.Aws.StepFunctions;
+using Pipeline.Aws.Tests.AwsJson;
 using Pipeline.Aws.Tests.CloudWatch;
 using Pipeline.Core.Webhooks;
-using ImmutableCredentials = Amazon.Runtime.ImmutableCredentials;
 
 namespace Pipeline.Aws.Tests.StepFunctions;
 
@@ -12,12 +12,10 @@ public sealed class StepFunctionsExecutionStarterTests
     private const string Machine = "arn:aws:states:us-west-2:123456789012:stateMachine:MyStateMachine";
     private const string Name = "github-orders-6113728f27ae-0d1a26e67d8f";
     private const string Execution = "arn:aws:states:us-west-2:123456789012:execution:MyStateMachine:" + Name;
-    private static readonly ImmutableCredentials Credentials = new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", null);
-
-    private static string Fixture(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "StepFunctions", "Fixtures", name));
+    private static string Fixture(string name) => SignedRequests.Fixture("StepFunctions", name);
 
     private static StepFunctionsExecutionStarter Starter(RecordingHandler handler) => new(
-        new StepFunctionsClient(new HttpClient(handler), new Uri("https://states.us-west-2.amazonaws.com/"), "us-west-2", _ => Task.FromResult(Credentials)),
+        new StepFunctionsClient(new HttpClient(handler), new Uri("https://states.us-west-2.amazonaws.com/"), "us-west-2", SignedRequests.StaticCredentials),
         Machine);
 
     [Fact]

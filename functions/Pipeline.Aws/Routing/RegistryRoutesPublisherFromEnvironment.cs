@@ -9,7 +9,7 @@ namespace Pipeline.Aws.Routing;
 /// The routes publication over the registry table, the routes bucket and the router settings
 /// (<see cref="RoutesSettings"/>): what every function that publishes routes composes.
 /// </summary>
-public static class RoutesPublicationFromEnvironment
+public static class RegistryRoutesPublisherFromEnvironment
 {
     /// <summary>The address the front end binds; a local-only setting (127.0.0.1 on one machine), <c>*</c> without it.</summary>
     public const string RouterBindVariable = SettingNames.RouterBind;
@@ -17,17 +17,17 @@ public static class RoutesPublicationFromEnvironment
     /// <summary>The value of <c>PIPELINE_ROUTER_USER</c> / <c>_GROUP</c> that keeps haproxy's own user (a router not started as root).</summary>
     public const string KeepUser = RoutesSettings.KeepUser;
 
-    public static RoutesPublication Create(IAmazonDynamoDB dynamo, IRegistry registry, RoutesSettings settings)
+    public static RegistryRoutesPublisher Create(IAmazonDynamoDB dynamo, IRegistry registry, RoutesSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        return new RoutesPublication(
+        return new RegistryRoutesPublisher(
             registry,
             new DynamoDbRouteTargets(dynamo, settings.RegistryTable),
-            new RoutesPublisher(
+            new RoutesConfigPublisher(
                 new DynamoDbRoutesSequence(dynamo, settings.RegistryTable, DynamoDbRoutesSequence.HaproxyKey),
                 new S3RoutesStore(AwsClients.S3(), settings.RoutesBucket),
                 TimeProvider.System,
-                RoutesPublisherOptions.Default),
+                RoutesConfigPublisherOptions.Default),
             settings.Router);
     }
 

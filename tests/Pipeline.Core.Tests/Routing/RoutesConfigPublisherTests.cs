@@ -3,13 +3,13 @@ using Pipeline.Core.Routing;
 
 namespace Pipeline.Core.Tests.Routing;
 
-public class RoutesPublisherTests
+public class RoutesConfigPublisherTests
 {
     private readonly InMemoryRoutesSequence _sequence = new();
     private readonly InMemoryRoutesStore _store = new();
 
-    private RoutesPublisher Publisher(RoutesPublisherOptions? options = null) =>
-        new(_sequence, _store, TimeProvider.System, options ?? RoutesPublisherOptions.Default);
+    private RoutesConfigPublisher Publisher(RoutesConfigPublisherOptions? options = null) =>
+        new(_sequence, _store, TimeProvider.System, options ?? RoutesConfigPublisherOptions.Default);
 
     private static RenderedConfig Config(string text) => new(text, RenderedConfig.HashOf(text));
 
@@ -66,7 +66,7 @@ public class RoutesPublisherTests
     public async Task Publish_WhenLeaseHeldByAnother_ShouldGiveUpWithRoutesBusy()
     {
         _sequence.HoldLease("other", DateTimeOffset.UtcNow.AddMinutes(5));
-        var options = new RoutesPublisherOptions(TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(20));
+        var options = new RoutesConfigPublisherOptions(TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(20));
 
         var error = await Assert.ThrowsAsync<RoutesBusyException>(() => Publisher(options).PublishAsync(Config("a\n"), CancellationToken.None));
 
@@ -91,7 +91,7 @@ public class RoutesPublisherTests
     public async Task Publish_WhenManyPublishConcurrently_ShouldLoseNoUpdate()
     {
         var texts = Enumerable.Range(0, 16).Select(i => $"config {i}\n").ToList();
-        var options = RoutesPublisherOptions.Default with { RetryDelay = TimeSpan.FromMilliseconds(2) };
+        var options = RoutesConfigPublisherOptions.Default with { RetryDelay = TimeSpan.FromMilliseconds(2) };
 
         var results = await Task.WhenAll(texts.Select(t => Task.Run(() => Publisher(options).PublishAsync(Config(t), CancellationToken.None))));
 
@@ -111,7 +111,7 @@ public class RoutesPublisherTests
     {
         var heldUntil = DateTimeOffset.UtcNow.AddMilliseconds(300);
         _sequence.HoldLease("other", heldUntil);
-        var options = RoutesPublisherOptions.Default with { RetryDelay = TimeSpan.FromMilliseconds(20) };
+        var options = RoutesConfigPublisherOptions.Default with { RetryDelay = TimeSpan.FromMilliseconds(20) };
         DateTimeOffset? takenAt = null;
 
         await Publisher(options).PublishAsync(

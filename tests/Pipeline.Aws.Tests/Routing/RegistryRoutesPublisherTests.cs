@@ -7,7 +7,7 @@ using Pipeline.Testing;
 namespace Pipeline.Aws.Tests.Routing;
 
 [Collection(EmulatorFixture.Collection)]
-public class RoutesPublicationFromRegistryTests(EmulatorFixture emulators)
+public class RegistryRoutesPublisherTests(EmulatorFixture emulators)
 {
     private const string Manifest = """
         name: orders
@@ -39,10 +39,10 @@ public class RoutesPublicationFromRegistryTests(EmulatorFixture emulators)
         var bucket = await emulators.CreateBucketAsync("routes");
         var registry = new DynamoDbRegistry(emulators.DynamoDb, table);
         var store = new S3RoutesStore(emulators.S3, bucket);
-        var publication = new RoutesPublication(
+        var publication = new RegistryRoutesPublisher(
             registry,
             new DynamoDbRouteTargets(emulators.DynamoDb, table),
-            new RoutesPublisher(new DynamoDbRoutesSequence(emulators.DynamoDb, table, RoutingTestTables.SequenceKey), store, TimeProvider.System, RoutesPublisherOptions.Default),
+            new RoutesConfigPublisher(new DynamoDbRoutesSequence(emulators.DynamoDb, table, RoutingTestTables.SequenceKey), store, TimeProvider.System, RoutesConfigPublisherOptions.Default),
             new RouterSettings("*", 80, "/run/haproxy/admin.sock"));
         await registry.RecordVersionAsync(Version(1, "1.4.1-aaaaaaa"));
 

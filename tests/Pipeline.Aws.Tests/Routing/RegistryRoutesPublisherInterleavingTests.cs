@@ -15,7 +15,7 @@ namespace Pipeline.Aws.Tests.Routing;
 /// used to be taken.
 /// </summary>
 [Collection(EmulatorFixture.Collection)]
-public class RoutesPublicationInterleavingTests(EmulatorFixture emulators)
+public class RegistryRoutesPublisherInterleavingTests(EmulatorFixture emulators)
 {
     private static string Manifest(string service, string path) => $$"""
         name: {{service}}
@@ -40,10 +40,10 @@ public class RoutesPublicationInterleavingTests(EmulatorFixture emulators)
             new S3RoutesStore(emulators.S3, bucket));
     }
 
-    private static RoutesPublication Publication(Stack stack, IRoutesSequence sequence) => new(
+    private static RegistryRoutesPublisher Publication(Stack stack, IRoutesSequence sequence) => new(
         stack.Registry,
         stack.Targets,
-        new RoutesPublisher(sequence, stack.Store, TimeProvider.System, RoutesPublisherOptions.Default with { RetryDelay = TimeSpan.FromMilliseconds(20) }),
+        new RoutesConfigPublisher(sequence, stack.Store, TimeProvider.System, RoutesConfigPublisherOptions.Default with { RetryDelay = TimeSpan.FromMilliseconds(20) }),
         new RouterSettings("*", 80, "/run/haproxy/admin.sock"));
 
     private static async Task RecordAsync(Stack stack, string service, string path, long count)

@@ -4,9 +4,9 @@ namespace Pipeline.Core.Routing;
 
 /// <param name="LeaseTtl">Longer than any publication takes; a crashed publisher's lease expires after it.</param>
 /// <param name="MaxWait">How long to wait for another publisher before giving up with RoutesBusy.</param>
-public sealed record RoutesPublisherOptions(TimeSpan LeaseTtl, TimeSpan MaxWait, TimeSpan RetryDelay)
+public sealed record RoutesConfigPublisherOptions(TimeSpan LeaseTtl, TimeSpan MaxWait, TimeSpan RetryDelay)
 {
-    public static RoutesPublisherOptions Default { get; } =
+    public static RoutesConfigPublisherOptions Default { get; } =
         new(TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100));
 }
 
@@ -22,7 +22,7 @@ public sealed record PublishResult(bool Published, RoutesPointer Current);
 /// the sequence and release. A publisher that crashes mid-way leaves at most an unreferenced config
 /// object and a lease that expires.
 /// </summary>
-public sealed class RoutesPublisher(IRoutesSequence sequence, IRoutesStore store, TimeProvider clock, RoutesPublisherOptions options)
+public sealed class RoutesConfigPublisher(IRoutesSequence sequence, IRoutesStore store, TimeProvider clock, RoutesConfigPublisherOptions options)
 {
     /// <summary>Publishes a config rendered beforehand: for callers whose input does not depend on what other publishers do.</summary>
     public Task<PublishResult> PublishAsync(RenderedConfig config, CancellationToken cancellationToken)

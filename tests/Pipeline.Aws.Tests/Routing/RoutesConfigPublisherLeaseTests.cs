@@ -7,7 +7,7 @@ using Pipeline.Testing;
 namespace Pipeline.Aws.Tests.Routing;
 
 [Collection(EmulatorFixture.Collection)]
-public class RoutesPublicationTests(EmulatorFixture emulators)
+public class RoutesConfigPublisherLeaseTests(EmulatorFixture emulators)
 {
     private static readonly Dictionary<string, AttributeValue> ItemKey = RoutingTestTables.SequenceKey;
 
@@ -24,11 +24,11 @@ public class RoutesPublicationTests(EmulatorFixture emulators)
     public async Task Publish_WhenManyPublishersRaceOnDynaliteAndS3rver_ShouldLoseNoUpdate()
     {
         var (sequence, store) = await FreshAsync();
-        var options = RoutesPublisherOptions.Default with { RetryDelay = TimeSpan.FromMilliseconds(10) };
+        var options = RoutesConfigPublisherOptions.Default with { RetryDelay = TimeSpan.FromMilliseconds(10) };
         var texts = Enumerable.Range(0, 8).Select(i => $"# config {i}\n").ToList();
 
         var results = await Task.WhenAll(texts.Select(t =>
-            Task.Run(() => new RoutesPublisher(sequence, store, TimeProvider.System, options).PublishAsync(Config(t), CancellationToken.None))));
+            Task.Run(() => new RoutesConfigPublisher(sequence, store, TimeProvider.System, options).PublishAsync(Config(t), CancellationToken.None))));
 
         Assert.Equal(Enumerable.Range(1, 8).Select(i => (long)i), results.Select(r => r.Current.Version).Order());
         var seen = new List<string>();
@@ -47,7 +47,7 @@ public class RoutesPublicationTests(EmulatorFixture emulators)
     public async Task Publish_WhenConfigUnchanged_ShouldWriteNothingToS3()
     {
         var (sequence, store) = await FreshAsync();
-        var publisher = new RoutesPublisher(sequence, store, TimeProvider.System, RoutesPublisherOptions.Default);
+        var publisher = new RoutesConfigPublisher(sequence, store, TimeProvider.System, RoutesConfigPublisherOptions.Default);
         var first = await publisher.PublishAsync(Config("# a\n"), CancellationToken.None);
         var etag = (await store.PollPointerAsync(null, CancellationToken.None)).ETag;
 
@@ -116,7 +116,7 @@ public class RoutesPublicationTests(EmulatorFixture emulators)
             ["PIPELINE_ROUTER_GROUP"] = group,
         };
 
-        var settings = RoutesPublicationFromEnvironment.RouterSettingsFrom(env.GetValueOrDefault);
+        var settings = RegistryRoutesPublisherFromEnvironment.RouterSettingsFrom(env.GetValueOrDefault);
 
         Assert.Equal((expectedUser, expectedGroup), (settings.User, settings.Group));
         Assert.Equal(("*", 8080), (settings.BindAddress, settings.Port));

@@ -19,7 +19,7 @@ public sealed record RouteSwitch(string Service, string Label, IReadOnlyList<Rou
 /// is what lets RoutesConverged accept a router that applied a later version.
 /// </para>
 /// </summary>
-public sealed class RoutesPublication(IRegistry registry, IRouteTargets targets, RoutesPublisher publisher, RouterSettings settings)
+public sealed class RegistryRoutesPublisher(IRegistry registry, IRouteTargets targets, RoutesConfigPublisher publisher, RouterSettings settings)
 {
     public async Task<(PublishResult Result, RoutingTable Table)> PublishAsync(RouteSwitch? change, CancellationToken cancellationToken)
     {
