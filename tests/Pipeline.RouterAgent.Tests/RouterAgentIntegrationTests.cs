@@ -85,7 +85,7 @@ public sealed class RouterAgentIntegrationTests(EmulatorFixture emulators, ITest
         await Pipeline.Aws.Registry.DynamoDbRegistry.EnsureTableAsync(emulators.DynamoDb, table);
         var store = new S3RoutesStore(emulators.S3, bucket);
         var publisher = new RoutesConfigPublisher(
-            new DynamoDbRoutesSequence(emulators.DynamoDb, table, DynamoDbRoutesSequence.HaproxyKey), store, TimeProvider.System, RoutesPublisherOptions.Default);
+            new DynamoDbRoutesSequence(emulators.DynamoDb, table, DynamoDbRoutesSequence.HaproxyKey), store, TimeProvider.System, RoutesConfigPublisherOptions.Default);
         // Nothing listens on the published port: each router overrides it.
         var published = new RouterSettings("127.0.0.1", FreePort.Next(), Path.Combine(_dir, "published.sock"));
         using var one = await EchoBackend.StartAsync("v1");
