@@ -93,7 +93,7 @@ public sealed class VersionRecorderTests
 
         var error = await Assert.ThrowsAsync<ManifestInvalidException>(() => _recorder.RecordAsync(Request()));
 
-        Assert.Equal("builds/exec-1/service.yaml:4:1: replicas: unknown field; service.yaml accepts auth, build, env, health, instances, label, name, port, routes, start, tables, versionPath",
+        Assert.Equal("builds/exec-1/service.yaml:4:1: replicas: unknown field; service.yaml accepts auth, build, compose, env, health, instances, label, name, port, routes, start, tables, versionPath",
             Assert.Single(error.Errors).ToString());
         Assert.Equal(0, _registry.Writes);
         Assert.Equal(2, _store.Objects.Count);
