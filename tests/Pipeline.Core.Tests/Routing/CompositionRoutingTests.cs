@@ -35,6 +35,7 @@ public sealed class CompositionRoutingTests
     {
         var text = HaproxyConfigRenderer.Render(ManifestRouting.Preview([Orders, Storefront]), Settings).Text;
 
+        Assert.Empty(HaproxyConfigGrammar.Violations(text));
         var (exitCode, output) = HaproxyCheck(text);
         Assert.True(exitCode == 0, output);
         Assert.DoesNotContain("[WARNING]", output, StringComparison.Ordinal);
@@ -75,6 +76,15 @@ public sealed class CompositionRoutingTests
         var error = Assert.Throws<RouteConflictException>(() => RouteClaims.EnsureNoConflict(ManifestRouting.Preview([Orders, greedy]), "greedy"));
 
         Assert.Contains("route */orders is claimed by live service orders; service greedy cannot claim it", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("frontend compose_calls\n    use_backend svc_orders if { req.hdr(x-pipeline-service) -m str catalog }\n")]
+    [InlineData("frontend compose_calls\n    bind 0.0.0.0:8092\n")]
+    [InlineData("backend composer\n    server composer 10.0.0.1:8091\n")]
+    public void Violations_WhenTheComposerLinesAreBent_ShouldRefuseThem(string config)
+    {
+        Assert.NotEmpty(HaproxyConfigGrammar.Violations(config));
     }
 
     [Fact]
