@@ -32,4 +32,7 @@ public static class SettingNames
 
     /// <summary>Local-only: the address the published HAProxy front end binds (127.0.0.1 on one machine); <c>*</c> without it.</summary>
     public const string RouterBind = "PIPELINE_ROUTER_BIND";
+
+    /// <summary>Local-only: the composer's loopback port (its calls frontend takes the next one); 8091 without it.</summary>
+    public const string ComposerPort = "PIPELINE_ROUTER_COMPOSER_PORT";
 }

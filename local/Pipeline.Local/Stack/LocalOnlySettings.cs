@@ -26,6 +26,9 @@ internal static class LocalOnlySettings
         new(RoutesPublicationFromEnvironment.RouterBindVariable,
             "the address the published HAProxy front end binds (`127.0.0.1` locally)",
             "`*`, every address"),
+        new(RoutesPublicationFromEnvironment.ComposerPortVariable,
+            "the composer's loopback port in the published HAProxy config, its calls frontend on the next one (the front port + 1 and + 2 locally)",
+            "8091 and 8092"),
         new(ScaledTimeProvider.OriginVariable,
             "`up --time-scale N`: the instant (Unix ms) the scaled clock starts from",
             "real time"),
@@ -35,7 +38,7 @@ internal static class LocalOnlySettings
     ];
 
     /// <summary>The stack's values: the fleet endpoint and the router's bind always, the clock when it is scaled.</summary>
-    public static IReadOnlyDictionary<string, string> Values(Uri fleetEndpoint, string routerBind, ScaledTimeProvider? clock)
+    public static IReadOnlyDictionary<string, string> Values(Uri fleetEndpoint, string routerBind, ScaledTimeProvider? clock, int? composerPort = null)
     {
         ArgumentNullException.ThrowIfNull(fleetEndpoint);
         var values = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -43,6 +46,11 @@ internal static class LocalOnlySettings
             [FleetFromEnvironment.EndpointVariable] = fleetEndpoint.ToString().TrimEnd('/'),
             [RoutesPublicationFromEnvironment.RouterBindVariable] = routerBind,
         };
+        if (composerPort is { } port)
+        {
+            values[RoutesPublicationFromEnvironment.ComposerPortVariable] = port.ToString(CultureInfo.InvariantCulture);
+        }
+
         foreach (var (name, value) in clock?.ToSettings() ?? new Dictionary<string, string>())
         {
             values[name] = value;
