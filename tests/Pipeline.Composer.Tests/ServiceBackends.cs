@@ -31,6 +31,11 @@ public sealed class ServiceBackends : IAsyncDisposable
         _app.Run(async context =>
         {
             var service = context.Request.Headers["x-pipeline-service"].ToString();
+            if (service.Length == 0)
+            {
+                return; // haproxy's health check: 200, and not a call
+            }
+
             using var reader = new StreamReader(context.Request.Body);
             var body = await reader.ReadToEndAsync(context.RequestAborted);
             Requests.Enqueue(new Received(service, context.Request.Method, context.Features.Get<IHttpRequestFeature>()!.RawTarget,
