@@ -58,7 +58,7 @@ public sealed class FunctionSettingsTests
 
         // Set by Lambda, local-only, or optional with a default the template does not override
         // (PIPELINE_ROUTER_MISSED_POLLS: RoutesConverged counts a router gone after 3 missed polls).
-        string[] notFromTemplate = [SettingNames.Region, "AWS_DEFAULT_REGION", SettingNames.RouterBind, SettingNames.RouterMissedPolls,
+        string[] notFromTemplate = [SettingNames.Region, "AWS_DEFAULT_REGION", SettingNames.RouterBind, SettingNames.ComposerPort, SettingNames.RouterMissedPolls,
             SettingNames.GitHubApiUrl, SettingNames.ExecutionLinkPrefix];
         Assert.Empty(reader.Read.Except(environment.Keys).Except(notFromTemplate));
         Assert.Empty(OwnVariables(logicalId).Except(reader.Read));

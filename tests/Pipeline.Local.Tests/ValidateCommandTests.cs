@@ -34,7 +34,7 @@ public sealed class ValidateCommandTests : IDisposable
             [
                 $"{file}:2:7: port: must be an integer, not the string 'high'",
                 $"{file}:6:37: tables[0].partitionKey.type: must be one of S, N, B, not 'Q'",
-                $"{file}:8:1: labels: unknown field; service.yaml accepts auth, build, env, health, instances, label, name, port, routes, start, tables, versionPath",
+                $"{file}:8:1: labels: unknown field; service.yaml accepts auth, build, compose, env, health, instances, label, name, port, routes, start, tables, versionPath",
             ],
             output.TrimEnd().Split('\n'));
     }

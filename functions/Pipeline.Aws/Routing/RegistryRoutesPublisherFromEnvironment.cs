@@ -14,6 +14,9 @@ public static class RegistryRoutesPublisherFromEnvironment
     /// <summary>The address the front end binds; a local-only setting (127.0.0.1 on one machine), <c>*</c> without it.</summary>
     public const string RouterBindVariable = SettingNames.RouterBind;
 
+    /// <summary>The composer's loopback port (its calls frontend on the next); a local-only setting, 8091 without it.</summary>
+    public const string ComposerPortVariable = SettingNames.ComposerPort;
+
     /// <summary>The value of <c>PIPELINE_ROUTER_USER</c> / <c>_GROUP</c> that keeps haproxy's own user (a router not started as root).</summary>
     public const string KeepUser = RoutesSettings.KeepUser;
 

@@ -63,12 +63,15 @@ public sealed record RoutesSettings(string RegistryTable, string StackName, stri
             var value => value,
         };
 
+        var composer = settings.WholeNumber(SettingNames.ComposerPort, minimum: 1, fallback: RouterSettings.Default.ComposerPort, maximum: 65534);
         return new RouterSettings(
             settings.Optional(SettingNames.RouterBind) ?? "*",
             settings.WholeNumber(SettingNames.RouterPort, minimum: 1),
             settings.Required(SettingNames.RouterRuntimeSocket),
             User: RunAs(SettingNames.RouterUser),
-            Group: RunAs(SettingNames.RouterGroup));
+            Group: RunAs(SettingNames.RouterGroup),
+            ComposerPort: composer,
+            ComposerCallsPort: composer + 1);
     }
 }
 

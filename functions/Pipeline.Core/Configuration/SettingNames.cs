@@ -43,4 +43,7 @@ public static class SettingNames
 
     /// <summary>Local-only: what a commit status links a run with (the prefix of its execution ARN); the Step Functions console without it.</summary>
     public const string ExecutionLinkPrefix = "PIPELINE_EXECUTION_LINK_PREFIX";
+
+    /// <summary>Local-only: the composer's loopback port (its calls frontend takes the next one); 8091 without it.</summary>
+    public const string ComposerPort = "PIPELINE_ROUTER_COMPOSER_PORT";
 }

@@ -27,7 +27,11 @@ public sealed record ResolvedVersion(
     string TargetGroupName,
     bool AlreadyLive,
     string? PreviousLabel,
-    string? PreviousTargetGroupName);
+    string? PreviousTargetGroupName)
+{
+    /// <summary>Only compositions (no build, instances or tables): the deploy goes straight to publishing its routes.</summary>
+    public bool Composite { get; init; }
+}
 
 /// <summary>The version's health check, in the units ELBv2 target groups take.</summary>
 public sealed record TargetHealthSettings(

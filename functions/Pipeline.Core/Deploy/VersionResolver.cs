@@ -43,7 +43,10 @@ public sealed class VersionResolver(IRegistry registry, string stack)
             TargetGroupNames.For(stack, service, version.Count),
             live == label,
             live == label ? null : live,
-            previousGroup);
+            previousGroup)
+        {
+            Composite = manifest.IsComposite,
+        };
     }
 
     /// <summary>The version's grace period (its boot allowance) plus twice the time the healthy threshold takes at the check interval.</summary>

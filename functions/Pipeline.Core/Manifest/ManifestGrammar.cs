@@ -39,6 +39,20 @@ public static partial class ManifestGrammar
     /// <summary>A path HAProxy and ELBv2 probe: a route path's characters plus '/', '?' and '&amp;'.</summary>
     public const string HttpPath = "^/[A-Za-z0-9._~%/@:+,;=?&-]{0,1023}" + End;
 
+    /// <summary>
+    /// A composition's path template: '/' then '/'-separated segments, each literal route characters
+    /// or one whole <c>{parameter}</c>; the first is literal, so the prefix it claims is never '/'.
+    /// </summary>
+    public const string CompositionPath = "^(?=/[\\s\\S]{0,1023}" + End + ")/" + PathChar + "+(?:/(?:" + PathChar + "+|\\{" + IdentifierBody + "\\}))*" + End;
+
+    /// <summary>A call's path: an <see cref="HttpPath"/> in which <c>{parameter}</c>s may stand for values.</summary>
+    public const string CallPath = "^(?=/[\\s\\S]{0,1023}" + End + ")/(?:[A-Za-z0-9._~%/@:+,;=?&-]|\\{" + IdentifierBody + "\\})*" + End;
+
+    /// <summary>A call or parameter name: it becomes a JSON key, so an identifier of at most 64 characters.</summary>
+    public const string Identifier = "^" + IdentifierBody + End;
+
+    private const string IdentifierBody = "[A-Za-z_][A-Za-z0-9_]{0,63}";
+
     /// <summary>A file in the repository: relative '/'-separated segments, none of them '..', as S3 keys allow.</summary>
     public const string RepoPath = "^(?=[\\s\\S]{1,1024}" + End + ")(?!\\.\\.(?:/|" + End + "))[A-Za-z0-9._-]+"
         + "(?:/(?!\\.\\.(?:/|" + End + "))[A-Za-z0-9._-]+)*" + End;
@@ -84,6 +98,9 @@ public static partial class ManifestGrammar
     public const string IndexNameRule = "must be 3 to 255 characters: letters, digits, '_', '-' and '.'";
     public const string AuthTokenRule = "must be 1 to 256 characters: letters, digits and . _ : / -";
     public const string RoutePatternRule = "must be a route such as /orders/:id: '/' then letters, digits and . _ ~ % / @ : + , ; = - (no spaces, quotes, '?' or '#'), at most 1024 characters";
+    public const string CompositionPathRule = "must be a path template such as /storefront/customers/{customerId}: '/' then segments of letters, digits and . _ ~ % @ : + , ; = - or one whole {parameter} each, the first one literal, at most 1024 characters";
+    public const string CallPathRule = "must be a path such as /orders?customerId={customerId}: '/' then letters, digits, . _ ~ % / @ : + , ; = ? & - and {parameter}s, at most 1024 characters";
+    public const string IdentifierRule = "must be an identifier: a letter or '_', then letters, digits and '_', at most 64 characters";
     public const string AttributeNameRule = "must be 1 to 255 characters: letters, digits, '_', '-' and '.'";
 
     /// <summary>
@@ -141,6 +158,15 @@ public static partial class ManifestGrammar
 
     [GeneratedRegex(IndexName)]
     public static partial Regex IndexNameRegex();
+
+    [GeneratedRegex(CompositionPath)]
+    public static partial Regex CompositionPathRegex();
+
+    [GeneratedRegex(CallPath)]
+    public static partial Regex CallPathRegex();
+
+    [GeneratedRegex(Identifier)]
+    public static partial Regex IdentifierRegex();
 
     [GeneratedRegex(AttributeName)]
     public static partial Regex AttributeNameRegex();

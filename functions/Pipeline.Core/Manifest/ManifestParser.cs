@@ -74,11 +74,11 @@ public static class ManifestParser
                 positions[field] = ((int)key.Start.Line, (int)key.Start.Column);
             }
 
-            if (field == "routes" && value is YamlSequenceNode routes)
+            if (field is "routes" or "compose" && value is YamlSequenceNode items)
             {
-                for (var i = 0; i < routes.Children.Count; i++)
+                for (var i = 0; i < items.Children.Count; i++)
                 {
-                    positions[$"routes[{i}]"] = ((int)routes.Children[i].Start.Line, (int)routes.Children[i].Start.Column);
+                    positions[$"{field}[{i}]"] = ((int)items.Children[i].Start.Line, (int)items.Children[i].Start.Column);
                 }
             }
         }
@@ -102,10 +102,16 @@ public static class ManifestParser
             name = null;
         }
 
+        if (map.Optional("build") is null && map.Optional("compose") is not null)
+        {
+            return ReadComposite(reader, map, name);
+        }
+
         var port = Field(map, "port", required: true, (n, p) => reader.Int(n, p, 1, 65535));
         var health = ReadHealth(reader, map);
         var versionPath = Field(map, "versionPath", false, (n, p) => HttpPath(reader, n, p)) ?? "/version";
         var routes = ReadRoutes(reader, map);
+        var compositions = CompositionReader.Read(reader, map, name, routes);
         var instances = ReadInstances(reader, map);
         var label = ReadLabel(reader, map);
         var build = ReadBuild(reader, map);
@@ -115,7 +121,7 @@ public static class ManifestParser
         var auth = AuthReader.ReadAuth(reader, map, name);
         map.RejectUnknown();
 
-        if (name is null || port is null || health is null || routes is null || instances is null
+        if (name is null || port is null || health is null || routes is null || instances is null || compositions is null
             || label is null || build is null || env is null || tables is null || auth is { Valid: false })
         {
             return null;
@@ -126,6 +132,42 @@ public static class ManifestParser
         {
             Secrets = env.Value.Secrets,
             Auth = auth?.Settings,
+            Compositions = compositions,
+        };
+    }
+
+    /// <summary>Fields that describe instances, which a composite service does not have.</summary>
+    private static readonly string[] InstanceFields = ["port", "health", "versionPath", "routes", "instances", "start", "env", "tables", "auth"];
+
+    /// <summary>
+    /// <c>compose:</c> without <c>build:</c>: a service made only of compositions. It has no build,
+    /// no instances and no tables, so a field about them would silently do nothing: each is refused.
+    /// </summary>
+    private static ServiceManifest? ReadComposite(YamlNodeReader reader, MappingReader map, string? name)
+    {
+        var ok = true;
+        foreach (var field in InstanceFields)
+        {
+            if (map.Optional(field) is { } node)
+            {
+                reader.Error(node, map.Child(field),
+                    "a composite service (compose without build) runs no instances, so this would do nothing; add a build to make it a regular service");
+                ok = false;
+            }
+        }
+
+        var compositions = CompositionReader.Read(reader, map, name, []);
+        var label = ReadLabel(reader, map);
+        map.RejectUnknown();
+        if (!ok || name is null || compositions is null || label is null)
+        {
+            return null;
+        }
+
+        return new ServiceManifest(name, 0, new HealthCheck("/status", 10, 5, 3, 2, HealthCheck.DefaultGraceSeconds), "/version",
+            [], new InstancePolicy(0, 100), label, null, "npm start", new Dictionary<string, string>(), [])
+        {
+            Compositions = compositions,
         };
     }
 
@@ -413,6 +455,6 @@ public sealed record ManifestParseResult(ServiceManifest? Manifest, IReadOnlyLis
 {
     public bool IsValid => Manifest is not null;
 
-    /// <summary>Line and column of top-level fields and of each <c>routes[i]</c> of a valid manifest.</summary>
+    /// <summary>Line and column of top-level fields and of each <c>routes[i]</c> and <c>compose[i]</c> of a valid manifest.</summary>
     public IReadOnlyDictionary<string, (int Line, int Column)> Positions { get; init; } = new Dictionary<string, (int Line, int Column)>();
 }

@@ -26,7 +26,7 @@ public static class ManifestSet
         ArgumentNullException.ThrowIfNull(manifests);
         var errors = new List<ManifestError>();
         var names = new Dictionary<string, ManifestSource>(StringComparer.Ordinal);
-        var claims = new Dictionary<string, (ManifestSource Source, int Index)>(StringComparer.Ordinal);
+        var claims = new Dictionary<string, (ManifestSource Source, string Field)>(StringComparer.Ordinal);
         foreach (var source in manifests)
         {
             var manifest = source.Manifest;
@@ -37,18 +37,17 @@ public static class ManifestSet
             }
 
             names[manifest.Name] = source;
-            for (var i = 0; i < manifest.Routes.Count; i++)
+            foreach (var (field, key) in OwnershipCheck.ClaimedKeys(manifest))
             {
-                var key = manifest.Routes[i].Key;
-                if (claims.TryGetValue(key, out var owner))
+                if (claims.TryGetValue(key, out var owner) && owner.Source.Manifest.Name != manifest.Name)
                 {
-                    var at = owner.Source.Error($"routes[{owner.Index}]", string.Empty);
-                    errors.Add(source.Error($"routes[{i}]",
+                    var at = owner.Source.Error(owner.Field, string.Empty);
+                    errors.Add(source.Error(field,
                         $"route {key} is also claimed by service '{owner.Source.Manifest.Name}' ({at.File}:{at.Line}:{at.Column}); a route belongs to one service"));
                 }
                 else
                 {
-                    claims[key] = (source, i);
+                    claims.TryAdd(key, (source, field));
                 }
             }
         }

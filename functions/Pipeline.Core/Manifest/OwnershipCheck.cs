@@ -27,12 +27,11 @@ public static class OwnershipCheck
             }
         }
 
-        for (var i = 0; i < manifest.Routes.Count; i++)
+        foreach (var (field, key) in ClaimedKeys(manifest))
         {
-            var key = RouteClaims.KeyOf(manifest.Routes[i].Host, manifest.Routes[i].PathPrefix);
             if (routeOwners.TryGetValue(key, out var owner) && owner != manifest.Name)
             {
-                conflicts.Add($"routes[{i}]: route {key} is owned by service {owner}; service {manifest.Name} cannot claim it");
+                conflicts.Add($"{field}: route {key} is owned by service {owner}; service {manifest.Name} cannot claim it");
             }
         }
 
@@ -48,6 +47,21 @@ public static class OwnershipCheck
         }
 
         return conflicts;
+    }
+
+    /// <summary>Each route key the manifest claims, with the field that claims it: <c>routes[i]</c> or <c>compose[i]</c> (its static prefix).</summary>
+    public static IEnumerable<(string Field, string Key)> ClaimedKeys(ServiceManifest manifest)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        for (var i = 0; i < manifest.Routes.Count; i++)
+        {
+            yield return ($"routes[{i}]", manifest.Routes[i].Key);
+        }
+
+        for (var i = 0; i < manifest.Compositions.Count; i++)
+        {
+            yield return ($"compose[{i}]", RouteKeys.Key(null, manifest.Compositions[i].StaticPrefix));
+        }
     }
 
     public static async Task EnsureNoConflictsAsync(

@@ -14,7 +14,7 @@ namespace Pipeline.Core.Manifest;
 /// <param name="Routes">What traffic the router sends to this service.</param>
 /// <param name="Instances">How many instances run and how many must stay healthy during a deploy.</param>
 /// <param name="Label">The version label template, e.g. <c>1.4.${COUNT}-${git[:7]}</c>.</param>
-/// <param name="Build">How the test stage builds the service and what it keeps as the artifact.</param>
+/// <param name="Build">How the test stage builds the service and what it keeps as the artifact; null for a composite service.</param>
 /// <param name="Start">Command that starts an instance from the unpacked artifact (default <c>npm start</c>).</param>
 /// <param name="Env">Environment variables given to every instance, with the values written in the manifest.</param>
 /// <param name="Tables">The DynamoDB tables the service owns.</param>
@@ -26,7 +26,7 @@ public sealed record ServiceManifest(
     IReadOnlyList<Route> Routes,
     InstancePolicy Instances,
     LabelTemplate Label,
-    BuildSettings Build,
+    BuildSettings? Build,
     string Start,
     IReadOnlyDictionary<string, string> Env,
     IReadOnlyList<TableSpec> Tables)
@@ -39,6 +39,22 @@ public sealed record ServiceManifest(
 
     /// <summary>The <c>auth:</c> section: the audience tokens must name and the scopes routes need; null when absent.</summary>
     public AuthSettings? Auth { get; init; }
+
+    /// <summary>The <c>compose:</c> section: requests the composer answers by calling several services.</summary>
+    public IReadOnlyList<Compose.Composition> Compositions { get; init; } = [];
+
+    /// <summary>
+    /// A service made only of compositions (<c>compose:</c> without <c>build:</c>): no build, no
+    /// instances, no tables; a version of it is its manifest.
+    /// </summary>
+    public bool IsComposite => Build is null;
+
+    /// <summary>
+    /// Every route this service claims: its own routes, then each composition's static prefix (on any
+    /// host), so two services can never claim one path either way.
+    /// </summary>
+    public IReadOnlyList<Route> ClaimedRoutes =>
+        [.. Routes, .. Compositions.Select(c => new Route(null, c.StaticPrefix)).DistinctBy(r => r.Key).Where(r => Routes.All(own => own.Key != r.Key))];
 }
 
 /// <param name="Audience">The <c>aud</c> a token for this service carries (default: the service's name).</param>

@@ -11,12 +11,16 @@ public static class HaproxyConfigCompiler
 {
     public const string NotFoundBackend = "no_route";
 
+    /// <summary>The composer beside HAProxy; <c>svc_</c> names cannot clash with it.</summary>
+    public const string ComposerBackend = "composer";
+
     public static string BackendName(string service) => "svc_" + service;
 
     public static HaproxyConfigModel Compile(RoutingTable table, RouterSettings settings)
     {
         ArgumentNullException.ThrowIfNull(table);
         var backends = table.Services
+            .Where(s => !s.Composite)
             .OrderBy(s => s.Name, StringComparer.Ordinal)
             .Select(s => new HaproxyBackend(
                 BackendName(s.Name),
@@ -27,7 +31,8 @@ public static class HaproxyConfigCompiler
             .ToList();
 
         var rules = table.Services
-            .SelectMany(s => s.Routes.Select(r => new RoutingRule(BackendName(s.Name), s.Name, r.Host, RouteKeys.PathPrefix(r.PathPrefix))))
+            .SelectMany(s => s.Routes.Select(r => new RoutingRule(BackendName(s.Name), s.Name, r.Host, RouteKeys.PathPrefix(r.PathPrefix)))
+                .Concat(s.Compositions.Select(c => new RoutingRule(ComposerBackend, s.Name, null, RouteKeys.PathPrefix(c.StaticPrefix)))))
             .Distinct()
             .OrderBy(r => r.Host is null ? 1 : 0)
             .ThenByDescending(r => r.PathPrefix?.Length ?? 0)
@@ -36,7 +41,12 @@ public static class HaproxyConfigCompiler
             .ThenBy(r => r.Service, StringComparer.Ordinal)
             .ToList();
 
-        return new HaproxyConfigModel(settings, rules, backends);
+        var compositions = table.Services
+            .SelectMany(s => s.Compositions)
+            .OrderBy(c => c.Path, StringComparer.Ordinal)
+            .ThenBy(c => c.Method, StringComparer.Ordinal)
+            .ToList();
+        return new HaproxyConfigModel(settings, rules, backends) { Compositions = compositions };
     }
 
     /// <summary>
@@ -48,6 +58,11 @@ public static class HaproxyConfigCompiler
         ArgumentNullException.ThrowIfNull(model);
         var problems = new List<string>();
         var defined = new HashSet<string>(StringComparer.Ordinal) { NotFoundBackend };
+        if (model.Compositions.Count > 0)
+        {
+            defined.Add(ComposerBackend);
+        }
+
         foreach (var backend in model.Backends)
         {
             if (!defined.Add(backend.Name))
@@ -61,7 +76,7 @@ public static class HaproxyConfigCompiler
             }
         }
 
-        var claimed = new Dictionary<(string?, string?), string>();
+        var claimed = new Dictionary<(string?, string?), (string Service, string Backend)>();
         foreach (var rule in model.Rules)
         {
             if (!defined.Contains(rule.Backend))
@@ -69,13 +84,15 @@ public static class HaproxyConfigCompiler
                 problems.Add($"a route of service '{rule.Service}' uses backend '{rule.Backend}', which is not defined");
             }
 
-            if (claimed.TryGetValue((rule.Host, rule.PathPrefix), out var owner) && owner != rule.Service)
+            if (claimed.TryGetValue((rule.Host, rule.PathPrefix), out var owner) && owner != (rule.Service, rule.Backend))
             {
-                problems.Add($"route host={rule.Host ?? "*"} path={rule.PathPrefix ?? "/"} is claimed by both '{owner}' and '{rule.Service}'");
+                problems.Add(owner.Service == rule.Service
+                    ? $"route host={rule.Host ?? "*"} path={rule.PathPrefix ?? "/"} of service '{rule.Service}' goes both to '{owner.Backend}' and to '{rule.Backend}'"
+                    : $"route host={rule.Host ?? "*"} path={rule.PathPrefix ?? "/"} is claimed by both '{owner.Service}' and '{rule.Service}'");
             }
             else
             {
-                claimed[(rule.Host, rule.PathPrefix)] = rule.Service;
+                claimed[(rule.Host, rule.PathPrefix)] = (rule.Service, rule.Backend);
             }
         }
 

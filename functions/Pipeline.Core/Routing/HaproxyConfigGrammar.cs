@@ -22,6 +22,7 @@ public static partial class HaproxyConfigGrammar
     private const string Host = "[a-z0-9][a-z0-9.-]{0,252}";
     private const string Backend = "(svc_[a-z][a-z0-9-]{0,62}|" + HaproxyConfigCompiler.NotFoundBackend + ")";
     private const string Name = "[a-z_][a-z0-9_-]{0,31}";
+    private const string Port = "[0-9]{1,5}";
 
     /// <summary>The sections the writer opens, each with the directive lines it writes inside it.</summary>
     private static readonly (Regex Header, Regex[] Lines)[] Sections =
@@ -51,6 +52,7 @@ public static partial class HaproxyConfigGrammar
             Line($"acl r{Number}_path path {UrlPath}"),
             Line($"acl r{Number}_path path_beg {UrlPath}"),
             Line($"use_backend {Backend}( if r{Number}_(host|path)( r{Number}_(host|path))?)?"),
+            Line($"use_backend {HaproxyConfigCompiler.ComposerBackend} if r{Number}_path"),
             Line($"default_backend {HaproxyConfigCompiler.NotFoundBackend}"),
         ]),
         (Line($"backend {Backend}"),
@@ -60,6 +62,17 @@ public static partial class HaproxyConfigGrammar
             Line($"option httpchk GET {UrlPath}"),
             Line($"default-server inter {Number}s rise {Number} fall {Number}"),
             Line($"server {Word} {Address} check"),
+        ]),
+        // The composer and the frontend it calls services through: loopback only.
+        (Line($"backend {HaproxyConfigCompiler.ComposerBackend}"),
+        [
+            Line($@"server composer 127\.0\.0\.1:{Port}"),
+        ]),
+        (Line("frontend compose_calls"),
+        [
+            Line($@"bind 127\.0\.0\.1:{Port}"),
+            Line($@"use_backend svc_([a-z][a-z0-9-]{{0,62}}) if \{{ req\.hdr\({Compose.CompositionLines.ServiceHeader}\) -m str \1 \}}"),
+            Line($"default_backend {HaproxyConfigCompiler.NotFoundBackend}"),
         ]),
     ];
 

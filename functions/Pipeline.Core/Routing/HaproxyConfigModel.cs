@@ -4,7 +4,11 @@ namespace Pipeline.Core.Routing;
 public sealed record HaproxyConfigModel(
     RouterSettings Settings,
     IReadOnlyList<RoutingRule> Rules,
-    IReadOnlyList<HaproxyBackend> Backends);
+    IReadOnlyList<HaproxyBackend> Backends)
+{
+    /// <summary>What the composer answers; non-empty means the config has the composer backend and the calls frontend.</summary>
+    public IReadOnlyList<Compose.Composition> Compositions { get; init; } = [];
+}
 
 /// <summary>
 /// Sends requests matching <see cref="Host"/> and <see cref="PathPrefix"/> (either may be absent,

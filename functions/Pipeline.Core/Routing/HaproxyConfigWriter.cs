@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Pipeline.Core.Compose;
 
 namespace Pipeline.Core.Routing;
 
@@ -73,6 +74,7 @@ public static class HaproxyConfigWriter
             WriteBackend(w, backend);
         }
 
+        WriteComposer(w, model);
         return w.ToString();
     }
 
@@ -117,6 +119,41 @@ public static class HaproxyConfigWriter
     /// <summary>HAProxy expands <c>${NAME-default}</c> inside double quotes from its environment when it reads the file.</summary>
     private static string PerRouter(string variable, string published) =>
         $"${{{variable}-{published}}}";
+
+    /// <summary>
+    /// The composer's side of the config, only when some live service composes: its backend, the
+    /// loopback frontend it calls services through (by name, whatever their routes are, with the
+    /// same health and drain as any request), and the compositions themselves as comment lines, so
+    /// the composer serves exactly what this config routes to it: one object, one hash, one apply.
+    /// </summary>
+    private static void WriteComposer(Lines w, HaproxyConfigModel model)
+    {
+        if (model.Compositions.Count == 0)
+        {
+            return;
+        }
+
+        var s = model.Settings;
+        w.Add();
+        w.Add("# The composer beside this HAProxy answers the composition paths.");
+        w.Add($"backend {HaproxyConfigCompiler.ComposerBackend}");
+        w.Add($"    server composer 127.0.0.1:{N(s.ComposerPort)}");
+        w.Add();
+        w.Add("# Where the composer calls services: loopback only, the service named by X-Pipeline-Service.");
+        w.Add("frontend compose_calls");
+        w.Add($"    bind 127.0.0.1:{N(s.ComposerCallsPort)}");
+        foreach (var backend in model.Backends)
+        {
+            w.Add($"    use_backend {backend.Name} if {{ req.hdr({CompositionLines.ServiceHeader}) -m str {backend.Service} }}");
+        }
+
+        w.Add($"    default_backend {HaproxyConfigCompiler.NotFoundBackend}");
+        w.Add();
+        foreach (var composition in model.Compositions)
+        {
+            w.Add(CompositionLines.Line(composition));
+        }
+    }
 
     private static string N(int value) => value.ToString(CultureInfo.InvariantCulture);
 

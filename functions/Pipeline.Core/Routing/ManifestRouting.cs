@@ -17,7 +17,11 @@ public static class ManifestRouting
             label,
             new HealthCheck(health.Path, health.IntervalSeconds, health.HealthyThreshold, health.UnhealthyThreshold),
             [.. manifest.Routes.Select(r => new Route(r.Host, r.PathPrefix))],
-            targets);
+            targets)
+        {
+            Compositions = manifest.Compositions,
+            Composite = manifest.IsComposite,
+        };
     }
 
     /// <summary>

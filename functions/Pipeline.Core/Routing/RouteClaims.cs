@@ -25,7 +25,8 @@ public static class RouteClaims
     {
         ArgumentNullException.ThrowIfNull(table);
         return [.. table.Services
-            .SelectMany(s => s.Routes.Select(r => new RouteClaim(KeyOf(r), s.Name)))
+            .SelectMany(s => s.Routes.Select(KeyOf).Concat(s.Compositions.Select(c => KeyOf(null, c.StaticPrefix)))
+                .Select(key => new RouteClaim(key, s.Name)))
             .Distinct()
             .OrderBy(c => c.RouteKey, StringComparer.Ordinal)
             .ThenBy(c => c.Service, StringComparer.Ordinal)];

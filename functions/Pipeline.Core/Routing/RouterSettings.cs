@@ -12,6 +12,8 @@ namespace Pipeline.Core.Routing;
 /// port and read its config, then drops to this user. Null keeps the user haproxy was started as,
 /// which is the only choice when it is not started as root (as locally): such a haproxy cannot switch users.</param>
 /// <param name="Group">Group the workers run as (<c>group</c> in <c>global</c>); null keeps the starting group.</param>
+/// <param name="ComposerPort">Loopback port of the composer beside HAProxy, where composition paths go.</param>
+/// <param name="ComposerCallsPort">Loopback port of the frontend the composer calls services through (by <c>X-Pipeline-Service</c>).</param>
 public sealed record RouterSettings(
     string BindAddress,
     int Port,
@@ -25,7 +27,9 @@ public sealed record RouterSettings(
     int HardStopAfterSeconds = 60,
     int MaxConnections = 4_096,
     string? User = null,
-    string? Group = null)
+    string? Group = null,
+    int ComposerPort = 8091,
+    int ComposerCallsPort = 8092)
 {
     /// <summary>The user and group Debian's haproxy package creates, and what AWS routers run workers as unless told otherwise.</summary>
     public const string DefaultRouterUser = "haproxy";

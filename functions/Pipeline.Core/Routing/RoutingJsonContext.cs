@@ -10,4 +10,5 @@ namespace Pipeline.Core.Routing;
 [JsonSerializable(typeof(RoutingTable))]
 [JsonSerializable(typeof(RoutesPointer))]
 [JsonSerializable(typeof(RouterStatus))]
+[JsonSerializable(typeof(Compose.Composition))]
 public sealed partial class RoutingJsonContext : JsonSerializerContext;

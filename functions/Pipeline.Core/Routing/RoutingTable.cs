@@ -17,7 +17,15 @@ public sealed record ServiceRouting(
     string LiveVersion,
     HealthCheck Health,
     IReadOnlyList<Route> Routes,
-    IReadOnlyList<RouteTarget> Targets);
+    IReadOnlyList<RouteTarget> Targets)
+{
+    /// <summary>Requests of this service the composer answers; their static prefixes go to it, not to the targets.</summary>
+    /// <remarks>A table read from JSON written before compositions existed has none (never null).</remarks>
+    public IReadOnlyList<Compose.Composition> Compositions { get; init => field = value ?? []; } = [];
+
+    /// <summary>Only compositions, no instances: it gets no backend of its own.</summary>
+    public bool Composite { get; init; }
+}
 
 /// <param name="Path">HTTP path HAProxy GETs; any 2xx/3xx answer counts as healthy.</param>
 /// <param name="IntervalSeconds">Time between two checks of one target.</param>

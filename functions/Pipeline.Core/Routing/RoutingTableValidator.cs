@@ -67,6 +67,7 @@ public static partial class RoutingTableValidator
             }
         }
 
+        ValidateCompositions(service, at, problems);
         if (service.Targets is null)
         {
             problems.Add($"{at}.targets: is required (may be empty)");
@@ -113,6 +114,26 @@ public static partial class RoutingTableValidator
         Check(health.UnhealthyThreshold is >= 1 and <= 100, $"{at}.unhealthyThreshold", "must be between 1 and 100", Show(health.UnhealthyThreshold), problems);
     }
 
+    // Each composition becomes a rule on its static prefix and one line of JSON in the config: held
+    // to the manifest's grammar, nothing in it can break out of either.
+    private static void ValidateCompositions(ServiceRouting service, string at, List<string> problems)
+    {
+        for (var c = 0; c < (service.Compositions?.Count ?? 0); c++)
+        {
+            var composition = service.Compositions![c];
+            var cat = $"{at}.compositions[{c}]";
+            Check(composition.Service == service.Name, $"{cat}.service", $"must be the service declaring it ({service.Name})", composition.Service, problems);
+            Check(ManifestGrammar.CompositionPathRegex().IsMatch(composition.Path ?? string.Empty), $"{cat}.path", ManifestGrammar.CompositionPathRule, composition.Path, problems);
+            Check(composition.Method is "GET" or "POST", $"{cat}.method", "must be GET or POST", composition.Method, problems);
+            foreach (var (name, call) in composition.Calls ?? new Dictionary<string, Compose.CompositionCall>())
+            {
+                Check(ManifestGrammar.IdentifierRegex().IsMatch(name), $"{cat}.calls", ManifestGrammar.IdentifierRule, name, problems);
+                Check(Naming.ServiceName.IsValid(call.Service), $"{cat}.calls.{name}.service", Naming.ServiceName.Rule, call.Service, problems);
+                Check(ManifestGrammar.CallPathRegex().IsMatch(call.Path ?? string.Empty), $"{cat}.calls.{name}.path", ManifestGrammar.CallPathRule, call.Path, problems);
+            }
+        }
+    }
+
     private static void ValidateRoute(Route? route, string at, List<string> problems)
     {
         if (route is null)
@@ -142,6 +163,8 @@ public static partial class RoutingTableValidator
     {
         Check(s.BindAddress == "*" || IPv4().IsMatch(s.BindAddress), "settings.bindAddress", "must be '*' or an IPv4 address", s.BindAddress, problems);
         Check(s.Port is >= 1 and <= 65535, "settings.port", "must be between 1 and 65535", Show(s.Port), problems);
+        Check(s.ComposerPort is >= 1 and <= 65535, "settings.composerPort", "must be between 1 and 65535", Show(s.ComposerPort), problems);
+        Check(s.ComposerCallsPort is >= 1 and <= 65535, "settings.composerCallsPort", "must be between 1 and 65535", Show(s.ComposerCallsPort), problems);
         Check(s.RuntimeSocketPath is not null && SocketPath().IsMatch(s.RuntimeSocketPath), "settings.runtimeSocketPath",
             "must be an absolute path without spaces or quotes", s.RuntimeSocketPath, problems);
         foreach (var (name, value) in new[] { ("user", s.User), ("group", s.Group) })

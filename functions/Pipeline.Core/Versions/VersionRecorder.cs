@@ -30,7 +30,8 @@ public sealed class VersionRecorder(IRegistry registry, IArtifactStore store, st
         var yaml = await store.ReadTextAsync(request.ManifestKey, cancel)
             ?? throw new ArtifactNotFoundException($"The build left no service.yaml at {request.ManifestKey}.");
         var manifest = ManifestParser.Parse(yaml, request.ManifestKey, request.Service);
-        var artifact = await store.HeadAsync(request.ArtifactKey, cancel)
+        // A composite service's version is its manifest: there is nothing else to build or run.
+        var artifact = manifest.IsComposite ? null : await store.HeadAsync(request.ArtifactKey, cancel)
             ?? throw new ArtifactNotFoundException($"The build left no artifact at {request.ArtifactKey}.");
         // Read-only: refuses routes another live service claims, early. Claims themselves are
         // written by PublishRoutes under the routes lease, when a version goes live.
@@ -39,9 +40,11 @@ public sealed class VersionRecorder(IRegistry registry, IArtifactStore store, st
         var allocation = await registry.AllocateCountAsync(request.Service, request.ExecutionId, cancel);
         var label = manifest.Label.Render(allocation.Count, request.Commit);
         var folder = $"artifacts/{request.Service}/{label}/";
-        var artifactKey = folder + FileName(request.ArtifactKey);
         var manifestKey = folder + ManifestParser.FileName;
-        var copy = await CopyOnceAsync(artifact, artifactKey, request.ExecutionId, cancel);
+        var artifactKey = artifact is null ? manifestKey : folder + FileName(request.ArtifactKey);
+        var copy = artifact is null
+            ? new ArtifactCopy(artifactKey, request.ExecutionId, Hash(yaml))
+            : await CopyOnceAsync(artifact, artifactKey, request.ExecutionId, cancel);
         await PutOnceAsync(manifestKey, yaml, cancel);
 
         var now = time.GetUtcNow();

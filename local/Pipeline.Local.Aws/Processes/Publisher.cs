@@ -78,6 +78,30 @@ public static class Publisher
         return dll;
     }
 
+    /// <summary>The composer that runs beside haproxy, built like the router agent.</summary>
+    public static async Task<string> EnsureComposerAsync(string root, TextWriter log, CancellationToken cancellationToken)
+    {
+        var output = Path.Combine(root, ".build", "composer");
+        var dll = Path.Combine(output, "pipeline-composer.dll");
+        if (!IsStale(dll, root, [.. FunctionSources, "agents/Pipeline.Composer"]))
+        {
+            return dll;
+        }
+
+        log.WriteLine("building the composer");
+        var started = DateTime.UtcNow;
+        var result = await CommandRunner.RunAsync("dotnet",
+            ["build", Path.Combine(root, "agents/Pipeline.Composer/Pipeline.Composer.csproj"), "-c", "Release",
+             "--verbosity", "quiet", "-nologo", "-clp:ErrorsOnly", "-o", output], root, cancellationToken: cancellationToken);
+        if (result.ExitCode != 0)
+        {
+            throw new StackFailureException($"building the composer failed:\n{Tail(result.StandardOutput + result.StandardError)}");
+        }
+
+        MarkBuilt(dll, started);
+        return dll;
+    }
+
     /// <summary>
     /// Records that <paramref name="output"/> is built from the sources as they were at <paramref name="started"/>.
     /// MSBuild does not rewrite an output it need not recompile: a change in Pipeline.Core that keeps

@@ -35,6 +35,9 @@ internal static class LocalOnlySettings
         new(SettingNames.ExecutionLinkPrefix,
             "what a commit status links a run with: the control endpoint's `/executions/` page followed by the execution ARN",
             "the Step Functions console page of the execution"),
+        new(RegistryRoutesPublisherFromEnvironment.ComposerPortVariable,
+            "the composer's loopback port in the published HAProxy config, its calls frontend on the next one (the front port + 1 and + 2 locally)",
+            "8091 and 8092"),
         new(ScaledTimeProvider.OriginVariable,
             "`up --time-scale N`: the instant (Unix ms) the scaled clock starts from",
             "real time"),
@@ -45,7 +48,7 @@ internal static class LocalOnlySettings
 
     /// <summary>The stack's values: the fleet endpoint (the control endpoint, which also serves the GitHub stand-in and
     /// the execution pages), the router's bind always, the clock when it is scaled.</summary>
-    public static IReadOnlyDictionary<string, string> Values(Uri fleetEndpoint, string routerBind, ScaledTimeProvider? clock)
+    public static IReadOnlyDictionary<string, string> Values(Uri fleetEndpoint, string routerBind, ScaledTimeProvider? clock, int? composerPort = null)
     {
         ArgumentNullException.ThrowIfNull(fleetEndpoint);
         var values = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -55,6 +58,11 @@ internal static class LocalOnlySettings
             [SettingNames.GitHubApiUrl] = new Uri(fleetEndpoint, LocalGitHubApi.Path + "/").ToString(),
             [SettingNames.ExecutionLinkPrefix] = new Uri(fleetEndpoint, ExecutionPages.Path + "/").ToString(),
         };
+        if (composerPort is { } port)
+        {
+            values[RegistryRoutesPublisherFromEnvironment.ComposerPortVariable] = port.ToString(CultureInfo.InvariantCulture);
+        }
+
         foreach (var (name, value) in clock?.ToSettings() ?? new Dictionary<string, string>())
         {
             values[name] = value;

@@ -39,6 +39,7 @@ internal sealed partial class StackHost
             Step,
             message => _crashed.TrySetResult(message));
         await _routers.StartAsync(cancellationToken);
+        StartComposer(names.Router, Path.Combine(_routers.Running[0].Directory, "haproxy.cfg"));
         Endpoints["front"] = $"http://127.0.0.1:{names.Router.Port}";
         Endpoints["git"] = Git!.Root;
     }

@@ -85,6 +85,7 @@ internal sealed partial class StackHost : IAsyncDisposable
     private WebApplication? _control;
     private int _controlPort;
     private string? _artifactBucket;
+    private string? _composerDll;
     private Dictionary<string, string>? _instanceEnvironment;
 
     private StackHost(UpOptions options)
@@ -176,6 +177,7 @@ internal sealed partial class StackHost : IAsyncDisposable
     private async Task<string> PublishAsync(CancellationToken cancellationToken)
     {
         await Publisher.EnsureFunctionsPublishedAsync(_options.RepositoryRoot, Template!, _options.Log, cancellationToken);
+        _composerDll = await Publisher.EnsureComposerAsync(_options.RepositoryRoot, _options.Log, cancellationToken);
         return await Publisher.EnsureRouterAgentAsync(_options.RepositoryRoot, _options.Log, cancellationToken);
     }
 
@@ -214,7 +216,9 @@ internal sealed partial class StackHost : IAsyncDisposable
         var artifactBucket = Template.Buckets.FirstOrDefault(b => b.LogicalId == "ArtifactBucket")?.Name
             ?? throw new StackFailureException("template.yaml declares no ArtifactBucket: where builds put artifacts");
         var routesBucket = Template.Buckets.FirstOrDefault(b => b.LogicalId == "RoutesBucket")?.Name ?? artifactBucket;
-        var names = new StackNames(registryTable, artifactBucket, routesBucket, new RouterSettings("127.0.0.1", frontPort, _layout.HaproxyAdminSocket));
+        // The composer and its calls frontend sit beside the front port, so two stacks on one machine never share them.
+        var names = new StackNames(registryTable, artifactBucket, routesBucket,
+            new RouterSettings("127.0.0.1", frontPort, _layout.HaproxyAdminSocket, ComposerPort: frontPort + 1, ComposerCallsPort: frontPort + 2));
         await PublishInitialRoutesAsync(registryTable, routesBucket, names.Router, cancellationToken);
         return names;
     }
@@ -244,7 +248,7 @@ internal sealed partial class StackHost : IAsyncDisposable
             [Pipeline.Aws.AwsClients.StepFunctionsEndpointVariable] = $"http://127.0.0.1:{_controlPort}",
             [Pipeline.Aws.AwsClients.SecretsManagerEndpointVariable] = SecretsManagerEndpoint,
         };
-        var localOnly = LocalOnlySettings.Values(new Uri($"http://127.0.0.1:{_controlPort}"), names.Router.BindAddress, _clock as ScaledTimeProvider);
+        var localOnly = LocalOnlySettings.Values(new Uri($"http://127.0.0.1:{_controlPort}"), names.Router.BindAddress, _clock as ScaledTimeProvider, names.Router.ComposerPort);
         Lambda = new LocalLambdaService(
             Template!.Functions.Select(f => TemplateFunctions.Definition(
                 Template, f, FunctionEnvironment.Compose(f.Environment, endpoints, localOnly))),
@@ -291,6 +295,20 @@ internal sealed partial class StackHost : IAsyncDisposable
             new ExecutionJournal(_layout.Executions));
         _disposables.Add(StepFunctions);
         RegisterStateMachines(Template, StepFunctions);
+    }
+
+    /// <summary>
+    /// The composer beside haproxy: it reads the compositions from the config a router agent applies
+    /// (the first router's: every router applies the same published config).
+    /// </summary>
+    private void StartComposer(RouterSettings router, string appliedConfig)
+    {
+        Step("starting the composer");
+        var composer = ChildProcess.Start("composer", "dotnet",
+            [_composerDll!, "--config", appliedConfig, "--port", router.ComposerPort.ToString(CultureInfo.InvariantCulture),
+             "--calls-url", $"http://127.0.0.1:{router.ComposerCallsPort}"],
+            _layout.Log("composer"));
+        Watch(composer);
     }
 
     /// <summary>Reads the template with the local values of its AWS-only parameters and the router's front port and socket.</summary>

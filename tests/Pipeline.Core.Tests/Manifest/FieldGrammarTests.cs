@@ -94,6 +94,10 @@ public sealed class FieldGrammarTests
         Assert.Equal(ManifestGrammar.TableName, Pattern("$defs/table/properties/name"));
         Assert.Equal(ManifestGrammar.IndexName, Pattern("$defs/table/properties/indexes/items/properties/name"));
         Assert.Equal(ManifestGrammar.AttributeName, Pattern("$defs/key/properties/name"));
+        Assert.Equal(ManifestGrammar.CompositionPath, Pattern("$defs/composition/properties/path"));
+        Assert.Equal(ManifestGrammar.CallPath, Pattern("$defs/composition/properties/calls/additionalProperties/properties/path"));
+        Assert.Equal(ManifestGrammar.Identifier, Pattern("$defs/composition/properties/calls/propertyNames"));
+        Assert.Equal(ManifestGrammar.Identifier, Pattern("$defs/composition/properties/require/items"));
         var refused = schema["properties"]!["env"]!["propertyNames"]!["not"]!["anyOf"]!;
         Assert.Equal(EnvNames.Reserved.Keys, refused[0]!["enum"]!.AsArray().Select(n => n!.GetValue<string>()));
         Assert.Equal($"^(?:{string.Join('|', EnvNames.ReservedPrefixes.Keys)})", refused[1]!["pattern"]!.GetValue<string>());

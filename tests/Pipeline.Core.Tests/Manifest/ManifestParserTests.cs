@@ -89,7 +89,7 @@ public sealed class ManifestParserTests
             [
                 "repo/service.yaml:1:7: name: 'Bad_Name' must be DNS-safe: lower-case letters, digits and '-', starting with a letter, not ending with '-', at most 32 characters",
                 "repo/service.yaml:2:7: port: must be an integer, not the string '80'",
-                "repo/service.yaml:3:1: helth: unknown field; service.yaml accepts auth, build, env, health, instances, label, name, port, routes, start, tables, versionPath",
+                "repo/service.yaml:3:1: helth: unknown field; service.yaml accepts auth, build, compose, env, health, instances, label, name, port, routes, start, tables, versionPath",
                 "repo/service.yaml:4:21: instances.count: must be from 1 to 100, not 0",
                 "repo/service.yaml:8:37: tables[0].partitionKey.type: must be one of S, N, B, not 'X'",
                 "repo/service.yaml:9:38: tables[0].capacity.read.max: must be at least min (5), not 2",

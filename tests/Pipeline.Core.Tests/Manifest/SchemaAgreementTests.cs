@@ -19,7 +19,8 @@ public sealed partial class SchemaAgreementTests
 
     public static TheoryData<string> GoodDocuments() => new(
         Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Manifests", "good"), "*.yaml")
-            .Append(RepositoryRoot.Combine("examples/services/orders/service.yaml")));
+            .Append(RepositoryRoot.Combine("examples/services/orders/service.yaml"))
+            .Append(RepositoryRoot.Combine("examples/compositions/storefront/service.yaml")));
 
     public static TheoryData<string> BadDocuments() =>
         new(Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Manifests", "bad"), "*.yaml")

@@ -50,6 +50,32 @@ public sealed class VersionRecorderTests
     }
 
     [Fact]
+    public async Task RecordAsync_WhenCompositeServiceLeftOnlyItsManifest_ShouldRecordTheManifestAsTheVersion()
+    {
+        const string composite = "name: orders\ncompose:\n  - path: /orders-view/{id}\n    calls: { o: { service: catalog, path: /items } }\n";
+        _store.Put("builds/exec-9/service.yaml", composite);
+
+        var version = await _recorder.RecordAsync(new RecordVersionRequest("orders", "exec-9", Commit, "builds/exec-9/artifact.tgz", "builds/exec-9/service.yaml"));
+
+        Assert.Equal("artifacts/orders/1/service.yaml", version.ManifestKey);
+        Assert.Equal(version.ManifestKey, version.ArtifactKey);
+        Assert.Equal(VersionRecorder.Hash(composite), version.ArtifactSha256);
+        Assert.Equal(composite, await _store.ReadTextAsync(version.ManifestKey));
+    }
+
+    [Fact]
+    public async Task RecordAsync_WhenARegularServiceLeftNoArtifact_ShouldRefuseIt()
+    {
+        _store.Put("builds/exec-9/service.yaml", Manifest);
+
+        var error = await Assert.ThrowsAsync<ArtifactNotFoundException>(() =>
+            _recorder.RecordAsync(new RecordVersionRequest("orders", "exec-9", Commit, "builds/exec-9/artifact.tgz", "builds/exec-9/service.yaml")));
+
+        Assert.Contains("left no artifact at builds/exec-9/artifact.tgz", error.Message, StringComparison.Ordinal);
+        Assert.Empty(await _registry.ListVersionsAsync("orders"));
+    }
+
+    [Fact]
     public async Task RecordAsync_WhenSameExecutionRunsAgain_ShouldReturnSameLabelWithoutAllocating()
     {
         var first = await _recorder.RecordAsync(Request());
@@ -93,7 +119,7 @@ public sealed class VersionRecorderTests
 
         var error = await Assert.ThrowsAsync<ManifestInvalidException>(() => _recorder.RecordAsync(Request()));
 
-        Assert.Equal("builds/exec-1/service.yaml:4:1: replicas: unknown field; service.yaml accepts auth, build, env, health, instances, label, name, port, routes, start, tables, versionPath",
+        Assert.Equal("builds/exec-1/service.yaml:4:1: replicas: unknown field; service.yaml accepts auth, build, compose, env, health, instances, label, name, port, routes, start, tables, versionPath",
             Assert.Single(error.Errors).ToString());
         Assert.Equal(0, _registry.Writes);
         Assert.Equal(2, _store.Objects.Count);

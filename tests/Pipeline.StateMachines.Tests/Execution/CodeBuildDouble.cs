@@ -17,6 +17,9 @@ internal sealed class CodeBuildDouble(EmulatorFixture emulators, string bucket)
 
     public ConcurrentBag<string> FailingCommits { get; } = [];
 
+    /// <summary>Services whose repository holds only service.yaml: a build without a buildspec override fails as CodeBuild's does.</summary>
+    public ConcurrentBag<string> ManifestOnly { get; } = [];
+
     public ConcurrentQueue<JsonObject> Requests { get; } = new();
 
     public async Task<JsonNode?> StartBuildAsync(TaskInvocation invocation)
@@ -41,7 +44,29 @@ internal sealed class CodeBuildDouble(EmulatorFixture emulators, string bucket)
             throw new StatesException(StatesErrors.TaskFailed, failed.ToJsonString());
         }
 
-        await emulators.PutTextAsync(bucket, prefix + "artifact.tgz", $"artifact of {service} at {commit}");
+        var overridden = request["BuildspecOverride"] is not null;
+        if (ManifestOnly.Contains(service) && !overridden)
+        {
+            // What CodeBuild reports for a source with no buildspec.yml.
+            var failed = new JsonObject { ["Build"] = Build(id, commit, "FAILED") };
+            failed["Build"]!["Phases"] = new JsonArray(new JsonObject
+            {
+                ["PhaseType"] = "DOWNLOAD_SOURCE",
+                ["PhaseStatus"] = "FAILED",
+                ["Contexts"] = new JsonArray(new JsonObject
+                {
+                    ["StatusCode"] = "YAML_FILE_ERROR",
+                    ["Message"] = "stat /codebuild/output/src1/src/buildspec.yml: no such file or directory",
+                }),
+            });
+            throw new StatesException(StatesErrors.TaskFailed, failed.ToJsonString());
+        }
+
+        if (!overridden)
+        {
+            await emulators.PutTextAsync(bucket, prefix + "artifact.tgz", $"artifact of {service} at {commit}");
+        }
+
         await emulators.PutTextAsync(bucket, prefix + "service.yaml", Manifests[service]);
         return new JsonObject { ["Build"] = Build(id, commit, "SUCCEEDED") };
     }

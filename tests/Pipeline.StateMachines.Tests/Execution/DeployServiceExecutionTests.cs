@@ -31,8 +31,8 @@ public sealed class DeployServiceExecutionTests(DeployHarness harness)
         AssertSucceeded(run);
         Assert.Equal(
             ["NormalizeTrigger", "AnythingToDo", "AcquireLock", "BuildOrRedeploy", "ChooseBuildSource", "CodeCommitSource",
-             "BuildAndTest", "RecordVersion", "ResolveVersion", "AlreadyLive", "ProvisionTables", "LaunchInstances", "ToElbTargets"],
-            run.States.Take(13).Where(s => s != "ElbTarget"));
+             "BuildAndTest", "RecordVersion", "ResolveVersion", "AlreadyLive", "InstancesOrComposite", "ProvisionTables", "LaunchInstances", "ToElbTargets"],
+            run.States.Take(14).Where(s => s != "ElbTarget"));
         Assert.Equal(["PublishRoutes", "StartConvergenceClock", "CheckRouters", "RoutersConverged", "HadPreviousVersion", "ReleaseLock", "Deployed"],
             run.States.SkipWhile(s => s != "PublishRoutes"));
         var build = Assert.Single(harness.Build.Requests, r => (string)r["SourceVersion"]! == commit);
@@ -53,6 +53,52 @@ public sealed class DeployServiceExecutionTests(DeployHarness harness)
     }
 
     [Fact]
+    public async Task Execute_WhenTheRepositoryHoldsOnlyACompositeServiceYaml_ShouldRecordItAndGoLiveWithoutInstances()
+    {
+        var service = EmulatorFixture.UniqueName("shop");
+        harness.Build.ManifestOnly.Add(service);
+        harness.Build.Manifests[service] = $$"""
+            name: {{service}}
+            compose:
+              - path: /{{service}}/customers/{customerId}
+                calls:
+                  orders: { service: orders, path: "/orders?customerId={customerId}" }
+            """;
+
+        var run = await harness.RunAsync(Manual(service, Commit()));
+
+        AssertSucceeded(run);
+        Assert.Equal(["BuildAndTest", "ManifestOnlyRepository", "CopyManifest", "RecordVersion", "ResolveVersion", "AlreadyLive",
+                      "InstancesOrComposite", "NoInstances", "PublishRoutes"],
+            run.States.SkipWhile(s => s != "BuildAndTest").Take(9));
+        Assert.DoesNotContain("ProvisionTables", run.States);
+        Assert.DoesNotContain("LaunchInstances", run.States);
+        // No instance is launched or retired: the one fleet-side step is publishing the routes.
+        Assert.Equal([$"PublishRoutes {service} 1"], harness.Fleet.Calls.Where(c => c.Contains(service, StringComparison.Ordinal)));
+        var copy = Assert.Single(harness.Build.Requests, r => r["BuildspecOverride"] is not null && r["EnvironmentVariablesOverride"]!.ToJsonString().Contains(service, StringComparison.Ordinal));
+        Assert.Contains("- service.yaml", (string)copy["BuildspecOverride"]!, StringComparison.Ordinal);
+        var live = await harness.Registry.GetLiveVersionAsync(service);
+        Assert.NotNull(live);
+        Assert.Equal(live.ManifestKey, live.ArtifactKey);
+        Assert.Equal($"artifacts/{service}/1/service.yaml", live.ManifestKey);
+    }
+
+    [Fact]
+    public async Task Execute_WhenTheRepositoryHasNoBuildspecAndNoCompositions_ShouldFailWithoutLaunching()
+    {
+        var service = Service(harness);
+        harness.Build.ManifestOnly.Add(service);
+
+        var run = await harness.RunAsync(Manual(service, Commit()));
+
+        Assert.Equal(ExecutionStatus.Failed, run.Result.Status);
+        Assert.Contains("CopyManifest", run.States);
+        Assert.Contains("The build left no artifact", run.Result.Cause, StringComparison.Ordinal);
+        Assert.DoesNotContain("LaunchInstances", run.States);
+        Assert.Empty(await harness.Registry.ListVersionsAsync(service));
+    }
+
+    [Fact]
     public async Task Execute_WhenTheBuildFails_ShouldReleaseTheLockAndFailAsBuildFailedWithoutLaunching()
     {
         var service = Service(harness);
@@ -64,7 +110,7 @@ public sealed class DeployServiceExecutionTests(DeployHarness harness)
         AssertFailed(run, "Pipeline.BuildFailed");
         Assert.Contains(commit, run.Result.Cause, StringComparison.Ordinal);
         Assert.Contains("\"BuildStatus\":\"FAILED\"", run.Result.Cause, StringComparison.Ordinal);
-        Assert.Equal(["BuildAndTest", "BuildFailed", "ReleaseLockAfterFailure", "FailedWithoutRollback"], run.States.TakeLast(4));
+        Assert.Equal(["BuildAndTest", "ManifestOnlyRepository", "BuildFailed", "ReleaseLockAfterFailure", "FailedWithoutRollback"], run.States.TakeLast(5));
         Assert.DoesNotContain(harness.Fleet.Calls, c => c.Contains(service, StringComparison.Ordinal));
         Assert.Empty(await harness.Registry.ListVersionsAsync(service));
         Assert.Null(await harness.Registry.GetLockAsync(DeployLock.LockName(service)));

@@ -1,0 +1,99 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+
+namespace Pipeline.Composer;
+
+/// <summary>
+/// Kestrel on loopback: HAProxy sends it the composition paths, it resolves each request against the
+/// catalog and answers with what <see cref="CompositionRunner"/> composes.
+/// </summary>
+public static class ComposerServer
+{
+    /// <summary>The largest POST body fanned out (HAProxy and Kestrel refuse larger ones before any call).</summary>
+    public const int MaxBodyBytes = 1 << 20;
+
+    public static WebApplication Build(int port, CompositionCatalog catalog, CompositionRunner runner)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(IPAddress.Loopback, port);
+            k.Limits.MaxRequestBodySize = MaxBodyBytes;
+            k.AddServerHeader = false;
+        });
+        var app = builder.Build();
+        app.Run(context => HandleAsync(context, catalog, runner));
+        return app;
+    }
+
+    private static async Task HandleAsync(HttpContext context, CompositionCatalog catalog, CompositionRunner runner)
+    {
+        var request = context.Request;
+        var requestId = RequestId(request.Headers["X-Request-Id"].ToString());
+        context.Response.Headers["X-Request-Id"] = requestId;
+        context.Response.ContentType = "application/json";
+
+        // The path as the client sent it: parameters are decoded one segment at a time, so an encoded
+        // '/' stays inside its parameter.
+        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path.ToString();
+        var query = raw.IndexOf('?', StringComparison.Ordinal);
+        var path = query < 0 ? raw : raw[..query];
+        var resolution = catalog.Resolve(request.Method, path);
+        if (resolution.Composition is null)
+        {
+            context.Response.StatusCode = resolution.AllowedMethods.Count > 0 ? StatusCodes.Status405MethodNotAllowed : StatusCodes.Status404NotFound;
+            if (resolution.AllowedMethods.Count > 0)
+            {
+                context.Response.Headers.Allow = string.Join(", ", resolution.AllowedMethods);
+            }
+
+            await context.Response.WriteAsJsonAsync(
+                new ComposerError($"no composition answers {request.Method} {path}"), ComposerJsonContext.Default.ComposerError, cancellationToken: context.RequestAborted);
+            return;
+        }
+
+        byte[]? body = null;
+        if (resolution.Composition.Method == "POST")
+        {
+            using var copy = new MemoryStream();
+            try
+            {
+                await request.Body.CopyToAsync(copy, context.RequestAborted);
+            }
+            catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                context.Response.StatusCode = e.StatusCode;
+                await context.Response.WriteAsJsonAsync(
+                    new ComposerError($"the body is larger than {MaxBodyBytes} bytes"), ComposerJsonContext.Default.ComposerError, cancellationToken: context.RequestAborted);
+                return;
+            }
+
+            body = copy.ToArray();
+        }
+
+        var incoming = new IncomingRequest(requestId, NullIfEmpty(request.Headers.Authorization.ToString()), body, NullIfEmpty(request.ContentType));
+        var (status, json) = await runner.RunAsync(resolution.Composition, resolution.Parameters!, incoming, context.RequestAborted);
+        context.Response.StatusCode = status;
+        context.Response.ContentLength = json.Length;
+        await context.Response.Body.WriteAsync(json, context.RequestAborted);
+    }
+
+    /// <summary>The client's id when it is a sane token, otherwise a new one: it is logged and forwarded as is.</summary>
+    private static string RequestId(string given) =>
+        given.Length is > 0 and <= 128 && given.All(c => c is > ' ' and < '\u007f')
+            ? given
+            : Guid.NewGuid().ToString("N");
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+}
+
+public sealed record ComposerError(string Error);
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(ComposerError))]
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
+internal sealed partial class ComposerJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

@@ -1,0 +1,37 @@
+using System.Runtime.InteropServices;
+using Pipeline.Composer;
+
+ComposerOptions options;
+try
+{
+    options = ComposerOptions.Parse(args, Environment.GetEnvironmentVariable);
+}
+catch (ArgumentException e)
+{
+    await Console.Error.WriteLineAsync(e.Message);
+    return 2;
+}
+
+static void Log(string message) => Console.Error.WriteLine($"{DateTimeOffset.UtcNow:O} pipeline-composer: {message}");
+
+using var stop = new CancellationTokenSource();
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+
+var catalog = new CompositionCatalog();
+var watcher = new ConfigWatcher(options.ConfigPath, catalog, Log);
+using var calls = CompositionRunner.CreateClient(options.CallsUrl);
+await using var app = ComposerServer.Build(options.Port, catalog, new CompositionRunner(calls));
+await app.StartAsync(stop.Token);
+Log($"serving compositions on 127.0.0.1:{options.Port}, calling services through {options.CallsUrl}, reading {options.ConfigPath}");
+try
+{
+    await watcher.RunAsync(options.ReloadInterval, stop.Token);
+}
+catch (OperationCanceledException) when (stop.IsCancellationRequested)
+{
+}
+
+// In-flight compositions finish (each is bounded by its own timeout) before the process exits.
+await app.StopAsync(CancellationToken.None);
+return 0;
