@@ -23,6 +23,8 @@ build-RouterAgentLayer:
 	@test -n "$(ARTIFACTS_DIR)" || { echo "ARTIFACTS_DIR is not set (sam build sets it)" >&2; exit 2; }
 	@$(DOTNET) publish agents/Pipeline.RouterAgent/Pipeline.RouterAgent.csproj -c $(CONFIG) --nologo --verbosity quiet \
 		-clp:ErrorsOnly -o "$(ARTIFACTS_DIR)"
+	@$(DOTNET) publish agents/Pipeline.Composer/Pipeline.Composer.csproj -c $(CONFIG) --nologo --verbosity quiet \
+		-clp:ErrorsOnly -o "$(ARTIFACTS_DIR)/composer"
 
 .PHONY: help
 help:

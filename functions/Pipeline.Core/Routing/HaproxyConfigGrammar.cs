@@ -22,7 +22,6 @@ public static partial class HaproxyConfigGrammar
     private const string Host = "[a-z0-9][a-z0-9.-]{0,252}";
     private const string Backend = "(svc_[a-z][a-z0-9-]{0,62}|" + HaproxyConfigCompiler.NotFoundBackend + ")";
     private const string Name = "[a-z_][a-z0-9_-]{0,31}";
-    private const string Port = "[0-9]{1,5}";
 
     /// <summary>The sections the writer opens, each with the directive lines it writes inside it.</summary>
     private static readonly (Regex Header, Regex[] Lines)[] Sections =
