@@ -18,6 +18,21 @@ public static class FreePort
         return port;
     }
 
+    /// <summary>A free port whose next port is free too, for a pair of listeners configured as "N and N + 1".</summary>
+    public static int NextPair()
+    {
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var port = Next();
+            if (port < IPEndPoint.MaxPort && IsFree(port + 1))
+            {
+                return port;
+            }
+        }
+
+        throw new InvalidOperationException("found no two adjacent free TCP ports on 127.0.0.1 in 100 tries");
+    }
+
     public static bool IsFree(int port)
     {
         try

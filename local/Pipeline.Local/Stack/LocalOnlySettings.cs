@@ -36,7 +36,7 @@ internal static class LocalOnlySettings
             "what a commit status links a run with: the control endpoint's `/executions/` page followed by the execution ARN",
             "the Step Functions console page of the execution"),
         new(RegistryRoutesPublisherFromEnvironment.ComposerPortVariable,
-            "the composer's loopback port in the published HAProxy config, its calls frontend on the next one (the front port + 1 and + 2 locally)",
+            "the composer's loopback port in the published HAProxy config, its calls frontend on the next one (two adjacent free ports locally)",
             "8091 and 8092"),
         new(ScaledTimeProvider.OriginVariable,
             "`up --time-scale N`: the instant (Unix ms) the scaled clock starts from",

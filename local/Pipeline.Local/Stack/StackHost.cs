@@ -216,9 +216,12 @@ internal sealed partial class StackHost : IAsyncDisposable
         var artifactBucket = Template.Buckets.FirstOrDefault(b => b.LogicalId == "ArtifactBucket")?.Name
             ?? throw new StackFailureException("template.yaml declares no ArtifactBucket: where builds put artifacts");
         var routesBucket = Template.Buckets.FirstOrDefault(b => b.LogicalId == "RoutesBucket")?.Name ?? artifactBucket;
-        // The composer and its calls frontend sit beside the front port, so two stacks on one machine never share them.
+        // The composer and its calls frontend take two adjacent free ports (the published config and
+        // PIPELINE_ROUTER_COMPOSER_PORT name the first; the calls frontend is the next), never ports
+        // derived from the front port, which other processes of this or another stack may hold.
+        var composerPort = FreePort.NextPair();
         var names = new StackNames(registryTable, artifactBucket, routesBucket,
-            new RouterSettings("127.0.0.1", frontPort, _layout.HaproxyAdminSocket, ComposerPort: frontPort + 1, ComposerCallsPort: frontPort + 2));
+            new RouterSettings("127.0.0.1", frontPort, _layout.HaproxyAdminSocket, ComposerPort: composerPort, ComposerCallsPort: composerPort + 1));
         await PublishInitialRoutesAsync(registryTable, routesBucket, names.Router, cancellationToken);
         return names;
     }
@@ -309,6 +312,7 @@ internal sealed partial class StackHost : IAsyncDisposable
              "--calls-url", $"http://127.0.0.1:{router.ComposerCallsPort}"],
             _layout.Log("composer"));
         Watch(composer);
+        Endpoints["composer"] = $"http://127.0.0.1:{router.ComposerPort}";
     }
 
     /// <summary>Reads the template with the local values of its AWS-only parameters and the router's front port and socket.</summary>
