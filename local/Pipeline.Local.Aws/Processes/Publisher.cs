@@ -55,47 +55,32 @@ public static class Publisher
         }
     }
 
-    public static async Task<string> EnsureRouterAgentAsync(string root, TextWriter log, CancellationToken cancellationToken)
-    {
-        var output = Path.Combine(root, ".build", "router-agent");
-        var dll = Path.Combine(output, "pipeline-router-agent.dll");
-        if (!IsStale(dll, root, [.. FunctionSources, "agents/Pipeline.RouterAgent"]))
-        {
-            return dll;
-        }
-
-        log.WriteLine("building the router agent");
-        var started = DateTime.UtcNow;
-        var result = await CommandRunner.RunAsync("dotnet",
-            ["build", Path.Combine(root, "agents/Pipeline.RouterAgent/Pipeline.RouterAgent.csproj"), "-c", "Release",
-             "--verbosity", "quiet", "-nologo", "-clp:ErrorsOnly", "-o", output], root, cancellationToken: cancellationToken);
-        if (result.ExitCode != 0)
-        {
-            throw new StackFailureException($"building the router agent failed:\n{Tail(result.StandardOutput + result.StandardError)}");
-        }
-
-        MarkBuilt(dll, started);
-        return dll;
-    }
+    public static Task<string> EnsureRouterAgentAsync(string root, TextWriter log, CancellationToken cancellationToken) =>
+        EnsureAgentAsync(root, "router agent", "router-agent", "Pipeline.RouterAgent", "pipeline-router-agent.dll", log, cancellationToken);
 
     /// <summary>The composer that runs beside haproxy, built like the router agent.</summary>
-    public static async Task<string> EnsureComposerAsync(string root, TextWriter log, CancellationToken cancellationToken)
+    public static Task<string> EnsureComposerAsync(string root, TextWriter log, CancellationToken cancellationToken) =>
+        EnsureAgentAsync(root, "composer", "composer", "Pipeline.Composer", "pipeline-composer.dll", log, cancellationToken);
+
+    /// <summary>Builds agents/<paramref name="project"/> into .build/<paramref name="folder"/> unless it is newer than its sources.</summary>
+    private static async Task<string> EnsureAgentAsync(
+        string root, string description, string folder, string project, string dllName, TextWriter log, CancellationToken cancellationToken)
     {
-        var output = Path.Combine(root, ".build", "composer");
-        var dll = Path.Combine(output, "pipeline-composer.dll");
-        if (!IsStale(dll, root, [.. FunctionSources, "agents/Pipeline.Composer"]))
+        var output = Path.Combine(root, ".build", folder);
+        var dll = Path.Combine(output, dllName);
+        if (!IsStale(dll, root, [.. FunctionSources, $"agents/{project}"]))
         {
             return dll;
         }
 
-        log.WriteLine("building the composer");
+        log.WriteLine($"building the {description}");
         var started = DateTime.UtcNow;
         var result = await CommandRunner.RunAsync("dotnet",
-            ["build", Path.Combine(root, "agents/Pipeline.Composer/Pipeline.Composer.csproj"), "-c", "Release",
+            ["build", Path.Combine(root, $"agents/{project}/{project}.csproj"), "-c", "Release",
              "--verbosity", "quiet", "-nologo", "-clp:ErrorsOnly", "-o", output], root, cancellationToken: cancellationToken);
         if (result.ExitCode != 0)
         {
-            throw new StackFailureException($"building the composer failed:\n{Tail(result.StandardOutput + result.StandardError)}");
+            throw new StackFailureException($"building the {description} failed:\n{Tail(result.StandardOutput + result.StandardError)}");
         }
 
         MarkBuilt(dll, started);
