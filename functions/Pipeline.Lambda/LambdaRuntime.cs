@@ -73,7 +73,7 @@ public static class LambdaRuntime
 #pragma warning restore CA1031
         {
             var error = FunctionError.From(ex);
-            Console.Error.WriteLine($"init failed: {error.Type}: {error.Message}");
+            Console.Error.WriteLine($"init failed: {error.ErrorType}: {error.ErrorMessage}");
             await client.TryPostInitErrorAsync(error, stop).ConfigureAwait(false);
             return 1;
         }
@@ -132,41 +132,20 @@ internal sealed record Invocation(
     string? TraceId,
     byte[] Payload);
 
-/// <summary>The error document AWS defines for /error and /init/error.</summary>
-internal sealed record FunctionError(string Type, string Message, IReadOnlyList<string> StackTrace)
+/// <summary>The error document a function reports for an exception: its ASL name, message and stack.</summary>
+internal static class FunctionError
 {
-    public static FunctionError From(Exception ex)
+    public static ErrorDocument From(Exception ex)
     {
         var type = ex is PipelineException pe ? pe.ErrorType : ex.GetType().Name;
         var trace = new StackTrace(ex, fNeedFileInfo: false).ToString()
             .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return new FunctionError(type, ex.Message, trace);
-    }
-
-    public byte[] ToJson()
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("errorMessage", Message);
-            writer.WriteString("errorType", Type);
-            writer.WriteStartArray("stackTrace");
-            foreach (var line in StackTrace)
-            {
-                writer.WriteStringValue(line);
-            }
-
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-        }
-
-        return buffer.ToArray();
+        return new ErrorDocument(type, ex.Message, trace);
     }
 }
 
 /// <summary>What to report for one invocation: exactly one of a response body or an error.</summary>
-internal sealed record Outcome(byte[]? Response, FunctionError? Error);
+internal sealed record Outcome(byte[]? Response, ErrorDocument? Error);
 
 internal static class HttpStatus
 {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Headers;
+using Pipeline.Core.Errors;
 
 namespace Pipeline.Lambda;
 
@@ -42,14 +43,14 @@ internal sealed class RuntimeApiClient : IDisposable
     public Task PostResponseAsync(string requestId, byte[] body, CancellationToken cancel) =>
         PostAsync($"invocation/{Uri.EscapeDataString(requestId)}/response", body, null, cancel);
 
-    public Task PostErrorAsync(string requestId, FunctionError error, CancellationToken cancel) =>
-        PostAsync($"invocation/{Uri.EscapeDataString(requestId)}/error", error.ToJson(), error.Type, cancel);
+    public Task PostErrorAsync(string requestId, ErrorDocument error, CancellationToken cancel) =>
+        PostAsync($"invocation/{Uri.EscapeDataString(requestId)}/error", error.ToJson(), error.ErrorType, cancel);
 
-    public async Task TryPostInitErrorAsync(FunctionError error, CancellationToken cancel)
+    public async Task TryPostInitErrorAsync(ErrorDocument error, CancellationToken cancel)
     {
         try
         {
-            await PostAsync("init/error", error.ToJson(), error.Type, cancel).ConfigureAwait(false);
+            await PostAsync("init/error", error.ToJson(), error.ErrorType, cancel).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
         {

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Logging;
+using Pipeline.Testing;
 using Pipeline.Local.Aws.CloudFormation;
 using Pipeline.Local.Aws.EventBridge;
 using Pipeline.Local.Aws.GitHub;
@@ -12,6 +10,7 @@ using Pipeline.Local.Aws.StepFunctions;
 using Pipeline.Local.Stack;
 using Pipeline.States.Runtime;
 using Pipeline.States.Service;
+using Pipeline.Local.Tests.Support;
 using Pipeline.Tests.Shared;
 
 namespace Pipeline.Local.Tests;
@@ -29,75 +28,56 @@ public sealed class CommitStatusTests : IAsyncLifetime, IDisposable
     private readonly string _state = Directory.CreateTempSubdirectory("statuses-").FullName;
     private readonly HttpClient _http = new();
     private readonly ConcurrentBag<Task<IReadOnlyList<EventDelivery>>> _deliveries = [];
-    private StepFunctionsService _service = null!;
-    private WebApplication _control = null!;
-    private LocalLambdaService _lambda = null!;
+    private FunctionOnLocalStack _stack = null!;
     private LocalGitHubApi _gitHub = null!;
-    private string _machine = null!;
     private List<EventRuleDescription> _rules = [];
 
     public async Task InitializeAsync()
     {
-        var function = await FunctionBinaries.PublishedAsync("ReportCommitStatusFunction");
-        _machine = function.Environment["PIPELINE_DEPLOY_STATE_MACHINE_ARN"];
-        var arn = _machine.Split(':');
-        _service = new StepFunctionsService(new StatesEngine(new EngineOptions { Region = arn[3], Account = arn[4] }), null);
-        _service.CreateStateMachine(arn[6], """
+        _stack = await FunctionOnLocalStack.StartAsync(
+            "ReportCommitStatusFunction",
+            """
             {"StartAt":"Deploying","States":{
               "Deploying":{"Type":"Wait","Seconds":5,"Next":"Outcome"},
               "Outcome":{"Type":"Choice","Choices":[{"Variable":"$.detail.repository.name","StringEquals":"billing","Next":"Broken"}],"Default":"Done"},
               "Broken":{"Type":"Fail","Error":"Pipeline.BuildFailed","Cause":"npm test exited 1"},
               "Done":{"Type":"Succeed"}}}
-            """);
-        var token = new SecretDescription(StackHost.StatusTokenSecret, StackHost.StatusTokenSecret, function.Environment["PIPELINE_GITHUB_TOKEN_SECRET_ARN"]);
-        var secrets = new LocalSecrets(_state, [token]);
-        _gitHub = new LocalGitHubApi(_state, "pipeline-local", () => secrets.Value(token), name => name is "orders" or "billing");
-
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        _control = builder.Build();
-        _control.MapStepFunctionsApi(_service);
-        _control.MapSecretsManagerApi(secrets);
-        _control.MapExecutionPages(_service);
-        _gitHub.Map(_control);
-        await _control.StartAsync();
-
-        var control = _control.Urls.First();
-        var environment = new Dictionary<string, string>(function.Environment)
-        {
-            ["AWS_ENDPOINT_URL_SFN"] = control,
-            ["AWS_ENDPOINT_URL_SECRETS_MANAGER"] = control + SecretsManagerApi.Path,
-            ["PIPELINE_GITHUB_API_URL"] = control + LocalGitHubApi.Path + "/",
-            ["PIPELINE_EXECUTION_LINK_PREFIX"] = control + ExecutionPages.Path + "/",
-        };
-        _lambda = new LocalLambdaService([function with { Environment = environment }], new LocalLambdaOptions
-        {
-            InheritEnvironment = false,
-            Credentials = new LambdaCredentials("AKIDLOCAL", "local-secret"),
-        });
+            """,
+            (stack, app) =>
+            {
+                var token = new SecretDescription(StackHost.StatusTokenSecret, StackHost.StatusTokenSecret, stack.Setting("PIPELINE_GITHUB_TOKEN_SECRET_ARN"));
+                var secrets = new LocalSecrets(_state, [token]);
+                _gitHub = new LocalGitHubApi(_state, "pipeline-local", () => secrets.Value(token), name => name is "orders" or "billing");
+                app.MapSecretsManagerApi(secrets);
+                app.MapExecutionPages(stack.StepFunctions);
+                _gitHub.Map(app);
+            },
+            control => new Dictionary<string, string>
+            {
+                ["AWS_ENDPOINT_URL_SECRETS_MANAGER"] = control + SecretsManagerApi.Path,
+                ["PIPELINE_GITHUB_API_URL"] = control + LocalGitHubApi.Path + "/",
+                ["PIPELINE_EXECUTION_LINK_PREFIX"] = control + ExecutionPages.Path + "/",
+            });
 
         // Warm, so every "pending" is handled while its run still waits (a late one is rightly dropped).
-        await _lambda.WarmAsync(function.Name);
+        await _stack.Lambda.WarmAsync(_stack.Function.Name);
         // The pseudo parameters the function's definition was resolved with, so the rule names the same machine.
+        var arn = _stack.MachineArn.Split(':');
         var template = SamTemplate.Load(Path.Combine(FunctionBinaries.RepositoryRoot, "template.yaml"),
             new TemplateOptions { Stack = new StackContext(Region: arn[3], AccountId: arn[4]) });
-        var bus = new LocalEventBus(template.Stack, new LambdaTargets(_lambda));
+        var bus = new LocalEventBus(template.Stack, new LambdaTargets(_stack.Lambda));
         _rules = [.. template.Rules.Where(r => r.LogicalId.StartsWith("ReportCommitStatusFunction", StringComparison.Ordinal))];
         foreach (var rule in _rules)
         {
             bus.PutRule(rule);
         }
 
-        _service.StatusChanged += e => _deliveries.Add(bus.PutEventAsync(ExecutionStatusEvents.For(e)));
+        _stack.StepFunctions.StatusChanged += e => _deliveries.Add(bus.PutEventAsync(ExecutionStatusEvents.For(e)));
     }
 
     public async Task DisposeAsync()
     {
-        await _lambda.DisposeAsync();
-        await _control.StopAsync();
-        await _control.DisposeAsync();
-        await _service.DisposeAsync();
+        await _stack.DisposeAsync();
         Directory.Delete(_state, recursive: true);
     }
 
@@ -112,16 +92,16 @@ public sealed class CommitStatusTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task GitHubRuns_WhenTheyStartAndEnd_ShouldBeReportedPendingThenTheirOutcomeWithTheRunsLink()
     {
-        var ok = _service.StartExecution(_machine, "github-orders-000000000000-0d1a26e67d8f", GitHubInput("orders", Orders));
-        var broken = _service.StartExecution(_machine, "github-billing-000000000000-6113728f27ae", GitHubInput("billing", Billing));
-        var codeCommit = _service.StartExecution(_machine, "codecommit-orders-1", """{"source":"aws.codecommit","detail":{}}""");
-        var manualNamedLikeGitHub = _service.StartExecution(_machine, "github-by-hand", "{\"service\":\"orders\",\"commit\":\"" + Orders + "\"}");
+        var ok = _stack.StepFunctions.StartExecution(_stack.MachineArn, "github-orders-000000000000-0d1a26e67d8f", GitHubInput("orders", Orders));
+        var broken = _stack.StepFunctions.StartExecution(_stack.MachineArn, "github-billing-000000000000-6113728f27ae", GitHubInput("billing", Billing));
+        var codeCommit = _stack.StepFunctions.StartExecution(_stack.MachineArn, "codecommit-orders-1", """{"source":"aws.codecommit","detail":{}}""");
+        var manualNamedLikeGitHub = _stack.StepFunctions.StartExecution(_stack.MachineArn, "github-by-hand", "{\"service\":\"orders\",\"commit\":\"" + Orders + "\"}");
         await Task.WhenAll(ok.Finished, broken.Finished, codeCommit.Finished, manualNamedLikeGitHub.Finished);
         await WaitForDeliveriesAsync();
 
         var statuses = _gitHub.Recent(20).AsEnumerable().Reverse().ToList();
         var delivered = (await Task.WhenAll(_deliveries)).SelectMany(d => d).ToList();
-        Assert.True(delivered.Count == 6, $"{delivered.Count} deliveries to {_machine}: {string.Join("; ", _rules.Select(r => r.EventPattern?.ToJsonString()))}");
+        Assert.True(delivered.Count == 6, $"{delivered.Count} deliveries to {_stack.MachineArn}: {string.Join("; ", _rules.Select(r => r.EventPattern?.ToJsonString()))}");
         Assert.Equal(["pending", "success"], States(statuses, "orders", Orders));
         Assert.Equal(["pending", "failure"], States(statuses, "billing", Billing));
         Assert.Equal(4, statuses.Count);

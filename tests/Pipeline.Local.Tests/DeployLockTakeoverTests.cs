@@ -1,7 +1,4 @@
 using Amazon.Runtime;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Logging;
 using Pipeline.Aws.Registry;
 using Pipeline.Aws.StepFunctions;
 using Pipeline.Core.Deploy;
@@ -35,7 +32,7 @@ public sealed class DeployLockTakeoverTests : IAsyncLifetime, IDisposable
     private readonly string _state = Directory.CreateTempSubdirectory("lock-").FullName;
     private readonly HttpClient _http = new();
     private StepFunctionsService _service = null!;
-    private WebApplication _app = null!;
+    private LoopbackServer _app = null!;
     private DynamoDbRegistry _registry = null!;
     private DeployLock _locks = null!;
 
@@ -47,23 +44,17 @@ public sealed class DeployLockTakeoverTests : IAsyncLifetime, IDisposable
         _registry = new DynamoDbRegistry(_emulators.DynamoDb, table);
 
         _service = new StepFunctionsService(new StatesEngine(new EngineOptions { WaitTimeScale = 1 }), new ExecutionJournal(Path.Combine(_state, "executions")));
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        _app = builder.Build();
-        _app.MapStepFunctionsApi(_service);
-        await _app.StartAsync();
+        _app = await LoopbackServer.StartAsync(app => app.MapStepFunctionsApi(_service));
 
         var credentials = new ImmutableCredentials("S3RVER", "S3RVER", null);
-        var client = new StepFunctionsClient(_http, new Uri(_app.Urls.First() + "/"), "us-east-1", _ => Task.FromResult(credentials));
+        var client = new StepFunctionsClient(_http, new Uri(_app.Url + "/"), "us-east-1", _ => Task.FromResult(credentials));
         _locks = new DeployLock(_registry, new StepFunctionsExecutionStatuses(client));
         StackFile.Write(new StackLayout(_state), Environment.ProcessId,
-            new() { ["dynamodb"] = _emulators.DynamoDbEndpoint.ToString(), ["stepfunctions"] = _app.Urls.First() }, "artifacts", table, "pipeline-test");
+            new() { ["dynamodb"] = _emulators.DynamoDbEndpoint.ToString(), ["stepfunctions"] = _app.Url }, "artifacts", table, "pipeline-test");
     }
 
     public async Task DisposeAsync()
     {
-        await _app.StopAsync();
         await _app.DisposeAsync();
         await _service.DisposeAsync();
         await _emulators.DisposeAsync();

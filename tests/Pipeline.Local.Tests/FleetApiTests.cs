@@ -1,9 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Logging;
+using Pipeline.Testing;
 using Pipeline.Local.Aws.EC2;
 using Pipeline.Local.Aws.ELBv2;
 using Pipeline.Local.Stack;
@@ -19,24 +17,15 @@ public sealed class FleetApiTests : IAsyncLifetime, IDisposable
 {
     private readonly RecordingFleet _fleet = new();
     private readonly HttpClient _http = new();
-    private WebApplication _app = null!;
+    private LoopbackServer _app = null!;
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        _app = builder.Build();
-        FleetApi.Map(_app, _fleet, "artifacts", new Dictionary<string, string>());
-        await _app.StartAsync();
-        _http.BaseAddress = new Uri(_app.Urls.First());
+        _app = await LoopbackServer.StartAsync(app => FleetApi.Map(app, _fleet, "artifacts", new Dictionary<string, string>()));
+        _http.BaseAddress = _app.BaseAddress;
     }
 
-    public async Task DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _app.DisposeAsync();
 
     public void Dispose() => _http.Dispose();
 

@@ -1,9 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Logging;
+using Pipeline.Testing;
 using Pipeline.Core.Webhooks;
 using Pipeline.Local.Aws.Lambda;
 using Pipeline.Local.Aws.Processes;
@@ -15,6 +13,7 @@ using Pipeline.Local.Aws.StepFunctions;
 using Pipeline.Local.Stack;
 using Pipeline.States.Runtime;
 using Pipeline.States.Service;
+using Pipeline.Local.Tests.Support;
 using Pipeline.Tests.Shared;
 
 namespace Pipeline.Local.Tests;
@@ -31,52 +30,30 @@ public sealed class GitHubWebhookTests : IAsyncLifetime, IDisposable
     private const string After = "0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c";
     private readonly string _state = Directory.CreateTempSubdirectory("webhook-").FullName;
     private readonly HttpClient _http = new();
-    private StepFunctionsService _service = null!;
-    private WebApplication _control = null!;
-    private LocalLambdaService _lambda = null!;
+    private FunctionOnLocalStack _stack = null!;
     private LocalFunctionUrl _url = null!;
     private LocalSecrets _secrets = null!;
     private SecretDescription _secret = null!;
-    private string _machine = null!;
 
     public async Task InitializeAsync()
     {
-        var function = await FunctionBinaries.PublishedAsync(StackHost.WebhookFunction);
-        _machine = function.Environment["PIPELINE_DEPLOY_STATE_MACHINE_ARN"];
-        var arn = _machine.Split(':');
-        _service = new StepFunctionsService(new StatesEngine(new EngineOptions { Region = arn[3], Account = arn[4] }), null);
-        _service.CreateStateMachine(arn[6], """{"StartAt":"Deploying","States":{"Deploying":{"Type":"Wait","Seconds":600,"End":true}}}""");
-        _secret = new SecretDescription(StackHost.WebhookSecret, StackHost.WebhookSecret, function.Environment["PIPELINE_WEBHOOK_SECRET_ARN"]);
-        _secrets = new LocalSecrets(_state, [_secret]);
-
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        _control = builder.Build();
-        _control.MapStepFunctionsApi(_service);
-        _control.MapSecretsManagerApi(_secrets);
-        await _control.StartAsync();
-
-        var environment = new Dictionary<string, string>(function.Environment)
-        {
-            ["AWS_ENDPOINT_URL_SFN"] = _control.Urls.First(),
-            ["AWS_ENDPOINT_URL_SECRETS_MANAGER"] = _control.Urls.First() + SecretsManagerApi.Path,
-        };
-        _lambda = new LocalLambdaService([function with { Environment = environment }], new LocalLambdaOptions
-        {
-            InheritEnvironment = false,
-            Credentials = new LambdaCredentials("AKIDLOCAL", "local-secret"),
-        });
-        _url = await LocalFunctionUrl.StartAsync(_lambda, function.Name, FreePort.Next(), CancellationToken.None);
+        _stack = await FunctionOnLocalStack.StartAsync(
+            StackHost.WebhookFunction,
+            """{"StartAt":"Deploying","States":{"Deploying":{"Type":"Wait","Seconds":600,"End":true}}}""",
+            (stack, app) =>
+            {
+                _secret = new SecretDescription(StackHost.WebhookSecret, StackHost.WebhookSecret, stack.Setting("PIPELINE_WEBHOOK_SECRET_ARN"));
+                _secrets = new LocalSecrets(_state, [_secret]);
+                app.MapSecretsManagerApi(_secrets);
+            },
+            control => new Dictionary<string, string> { ["AWS_ENDPOINT_URL_SECRETS_MANAGER"] = control + SecretsManagerApi.Path });
+        _url = await LocalFunctionUrl.StartAsync(_stack.Lambda, _stack.Function.Name, FreePort.Next(), CancellationToken.None);
     }
 
     public async Task DisposeAsync()
     {
         await _url.DisposeAsync();
-        await _lambda.DisposeAsync();
-        await _control.StopAsync();
-        await _control.DisposeAsync();
-        await _service.DisposeAsync();
+        await _stack.DisposeAsync();
         Directory.Delete(_state, recursive: true);
     }
 
@@ -127,7 +104,7 @@ public sealed class GitHubWebhookTests : IAsyncLifetime, IDisposable
         Assert.Equal(202, valid.Status);
         Assert.Equal((200, true), (replay.Status, replay.Reason.StartsWith("duplicate", StringComparison.Ordinal)));
         Assert.Equal((200, true), (redelivered.Status, redelivered.Reason.StartsWith("duplicate", StringComparison.Ordinal)));
-        var execution = Assert.Single(_service.ListExecutions(_machine));
+        var execution = Assert.Single(_stack.StepFunctions.ListExecutions(_stack.MachineArn));
         Assert.Equal(GitHubWebhookReceiver.ExecutionName("orders", Before, After), execution.Name);
         Assert.Contains("https://github.com/pipeline-local/orders.git", execution.Input, StringComparison.Ordinal);
     }
@@ -140,6 +117,6 @@ public sealed class GitHubWebhookTests : IAsyncLifetime, IDisposable
         var (status, body) = await gitHub.DeliverAsync(new ReferenceChange("orders", Before, After, "refs/heads/main"), CancellationToken.None);
 
         Assert.True(status == 202, body);
-        Assert.Single(_service.ListExecutions(_machine));
+        Assert.Single(_stack.StepFunctions.ListExecutions(_stack.MachineArn));
     }
 }

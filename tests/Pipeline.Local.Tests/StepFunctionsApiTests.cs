@@ -1,9 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Logging;
+using Pipeline.Testing;
 using Pipeline.Local.Aws.StepFunctions;
 using Pipeline.States.Runtime;
 using Pipeline.States.Service;
@@ -16,7 +14,7 @@ public sealed class StepFunctionsApiTests : IAsyncLifetime, IDisposable
     private readonly string _journal = Directory.CreateTempSubdirectory("sfn-api-").FullName;
     private readonly HttpClient _http = new();
     private StepFunctionsService _service = null!;
-    private WebApplication _app = null!;
+    private LoopbackServer _app = null!;
 
     private const string Counter = """
         {"StartAt":"Add","States":{"Add":{"Type":"Pass","Parameters":{"n.$":"States.MathAdd($.n, 1)"},"Next":"Check"},
@@ -28,18 +26,12 @@ public sealed class StepFunctionsApiTests : IAsyncLifetime, IDisposable
     public async Task InitializeAsync()
     {
         _service = new StepFunctionsService(new StatesEngine(new EngineOptions { WaitTimeScale = 1 }), new ExecutionJournal(_journal));
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        _app = builder.Build();
-        _app.MapStepFunctionsApi(_service);
-        await _app.StartAsync();
-        _http.BaseAddress = new Uri(_app.Urls.First());
+        _app = await LoopbackServer.StartAsync(app => app.MapStepFunctionsApi(_service));
+        _http.BaseAddress = _app.BaseAddress;
     }
 
     public async Task DisposeAsync()
     {
-        await _app.StopAsync();
         await _app.DisposeAsync();
         await _service.DisposeAsync();
         Directory.Delete(_journal, recursive: true);

@@ -195,8 +195,8 @@ internal sealed class FunctionInstance : IAsyncDisposable
         var exit = p.ExitCode;
         var wasReady = ready.Task.IsCompleted;
         var inFlight = Interlocked.Exchange(ref current, null);
-        inFlight?.TryFail(ErrorDocument.ExitError, $"Runtime exited with error: exit status {exit}.{Tail()}");
-        var why = initError ?? ErrorDocument.Create(ErrorDocument.ExitError,
+        inFlight?.TryFail(LambdaServiceErrors.ExitError, $"Runtime exited with error: exit status {exit}.{Tail()}");
+        var why = initError ?? LambdaServiceErrors.Create(LambdaServiceErrors.ExitError,
             $"{pool.Definition.Name} exited with status {exit} before it was ready to serve.{Tail()}");
         await pool.OnExitedAsync(this, wasReady, why).ConfigureAwait(false);
     }
@@ -220,7 +220,7 @@ internal sealed class FunctionInstance : IAsyncDisposable
         server.MapPost($"{Prefix}/invocation/{{id}}/error", (HttpContext http, string id) => AnswerAsync(http, id, isError: true));
         server.MapPost($"{Prefix}/init/error", async (HttpContext http) =>
         {
-            initError = ErrorDocument.FromRuntime(await ReadBodyAsync(http.Request).ConfigureAwait(false),
+            initError = LambdaServiceErrors.FromRuntime(await ReadBodyAsync(http.Request).ConfigureAwait(false),
                 http.Request.Headers["Lambda-Runtime-Function-Error-Type"]);
             return Results.Accepted(value: new { status = "OK" });
         });
@@ -268,7 +268,7 @@ internal sealed class FunctionInstance : IAsyncDisposable
         }
 
         // Lambda gives the runtime no grace: the sandbox is reset and the next invocation starts cold.
-        if (invocation.TryFail(ErrorDocument.Timedout, $"Task timed out after {timeout.TotalSeconds:0.00} seconds"))
+        if (invocation.TryFail(LambdaServiceErrors.Timedout, $"Task timed out after {timeout.TotalSeconds:0.00} seconds"))
         {
             Interlocked.CompareExchange(ref current, null, invocation);
             Kill();
@@ -287,14 +287,14 @@ internal sealed class FunctionInstance : IAsyncDisposable
 
         if (!isError && body.Length > MaxResponseBytes)
         {
-            invocation.TryFail(ErrorDocument.ResponseTooLarge,
+            invocation.TryFail(LambdaServiceErrors.ResponseTooLarge,
                 $"Response payload size ({body.Length} bytes) exceeded maximum allowed payload size ({MaxResponseBytes} bytes).");
             return Results.Json(new { errorMessage = "Exceeded maximum allowed payload size", errorType = "RequestEntityTooLarge" },
                 statusCode: StatusCodes.Status413PayloadTooLarge);
         }
 
         _ = isError
-            ? invocation.TryFail(ErrorDocument.FromRuntime(body, http.Request.Headers["Lambda-Runtime-Function-Error-Type"]))
+            ? invocation.TryFail(LambdaServiceErrors.FromRuntime(body, http.Request.Headers["Lambda-Runtime-Function-Error-Type"]))
             : invocation.TrySucceed(body);
         return Results.Accepted(value: new { status = "OK" });
     }

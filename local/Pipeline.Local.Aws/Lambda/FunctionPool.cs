@@ -22,7 +22,7 @@ internal sealed class FunctionPool(FunctionDefinition definition, LocalLambdaOpt
         var invocation = new PendingInvocation(Guid.NewGuid().ToString(), payload);
         if (!Definition.IsPublished)
         {
-            invocation.TryFail(ErrorDocument.NotPublished,
+            invocation.TryFail(LambdaServiceErrors.NotPublished,
                 $"{Definition.Name} is not published: {Definition.Handler} does not exist. Run ./build.sh package.");
             return await invocation.Outcome.ConfigureAwait(false);
         }
@@ -101,7 +101,7 @@ internal sealed class FunctionPool(FunctionDefinition definition, LocalLambdaOpt
         invocation.ReleaseDispatch();
         if (!queue.Writer.TryWrite(invocation))
         {
-            invocation.TryFail(ErrorDocument.ExitError, "the local Lambda service is shutting down");
+            invocation.TryFail(LambdaServiceErrors.ExitError, "the local Lambda service is shutting down");
         }
     }
 
@@ -157,7 +157,7 @@ internal sealed class FunctionPool(FunctionDefinition definition, LocalLambdaOpt
         queue.Writer.TryComplete();
         while (queue.Reader.TryRead(out var waiting))
         {
-            waiting.TryFail(ErrorDocument.ExitError, "the local Lambda service is shutting down");
+            waiting.TryFail(LambdaServiceErrors.ExitError, "the local Lambda service is shutting down");
         }
 
         starting.Dispose();

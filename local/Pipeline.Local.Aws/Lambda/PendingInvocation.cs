@@ -30,5 +30,5 @@ internal sealed class PendingInvocation(string requestId, byte[] payload)
         outcome.TrySetResult(new InvokeResult(RequestId, errorDocument, InvokeResult.Unhandled));
 
     public bool TryFail(string errorType, string message) =>
-        TryFail(ErrorDocument.Create(errorType, $"RequestId: {RequestId} Error: {message}"));
+        TryFail(LambdaServiceErrors.Create(errorType, $"RequestId: {RequestId} Error: {message}"));
 }

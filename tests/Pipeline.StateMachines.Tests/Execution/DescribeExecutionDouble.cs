@@ -1,9 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
+using Pipeline.Testing;
 
 namespace Pipeline.StateMachines.Tests.Execution;
 
@@ -15,7 +14,7 @@ namespace Pipeline.StateMachines.Tests.Execution;
 internal sealed class DescribeExecutionDouble : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, string> _statuses = new();
-    private WebApplication? _app;
+    private LoopbackServer? _app;
 
     public Uri Endpoint { get; private set; } = null!;
 
@@ -23,11 +22,7 @@ internal sealed class DescribeExecutionDouble : IAsyncDisposable
 
     public async Task StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        _app = builder.Build();
-        _app.MapPost("/", async (HttpContext http) =>
+        _app = await LoopbackServer.StartAsync(app => app.MapPost("/", async (HttpContext http) =>
         {
             var request = await JsonNode.ParseAsync(http.Request.Body);
             var arn = (string?)request?["executionArn"] ?? "";
@@ -45,9 +40,8 @@ internal sealed class DescribeExecutionDouble : IAsyncDisposable
                 ["status"] = status,
                 ["startDate"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
             }.ToJsonString());
-        });
-        await _app.StartAsync();
-        Endpoint = new Uri(_app.Urls.First());
+        }));
+        Endpoint = _app.BaseAddress;
     }
 
     public async ValueTask DisposeAsync()
