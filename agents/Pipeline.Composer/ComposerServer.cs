@@ -16,7 +16,11 @@ public static class ComposerServer
     /// <summary>The largest POST body fanned out (HAProxy and Kestrel refuse larger ones before any call).</summary>
     public const int MaxBodyBytes = 1 << 20;
 
-    public static WebApplication Build(int port, CompositionCatalog catalog, CompositionRunner runner)
+    /// <param name="refresh">
+    /// Reloads the catalog if the config changed (true when it did): asked on a path no composition
+    /// answers, since HAProxy may route a new composition before the next poll sees its file.
+    /// </param>
+    public static WebApplication Build(int port, CompositionCatalog catalog, CompositionRunner runner, Func<bool>? refresh = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -27,11 +31,11 @@ public static class ComposerServer
             k.AddServerHeader = false;
         });
         var app = builder.Build();
-        app.Run(context => HandleAsync(context, catalog, runner));
+        app.Run(context => HandleAsync(context, catalog, runner, refresh));
         return app;
     }
 
-    private static async Task HandleAsync(HttpContext context, CompositionCatalog catalog, CompositionRunner runner)
+    private static async Task HandleAsync(HttpContext context, CompositionCatalog catalog, CompositionRunner runner, Func<bool>? refresh)
     {
         var request = context.Request;
         var requestId = RequestId(request.Headers["X-Request-Id"].ToString());
@@ -44,6 +48,11 @@ public static class ComposerServer
         var query = raw.IndexOf('?', StringComparison.Ordinal);
         var path = query < 0 ? raw : raw[..query];
         var resolution = catalog.Resolve(request.Method, path);
+        if (resolution.Composition is null && refresh?.Invoke() == true)
+        {
+            resolution = catalog.Resolve(request.Method, path);
+        }
+
         if (resolution.Composition is null)
         {
             context.Response.StatusCode = resolution.AllowedMethods.Count > 0 ? StatusCodes.Status405MethodNotAllowed : StatusCodes.Status404NotFound;

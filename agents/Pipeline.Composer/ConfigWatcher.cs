@@ -10,10 +10,20 @@ namespace Pipeline.Composer;
 /// </summary>
 public sealed class ConfigWatcher(string path, CompositionCatalog catalog, Action<string> log)
 {
+    private readonly Lock _loading = new();
     private (DateTime Written, long Length)? _seen;
 
     /// <summary>Loads the file if it changed since the last call; true when the catalog was replaced.</summary>
+    /// <remarks>Called by the poll and by requests no composition answers, so one at a time.</remarks>
     public bool Refresh()
+    {
+        lock (_loading)
+        {
+            return RefreshLocked();
+        }
+    }
+
+    private bool RefreshLocked()
     {
         var info = new FileInfo(path);
         if (!info.Exists)

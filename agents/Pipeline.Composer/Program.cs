@@ -21,7 +21,7 @@ using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.C
 var catalog = new CompositionCatalog();
 var watcher = new ConfigWatcher(options.ConfigPath, catalog, Log);
 using var calls = CompositionRunner.CreateClient(options.CallsUrl);
-await using var app = ComposerServer.Build(options.Port, catalog, new CompositionRunner(calls));
+await using var app = ComposerServer.Build(options.Port, catalog, new CompositionRunner(calls), watcher.Refresh);
 await app.StartAsync(stop.Token);
 Log($"serving compositions on 127.0.0.1:{options.Port}, calling services through {options.CallsUrl}, reading {options.ConfigPath}");
 try

@@ -1,3 +1,5 @@
+using System.Net;
+using Microsoft.Extensions.Time.Testing;
 using Pipeline.Core.Manifest;
 using Pipeline.Core.Routing;
 
@@ -12,7 +14,8 @@ public sealed class ConfigWatcherTests : IDisposable
     public void Refresh_WhenTheAgentReplacesTheConfig_ShouldServeExactlyTheNewCompositions()
     {
         var path = Path.Combine(_directory, "haproxy.cfg");
-        var catalog = new CompositionCatalog();
+        var clock = new FakeTimeProvider();
+        var catalog = new CompositionCatalog(clock: clock);
         var watcher = new ConfigWatcher(path, catalog, _ => { });
         Assert.False(watcher.Refresh());
 
@@ -23,8 +26,36 @@ public sealed class ConfigWatcherTests : IDisposable
 
         Apply(path, "name: shop\ncompose:\n  - path: /basket/{id}\n    calls: { a: { service: a, path: /a } }\n");
         Assert.True(watcher.Refresh());
+        Assert.NotNull(catalog.Resolve("GET", "/basket/1").Composition);
+        Assert.Equal(1, catalog.Count);
+
+        // HAProxy's old workers may still send the removed path until the new ones take over.
+        Assert.NotNull(catalog.Resolve("GET", "/shop/1").Composition);
+        clock.Advance(CompositionCatalog.DefaultRemovalGrace);
         Assert.Null(catalog.Resolve("GET", "/shop/1").Composition);
         Assert.NotNull(catalog.Resolve("GET", "/basket/1").Composition);
+    }
+
+    [Fact]
+    public async Task Request_WhenItsCompositionArrivedAfterTheLastPoll_ShouldBeAnsweredNot404()
+    {
+        var path = Path.Combine(_directory, "haproxy.cfg");
+        var catalog = new CompositionCatalog();
+        var watcher = new ConfigWatcher(path, catalog, _ => { });
+        using var calls = CompositionRunner.CreateClient(new Uri("http://127.0.0.1:9"));
+        var port = ServiceBackends.FreePort();
+        await using var composer = ComposerServer.Build(port, catalog, new CompositionRunner(calls), watcher.Refresh);
+        await composer.StartAsync();
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        Apply(path, "name: shop\ncompose:\n  - path: /shop/{id}\n    calls: { a: { service: a, path: /a } }\n    require: []\n");
+
+        // No poll ran: the request itself finds the new config.
+        using var response = await client.GetAsync(new Uri("/shop/1", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("\"errors\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using var unknown = await client.GetAsync(new Uri("/basket/1", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
     }
 
     [Fact]

@@ -18,7 +18,7 @@ internal sealed record FrontLoadResult(
 /// workers each GET a version path, one request after another with a short pause (the machine is
 /// shared with the stack under test), connections recycled every second so reloads meet both new
 /// and reused connections, until stopped. A failure is a non-2xx answer, a transport error, a
-/// timeout or a body that names no version.
+/// timeout or a body that names no version (or, with another <c>answeredBy</c>, that it does not recognise).
 /// </summary>
 internal sealed class FrontLoad : IAsyncDisposable
 {
@@ -31,12 +31,15 @@ internal sealed class FrontLoad : IAsyncDisposable
     private readonly ConcurrentDictionary<string, long> _failures = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _answeredBy = new(StringComparer.Ordinal);
     private readonly Task _workers;
+    private readonly Func<JsonNode?, string?> _answeredByOf;
     private long _sent;
     private long _failed;
 
-    public FrontLoad(Uri target, int workers = 4)
+    /// <param name="answeredBy">What in an answer names who answered it (default: its <c>version</c>); null makes it a failure.</param>
+    public FrontLoad(Uri target, int workers = 4, Func<JsonNode?, string?>? answeredBy = null)
     {
         _target = target;
+        _answeredByOf = answeredBy ?? (answer => (string?)answer?["version"]);
         _http = new HttpClient(_handler) { Timeout = TimeSpan.FromSeconds(10) };
         _workers = Task.WhenAll(Enumerable.Range(0, workers).Select(_ => Task.Run(WorkAsync)));
     }
@@ -61,7 +64,7 @@ internal sealed class FrontLoad : IAsyncDisposable
                 {
                     Fail($"HTTP {(int)response.StatusCode}");
                 }
-                else if ((string?)JsonNode.Parse(body)?["version"] is { } version)
+                else if (_answeredByOf(JsonNode.Parse(body)) is { } version)
                 {
                     _answeredBy.AddOrUpdate(version, 1, (_, n) => n + 1);
                 }

@@ -20,6 +20,11 @@ internal static class DemoCommand
 {
     private static readonly string[] Services = ["orders", "catalog"];
 
+    /// <summary>The composite service the demo pushes after the services it calls.</summary>
+    private const string Composite = "storefront";
+
+    private const string ComposedPath = "/storefront/customers/demo-customer";
+
     public static Command Create()
     {
         var state = StackOptions.StateDirectory();
@@ -76,7 +81,7 @@ internal static class DemoCommand
             if (!once && !stop.IsCancellationRequested)
             {
                 Console.WriteLine();
-                Console.WriteLine($"the stack keeps running: try {host.Endpoints["front"]}/orders, {host.Endpoints["front"]}/items, `./pipeline status`, `./pipeline push orders`. Ctrl-C stops it.");
+                Console.WriteLine($"the stack keeps running: try {host.Endpoints["front"]}/orders, {host.Endpoints["front"]}/items, {host.Endpoints["front"]}{ComposedPath}, `./pipeline status`, `./pipeline push orders`. Ctrl-C stops it.");
                 await Task.WhenAny(Task.Delay(Timeout.Infinite, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default), host.Crashed, host.StopRequested);
             }
         }
@@ -90,16 +95,16 @@ internal static class DemoCommand
         var machine = await ExecutionCommands.MachineArnAsync(client, ExecutionCommands.DeployMachine, cancel);
         var registry = new DynamoDbRegistry(host.Dynamo!, client.Stack["registryTable"]!.ToString());
         var prefix = host.TablePrefix;
-        foreach (var service in Services)
+        foreach (var service in Services.Append(Composite))
         {
             Console.WriteLine();
-            Console.WriteLine($"== pushing {service}");
+            Console.WriteLine($"== pushing {service}{(service == Composite ? " (a composite service: compositions only, no build, no instances)" : "")}");
             var execution = await PushAndFollowAsync(host, client, machine, service, null, cancel);
             claims.Add(execution["status"]?.ToString() == "SUCCEEDED",
                 $"the pipeline run for {service} succeeded ({Outcome(execution)})");
             var record = await registry.GetServiceAsync(service, cancel);
             claims.Add(record is not null, $"{service} has a version label in the registry: {record?.LatestLabel ?? "none"}");
-            var manifest = ManifestParser.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "examples", "services", service, "service.yaml"), cancel));
+            var manifest = ManifestParser.Parse(await File.ReadAllTextAsync(Path.Combine(Source(service), "service.yaml"), cancel));
             foreach (var table in manifest.Tables)
             {
                 var name = TableSpec.PhysicalName(prefix, service, table.Name);
@@ -118,7 +123,7 @@ internal static class DemoCommand
         }
 
         var live = new Dictionary<string, string?>();
-        foreach (var service in Services)
+        foreach (var service in Services.Append(Composite))
         {
             live[service] = (await registry.GetServiceAsync(service, cancel))?.LiveLabel;
         }
@@ -132,6 +137,7 @@ internal static class DemoCommand
         }
 
         await AuthThroughHaproxyAsync(host, claims, cancel);
+        await ComposedThroughHaproxyAsync(host, claims, cancel);
         await SwitchUnderLoadAsync(host, client, machine, registry, live, claims, cancel);
     }
 
@@ -153,11 +159,24 @@ internal static class DemoCommand
             $"GET {mine.AbsolutePath} with a token from the stack's issuer {host.Issuer.Issuer} (sub demo-customer, scope orders:read): {(int)answered.StatusCode} {(body.Length > 80 ? body[..80] + "..." : body)}");
     }
 
+    /// <summary>One request through HAProxy, answered by the composer with the bodies of orders and catalog.</summary>
+    private static async Task ComposedThroughHaproxyAsync(StackHost host, Claims claims, CancellationToken cancel)
+    {
+        Console.WriteLine();
+        Console.WriteLine("== one request, two services: a composition of storefront, through HAProxy");
+        using var http = new HttpClient();
+        using var response = await http.GetAsync(new Uri(new Uri(host.Endpoints["front"]!.ToString()), ComposedPath), cancel);
+        var body = await response.Content.ReadAsStringAsync(cancel);
+        var composed = response.IsSuccessStatusCode ? JsonNode.Parse(body) as JsonObject : null;
+        claims.Add(composed?["orders"] is JsonObject && composed["catalog"] is JsonObject,
+            $"GET {ComposedPath}: {(int)response.StatusCode} with the bodies of orders and catalog in one answer: {(body.Length > 100 ? body[..100] + "..." : body)}");
+    }
+
     private static async Task SwitchUnderLoadAsync(
         StackHost host, StackClient client, string machine, DynamoDbRegistry registry, Dictionary<string, string?> live, Claims claims, CancellationToken cancel)
     {
         var front = new Uri(host.Endpoints["front"]!.ToString());
-        var generator = new LoadGenerator([new Uri(front, "/orders"), new Uri(front, "/items")]);
+        var generator = new LoadGenerator([new Uri(front, "/orders"), new Uri(front, "/items"), new Uri(front, ComposedPath)]);
         using var loadStop = new CancellationTokenSource();
         var load = generator.RunAsync(loadStop.Token);
         Console.WriteLine();
@@ -185,6 +204,9 @@ internal static class DemoCommand
             (result.Failed == 0 ? "" : ": " + string.Join(", ", result.FailureKinds.Select(k => $"{k.Value}x {k.Key}"))));
     }
 
+    private static string Source(string service) =>
+        Path.Combine(RepositoryRoot.Path, "examples", service == Composite ? "compositions" : "services", service);
+
     /// <summary>The execution's status, with its error and cause when it failed.</summary>
     private static string Outcome(JsonObject execution) =>
         $"{execution["status"]}{(execution["error"] is { } error ? $": {error}: {execution["cause"]}" : "")}";
@@ -203,7 +225,7 @@ internal static class DemoCommand
     {
         var before = await ExecutionArnsAsync(client, machine, cancel);
         var commit = await ServicePusher.PushAsync(
-            host.Layout.Root, Path.Combine(RepositoryRoot.Path, "examples", "services", service), service,
+            host.Layout.Root, Source(service), service,
             edit is null ? $"{service}: first version" : $"{service}: second edition", cancel, edit);
         Console.WriteLine($"pushed {service} {commit[..7]}; waiting for the push event to start an execution");
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);

@@ -33,13 +33,28 @@ internal sealed class LoadGenerator(IReadOnlyList<Uri> targets, int workers = 8)
                 using var response = await http.GetAsync(target, CancellationToken.None);
                 if (!response.IsSuccessStatusCode)
                 {
-                    Fail($"HTTP {(int)response.StatusCode} {target.AbsolutePath}");
+                    Fail($"HTTP {(int)response.StatusCode} {target.AbsolutePath}{Why(await response.Content.ReadAsStringAsync(CancellationToken.None))}");
                 }
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
                 Fail(e.GetType().Name + " " + target.AbsolutePath);
             }
+        }
+    }
+
+    /// <summary>A composition's 502 names the calls that failed and why (its <c>errors</c> object): worth counting apart.</summary>
+    private static string Why(string body)
+    {
+        try
+        {
+            return System.Text.Json.Nodes.JsonNode.Parse(body)?["errors"] is System.Text.Json.Nodes.JsonObject errors
+                ? $" ({string.Join("; ", errors.Select(e => $"{e.Key}: {e.Value}"))})"
+                : "";
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return "";
         }
     }
 

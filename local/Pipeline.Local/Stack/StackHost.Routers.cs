@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Pipeline.Aws.Deploy;
 using Pipeline.Core.Deploy;
+using Pipeline.Core.Routing;
 using Pipeline.Local.Aws.ELBv2;
 using Pipeline.Local.Aws.Processes;
 
@@ -18,6 +19,7 @@ internal sealed partial class StackHost
     public const string ReplaceRouterPath = "/stack/routers/replace";
 
     private LocalRouters? _routers;
+    private LocalComposer? _composer;
     private string? _routesBucket;
 
     private async Task StartRouterAsync(string agentDll, StackNames names, CancellationToken cancellationToken)
@@ -39,9 +41,22 @@ internal sealed partial class StackHost
             Step,
             message => _crashed.TrySetResult(message));
         await _routers.StartAsync(cancellationToken);
-        StartComposer(names.Router, Path.Combine(_routers.Running[0].Directory, "haproxy.cfg"));
+        StartComposer(names.Router);
         Endpoints["front"] = $"http://127.0.0.1:{names.Router.Port}";
         Endpoints["git"] = Git!.Root;
+    }
+
+    /// <summary>
+    /// The composer beside haproxy, restarted when it exits: it reads the compositions from the config
+    /// a router agent applies (the first running router's: every router applies the same published config).
+    /// </summary>
+    private void StartComposer(RouterSettings router)
+    {
+        Step("starting the composer");
+        _composer = new LocalComposer(
+            _composerDll!, router, () => Path.Combine(_routers!.Running[0].Directory, "haproxy.cfg"), _layout.Log(LocalComposer.LogName), Step);
+        _composer.Start();
+        Endpoints["composer"] = _composer.Endpoint.ToString().TrimEnd('/');
     }
 
     private void MapRouterApi(WebApplication control)

@@ -300,21 +300,6 @@ internal sealed partial class StackHost : IAsyncDisposable
         RegisterStateMachines(Template, StepFunctions);
     }
 
-    /// <summary>
-    /// The composer beside haproxy: it reads the compositions from the config a router agent applies
-    /// (the first router's: every router applies the same published config).
-    /// </summary>
-    private void StartComposer(RouterSettings router, string appliedConfig)
-    {
-        Step("starting the composer");
-        var composer = ChildProcess.Start("composer", "dotnet",
-            [_composerDll!, "--config", appliedConfig, "--port", router.ComposerPort.ToString(CultureInfo.InvariantCulture),
-             "--calls-url", $"http://127.0.0.1:{router.ComposerCallsPort}"],
-            _layout.Log("composer"));
-        Watch(composer);
-        Endpoints["composer"] = $"http://127.0.0.1:{router.ComposerPort}";
-    }
-
     /// <summary>Reads the template with the local values of its AWS-only parameters and the router's front port and socket.</summary>
     private SamTemplate LoadTemplate(int frontPort)
     {
@@ -489,7 +474,7 @@ internal sealed partial class StackHost : IAsyncDisposable
             ["pid"] = Environment.ProcessId,
             ["stateDirectory"] = _layout.Root,
             ["endpoints"] = Endpoints.DeepClone(),
-            ["processes"] = new JsonArray([.. _children.Concat(_routers?.Running.Select(r => r.Agent!) ?? []).Select(c => (JsonNode)new JsonObject
+            ["processes"] = new JsonArray([.. _children.Concat(_routers?.Running.Select(r => r.Agent!) ?? []).Concat(_composer?.Current is { } composer ? [composer] : []).Select(c => (JsonNode)new JsonObject
             {
                 ["name"] = c.Name,
                 ["pid"] = c.Id,
@@ -563,6 +548,11 @@ internal sealed partial class StackHost : IAsyncDisposable
         {
             await _control.StopAsync();
             await _control.DisposeAsync();
+        }
+
+        if (_composer is not null)
+        {
+            await _composer.DisposeAsync();
         }
 
         // The routers first: each agent soft-stops its haproxy so in-flight requests finish.
