@@ -48,7 +48,7 @@ public sealed class ExecutionJournal(string root)
     }
 
     /// <summary>Creates the execution's file with its header line and returns a sink that appends its events.</summary>
-    public ExecutionFile Create(ExecutionRecord execution, string stateMachineName)
+    public ExecutionFile Create(ExecutionRecord execution, string stateMachineName, string? definitionJson = null)
     {
         ArgumentNullException.ThrowIfNull(execution);
         var dir = Directory.CreateDirectory(Path.Combine(Root, "executions", stateMachineName)).FullName;
@@ -61,6 +61,11 @@ public sealed class ExecutionJournal(string root)
             ["startDate"] = execution.StartDate.ToUnixTimeMilliseconds(),
             ["input"] = execution.Input,
         };
+        if (definitionJson is not null)
+        {
+            // The definition it started with, which a resumed run keeps even if the machine was updated since.
+            header["definition"] = definitionJson;
+        }
         var file = new ExecutionFile(path, createNew: true);
         file.AppendLine(header.ToJsonString());
         return file;
@@ -103,11 +108,15 @@ public sealed class ExecutionFile : IHistorySink, IDisposable
 {
     private readonly FileStream _stream;
     private readonly object _gate = new();
+    private bool _sealed;
 
     public ExecutionFile(string path, bool createNew)
     {
+        Path = path;
         _stream = new FileStream(path, createNew ? FileMode.CreateNew : FileMode.Append, FileAccess.Write, FileShare.Read);
     }
+
+    public string Path { get; }
 
     public void Append(HistoryEvent historyEvent)
     {
@@ -120,8 +129,24 @@ public sealed class ExecutionFile : IHistorySink, IDisposable
         var bytes = Encoding.UTF8.GetBytes(line + "\n");
         lock (_gate)
         {
+            if (_sealed)
+            {
+                return;
+            }
             _stream.Write(bytes);
             _stream.Flush();
+        }
+    }
+
+    /// <summary>
+    /// Writes nothing more: the host is stopping, and what the execution does while it is torn down
+    /// (a call failing because its service stopped first) must not become its history.
+    /// </summary>
+    public void Seal()
+    {
+        lock (_gate)
+        {
+            _sealed = true;
         }
     }
 
