@@ -11,9 +11,7 @@ namespace Pipeline.States.Service;
 /// </summary>
 public sealed class CheckpointFile : InMemoryStateCheckpoints, IDisposable
 {
-    private readonly FileStream _stream;
-    private readonly object _gate = new();
-    private bool _sealed;
+    private readonly JsonLinesFile _lines;
 
     public CheckpointFile(string path)
     {
@@ -31,7 +29,7 @@ public sealed class CheckpointFile : InMemoryStateCheckpoints, IDisposable
                 }
             }
         }
-        _stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
+        _lines = new JsonLinesFile(path, FileMode.Append);
     }
 
     /// <summary>The checkpoints of the execution whose history is at <paramref name="historyPath"/>.</summary>
@@ -70,31 +68,10 @@ public sealed class CheckpointFile : InMemoryStateCheckpoints, IDisposable
         Write(line);
     }
 
-    private void Write(JsonObject line)
-    {
-        var bytes = Encoding.UTF8.GetBytes(line.ToJsonString() + "\n");
-        lock (_gate)
-        {
-            if (_sealed)
-            {
-                return;
-            }
-            _stream.Write(bytes);
-            _stream.Flush();
-        }
-    }
+    private void Write(JsonObject line) => _lines.AppendLine(line.ToJsonString());
 
-    /// <summary>
-    /// Writes nothing more: the host is stopping, and what the execution does while it is torn down
-    /// (a call failing because its service stopped first) must not become its history.
-    /// </summary>
-    public void Seal()
-    {
-        lock (_gate)
-        {
-            _sealed = true;
-        }
-    }
+    /// <summary>Writes nothing more: the host is stopping (see <see cref="JsonLinesFile.Seal"/>).</summary>
+    public void Seal() => _lines.Seal();
 
-    public void Dispose() => _stream.Dispose();
+    public void Dispose() => _lines.Dispose();
 }

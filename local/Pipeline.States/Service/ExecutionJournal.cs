@@ -106,14 +106,12 @@ public sealed class ExecutionJournal(string root)
 /// <summary>One execution's journal file, appended to a line at a time.</summary>
 public sealed class ExecutionFile : IHistorySink, IDisposable
 {
-    private readonly FileStream _stream;
-    private readonly object _gate = new();
-    private bool _sealed;
+    private readonly JsonLinesFile _lines;
 
     public ExecutionFile(string path, bool createNew)
     {
         Path = path;
-        _stream = new FileStream(path, createNew ? FileMode.CreateNew : FileMode.Append, FileAccess.Write, FileShare.Read);
+        _lines = new JsonLinesFile(path, createNew ? FileMode.CreateNew : FileMode.Append);
     }
 
     public string Path { get; }
@@ -124,31 +122,10 @@ public sealed class ExecutionFile : IHistorySink, IDisposable
         AppendLine(historyEvent.ToJson().ToJsonString());
     }
 
-    internal void AppendLine(string line)
-    {
-        var bytes = Encoding.UTF8.GetBytes(line + "\n");
-        lock (_gate)
-        {
-            if (_sealed)
-            {
-                return;
-            }
-            _stream.Write(bytes);
-            _stream.Flush();
-        }
-    }
+    internal void AppendLine(string line) => _lines.AppendLine(line);
 
-    /// <summary>
-    /// Writes nothing more: the host is stopping, and what the execution does while it is torn down
-    /// (a call failing because its service stopped first) must not become its history.
-    /// </summary>
-    public void Seal()
-    {
-        lock (_gate)
-        {
-            _sealed = true;
-        }
-    }
+    /// <summary>Writes nothing more: the host is stopping (see <see cref="JsonLinesFile.Seal"/>).</summary>
+    public void Seal() => _lines.Seal();
 
-    public void Dispose() => _stream.Dispose();
+    public void Dispose() => _lines.Dispose();
 }
