@@ -15,6 +15,7 @@ internal sealed class RunningStack : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output;
+    private bool _keepState;
 
     private RunningStack(Process process, StringBuilder output, string stateDirectory, JsonObject stack)
     {
@@ -51,9 +52,37 @@ internal sealed class RunningStack : IAsyncDisposable
     public static Task<RunningStack> StartAsync(TimeSpan timeout, params string[] arguments) => StartAsync("up", timeout, arguments);
 
     /// <summary>Runs <paramref name="command"/> (<c>up</c> or <c>demo</c>) and returns once the stack's stack.json is written.</summary>
-    public static async Task<RunningStack> StartAsync(string command, TimeSpan timeout, params string[] arguments)
+    public static Task<RunningStack> StartAsync(string command, TimeSpan timeout, params string[] arguments) =>
+        StartInAsync(Path.Combine(Path.GetTempPath(), "pipeline-e2e-" + Guid.NewGuid().ToString("N")[..8]), command, timeout, arguments);
+
+    /// <summary>
+    /// <c>up</c> again on the state directory a stopped stack left (a SIGKILLed one leaves its stack.json,
+    /// which the new stack replaces: wait for the new one).
+    /// </summary>
+    public static Task<RunningStack> RestartAsync(string stateDirectory, TimeSpan timeout)
     {
-        var state = Path.Combine(Path.GetTempPath(), "pipeline-e2e-" + Guid.NewGuid().ToString("N")[..8]);
+        File.Delete(Path.Combine(stateDirectory, "stack.json"));
+        return StartInAsync(stateDirectory, "up", timeout, []);
+    }
+
+    /// <summary>SIGKILL to the <c>up</c> process alone, as the OOM killer or <c>kill -9</c> does; its state directory is kept.</summary>
+    public async Task KillAsync()
+    {
+        _keepState = true;
+        _process.Kill(entireProcessTree: false);
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>Waits for the stack to stop (after <c>./pipeline down</c>); its state directory is kept.</summary>
+    public async Task WaitForExitAsync(TimeSpan timeout)
+    {
+        _keepState = true;
+        using var limit = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(limit.Token);
+    }
+
+    private static async Task<RunningStack> StartInAsync(string state, string command, TimeSpan timeout, string[] arguments)
+    {
         var info = new ProcessStartInfo(RepositoryRoot.Combine("pipeline"))
         {
             RedirectStandardOutput = true,
@@ -134,6 +163,11 @@ internal sealed class RunningStack : IAsyncDisposable
         }
 
         _process.Dispose();
+        if (_keepState)
+        {
+            return; // another RunningStack goes on with it
+        }
+
         try
         {
             Directory.Delete(StateDirectory, recursive: true);

@@ -20,7 +20,7 @@ namespace Pipeline.Local.Aws.EC2;
 /// that exits by itself is recorded as stopped and never restarted: its target fails health checks
 /// and the deployment sees it.
 /// </summary>
-public sealed class LocalProcessFleet : IFleet, IAsyncDisposable
+public sealed partial class LocalProcessFleet : IFleet, IAsyncDisposable
 {
     private readonly string _root;
     private readonly IArtifactBucket _artifacts;
@@ -101,6 +101,7 @@ public sealed class LocalProcessFleet : IFleet, IAsyncDisposable
         }
 
         await Task.WhenAll(instanceIds.Select(id => _instances[id].TerminateAsync(_terminationGrace, cancellationToken)));
+        Save();
     }
 
     public IReadOnlyList<FleetInstance> Describe(string? service = null, string? version = null) =>
@@ -112,8 +113,12 @@ public sealed class LocalProcessFleet : IFleet, IAsyncDisposable
 
     public FleetInstance? Find(string instanceId) => _instances.TryGetValue(instanceId, out var i) ? i.Snapshot() : null;
 
-    public async ValueTask DisposeAsync() =>
+    /// <summary>Stops every process; a persisted fleet keeps them recorded as running, for the next stack to start again.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _closing = true;
         await Task.WhenAll(_instances.Values.Select(i => i.TerminateAsync(_terminationGrace, CancellationToken.None)));
+    }
 
     /// <summary>
     /// Each instance reads its secrets as it starts, as the start script does on EC2. A parameter
@@ -136,14 +141,19 @@ public sealed class LocalProcessFleet : IFleet, IAsyncDisposable
         return values;
     }
 
-    private FleetInstance Start(InstanceSpec spec, string versionDirectory, string archive, IReadOnlyDictionary<string, string> secrets)
+    private FleetInstance Start(InstanceSpec spec, string versionDirectory, string archive, IReadOnlyDictionary<string, string> secrets,
+        Restored? restored = null)
     {
-        var id = "i-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(9))[..17];
+        var id = restored?.InstanceId ?? "i-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(9))[..17];
         var directory = Path.Combine(versionDirectory, id);
         var app = Path.Combine(directory, "app");
+        if (restored is not null && Directory.Exists(app))
+        {
+            Directory.Delete(app, recursive: true); // unpacked again, as a replaced instance would be
+        }
         ArtifactArchive.Unpack(archive, app, $"{spec.Service} {spec.Version}");
         var (program, arguments) = Command(spec, app);
-        var port = FreePort.Next();
+        var port = restored?.Port ?? FreePort.Next();
         var info = new ProcessStartInfo(program)
         {
             WorkingDirectory = app,
@@ -190,8 +200,9 @@ public sealed class LocalProcessFleet : IFleet, IAsyncDisposable
                 $"could not start '{program}' ({e.Message}){(program == _node ? "; install Node.js or pass its path" : "")}", e);
         }
 
-        var instance = new Instance(id, spec, port, process, logPath, _time.GetUtcNow());
+        var instance = new Instance(id, spec, port, process, logPath, restored?.LaunchTime ?? _time.GetUtcNow(), Save);
         _instances[id] = instance;
+        Save();
         return instance.Snapshot();
     }
 
@@ -278,8 +289,12 @@ public sealed class LocalProcessFleet : IFleet, IAsyncDisposable
         private int? _exitCode;
         private bool _terminating;
 
-        public Instance(string id, InstanceSpec spec, int port, Process process, string logPath, DateTimeOffset launchTime)
+        private readonly Action _changed;
+
+        public Instance(string id, InstanceSpec spec, int port, Process process, string logPath, DateTimeOffset launchTime, Action changed)
         {
+            _changed = changed;
+            Spec = spec;
             Id = id;
             Service = spec.Service;
             Version = spec.Version;
@@ -298,6 +313,8 @@ public sealed class LocalProcessFleet : IFleet, IAsyncDisposable
         }
 
         public string Id { get; }
+
+        public InstanceSpec Spec { get; }
 
         public string Service { get; }
 
@@ -366,6 +383,8 @@ public sealed class LocalProcessFleet : IFleet, IAsyncDisposable
                 _state = "stopped";
                 _reason = string.Create(CultureInfo.InvariantCulture, $"process exited by itself with code {_exitCode}; not restarted");
             }
+
+            _changed();
         }
 
         private async Task CopyOutputAsync()

@@ -25,6 +25,7 @@ public sealed partial class LocalTargetGroups
         {
             _listeners[listenerArn] = listenerArn;
         }
+        Save();
     }
 
     public LocalRule CreateRule(CreateRuleRequest request)
@@ -62,6 +63,7 @@ public sealed partial class LocalTargetGroups
             target.Activate();
         }
 
+        Save();
         return rule;
     }
 
@@ -88,6 +90,7 @@ public sealed partial class LocalTargetGroups
                 }
             }
         }
+        Save();
     }
 
     /// <summary>The rules of a listener by priority, then its default rule, as DescribeRules lists them.</summary>

@@ -49,6 +49,7 @@ public sealed partial class LocalTargetGroups : IAsyncDisposable
         var arn = $"arn:{_stack.Partition}:elasticloadbalancing:{_stack.Region}:{_stack.AccountId}:targetgroup/{settings.Name}/{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}";
         var group = new Group(arn, settings);
         _groups[arn] = group;
+        Save();
         return Describe(group);
     }
 
@@ -98,6 +99,7 @@ public sealed partial class LocalTargetGroups : IAsyncDisposable
         }
 
         group.Settings = settings;
+        Save();
         return [new TargetGroupAttributeItem(TargetGroupAttributeItem.DeregistrationDelay,
             ((int)settings.DeregistrationDelay.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture))];
     }
@@ -123,6 +125,7 @@ public sealed partial class LocalTargetGroups : IAsyncDisposable
             {
                 target.Stop();
             }
+            Save();
         }
     }
 
@@ -157,6 +160,7 @@ public sealed partial class LocalTargetGroups : IAsyncDisposable
                     return Start(group, key, host);
                 });
         }
+        Save();
     }
 
     public void DeregisterTargets(TargetsRequest request)
@@ -174,6 +178,7 @@ public sealed partial class LocalTargetGroups : IAsyncDisposable
         {
             group.Targets[key].Drain(group.Settings.DeregistrationDelay, () => group.Targets.TryRemove(key, out _));
         }
+        Save();
     }
 
     public DescribeTargetHealthResponse DescribeTargetHealth(DescribeTargetHealthRequest request)

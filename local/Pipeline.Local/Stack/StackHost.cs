@@ -152,10 +152,12 @@ internal sealed partial class StackHost : IAsyncDisposable
         var names = await CreateResourcesAsync(frontPort, cancellationToken);
         await StartFunctionsAsync(dynamoPort, s3Port, names, cancellationToken);
         StartStepFunctions(names);
+        await RestoreFleetAsync(cancellationToken);
         await StartControlAsync(cancellationToken);
         await StartFunctionUrlsAsync(cancellationToken);
         StartEventSources();
         await StartRouterAsync(agentDll, names, cancellationToken);
+        ResumeExecutions();
         StackFile.Write(_layout, Environment.ProcessId, Endpoints, names.ArtifactBucket, names.RegistryTable, TablePrefix);
     }
 
@@ -166,6 +168,7 @@ internal sealed partial class StackHost : IAsyncDisposable
     {
         _layout.Create();
         StackFile.EnsureNotRunning(_layout);
+        await ReapOrphansAsync(cancellationToken);
         await Prerequisites.CheckAsync(_options.RepositoryRoot, cancellationToken);
         var frontPort = StackSettings.FrontPort(_layout, _options.Port);
         return FreePort.IsFree(frontPort) ? frontPort : throw new StackFailureException(
@@ -280,7 +283,7 @@ internal sealed partial class StackHost : IAsyncDisposable
             new GitHostBuildSources(Git), artifacts, Context);
         Fleet = new LocalProcessFleet(_layout.Root, artifacts, parameters: new LocalParameterStore(_layout.Root));
         _disposables.Add(Fleet);
-        var targetGroups = new LocalTargetGroups(new FleetTargetAddresses(Fleet), Context);
+        var targetGroups = _targetGroups = new LocalTargetGroups(new FleetTargetAddresses(Fleet), Context);
         _disposables.Add(targetGroups);
         foreach (var listener in Template.Listeners)
         {
@@ -531,6 +534,12 @@ internal sealed partial class StackHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Executions first, while what they call still runs: cut off, they stay RUNNING for the next stack to resume.
+        if (StepFunctions is not null)
+        {
+            await StepFunctions.DisposeAsync();
+        }
+
         await _stopping.CancelAsync();
         foreach (var loop in _loops)
         {

@@ -3,10 +3,10 @@ using Pipeline.States.Json;
 
 namespace Pipeline.States.History;
 
-/// <summary>Numbers events from 1 and hands them to the sink; concurrent branches share one sequence.</summary>
-public sealed class HistoryRecorder(IHistorySink? sink, TimeProvider clock)
+/// <summary>Numbers events from 1 (or after the events of a resumed history) and hands them to the sink; concurrent branches share one sequence.</summary>
+public sealed class HistoryRecorder(IHistorySink? sink, TimeProvider clock, long lastId = 0)
 {
-    private long _lastId;
+    private long _lastId = lastId;
     private readonly object _gate = new();
 
     public bool Enabled => sink is not null;

@@ -7,10 +7,17 @@ namespace Pipeline.States.Runtime;
 internal sealed partial class ExecutionRun
 {
     /// <summary>Task, Parallel and Map: run, then on error consult Retry, then Catch.</summary>
-    private async Task<(JsonNode?, string?)> RunWithRetryAsync(ActionStateDefinition state, JsonNode? raw, EventThread thread, DateTimeOffset entered, CancellationToken ct)
+    private async Task<(JsonNode?, string?)> RunWithRetryAsync(ActionStateDefinition state, JsonNode? raw, EventThread thread, DateTimeOffset entered,
+        string key, StateCheckpoint? resumed, CancellationToken ct)
     {
+        // A resumed state keeps the attempts its retriers already spent.
         var attempts = new int[state.Retry.Count];
-        var retryCount = 0;
+        foreach (var r in resumed?.Retries ?? [])
+        {
+            attempts[r]++;
+        }
+        var retryCount = resumed?.Retries.Count ?? 0;
+        var interrupted = resumed is { AttemptInFlight: true };
         while (true)
         {
             var ctx = Context(state, entered, retryCount);
@@ -24,9 +31,10 @@ internal sealed partial class ExecutionRun
                 CheckSize(effective, state.Name, "input");
                 var result = state switch
                 {
-                    TaskStateDefinition task => await RunTaskAsync(task, effective, thread, ctx, ct),
-                    ParallelStateDefinition parallel => await RunParallelAsync(parallel, effective, thread, ct),
-                    _ => await RunMapAsync((MapStateDefinition)state, effective, thread, entered, ct),
+                    TaskStateDefinition task when interrupted => throw Interrupted(task, thread),
+                    TaskStateDefinition task => await RunTaskAsync(task, effective, thread, ctx, key, ct),
+                    ParallelStateDefinition parallel => await RunParallelAsync(parallel, effective, thread, key, resumed is not null, ct),
+                    _ => await RunMapAsync((MapStateDefinition)state, effective, thread, entered, key, resumed is not null, ct),
                 };
                 CheckSize(result, state.Name, "result");
                 if (state.ResultSelector is not null)
@@ -38,12 +46,14 @@ internal sealed partial class ExecutionRun
             }
             catch (StatesException e) when (!e.IsTerminal)
             {
+                interrupted = false;
                 var retrier = FindMatch(state, e, state.Retry.Select(r => r.ErrorEquals).ToList());
                 if (retrier >= 0 && attempts[retrier] < state.Retry[retrier].MaxAttempts)
                 {
                     await DelayAsync(RetryDelay(state.Retry[retrier], attempts[retrier]), ct);
                     attempts[retrier]++;
                     retryCount++;
+                    Checkpoints?.Retried(key, retrier);
                     continue;
                 }
                 var catcher = FindMatch(state, e, state.Catch.Select(c => c.ErrorEquals).ToList());
@@ -94,13 +104,16 @@ internal sealed partial class ExecutionRun
         return TimeSpan.FromSeconds(seconds);
     }
 
-    private async Task<JsonNode?> RunParallelAsync(ParallelStateDefinition parallel, JsonNode? input, EventThread thread, CancellationToken ct)
+    private async Task<JsonNode?> RunParallelAsync(ParallelStateDefinition parallel, JsonNode? input, EventThread thread, string key, bool resumed, CancellationToken ct)
     {
-        thread.Last = recorder.Record(thread.Last, "ParallelStateStarted");
+        if (!resumed)
+        {
+            thread.Last = recorder.Record(thread.Last, "ParallelStateStarted");
+        }
         using var siblings = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var started = thread.Last;
         var branches = parallel.Branches
-            .Select(branch => RunScopeAsync(branch, JsonValues.Clone(input), new EventThread(started), siblings.Token))
+            .Select((branch, i) => RunScopeAsync(branch, JsonValues.Clone(input), new EventThread(started), siblings.Token, $"{key}{{{i}}}"))
             .ToList();
         var failure = await FirstFailureAsync(branches, siblings, ct);
         if (failure is not null)

@@ -6,7 +6,7 @@ namespace Pipeline.States.Runtime;
 
 internal sealed partial class ExecutionRun
 {
-    private async Task<JsonNode?> RunMapAsync(MapStateDefinition map, JsonNode? input, EventThread thread, DateTimeOffset entered, CancellationToken ct)
+    private async Task<JsonNode?> RunMapAsync(MapStateDefinition map, JsonNode? input, EventThread thread, DateTimeOffset entered, string key, bool resumed, CancellationToken ct)
     {
         var ctx = Context(map, entered);
         var itemsNode = Select(map.ItemsPath, input, ctx, "ItemsPath");
@@ -26,7 +26,10 @@ internal sealed partial class ExecutionRun
         }
         var tolerates = toleratedCount is not null || toleratedPercentage is not null;
 
-        thread.Last = recorder.Record(thread.Last, "MapStateStarted", "mapStateStartedEventDetails", new JsonObject { ["length"] = items.Count });
+        if (!resumed)
+        {
+            thread.Last = recorder.Record(thread.Last, "MapStateStarted", "mapStateStartedEventDetails", new JsonObject { ["length"] = items.Count });
+        }
         var started = thread.Last;
         using var siblings = CancellationTokenSource.CreateLinkedTokenSource(ct);
         using var gate = maxConcurrency > 0 ? new SemaphoreSlim(maxConcurrency) : null;
@@ -50,11 +53,23 @@ internal sealed partial class ExecutionRun
                     ? item
                     : map.Parameters.Evaluate(input, Context(map, entered, 0, new JsonObject { ["Index"] = index, ["Value"] = JsonValues.Clone(item) }));
                 var details = new JsonObject { ["name"] = map.Name, ["index"] = index };
-                var iteration = new EventThread(recorder.Record(started, "MapIterationStarted", "mapIterationStartedEventDetails", details));
+                var iterationKey = $"{key}[{index}]";
+                var visit = Checkpoints?.Find(iterationKey);
+                if (visit is { Exited: true })
+                {
+                    return JsonValues.Clone(visit.Output);
+                }
+                var iteration = new EventThread(visit?.EnteredEventId
+                    ?? recorder.Record(started, "MapIterationStarted", "mapIterationStartedEventDetails", details));
+                if (visit is null)
+                {
+                    Checkpoints?.Entered(iterationKey, Clock.GetUtcNow(), iteration.Last);
+                }
                 try
                 {
-                    var output = await RunScopeAsync(map.ItemProcessor, itemInput, iteration, siblings.Token);
-                    recorder.Record(iteration.Last, "MapIterationSucceeded", "mapIterationSucceededEventDetails", (JsonObject)details.DeepClone());
+                    var output = await RunScopeAsync(map.ItemProcessor, itemInput, iteration, siblings.Token, iterationKey);
+                    var succeeded = recorder.Record(iteration.Last, "MapIterationSucceeded", "mapIterationSucceededEventDetails", (JsonObject)details.DeepClone());
+                    Checkpoints?.Exited(iterationKey, output, null, succeeded);
                     return output;
                 }
                 catch (StatesException e)

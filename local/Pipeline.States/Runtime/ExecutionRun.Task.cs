@@ -8,7 +8,7 @@ namespace Pipeline.States.Runtime;
 
 internal sealed partial class ExecutionRun
 {
-    private async Task<JsonNode?> RunTaskAsync(TaskStateDefinition task, JsonNode? input, EventThread thread, JsonNode? ctx, CancellationToken ct)
+    private async Task<JsonNode?> RunTaskAsync(TaskStateDefinition task, JsonNode? input, EventThread thread, JsonNode? ctx, string key, CancellationToken ct)
     {
         var timeout = task.TimeoutSecondsPath is null ? task.TimeoutSeconds : PositiveSeconds(task.TimeoutSecondsPath, input, ctx, "TimeoutSecondsPath");
         var heartbeat = task.HeartbeatSecondsPath is null ? task.HeartbeatSeconds : PositiveSeconds(task.HeartbeatSecondsPath, input, ctx, "HeartbeatSecondsPath");
@@ -74,6 +74,7 @@ internal sealed partial class ExecutionRun
         try
         {
             var invocation = new TaskInvocation(task.Resource, JsonValues.Clone(input), task.Name, ctx, timeout, Beat);
+            Checkpoints?.Attempted(key);
             var result = await integration.InvokeAsync(invocation, any.Token).WaitAsync(any.Token);
             thread.Last = recorder.Record(thread.Last, Kind("LambdaFunctionSucceeded", "TaskSucceeded"),
                 Kind("lambdaFunctionSucceededEventDetails", "taskSucceededEventDetails"),
@@ -98,6 +99,32 @@ internal sealed partial class ExecutionRun
                 recorder.Enabled ? Details(StatesEngine.ErrorDetails(failure.Error, failure.Cause)) : null);
             throw failure;
         }
+    }
+
+    /// <summary>
+    /// The attempt a host stop cut off fails as the service's own error would: Lambda.ServiceException for
+    /// Lambda (which every Lambda Retry lists), for an SDK integration the SDK client's error for a call
+    /// that got no answer, as the Task's Retry names it; its Retry and Catch then decide, as for any failure.
+    /// </summary>
+    private StatesException Interrupted(TaskStateDefinition task, EventThread thread)
+    {
+        var lambda = TaskResources.IsLambdaFunctionArn(task.Resource) || task.Resource == LambdaInvokeIntegration.OptimizedResource;
+        var error = lambda
+            ? "Lambda.ServiceException"
+            : task.Retry.SelectMany(r => r.ErrorEquals).FirstOrDefault(e => e.EndsWith(".SdkClientException", StringComparison.Ordinal))
+              ?? StatesErrors.TaskFailed;
+        var failure = new StatesException(error, $"The host running the execution stopped while the task '{task.Name}' was in flight; the execution resumed and retries it.");
+        var functionArn = TaskResources.IsLambdaFunctionArn(task.Resource);
+        var (resourceType, resource) = TaskResources.Describe(task.Resource) ?? ("activity", task.Resource);
+        var details = StatesEngine.ErrorDetails(failure.Error, failure.Cause);
+        if (!functionArn)
+        {
+            details["resourceType"] = resourceType;
+            details["resource"] = resource;
+        }
+        thread.Last = recorder.Record(thread.Last, functionArn ? "LambdaFunctionFailed" : "TaskFailed",
+            functionArn ? "lambdaFunctionFailedEventDetails" : "taskFailedEventDetails", recorder.Enabled ? details : null);
+        return failure;
     }
 
     private static int PositiveSeconds(JsonPath path, JsonNode? input, JsonNode? ctx, string field)

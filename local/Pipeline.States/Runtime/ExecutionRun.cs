@@ -10,21 +10,53 @@ internal sealed partial class ExecutionRun(EngineOptions options, HistoryRecorde
 {
     private TimeProvider Clock => options.Clock;
 
-    public async Task<JsonNode?> RunScopeAsync(StateMachineDefinition scope, JsonNode? input, EventThread thread, CancellationToken ct)
+    /// <summary>Where a resumed run records what it did; null when the execution keeps no checkpoints.</summary>
+    public IStateCheckpoints? Checkpoints { get; init; }
+
+    /// <summary>The ExecutionResumed event of a run that continues an earlier one; 0 for a fresh run.</summary>
+    public long ResumedEventId { get; init; }
+
+    public async Task<JsonNode?> RunScopeAsync(StateMachineDefinition scope, JsonNode? input, EventThread thread, CancellationToken ct, string path = "")
     {
         var name = scope.StartAt;
         var data = input;
+        var visits = new Dictionary<string, int>(StringComparer.Ordinal);
         while (true)
         {
             ct.ThrowIfCancellationRequested();
             var state = scope.States[name];
-            var entered = Clock.GetUtcNow();
-            thread.Last = recorder.Record(thread.Last, state.Type + "StateEntered", "stateEnteredEventDetails",
-                recorder.Enabled ? Named(state.Name, HistoryRecorder.Payload("input", data)) : null);
-            var (output, next) = await ExecuteStateAsync(state, data, thread, entered, ct);
-            CheckSize(output, state.Name, "output");
-            thread.Last = recorder.Record(thread.Last, state.Type + "StateExited", "stateExitedEventDetails",
-                recorder.Enabled ? Named(state.Name, HistoryRecorder.Payload("output", output)) : null);
+            var key = $"{path}/{state.Name}#{visits[state.Name] = visits.GetValueOrDefault(state.Name) + 1}";
+            var visit = Checkpoints?.Find(key);
+            JsonNode? output;
+            string? next;
+            if (visit is { Exited: true })
+            {
+                // Done before the host stopped: its output stands and nothing runs again.
+                (output, next) = (JsonValues.Clone(visit.Output), visit.Next);
+                thread.Last = visit.ExitedEventId;
+            }
+            else
+            {
+                DateTimeOffset entered;
+                if (visit is null)
+                {
+                    entered = Clock.GetUtcNow();
+                    thread.Last = recorder.Record(thread.Last, state.Type + "StateEntered", "stateEnteredEventDetails",
+                        recorder.Enabled ? Named(state.Name, HistoryRecorder.Payload("input", data)) : null);
+                    Checkpoints?.Entered(key, entered, thread.Last);
+                }
+                else
+                {
+                    // Entered before the host stopped: it keeps its entered time (a Wait its deadline).
+                    entered = visit.EnteredAt;
+                    thread.Last = ResumedEventId;
+                }
+                (output, next) = await ExecuteStateAsync(state, data, thread, entered, key, visit, ct);
+                CheckSize(output, state.Name, "output");
+                thread.Last = recorder.Record(thread.Last, state.Type + "StateExited", "stateExitedEventDetails",
+                    recorder.Enabled ? Named(state.Name, HistoryRecorder.Payload("output", output)) : null);
+                Checkpoints?.Exited(key, output, next, thread.Last);
+            }
             if (next is null)
             {
                 return output;
@@ -34,7 +66,8 @@ internal sealed partial class ExecutionRun(EngineOptions options, HistoryRecorde
         }
     }
 
-    private Task<(JsonNode? Output, string? Next)> ExecuteStateAsync(StateDefinition state, JsonNode? raw, EventThread thread, DateTimeOffset entered, CancellationToken ct) =>
+    private Task<(JsonNode? Output, string? Next)> ExecuteStateAsync(StateDefinition state, JsonNode? raw, EventThread thread, DateTimeOffset entered,
+        string key, StateCheckpoint? resumed, CancellationToken ct) =>
         state switch
         {
             PassStateDefinition pass => Task.FromResult(Pass(pass, raw, entered)),
@@ -43,7 +76,7 @@ internal sealed partial class ExecutionRun(EngineOptions options, HistoryRecorde
             SucceedStateDefinition succeed => Task.FromResult<(JsonNode?, string?)>(
                 (ApplyOutputPath(succeed, ApplyInputPath(succeed, raw, Context(state, entered)), Context(state, entered)), null)),
             FailStateDefinition fail => throw Fail(fail, raw, entered),
-            ActionStateDefinition action => RunWithRetryAsync(action, raw, thread, entered, ct),
+            ActionStateDefinition action => RunWithRetryAsync(action, raw, thread, entered, key, resumed, ct),
             _ => throw new InvalidOperationException($"unknown state type {state.Type}"),
         };
 
@@ -110,7 +143,9 @@ internal sealed partial class ExecutionRun(EngineOptions options, HistoryRecorde
             }
             delay = ts - Clock.GetUtcNow();
         }
-        await DelayAsync(delay, ct);
+        // A relative wait counts from when the state was entered, so a resumed one keeps its deadline.
+        var relative = wait.Seconds is not null || wait.SecondsPath is not null;
+        await DelayAsync(relative ? delay * options.WaitTimeScale - (Clock.GetUtcNow() - entered) : delay * options.WaitTimeScale, ct, scaled: true);
         return (ApplyOutputPath(wait, effective, ctx), wait.Next);
     }
 
@@ -133,12 +168,15 @@ internal sealed partial class ExecutionRun(EngineOptions options, HistoryRecorde
         return new StatesException(error ?? "", cause ?? "");
     }
 
-    internal async Task DelayAsync(TimeSpan delay, CancellationToken ct)
+    internal async Task DelayAsync(TimeSpan delay, CancellationToken ct, bool scaled = false)
     {
-        var scaled = delay * options.WaitTimeScale;
-        if (scaled > TimeSpan.Zero)
+        if (!scaled)
         {
-            await Task.Delay(scaled, Clock, ct);
+            delay *= options.WaitTimeScale;
+        }
+        if (delay > TimeSpan.Zero)
+        {
+            await Task.Delay(delay, Clock, ct);
         }
     }
 

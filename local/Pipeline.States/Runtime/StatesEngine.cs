@@ -9,26 +9,49 @@ public sealed class StatesEngine(EngineOptions options)
 {
     public EngineOptions Options { get; } = options ?? throw new ArgumentNullException(nameof(options));
 
-    public async Task<ExecutionResult> RunAsync(
+    public Task<ExecutionResult> RunAsync(
         StateMachineDefinition definition,
         JsonNode? input,
         ExecutionIdentity identity,
         IHistorySink? history = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        RunAsync(definition, input, identity, history, null, null, cancellationToken);
+
+    /// <summary>
+    /// Runs an execution that records what each state did in <paramref name="checkpoints"/>; with
+    /// <paramref name="resume"/>, continues one a host stop cut off, from the same checkpoints: states
+    /// that exited are not run again, and the history goes on after the events already recorded.
+    /// </summary>
+    public async Task<ExecutionResult> RunAsync(
+        StateMachineDefinition definition,
+        JsonNode? input,
+        ExecutionIdentity identity,
+        IHistorySink? history,
+        IStateCheckpoints? checkpoints,
+        ExecutionResume? resume,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(identity);
-        var recorder = new HistoryRecorder(history, Options.Clock);
-        var started = recorder.Record(0, "ExecutionStarted", "executionStartedEventDetails", recorder.Enabled
-            ? WithRole(HistoryRecorder.Payload("input", input), identity.RoleArn)
-            : null);
+        var recorder = new HistoryRecorder(history, Options.Clock, resume?.LastEventId ?? 0);
+        var started = resume is null
+            ? recorder.Record(0, "ExecutionStarted", "executionStartedEventDetails", recorder.Enabled
+                ? WithRole(HistoryRecorder.Payload("input", input), identity.RoleArn)
+                : null)
+            : recorder.Record(resume.LastEventId, "ExecutionResumed", "executionResumedEventDetails", new JsonObject { ["cause"] = resume.Cause });
         var thread = new EventThread(started);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (definition.TimeoutSeconds is { } seconds)
         {
-            timeout.CancelAfter(TimeSpan.FromSeconds(seconds));
+            // Counted from the execution's start, so a resumed execution keeps its deadline.
+            var left = TimeSpan.FromSeconds(seconds) - (Options.Clock.GetUtcNow() - identity.StartTime);
+            timeout.CancelAfter(left > TimeSpan.Zero ? left : TimeSpan.Zero);
         }
-        var run = new ExecutionRun(Options, recorder, new ContextObject(identity, input, definition.UsesContextObject));
+        var run = new ExecutionRun(Options, recorder, new ContextObject(identity, input, definition.UsesContextObject))
+        {
+            Checkpoints = checkpoints,
+            ResumedEventId = resume is null ? 0 : started,
+        };
         try
         {
             var output = await run.RunScopeAsync(definition, input, thread, timeout.Token);
@@ -76,3 +99,6 @@ public sealed class StatesEngine(EngineOptions options)
         return o;
     }
 }
+
+/// <summary>Continues an execution whose history ends at <paramref name="LastEventId"/> without a terminal event.</summary>
+public sealed record ExecutionResume(long LastEventId, string Cause);

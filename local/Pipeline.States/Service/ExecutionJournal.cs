@@ -48,7 +48,7 @@ public sealed class ExecutionJournal(string root)
     }
 
     /// <summary>Creates the execution's file with its header line and returns a sink that appends its events.</summary>
-    public ExecutionFile Create(ExecutionRecord execution, string stateMachineName)
+    public ExecutionFile Create(ExecutionRecord execution, string stateMachineName, string? definitionJson = null)
     {
         ArgumentNullException.ThrowIfNull(execution);
         var dir = Directory.CreateDirectory(Path.Combine(Root, "executions", stateMachineName)).FullName;
@@ -61,6 +61,11 @@ public sealed class ExecutionJournal(string root)
             ["startDate"] = execution.StartDate.ToUnixTimeMilliseconds(),
             ["input"] = execution.Input,
         };
+        if (definitionJson is not null)
+        {
+            // The definition it started with, which a resumed run keeps even if the machine was updated since.
+            header["definition"] = definitionJson;
+        }
         var file = new ExecutionFile(path, createNew: true);
         file.AppendLine(header.ToJsonString());
         return file;
@@ -101,13 +106,15 @@ public sealed class ExecutionJournal(string root)
 /// <summary>One execution's journal file, appended to a line at a time.</summary>
 public sealed class ExecutionFile : IHistorySink, IDisposable
 {
-    private readonly FileStream _stream;
-    private readonly object _gate = new();
+    private readonly JsonLinesFile _lines;
 
     public ExecutionFile(string path, bool createNew)
     {
-        _stream = new FileStream(path, createNew ? FileMode.CreateNew : FileMode.Append, FileAccess.Write, FileShare.Read);
+        Path = path;
+        _lines = new JsonLinesFile(path, createNew ? FileMode.CreateNew : FileMode.Append);
     }
+
+    public string Path { get; }
 
     public void Append(HistoryEvent historyEvent)
     {
@@ -115,15 +122,10 @@ public sealed class ExecutionFile : IHistorySink, IDisposable
         AppendLine(historyEvent.ToJson().ToJsonString());
     }
 
-    internal void AppendLine(string line)
-    {
-        var bytes = Encoding.UTF8.GetBytes(line + "\n");
-        lock (_gate)
-        {
-            _stream.Write(bytes);
-            _stream.Flush();
-        }
-    }
+    internal void AppendLine(string line) => _lines.AppendLine(line);
 
-    public void Dispose() => _stream.Dispose();
+    /// <summary>Writes nothing more: the host is stopping (see <see cref="JsonLinesFile.Seal"/>).</summary>
+    public void Seal() => _lines.Seal();
+
+    public void Dispose() => _lines.Dispose();
 }

@@ -23,6 +23,9 @@ public sealed partial class StepFunctionsService : IAsyncDisposable
     private readonly ConcurrentDictionary<string, StateMachineRecord> _machines = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ExecutionRecord> _executions = new(StringComparer.Ordinal);
     private readonly List<Task> _running = [];
+    private readonly ConcurrentDictionary<string, RecordSink> _sinks = new(StringComparer.Ordinal);
+    private readonly List<Interrupted> _interrupted = [];
+    private volatile bool _closing;
 
     public StepFunctionsService(StatesEngine engine, ExecutionJournal? journal = null)
     {
@@ -138,13 +141,26 @@ public sealed partial class StepFunctionsService : IAsyncDisposable
                 : throw new StepFunctionsException("ExecutionAlreadyExists", $"Execution Already Exists: '{execution.ExecutionArn}'");
         }
         Raise(execution);
-        var file = _journal?.Create(execution, machine.Name);
-        var sink = new RecordSink(execution, file);
+        var file = _journal?.Create(execution, machine.Name, machine.DefinitionJson);
+        Launch(execution, machine.Definition, inputNode, identity, file, null);
+        return execution;
+    }
+
+    private void Launch(ExecutionRecord execution, StateMachineDefinition definition, JsonNode? inputNode, ExecutionIdentity identity,
+        ExecutionFile? file, ExecutionResume? resume)
+    {
+        var checkpoints = file is null ? null : new CheckpointFile(CheckpointFile.PathFor(file.Path));
+        var sink = new RecordSink(execution, file, checkpoints);
+        _sinks[execution.ExecutionArn] = sink;
         var run = Task.Run(async () =>
         {
             try
             {
-                var result = await _engine.RunAsync(machine.Definition, inputNode, identity, sink, execution.Stop.Token);
+                var result = await _engine.RunAsync(definition, inputNode, identity, sink, checkpoints, resume, execution.Stop.Token);
+                if (sink.Sealed)
+                {
+                    return; // the host stopped: the execution stays RUNNING in its journal, and the next host resumes it
+                }
                 var (error, cause) = result.Status == ExecutionStatus.Aborted && execution.StopReason is { } reason
                     ? reason
                     : (result.Error, result.Cause);
@@ -154,7 +170,9 @@ public sealed partial class StepFunctionsService : IAsyncDisposable
             }
             finally
             {
+                _sinks.TryRemove(execution.ExecutionArn, out _);
                 file?.Dispose();
+                checkpoints?.Dispose();
             }
         });
         lock (_running)
@@ -162,8 +180,34 @@ public sealed partial class StepFunctionsService : IAsyncDisposable
             _running.RemoveAll(t => t.IsCompleted);
             _running.Add(run);
         }
-        return execution;
     }
+
+    /// <summary>
+    /// Runs again every execution a stopped host left RUNNING in the journal, from its checkpoints:
+    /// what completed stays done, a Task in flight is retried as its service's error, Waits keep their
+    /// deadlines. Call it once the integrations the executions use are up. Returns what it resumed.
+    /// </summary>
+    public IReadOnlyList<ExecutionRecord> ResumeInterrupted()
+    {
+        List<Interrupted> pending;
+        lock (_interrupted)
+        {
+            pending = [.. _interrupted];
+            _interrupted.Clear();
+        }
+        foreach (var (execution, definition, path, lastEvent) in pending)
+        {
+            var machine = Machine(execution.StateMachineArn);
+            var identity = new ExecutionIdentity(machine.Arn, machine.Name, execution.ExecutionArn, execution.Name, execution.StartDate, machine.RoleArn);
+            var cause = $"The host running this execution stopped after event {lastEvent.Id} ({lastEvent.Type}, {lastEvent.Timestamp:O}); " +
+                        "a new host resumed it from its journal.";
+            Launch(execution, definition, JsonValues.Parse(execution.Input), identity, new ExecutionFile(path, createNew: false),
+                new ExecutionResume(lastEvent.Id, cause));
+        }
+        return [.. pending.Select(p => p.Execution)];
+    }
+
+    private sealed record Interrupted(ExecutionRecord Execution, StateMachineDefinition Definition, string Path, HistoryEvent LastEvent);
 
     private void Raise(ExecutionRecord execution)
     {
@@ -229,9 +273,17 @@ public sealed partial class StepFunctionsService : IAsyncDisposable
             {
                 execution.Add(e);
             }
-            if (events.Count == 0 || !events[^1].Type.StartsWith("Execution", StringComparison.Ordinal) || events[^1].Type == "ExecutionStarted")
+            if (events.Count == 0 || !events[^1].Type.StartsWith("Execution", StringComparison.Ordinal) || events[^1].Type is "ExecutionStarted" or "ExecutionResumed")
             {
-                // The service stopped while this execution ran: record that it did not finish rather than leave it RUNNING forever.
+                if (events.Count > 0 && File.Exists(CheckpointFile.PathFor(path)) && _machines.TryGetValue(execution.StateMachineArn, out var machine))
+                {
+                    // Cut off by a host stop: it stays RUNNING until ResumeInterrupted runs it on.
+                    var definitionJson = header["definition"]?.GetValue<string>() ?? machine.DefinitionJson;
+                    _interrupted.Add(new Interrupted(execution, DefinitionParser.Parse(definitionJson), path, events[^1]));
+                    _executions[execution.ExecutionArn] = execution;
+                    continue;
+                }
+                // Journaled without checkpoints, nothing can resume it: record that it did not finish rather than leave it RUNNING forever.
                 using var file = new ExecutionFile(path, createNew: false);
                 var aborted = new HistoryEvent(events.Count + 1, events.Count == 0 ? 0 : events[^1].Id, Options.Clock.GetUtcNow(), "ExecutionAborted",
                     "executionAbortedEventDetails", StatesEngine.ErrorDetails("States.Runtime", "The local Step Functions service stopped while the execution was running."));
@@ -243,12 +295,26 @@ public sealed partial class StepFunctionsService : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Stops the host's part: running executions are cut off where they are and stay RUNNING in the
+    /// journal (nothing they do while torn down is recorded), so the next service on it resumes them.
+    /// Stopping one execution on request is <see cref="StopExecutionAsync"/>.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
+        if (_closing)
+        {
+            return;
+        }
+        _closing = true;
         Task[] running;
         lock (_running)
         {
             running = _running.ToArray();
+        }
+        foreach (var sink in _sinks.Values)
+        {
+            sink.Seal(sealJournal: _journal is not null);
         }
         foreach (var e in _executions.Values.Where(e => e.Status == ExecutionStatus.Running))
         {
@@ -257,12 +323,31 @@ public sealed partial class StepFunctionsService : IAsyncDisposable
         await Task.WhenAll(running);
     }
 
-    private sealed class RecordSink(ExecutionRecord execution, ExecutionFile? file) : IHistorySink
+    private sealed class RecordSink(ExecutionRecord execution, ExecutionFile? file, CheckpointFile? checkpoints) : IHistorySink
     {
+        private volatile bool _sealed;
+
+        public bool Sealed => _sealed;
+
         public void Append(HistoryEvent historyEvent)
         {
             file?.Append(historyEvent);
-            execution.Add(historyEvent);
+            if (!_sealed)
+            {
+                execution.Add(historyEvent);
+            }
+        }
+
+        /// <summary>Without a journal nothing can resume the execution, so it still ends ABORTED as before.</summary>
+        public void Seal(bool sealJournal)
+        {
+            if (!sealJournal)
+            {
+                return;
+            }
+            _sealed = true;
+            file?.Seal();
+            checkpoints?.Seal();
         }
     }
 }

@@ -82,6 +82,21 @@ public sealed class DeployLockTests(EmulatorFixture emulators)
     }
 
     [Fact]
+    public async Task ReleaseAsync_WhenTheHolderRetriesIt_ShouldFreeTheLockOnceAndAnswerWithoutErrorAgain()
+    {
+        var (locks, registry) = await CreateAsync();
+        await locks.AcquireAsync("orders", "exec-1", Hour);
+
+        var first = await locks.ReleaseAsync("orders", "exec-1");
+        var retried = await locks.ReleaseAsync("orders", "exec-1");
+
+        Assert.True(first);
+        Assert.False(retried);
+        Assert.Null(await registry.GetLockAsync("deploy/orders"));
+        Assert.Equal("exec-2", (await locks.AcquireAsync("orders", "exec-2", Hour)).Owner);
+    }
+
+    [Fact]
     public async Task ReleaseAsync_WhenNothingIsHeld_ShouldReturnFalse()
     {
         var (locks, _) = await CreateAsync();
