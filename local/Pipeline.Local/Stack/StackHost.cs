@@ -156,6 +156,7 @@ internal sealed partial class StackHost : IAsyncDisposable
         await StartFunctionUrlsAsync(cancellationToken);
         StartEventSources();
         await StartRouterAsync(agentDll, names, cancellationToken);
+        await StartDashboardAsync(names, cancellationToken);
         StackFile.Write(_layout, Environment.ProcessId, Endpoints, names.ArtifactBucket, names.RegistryTable, TablePrefix);
     }
 
