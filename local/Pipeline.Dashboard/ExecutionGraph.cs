@@ -58,7 +58,8 @@ public static class ExecutionGraph
         AttributeExecutionFailure(graphNodes, events);
         var status = graphNodes.ToDictionary(n => n.Id, n => n.Status, StringComparer.Ordinal);
         return new GraphView(graphNodes, edges.Select(e => new GraphEdge(e.From, e.To, e.Kind, e.Label,
-            Reached(status[e.From]) && Reached(status[e.To]) && !(e.Kind == "catch" && status[e.From] != "caught"))).ToList());
+            Reached(status.GetValueOrDefault(e.From, "not-reached")) && Reached(status.GetValueOrDefault(e.To, "not-reached"))
+            && !(e.Kind == "catch" && status.GetValueOrDefault(e.From) != "caught"))).ToList());
     }
 
     private static bool Reached(string status) => status is not "not-reached";
