@@ -12,7 +12,14 @@ internal sealed partial class DashboardApi
         var services = await sources.Registry.ListServicesAsync(cancel);
         var latest = new VersionRecord?[services.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, services.Count), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancel },
-            async (i, c) => latest[i] = await sources.Registry.GetVersionAsync(services[i].Name, services[i].LatestLabel, c));
+            async (i, c) =>
+            {
+                // Only a latest version that is not live says more than the service record (failed, rolled back).
+                if (services[i].LiveLabel != services[i].LatestLabel)
+                {
+                    latest[i] = await sources.Registry.GetVersionAsync(services[i].Name, services[i].LatestLabel, c);
+                }
+            });
         var claims = await sources.Registry.ListRouteClaimsAsync(cancel);
         var running = await RunningByServiceAsync(cancel);
         var instances = sources.Instances is null ? [] : await sources.Instances(cancel);

@@ -85,8 +85,11 @@ public sealed partial class DashboardBrowserTests(ITestOutputHelper output)
         await Assertions.Expect(page.Locator($"tr[data-service='{Service}'] .badge")).ToHaveTextAsync("live");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "services.png"), FullPage = true });
 
-        // Keyboard only: Tab from the top reaches the page links; Enter follows one.
+        // Keyboard only: from the top of a fresh page, Tab passes the skip link and reaches the page links; Enter follows one.
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator($"tr[data-service='{Service}']")).ToBeVisibleAsync();
         await page.Keyboard.PressAsync("Tab");
+        Assert.Equal("Skip to content", await page.EvaluateAsync<string>("document.activeElement.textContent"));
         await page.Keyboard.PressAsync("Tab");
         await page.Keyboard.PressAsync("Tab");
         Assert.Equal("Executions", await page.EvaluateAsync<string>("document.activeElement.textContent"));
