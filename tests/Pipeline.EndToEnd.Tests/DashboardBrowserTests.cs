@@ -49,7 +49,7 @@ public sealed partial class DashboardBrowserTests(ITestOutputHelper output)
             {
                 lock (consoleErrors)
                 {
-                    consoleErrors.Add(message.Text);
+                    consoleErrors.Add($"{message.Text} ({message.Location})");
                 }
             }
         };

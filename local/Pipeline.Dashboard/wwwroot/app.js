@@ -196,7 +196,10 @@
     try { return JSON.stringify(JSON.parse(text), null, 2); } catch { return text; }
   }
 
-  function showState(n) {
+  function showState(state) {
+    // The graph's times are ISO 8601 strings (the execution's are epoch seconds): one unit here.
+    const epoch = (v) => (v == null ? null : Date.parse(v) / 1000);
+    const n = { ...state, enteredAt: epoch(state.enteredAt), exitedAt: epoch(state.exitedAt) };
     const took = n.enteredAt != null && n.exitedAt != null ? seconds(n.exitedAt - n.enteredAt) : n.enteredAt != null ? "running" : "";
     document.getElementById("details").innerHTML = `<h2 id="state-title">${esc(n.id)} ${badge(n.status)}</h2>
       <dl class="kv"><dt>type</dt><dd>${esc(n.type)}</dd>${n.comment ? `<dt>comment</dt><dd>${esc(n.comment)}</dd>` : ""}
