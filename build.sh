@@ -2,7 +2,7 @@
 # Pipeline's build entry point. Every command does its own set-up on a fresh Debian machine
 # that has only the .NET SDK, Node 20 and npm.
 #
-#   ./build.sh setup           install haproxy, git, make, wrk (apt), the emulators (npm ci), restore NuGet
+#   ./build.sh setup           install haproxy, git, make, wrk, chromium (apt; chromium for the dashboard's browser tests), the emulators (npm ci), restore NuGet
 #   ./build.sh build           compile the whole solution (Release)
 #   ./build.sh package         publish every Lambda function into .build/functions/<Handler> (Makefile targets)
 #   ./build.sh test [FILTER]   run every test (or those matching a dotnet test --filter)
@@ -49,7 +49,7 @@ ensure_node_packages() {
 }
 
 setup() {
-  ensure_apt haproxy git make wrk
+  ensure_apt haproxy git make wrk chromium
   ensure_emulators
   ensure_node_packages
   log "restoring NuGet packages"

@@ -56,6 +56,44 @@ public class ScaleTablesHandlerTests
         Assert.Equal("skipped", line.GetProperty("outcome").GetString());
     }
 
+    [Fact]
+    public async Task HandleAsync_WhenARecorderIsGiven_ShouldRecordTheTicksDecisionsWithTheirTimeAfterTheTick()
+    {
+        var capacity = new OneHotTable();
+        var store = new InMemoryDecisions();
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.Parse("2026-12-05T04:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        var output = new StringWriter();
+        var recorder = new RecordedScalingLog(new JsonLineScalingLog(output), store, clock);
+        var scaler = new TableScaler(capacity, capacity, capacity, new PipelineScalingPolicy(), recorder, clock);
+
+        await new ScaleTablesHandler(scaler, recorder).HandleAsync(
+            JsonDocument.Parse("{}").RootElement, new InvocationContext("req-1", DateTimeOffset.UtcNow.AddMinutes(1), "arn", null, CancellationToken.None));
+
+        var decision = Assert.Single(store.Recorded);
+        Assert.Equal(clock.GetUtcNow(), decision.At);
+        Assert.Equal(("orders", new Throughput(5, 10), (Throughput?)new Throughput(5, 15), "updated"),
+            (decision.Record.Table, decision.Record.Old, decision.Record.New, decision.Record.Outcome));
+        Assert.Single(output.ToString().Trim().Split('\n'));
+
+        // A second tick with nothing new to decide records nothing more: the log was drained.
+        await recorder.FlushAsync(CancellationToken.None);
+        Assert.Single(store.Recorded);
+    }
+
+    private sealed class InMemoryDecisions : IScalingDecisions
+    {
+        public List<RecordedDecision> Recorded { get; } = [];
+
+        public Task RecordAsync(IReadOnlyList<RecordedDecision> decisions, CancellationToken cancellationToken)
+        {
+            Recorded.AddRange(decisions);
+            return Task.CompletedTask;
+        }
+
+        public Task<IReadOnlyList<RecordedDecision>> ListAsync(string table, DateTimeOffset since, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<RecordedDecision>>(Recorded.Where(d => d.Record.Table == table && d.At >= since).ToList());
+    }
+
     // One table at 10 WCU whose last minute consumed all 10: the policy must raise it.
     private sealed class OneHotTable : IScaledTables, ITableCapacity, IThroughputMetrics
     {

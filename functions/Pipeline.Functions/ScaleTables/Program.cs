@@ -18,14 +18,16 @@ return await LambdaRuntime.RunAsync(
         var dynamo = AwsClients.DynamoDb();
         var clock = ScaledTimeProvider.FromSettings(
             Environment.GetEnvironmentVariable(ScaledTimeProvider.OriginVariable), Environment.GetEnvironmentVariable(ScaledTimeProvider.ScaleVariable));
+        var registry = new DynamoDbRegistry(dynamo, settings.RegistryTable);
+        var decisions = new RecordedScalingLog(new JsonLineScalingLog(Console.Out), registry, clock);
         var scaler = new TableScaler(
-            new RegistryScaledTables(new DynamoDbRegistry(dynamo, settings.RegistryTable)),
+            new RegistryScaledTables(registry),
             new DynamoDbTableCapacity(dynamo),
             new CloudWatchThroughputMetrics(AwsClients.CloudWatch(new HttpClient())),
             new PipelineScalingPolicy(),
-            new JsonLineScalingLog(Console.Out),
+            decisions,
             clock);
-        return new ScaleTablesHandler(scaler);
+        return new ScaleTablesHandler(scaler, decisions);
     },
     ScaleTablesJson.Default.JsonElement,
     ScaleTablesJson.Default.ScaleTablesOutput);

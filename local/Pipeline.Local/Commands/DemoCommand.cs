@@ -61,6 +61,7 @@ internal static class DemoCommand
         await using (host)
         {
             UpCommand.PrintEndpoints(host);
+            Console.WriteLine($"watch the demo happen in the dashboard: {host.Endpoints["dashboard"]}");
             try
             {
                 await RunDemoAsync(host, claims, stop.Token);

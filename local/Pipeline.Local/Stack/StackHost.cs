@@ -157,6 +157,7 @@ internal sealed partial class StackHost : IAsyncDisposable
         await StartFunctionUrlsAsync(cancellationToken);
         StartEventSources();
         await StartRouterAsync(agentDll, names, cancellationToken);
+        await StartDashboardAsync(names, cancellationToken);
         ResumeExecutions();
         StackFile.Write(_layout, Environment.ProcessId, Endpoints, names.ArtifactBucket, names.RegistryTable, TablePrefix);
     }
