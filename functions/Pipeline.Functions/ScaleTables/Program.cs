@@ -28,4 +28,5 @@ return await LambdaRuntime.RunAsync(
         return new ScaleTablesHandler(scaler);
     },
     ScaleTablesJson.Default.JsonElement,
-    ScaleTablesJson.Default.ScaleTablesOutput);
+    ScaleTablesJson.Default.ScaleTablesOutput,
+    classifyErrors: TransientErrors.Classify);
