@@ -7,13 +7,11 @@
 // Reads each execution's history through the Step Functions API (plain AWS JSON 1.0 over HTTP) and
 // prints the time of each stage; samples the RSS of the `up` process tree every second. Exit 1 on
 // failure.
-import { execFile } from 'node:child_process';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join, basename, resolve } from 'node:path';
-import { parseArgs, promisify } from 'node:util';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { fail, git, median, memorySampler, mib, openStack, run, sleep } from './stack.mjs';
 
-const run = promisify(execFile);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const root = resolve(import.meta.dirname, '..');
 const { values: args } = parseArgs({
   options: {
@@ -26,61 +24,7 @@ const state = resolve(args.state);
 const upPid = Number(args.pid);
 const runs = Number(args.runs);
 const service = 'echo';
-const stack = JSON.parse(readFileSync(join(state, 'stack.json'), 'utf8'));
-const front = stack.endpoints.front.replace(/\/$/, '');
-
-// ---- Step Functions API -------------------------------------------------------------------------
-
-async function sfn(operation, request) {
-  const response = await fetch(stack.endpoints.stepfunctions, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AWSStepFunctions.${operation}` },
-    body: JSON.stringify(request),
-  });
-  const body = await response.json();
-  if (!response.ok) throw new Error(`${operation}: ${body.__type}: ${body.message}`);
-  return body;
-}
-
-async function all(operation, request, field) {
-  const items = [];
-  let nextToken;
-  do {
-    const page = await sfn(operation, { ...request, ...(nextToken ? { nextToken } : {}) });
-    items.push(...page[field]);
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return items;
-}
-
-const machines = await all('ListStateMachines', {}, 'stateMachines');
-const deployMachine = machines.find((m) => m.name === 'DeployServiceStateMachine')?.stateMachineArn
-  ?? fail(`no DeployServiceStateMachine among ${machines.map((m) => m.name).join(', ')}`);
-
-/** The execution a push of `commit` started: the one whose input names the commit. */
-async function executionOf(commit, seen) {
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    for (const e of await all('ListExecutions', { stateMachineArn: deployMachine }, 'executions')) {
-      if (seen.has(e.executionArn)) continue;
-      seen.add(e.executionArn);
-      const { input } = await sfn('DescribeExecution', { executionArn: e.executionArn });
-      if (input.includes(commit)) return e.executionArn;
-    }
-    await sleep(250);
-  }
-  return fail(`no deploy execution started within 120 s of pushing ${commit}`);
-}
-
-async function finished(executionArn) {
-  const deadline = Date.now() + 15 * 60_000;
-  while (Date.now() < deadline) {
-    const execution = await sfn('DescribeExecution', { executionArn });
-    if (execution.status !== 'RUNNING') return execution;
-    await sleep(500);
-  }
-  return fail(`${executionArn} still runs after 15 minutes`);
-}
+const { front, all, executionOf, finished, executions } = await openStack(state);
 
 // ---- Stages -------------------------------------------------------------------------------------
 
@@ -123,58 +67,7 @@ function stageTimes(events, pushedAt, servedAt) {
   return times;
 }
 
-// ---- Memory of the `up` process tree ------------------------------------------------------------
-
-function processTree(rootPid) {
-  const children = new Map();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (!children.has(ppid)) children.set(ppid, []);
-      children.get(ppid).push(Number(entry));
-    } catch { /* gone meanwhile */ }
-  }
-  const tree = [];
-  for (const queue = [rootPid]; queue.length > 0;) {
-    const pid = queue.shift();
-    tree.push(pid);
-    queue.push(...(children.get(pid) ?? []));
-  }
-  return tree;
-}
-
-/** What a process is, and what part of the stack it belongs to. */
-function describe(pid) {
-  const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
-  const program = basename(argv[0] ?? '?');
-  const target = argv.slice(1).find((a) => !a.startsWith('-') && a !== 'exec');
-  const fleetService = /(?:^|\0)PIPELINE_SERVICE=([^\0]*)/.exec(readFileSync(`/proc/${pid}/environ`, 'utf8'))?.[1];
-  if (fleetService) return ['fleet instances', `${fleetService} instance (${argv.map((a) => basename(a)).join(' ')})`];
-  if (program === 'dotnet' && target?.includes('/.build/functions/')) return ['Lambda functions', basename(target, '.dll')];
-  if (program === 'dotnet' && target) return [basename(target, '.dll') === 'pipeline' ? 'pipeline up' : 'router', basename(target, '.dll')];
-  if (program === 'node' && target) return ['emulators', basename(target)];
-  if (program === 'haproxy') return ['router', 'haproxy'];
-  return ['other', argv.map((a) => basename(a)).join(' ').slice(0, 60)];
-}
-
-const upCommandLine = readFileSync(`/proc/${upPid}/cmdline`, 'utf8');
-
-function sampleMemory() {
-  const processes = [];
-  for (const pid of processTree(upPid)) {
-    try {
-      // A child forked by `up` but not yet exec'd is a copy of `up` sharing all its pages: not a process of the stack.
-      if (pid !== upPid && readFileSync(`/proc/${pid}/cmdline`, 'utf8') === upCommandLine) continue;
-      const rss = Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-      const pss = Number(/^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
-      const [kind, name] = describe(pid);
-      processes.push({ pid, kind, name, rss, pss });
-    } catch { /* gone meanwhile */ }
-  }
-  return { processes, rss: processes.reduce((s, p) => s + p.rss, 0), pss: processes.reduce((s, p) => s + p.pss, 0) };
-}
+const sampleMemory = memorySampler(upPid);
 
 let peak = { rss: 0, processes: [] }; // the sample with the most RSS
 let peakPss = 0;
@@ -185,8 +78,6 @@ const sampler = setInterval(() => {
 }, 1000);
 
 // ---- Pushing ------------------------------------------------------------------------------------
-
-const git = (cwd, ...gitArgs) => run('git', ['-c', 'user.name=Pipeline bench', '-c', 'user.email=bench@pipeline.local', ...gitArgs], { cwd });
 
 /** Polls HAProxy until /echo/version answers `revision`; resolves with the time it first did. */
 async function firstServed(revision, stop) {
@@ -200,11 +91,6 @@ async function firstServed(revision, stop) {
   return NaN;
 }
 
-function fail(message) {
-  console.error(`push-to-live: FAILED: ${message}`);
-  process.exit(1);
-}
-
 async function followed(executionArn) {
   const execution = await finished(executionArn);
   if (execution.status !== 'SUCCEEDED') {
@@ -214,7 +100,7 @@ async function followed(executionArn) {
   return execution;
 }
 
-const seen = new Set((await all('ListExecutions', { stateMachineArn: deployMachine }, 'executions')).map((e) => e.executionArn));
+const seen = await executions();
 const started = Date.now();
 console.log(`first deploy of ${service} (not measured)...`);
 const { stdout } = await run(join(root, 'pipeline'), ['push', service, '--from', join(root, 'bench', 'services', service),
@@ -251,10 +137,6 @@ clearInterval(sampler);
 
 // ---- Report -------------------------------------------------------------------------------------
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const row = (name, xs, what = '') => `${name.padEnd(24)}${[median(xs), Math.min(...xs), Math.max(...xs)].map((x) => x.toFixed(1).padStart(8)).join('')}    ${what}`.trimEnd();
 console.log();
 console.log(`push-to-live of ${service}, ${runs} pushes, seconds`);
@@ -270,7 +152,6 @@ console.log(`polls per run, median (min-max): ${Object.keys(results[0].polls).ma
 
 await sleep(10_000); // let the last retirement's processes go and the stack settle
 const idle = sampleMemory();
-const mib = (kb) => `${(kb / 1024).toFixed(0)} MiB`;
 console.log();
 console.log(`memory of the \`up\` process tree (RSS summed over every process; PSS counts shared pages once)`);
 console.log(`  idle after the runs: ${mib(idle.rss)} RSS, ${mib(idle.pss)} PSS, ${idle.processes.length} processes`);

@@ -6,11 +6,14 @@ namespace Pipeline.Lambda;
 
 /// <summary>Turns one invocation's payload into exactly one outcome: it never throws.</summary>
 /// <param name="time">The clock the deadline is measured and the token cancelled on (the system's; a test's own).</param>
+/// <param name="classify">Turns a handler's failure into the error to report (e.g. a reset connection into
+/// <c>Pipeline.Transient</c>); none reports it as thrown.</param>
 internal sealed class Invoker<TIn, TOut>(
     IFunctionHandler<TIn, TOut> handler,
     JsonTypeInfo<TIn> input,
     JsonTypeInfo<TOut> output,
-    TimeProvider? time = null)
+    TimeProvider? time = null,
+    Func<Exception, Exception>? classify = null)
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
@@ -46,7 +49,7 @@ internal sealed class Invoker<TIn, TOut>(
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            return new Outcome(null, FunctionError.From(ex));
+            return new Outcome(null, FunctionError.From(classify is null ? ex : classify(ex)));
         }
     }
 

@@ -17,10 +17,13 @@ public static class LambdaRuntime
     public const string RuntimeApiVariable = "AWS_LAMBDA_RUNTIME_API";
 
     /// <summary>Runs until <paramref name="stop"/> fires (exit 0) or the Runtime API goes away (exit 1).</summary>
+    /// <param name="classifyErrors">Maps a handler's failure to the error reported; functions over AWS adapters pass
+    /// <c>TransientErrors.Classify</c>, so a blip in a dependency reaches the state machine as <c>Pipeline.Transient</c>.</param>
     public static Task<int> RunAsync<TIn, TOut>(
         Func<Task<IFunctionHandler<TIn, TOut>>> init,
         JsonTypeInfo<TIn> input,
         JsonTypeInfo<TOut> output,
+        Func<Exception, Exception>? classifyErrors = null,
         CancellationToken stop = default)
     {
         var api = Environment.GetEnvironmentVariable(RuntimeApiVariable);
@@ -30,7 +33,7 @@ public static class LambdaRuntime
             return Task.FromResult(2);
         }
 
-        return RunAsync(api, init, input, output, stop);
+        return RunAsync(api, init, input, output, stop, classifyErrors);
     }
 
     /// <summary>
@@ -42,12 +45,13 @@ public static class LambdaRuntime
         Func<TSettings, IFunctionHandler<TIn, TOut>> handler,
         JsonTypeInfo<TIn> input,
         JsonTypeInfo<TOut> output,
+        Func<Exception, Exception>? classifyErrors = null,
         CancellationToken stop = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(handler);
         return RunAsync(
-            () => Task.FromResult(handler(settings(new SettingsReader(Environment.GetEnvironmentVariable)))), input, output, stop);
+            () => Task.FromResult(handler(settings(new SettingsReader(Environment.GetEnvironmentVariable)))), input, output, classifyErrors, stop);
     }
 
     /// <summary>The same loop against an explicit <c>host:port</c>, so tests need not touch process-wide variables.</summary>
@@ -56,7 +60,8 @@ public static class LambdaRuntime
         Func<Task<IFunctionHandler<TIn, TOut>>> init,
         JsonTypeInfo<TIn> input,
         JsonTypeInfo<TOut> output,
-        CancellationToken stop)
+        CancellationToken stop,
+        Func<Exception, Exception>? classifyErrors = null)
     {
         ArgumentNullException.ThrowIfNull(init);
         ArgumentNullException.ThrowIfNull(input);
@@ -78,7 +83,7 @@ public static class LambdaRuntime
             return 1;
         }
 
-        var invoker = new Invoker<TIn, TOut>(handler, input, output);
+        var invoker = new Invoker<TIn, TOut>(handler, input, output, classify: classifyErrors);
         while (!stop.IsCancellationRequested)
         {
             Invocation invocation;

@@ -9,6 +9,9 @@ public sealed class DefinitionRulesTests
     private static readonly string[] LambdaTransientErrors =
     [
         "Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException",
+
+        // A function's own dependency failing for a moment, and its process dying mid-call (every function is idempotent).
+        "Pipeline.Transient", "Runtime.ExitError",
     ];
 
     [Theory]

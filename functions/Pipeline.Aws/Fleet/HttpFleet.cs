@@ -72,7 +72,8 @@ public sealed class HttpFleet(HttpClient http, Uri endpoint) : IInstanceFleet
         }
         catch (HttpRequestException e)
         {
-            throw new LaunchFailedException($"the local fleet at {endpoint} does not answer: {e.Message}", e);
+            // The fleet restarting or briefly overloaded is not a reason to roll a deploy back.
+            throw new TransientException($"the local fleet at {endpoint} does not answer: {e.Message}", e);
         }
 
         using (response)
@@ -82,7 +83,10 @@ public sealed class HttpFleet(HttpClient http, Uri endpoint) : IInstanceFleet
             if (!response.IsSuccessStatusCode)
             {
                 var message = (string?)json?["errorMessage"] ?? text;
-                throw new LaunchFailedException($"the local fleet refused {method} /{path.Split('?')[0]}: {message}");
+                var what = $"the local fleet refused {method} /{path.Split('?')[0]}: {message}";
+                throw (int)response.StatusCode >= 500 || response.StatusCode == System.Net.HttpStatusCode.TooManyRequests
+                    ? new TransientException(what)
+                    : new LaunchFailedException(what);
             }
 
             return [.. (json?["instances"] as JsonArray ?? []).OfType<JsonObject>().Select(i => new FleetInstance(

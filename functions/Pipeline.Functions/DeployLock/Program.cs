@@ -13,4 +13,5 @@ return await LambdaRuntime.RunAsync(
             new DynamoDbRegistry(AwsClients.DynamoDb(), RegistrySettings.From(new SettingsReader(Environment.GetEnvironmentVariable)).RegistryTable),
             new StepFunctionsExecutionStatuses(AwsClients.StepFunctions(new HttpClient { Timeout = TimeSpan.FromSeconds(10) }))))),
     DeployLockJson.Default.DeployLockInput,
-    DeployLockJson.Default.DeployLockOutput);
+    DeployLockJson.Default.DeployLockOutput,
+    classifyErrors: TransientErrors.Classify);

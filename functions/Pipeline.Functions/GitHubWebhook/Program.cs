@@ -21,4 +21,5 @@ return await LambdaRuntime.RunAsync(
                 new StepFunctionsExecutionStarter(AwsClients.StepFunctions(http), settings.DeployStateMachineArn))));
     },
     FunctionUrlJson.Default.FunctionUrlRequest,
-    FunctionUrlJson.Default.FunctionUrlResponse);
+    FunctionUrlJson.Default.FunctionUrlResponse,
+    classifyErrors: TransientErrors.Classify);

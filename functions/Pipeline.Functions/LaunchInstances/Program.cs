@@ -16,4 +16,5 @@ return await LambdaRuntime.RunAsync(
             new InstanceLauncher(new DynamoDbRegistry(AwsClients.DynamoDb(), settings.RegistryTable), FleetFromEnvironment.ForLaunch(), settings.TablePrefix, issuer)));
     },
     LaunchInstancesJson.Default.LaunchInstancesInput,
-    LaunchInstancesJson.Default.LaunchInstancesOutput);
+    LaunchInstancesJson.Default.LaunchInstancesOutput,
+    classifyErrors: TransientErrors.Classify);

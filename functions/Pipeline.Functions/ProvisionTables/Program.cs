@@ -16,4 +16,5 @@ return await LambdaRuntime.RunAsync(
         return new ProvisionTablesHandler(registry, provisioner);
     },
     ProvisionTablesJson.Default.ProvisionTablesInput,
-    ProvisionTablesJson.Default.ProvisionTablesOutput);
+    ProvisionTablesJson.Default.ProvisionTablesOutput,
+    classifyErrors: TransientErrors.Classify);

@@ -14,4 +14,5 @@ return await LambdaRuntime.RunAsync(
         return new PublishRoutesHandler(publication);
     },
     PublishRoutesJson.Default.PublishRoutesInput,
-    PublishRoutesJson.Default.PublishRoutesOutput);
+    PublishRoutesJson.Default.PublishRoutesOutput,
+    classifyErrors: TransientErrors.Classify);

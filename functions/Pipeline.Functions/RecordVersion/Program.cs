@@ -18,4 +18,5 @@ return await LambdaRuntime.RunAsync(
         return new RecordVersionHandler(recorder);
     },
     RecordVersionJson.Default.RecordVersionInput,
-    RecordVersionJson.Default.RecordVersionOutput);
+    RecordVersionJson.Default.RecordVersionOutput,
+    classifyErrors: TransientErrors.Classify);

@@ -20,4 +20,5 @@ return await LambdaRuntime.RunAsync(
                 new StepFunctionsExecutionStatuses(AwsClients.StepFunctions(http)))));
     },
     CommitStatusJson.Default.EventEnvelopeExecutionStatusChange,
-    CommitStatusJson.Default.CommitStatusReport);
+    CommitStatusJson.Default.CommitStatusReport,
+    classifyErrors: TransientErrors.Classify);

@@ -10,4 +10,5 @@ return await LambdaRuntime.RunAsync(
     settings => new ResolveVersionHandler(
         new VersionResolver(new DynamoDbRegistry(AwsClients.DynamoDb(), settings.RegistryTable), settings.StackName)),
     ResolveVersionJson.Default.ResolveVersionInput,
-    ResolveVersionJson.Default.ResolvedVersion);
+    ResolveVersionJson.Default.ResolvedVersion,
+    classifyErrors: TransientErrors.Classify);

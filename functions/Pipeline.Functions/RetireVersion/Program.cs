@@ -11,4 +11,5 @@ return await LambdaRuntime.RunAsync(
     settings => new RetireVersionHandler(
         new VersionRetirement(new DynamoDbRegistry(AwsClients.DynamoDb(), settings.RegistryTable), FleetFromEnvironment.ForTermination(settings.StackName))),
     RetireVersionJson.Default.RetireVersionInput,
-    RetireVersionJson.Default.RetireVersionOutput);
+    RetireVersionJson.Default.RetireVersionOutput,
+    classifyErrors: TransientErrors.Classify);

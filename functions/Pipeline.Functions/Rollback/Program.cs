@@ -17,4 +17,5 @@ return await LambdaRuntime.RunAsync(
             registry, FleetFromEnvironment.ForTermination(settings.StackName), RegistryRoutesPublisherFromEnvironment.Create(dynamo, registry, settings)));
     },
     RollbackJson.Default.RollbackInput,
-    RollbackJson.Default.RollbackOutput);
+    RollbackJson.Default.RollbackOutput,
+    classifyErrors: TransientErrors.Classify);

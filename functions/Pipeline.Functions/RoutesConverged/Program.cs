@@ -14,4 +14,5 @@ return await LambdaRuntime.RunAsync(
             TimeProvider.System),
         settings.MinRouters),
     RoutesConvergedJson.Default.RoutesConvergedInput,
-    RoutesConvergedJson.Default.ConvergenceResult);
+    RoutesConvergedJson.Default.ConvergenceResult,
+    classifyErrors: TransientErrors.Classify);

@@ -30,4 +30,5 @@ return await LambdaRuntime.RunAsync(
         return new ScaleTablesHandler(scaler, decisions);
     },
     ScaleTablesJson.Default.JsonElement,
-    ScaleTablesJson.Default.ScaleTablesOutput);
+    ScaleTablesJson.Default.ScaleTablesOutput,
+    classifyErrors: TransientErrors.Classify);

@@ -28,6 +28,12 @@ internal sealed class FunctionInstance : IAsyncDisposable
     // Fires when the process is gone, so its pending long poll stops taking invocations at once:
     // Kestrel may not notice the dead client's connection before the next invocation is queued.
     private readonly CancellationTokenSource exited = new();
+
+    // Fires when the idle reaper takes the process, so a pending long poll hands no invocation to it.
+    private readonly CancellationTokenSource retiring = new();
+    private readonly Lock gate = new();
+    private long lastActive;
+    private volatile bool retired;
     private Process? process;
     private PendingInvocation? current;
     private byte[]? initError;
@@ -39,6 +45,7 @@ internal sealed class FunctionInstance : IAsyncDisposable
         this.options = options;
         this.server = server;
         Id = Interlocked.Increment(ref counter);
+        lastActive = options.Time.GetTimestamp();
     }
 
     public int Id { get; }
@@ -49,6 +56,30 @@ internal sealed class FunctionInstance : IAsyncDisposable
     public Task Ready => ready.Task;
 
     public bool IsReady => ready.Task.IsCompleted;
+
+    /// <summary>Stopped by the idle reaper: its exit is not a crash and the pool does not replace it.</summary>
+    public bool IsRetired => retired;
+
+    /// <summary>
+    /// Stops the process if it has served nothing for <paramref name="idle"/>, as Lambda reclaims an idle
+    /// execution environment; false if it is busy, still starting, or was active more recently.
+    /// </summary>
+    public bool TryRetire(TimeSpan idle)
+    {
+        lock (gate)
+        {
+            if (current is not null || !IsReady || retired || options.Time.GetElapsedTime(Interlocked.Read(ref lastActive)) < idle)
+            {
+                return false;
+            }
+
+            retired = true;
+        }
+
+        retiring.Cancel();
+        Kill();
+        return true;
+    }
 
     public static async Task<FunctionInstance> StartAsync(FunctionPool pool, LocalLambdaOptions options)
     {
@@ -195,7 +226,7 @@ internal sealed class FunctionInstance : IAsyncDisposable
         var exit = p.ExitCode;
         var wasReady = ready.Task.IsCompleted;
         var inFlight = Interlocked.Exchange(ref current, null);
-        inFlight?.TryFail(LambdaServiceErrors.ExitError, $"Runtime exited with error: exit status {exit}.{Tail()}");
+        inFlight?.TryFail(LambdaServiceErrors.ExitError, $"Runtime exited with error: {ExitStatus.Describe(exit)}.{Tail()}");
         var why = initError ?? LambdaServiceErrors.Create(LambdaServiceErrors.ExitError,
             $"{pool.Definition.Name} exited with status {exit} before it was ready to serve.{Tail()}");
         await pool.OnExitedAsync(this, wasReady, why).ConfigureAwait(false);
@@ -229,7 +260,8 @@ internal sealed class FunctionInstance : IAsyncDisposable
     private async Task NextAsync(HttpContext http)
     {
         ready.TrySetResult();
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, exited.Token);
+        Interlocked.Exchange(ref lastActive, options.Time.GetTimestamp());
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, exited.Token, retiring.Token);
         PendingInvocation invocation;
         try
         {
@@ -240,15 +272,19 @@ internal sealed class FunctionInstance : IAsyncDisposable
             return;
         }
 
-        if (exited.IsCancellationRequested)
+        lock (gate)
         {
-            // The process died between asking and receiving: the invocation never reached it.
-            pool.Requeue(invocation);
-            return;
+            if (exited.IsCancellationRequested || retired)
+            {
+                // The process died (or is being reaped) between asking and receiving: the invocation never reached it.
+                pool.Requeue(invocation);
+                return;
+            }
+
+            current = invocation;
         }
 
         var deadline = DateTimeOffset.UtcNow + pool.Definition.Timeout;
-        current = invocation;
         _ = EnforceTimeoutAsync(invocation);
         var headers = http.Response.Headers;
         headers["Lambda-Runtime-Aws-Request-Id"] = invocation.RequestId;
@@ -323,5 +359,6 @@ internal sealed class FunctionInstance : IAsyncDisposable
         await server.StopAsync().ConfigureAwait(false);
         await server.DisposeAsync().ConfigureAwait(false);
         exited.Dispose();
+        retiring.Dispose();
     }
 }

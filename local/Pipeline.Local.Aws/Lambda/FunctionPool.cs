@@ -74,12 +74,25 @@ internal sealed class FunctionPool(FunctionDefinition definition, LocalLambdaOpt
         }
     }
 
+    // A process being reaped no longer counts: an invocation arriving meanwhile starts a fresh one.
     private int Count()
     {
         lock (instances)
         {
-            return instances.Count;
+            return instances.Count(i => !i.IsRetired);
         }
+    }
+
+    /// <summary>Stops the processes that have served nothing for <paramref name="idle"/>; answers how many.</summary>
+    public int ReapIdle(TimeSpan idle)
+    {
+        FunctionInstance[] snapshot;
+        lock (instances)
+        {
+            snapshot = [.. instances];
+        }
+
+        return snapshot.Count(i => i.TryRetire(idle));
     }
 
     /// <summary>The next invocation for a process that asked for work; skips those already ended.</summary>
@@ -117,6 +130,12 @@ internal sealed class FunctionPool(FunctionDefinition definition, LocalLambdaOpt
         await instance.DisposeAsync().ConfigureAwait(false);
         if (disposed)
         {
+            return;
+        }
+
+        if (instance.IsRetired)
+        {
+            // Reaped for idleness: the next invocation starts a process, as after Lambda reclaims one.
             return;
         }
 

@@ -17,6 +17,15 @@ public sealed record LocalLambdaOptions
     public bool Prewarm { get; init; }
 
     /// <summary>
+    /// How long a function process may serve nothing before it is stopped, as Lambda reclaims idle execution
+    /// environments; the next invocation then starts cold. Null keeps processes until the service stops.
+    /// </summary>
+    public TimeSpan? IdleTimeout { get; init; }
+
+    /// <summary>The clock idleness is measured on (a test's own).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>
     /// The execution role's credentials, which Lambda puts in every function's environment
     /// (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY); null leaves them to the definition or, when
     /// inherited, the caller's environment.

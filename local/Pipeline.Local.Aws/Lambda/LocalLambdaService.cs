@@ -19,6 +19,9 @@ public sealed class LocalLambdaService : IAsyncDisposable
     private const int MaxRequestBytes = 6 * 1024 * 1024;
     private readonly FrozenDictionary<string, FunctionPool> pools;
     private readonly LocalLambdaOptions options;
+    private readonly CancellationTokenSource stopping = new();
+    private readonly Task reaper;
+    private int disposed;
     private WebApplication? server;
 
     public LocalLambdaService(IEnumerable<FunctionDefinition> functions, LocalLambdaOptions? options = null)
@@ -26,6 +29,32 @@ public sealed class LocalLambdaService : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(functions);
         this.options = options ?? new LocalLambdaOptions();
         pools = functions.ToFrozenDictionary(f => f.Name, f => new FunctionPool(f, this.options), StringComparer.Ordinal);
+        reaper = this.options.IdleTimeout is { } idle ? ReapIdleAsync(idle, stopping.Token) : Task.CompletedTask;
+    }
+
+    /// <summary>How often idle processes are looked for: a process lives at most a quarter of the idle time too long.</summary>
+    internal static TimeSpan ReapInterval(TimeSpan idle) =>
+        idle / 4 < TimeSpan.FromSeconds(30) ? idle / 4 : TimeSpan.FromSeconds(30);
+
+    private async Task ReapIdleAsync(TimeSpan idle, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(ReapInterval(idle), options.Time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
+            {
+                foreach (var pool in pools.Values)
+                {
+                    if (pool.ReapIdle(idle) is > 0 and var reaped)
+                    {
+                        options.Log?.Invoke(pool.Definition.Name, $"stopped {reaped} process(es) idle for {idle.TotalSeconds:0} s; the next invocation starts cold");
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
     }
 
     public IReadOnlyCollection<FunctionDefinition> Functions => pools.Values.Select(p => p.Definition).ToArray();
@@ -143,6 +172,13 @@ public sealed class LocalLambdaService : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 0)
+        {
+            await stopping.CancelAsync().ConfigureAwait(false);
+            await reaper.ConfigureAwait(false);
+            stopping.Dispose();
+        }
+
         if (server is not null)
         {
             await server.StopAsync().ConfigureAwait(false);

@@ -4,6 +4,7 @@ using Pipeline.Aws.Routing;
 using Pipeline.Core.Configuration;
 using Pipeline.Core.Time;
 using Pipeline.Local.Aws.GitHub;
+using Pipeline.Local.Aws.Processes;
 using Pipeline.Local.Aws.StepFunctions;
 
 namespace Pipeline.Local.Stack;
@@ -72,6 +73,48 @@ internal static class LocalOnlySettings
     }
 
     public static bool Contains(string name) => All.Any(s => s.Name == name);
+
+    /// <summary>
+    /// How long a function process may sit idle before the local Lambda service stops it, as Lambda reclaims
+    /// idle execution environments (an idle stack otherwise holds every function warm, ~840 MiB). Read by
+    /// <c>pipeline up</c> from its own environment, never given to functions; README.md ("Stack settings").
+    /// </summary>
+    public const string FunctionIdleSecondsVariable = "PIPELINE_FUNCTION_IDLE_SECONDS";
+
+    /// <summary>Five minutes: longer than any wait inside a deploy, so no deploy step starts cold because of it.</summary>
+    public static readonly TimeSpan DefaultFunctionIdle = TimeSpan.FromMinutes(5);
+
+    /// <summary>The settings of the stack itself (not given to functions), with their defaults.</summary>
+    public static IReadOnlyList<LocalOnlySetting> Stack { get; } =
+    [
+        new(FunctionIdleSecondsVariable,
+            "seconds a function process may serve nothing before `up` stops it (the next invocation starts cold, as on Lambda); `0` keeps every process warm",
+            DefaultFunctionIdle.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)),
+    ];
+
+    /// <summary>The idle time from <see cref="FunctionIdleSecondsVariable"/>; null (never stop) for 0.</summary>
+    public static TimeSpan? FunctionIdle(Func<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        var text = environment(FunctionIdleSecondsVariable);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return DefaultFunctionIdle;
+        }
+
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
+        {
+            throw new StackFailureException(
+                $"{FunctionIdleSecondsVariable} must be a whole number of seconds (0 keeps function processes warm), not '{text}'");
+        }
+
+        return seconds == 0 ? null : TimeSpan.FromSeconds(seconds);
+    }
+
+    /// <summary>The stack settings' table README.md shows.</summary>
+    public static string StackMarkdownTable() =>
+        "| variable | what it does | default |\n|---|---|---|\n"
+        + string.Concat(Stack.Select(s => string.Create(CultureInfo.InvariantCulture, $"| `{s.Name}` | {s.Purpose} | {s.WithoutIt} |\n")));
 
     /// <summary>The table README.md shows.</summary>
     public static string MarkdownTable() =>

@@ -267,6 +267,7 @@ internal sealed partial class StackHost : IAsyncDisposable
                 InitTimeout = TimeSpan.FromSeconds(30),
                 Credentials = new LambdaCredentials(LocalCredentials.AccessKey, LocalCredentials.SecretKey),
                 InheritEnvironment = false,
+                IdleTimeout = LocalOnlySettings.FunctionIdle(Environment.GetEnvironmentVariable),
             });
         _disposables.Add(Lambda);
         await Lambda.StartAsync(0, cancellationToken);

@@ -140,6 +140,10 @@ public sealed partial class DeployHarness : IAsyncLifetime
     /// <summary>The functions run as real processes, by template logical id.</summary>
     public static IReadOnlyList<string> RealFunctionIds => RealFunctions;
 
+    /// <summary>The proxy between a real function and the emulator of <paramref name="service"/> (dynamodb or s3), to inject faults.</summary>
+    public RecordingProxy ProxyOf(string logicalId, string service) =>
+        _recorders[logicalId][service switch { "dynamodb" => 0, "s3" => 1, _ => throw new ArgumentOutOfRangeException(nameof(service)) }];
+
     /// <summary>The IAM actions a real function's calls to DynamoDB and S3 needed so far.</summary>
     public IReadOnlySet<string> RecordedActions(string logicalId) =>
         _recorders[logicalId].SelectMany(r => r.Actions.Keys).ToHashSet(StringComparer.Ordinal);

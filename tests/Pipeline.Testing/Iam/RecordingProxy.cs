@@ -9,7 +9,8 @@ namespace Pipeline.Testing.Iam;
 /// A forwarding proxy in front of one emulator for one caller: every request it passes on is
 /// recorded as the IAM actions it needs (<see cref="IamActions"/>). Giving each function process
 /// its own proxy as its <c>AWS_ENDPOINT_URL_*</c> tells, per function, which actions really
-/// happened. The Host header is forwarded unchanged, so signatures still verify.
+/// happened. The Host header is forwarded unchanged, so signatures still verify. It can also stand
+/// in for a failing dependency: <see cref="FailNext"/> answers requests with a <see cref="ProxyFault"/>.
 /// </summary>
 public sealed class RecordingProxy : IAsyncDisposable
 {
@@ -38,6 +39,25 @@ public sealed class RecordingProxy : IAsyncDisposable
 
     /// <summary>Every action recorded so far, with how often.</summary>
     public ConcurrentDictionary<string, int> Actions { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>How many requests were answered with an injected fault instead of being forwarded.</summary>
+    public int Faulted => _faulted;
+
+    private int _faulted;
+    private int _faultsLeft;
+    private ProxyFault _fault;
+
+    /// <summary>Answers the next <paramref name="count"/> requests with <paramref name="fault"/> instead of forwarding them.</summary>
+    public void FailNext(int count, ProxyFault fault)
+    {
+        if (fault is ProxyFault.Reset or ProxyFault.PrematureEnd)
+        {
+            throw new ArgumentException($"{fault} needs a FaultyEndpoint: HttpListener always sends whole answers", nameof(fault));
+        }
+
+        _fault = fault;
+        Volatile.Write(ref _faultsLeft, count);
+    }
 
     public static RecordingProxy Start(string service, Uri target)
     {
@@ -77,6 +97,23 @@ public sealed class RecordingProxy : IAsyncDisposable
         }
     }
 
+    private bool TakeFault()
+    {
+        while (true)
+        {
+            var left = Volatile.Read(ref _faultsLeft);
+            if (left <= 0)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref _faultsLeft, left - 1, left) == left)
+            {
+                return true;
+            }
+        }
+    }
+
     private async Task ForwardAsync(HttpListenerContext context)
     {
         var incoming = context.Request;
@@ -86,11 +123,20 @@ public sealed class RecordingProxy : IAsyncDisposable
             await incoming.InputStream.CopyToAsync(body);
             var bytes = body.ToArray();
             var pathAndQuery = incoming.RawUrl ?? "/";
+            if (TakeFault())
+            {
+                // A request the dependency never served needs no action recorded (and may be to a service IamActions does not map).
+                Interlocked.Increment(ref _faulted);
+                await ProxyFaults.WriteAsync(context, _fault, _service);
+                return;
+            }
+
             var form = _service == "ec2" ? System.Text.Encoding.UTF8.GetString(bytes) : null;
             foreach (var action in IamActions.Of(_service, incoming.HttpMethod, pathAndQuery, name => incoming.Headers[name], form))
             {
                 Actions.AddOrUpdate(action, 1, (_, n) => n + 1);
             }
+
 
             using var request = new HttpRequestMessage(new HttpMethod(incoming.HttpMethod), new Uri(_target, pathAndQuery));
             if (bytes.Length > 0 || incoming.HttpMethod is "PUT" or "POST")
