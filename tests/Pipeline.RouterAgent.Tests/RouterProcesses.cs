@@ -15,18 +15,27 @@ internal sealed class EchoBackend : IDisposable
 
     public int Port { get; }
 
-    public static async Task<EchoBackend> StartAsync(string name)
+    public static async Task<EchoBackend> StartAsync(string name, int delayMs = 0)
     {
         var script = Path.Combine(RepositoryRoot.Path, "bench", "echo-backend.js");
-        var process = Process.Start(new ProcessStartInfo("node", [script, "0", name]) { RedirectStandardOutput = true })!;
+        var process = Process.Start(new ProcessStartInfo("node", [script, "0", name, delayMs.ToString(CultureInfo.InvariantCulture)]) { RedirectStandardOutput = true })!;
         var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(15));
         return new EchoBackend(process, int.Parse(line!, CultureInfo.InvariantCulture));
     }
 
+    /// <summary>SIGKILL, as when an instance's host dies: open connections are reset, nothing is answered.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            _process.WaitForExit(5000);
+        }
+    }
+
     public void Dispose()
     {
-        _process.Kill();
-        _process.WaitForExit(5000);
+        Kill();
         _process.Dispose();
     }
 }

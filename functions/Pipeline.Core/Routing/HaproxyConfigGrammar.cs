@@ -41,6 +41,7 @@ public static partial class HaproxyConfigGrammar
             Line("option httpclose"),
             Line("option redispatch 1"),
             Line("retries 3"),
+            Line("retry-on " + HaproxyConfigWriter.RetryOn),
             Line($"timeout (connect|client|server|http-request|queue|check) {Number}ms"),
         ]),
         (Line("frontend http"),
@@ -58,8 +59,9 @@ public static partial class HaproxyConfigGrammar
         [
             Line(Regex.Escape($"http-request return status 404 content-type text/plain string \"{HaproxyConfigWriter.NotFoundBody}\"")),
             Line("balance roundrobin"),
+            Line("http-request disable-l7-retry unless METH_GET"),
             Line($"option httpchk GET {UrlPath}"),
-            Line($"default-server inter {Number}s rise {Number} fall {Number}"),
+            Line($"default-server inter {Number}s fastinter {Number}ms downinter {Number}ms rise {Number} fall {Number} observe layer7 error-limit {Number} on-error mark-down"),
             Line($"server {Word} {Address} check"),
         ]),
         // The composer and the frontend it calls services through: loopback only.

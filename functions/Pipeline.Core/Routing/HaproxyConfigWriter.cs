@@ -9,6 +9,25 @@ public static class HaproxyConfigWriter
 {
     public const string NotFoundBody = "no route: no service answers this host and path";
 
+    /// <summary>
+    /// When a request is tried again on another target (<c>retries</c>, <c>option redispatch 1</c>):
+    /// not 500 or 504, which a live target returns for the request itself, and not junk, which
+    /// replaying could make worse.
+    /// </summary>
+    public const string RetryOn = "conn-failure empty-response response-timeout 502 503";
+
+    /// <summary>
+    /// Consecutive failed requests (refused, reset, timed out, 5xx but 501/505) that mark a target down
+    /// at once. Not 1: a service whose code answers one request with a 500 should not lose a target.
+    /// </summary>
+    public const int ErrorLimit = 3;
+
+    /// <summary>Check interval while a target goes down or up (after one failed check or error burst).</summary>
+    public const int FastIntervalMs = 500;
+
+    /// <summary>Check interval of a target marked down: it comes back within rise x this once healthy.</summary>
+    public const int DownIntervalMs = 1_000;
+
     public static string Write(HaproxyConfigModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -50,6 +69,10 @@ public static class HaproxyConfigWriter
         w.Add("    # A connection refused by a target that just left is retried on another target.");
         w.Add("    option redispatch 1");
         w.Add("    retries 3");
+        w.Add("    # A target killed mid-request answers nothing, or its port a 502/503 while it stops: such a");
+        w.Add("    # request goes to another target too, but only if it is a GET or HEAD (each backend says so),");
+        w.Add("    # since a POST the dead target may already have acted on must not run twice.");
+        w.Add($"    retry-on {RetryOn}");
         w.Add($"    timeout connect {N(s.ConnectTimeoutMs)}ms");
         w.Add($"    timeout client {N(s.ClientTimeoutMs)}ms");
         w.Add($"    timeout server {N(s.ServerTimeoutMs)}ms");
@@ -108,8 +131,13 @@ public static class HaproxyConfigWriter
         w.Add($"# service {b.Service}, live version {b.LiveVersion}, {Count(b.Servers.Count, "target")}");
         w.Add($"backend {b.Name}");
         w.Add("    balance roundrobin");
+        w.Add("    # METH_GET is GET and HEAD: anything else is retried only when it never reached a target.");
+        w.Add("    http-request disable-l7-retry unless METH_GET");
         w.Add($"    option httpchk GET {b.Health.Path}");
-        w.Add($"    default-server inter {N(b.Health.IntervalSeconds)}s rise {N(b.Health.HealthyThreshold)} fall {N(b.Health.UnhealthyThreshold)}");
+        w.Add("    # Requests are health checks too: a target failing three in a row is out at once, not after");
+        w.Add("    # fall x inter; after a failed check the next ones come fast, and a down target is probed often.");
+        w.Add($"    default-server inter {N(b.Health.IntervalSeconds)}s fastinter {N(FastIntervalMs)}ms downinter {N(DownIntervalMs)}ms "
+            + $"rise {N(b.Health.HealthyThreshold)} fall {N(b.Health.UnhealthyThreshold)} observe layer7 error-limit {N(ErrorLimit)} on-error mark-down");
         foreach (var server in b.Servers)
         {
             w.Add($"    server {server.Id} {server.Address}:{N(server.Port)} check");

@@ -58,7 +58,8 @@ public class RegistryRoutesPublisherTests(EmulatorFixture emulators)
         Assert.Equal(first.Result.Current.Revision, second.Result.Current.Previous);
         var text = System.Text.Encoding.UTF8.GetString(await store.GetConfigAsync(second.Result.Current.Key, CancellationToken.None));
         Assert.Contains("# service orders, live version 1.4.2-bbbbbbb, 1 target\n", text, StringComparison.Ordinal);
-        Assert.Contains("    option httpchk GET /status\n    default-server inter 10s rise 3 fall 2\n    server i-3 10.0.0.3:8080 check\n", text, StringComparison.Ordinal);
+        Assert.Contains("    option httpchk GET /status\n", text, StringComparison.Ordinal);
+        Assert.Contains("    default-server inter 10s fastinter 500ms downinter 1000ms rise 3 fall 2 observe layer7 error-limit 3 on-error mark-down\n    server i-3 10.0.0.3:8080 check\n", text, StringComparison.Ordinal);
         Assert.Contains("acl r1_host hdr(host),field(1,:) -i orders.example.com", text, StringComparison.Ordinal);
         Assert.Contains("acl r2_path path_beg /orders/", text, StringComparison.Ordinal);
         Assert.DoesNotContain("i-1", text, StringComparison.Ordinal);

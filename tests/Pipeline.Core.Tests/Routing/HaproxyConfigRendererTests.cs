@@ -114,7 +114,7 @@ public class HaproxyConfigRendererTests
 
         Assert.Contains("# service users, live version 1.4.7-abc1234, 2 targets\nbackend svc_users\n", text, StringComparison.Ordinal);
         Assert.Contains("    option httpchk GET /health\n", text, StringComparison.Ordinal);
-        Assert.Contains("    default-server inter 2s rise 2 fall 3\n", text, StringComparison.Ordinal);
+        Assert.Contains("    default-server inter 2s fastinter 500ms downinter 1000ms rise 2 fall 3 observe layer7 error-limit 3 on-error mark-down\n", text, StringComparison.Ordinal);
         Assert.Contains("    server i-0a1 10.0.1.11:3000 check\n    server i-0b2 10.0.1.12:3000 check\n", text, StringComparison.Ordinal);
         Assert.Contains("    option httpclose\n", text, StringComparison.Ordinal);
     }

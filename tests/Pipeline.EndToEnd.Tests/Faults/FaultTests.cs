@@ -1,0 +1,244 @@
+using System.Diagnostics;
+using Pipeline.Local.Aws.Processes;
+using Xunit.Abstractions;
+
+namespace Pipeline.EndToEnd.Tests.Faults;
+
+/// <summary>
+/// Issue 19's fault suite: one process dies or stalls while a small GET load runs through the front
+/// port, with or without a deploy in progress; each case prints its figures and checks the service's
+/// invariants afterwards (<see cref="StackInvariants"/>). The cases of one test share one stack and run
+/// in order. The first test runs in <c>./build.sh test</c>; the second, whose every case is a whole
+/// deploy (and which fails today on two findings, see README), runs only from bench/faults.sh (Category=Bench), which also collects the README table.
+/// Emulators are paused with SIGSTOP/SIGCONT (a killed emulator stops the whole stack by design).
+/// </summary>
+public sealed class FaultTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Pause = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task Faults_WhenAProcessOfALiveStackDies_ShouldLoseNoGetAndKeepTheInvariants()
+    {
+        await using var stack = await FaultStack.StartAsync(output.WriteLine);
+        List<FaultResult> results =
+        [
+            await HaproxyMasterKilledAsync(stack),
+            // Last: nothing replaces a dead instance until the next deploy.
+            await InstanceKilledAfterLiveAsync(stack),
+        ];
+        Conclude(results);
+    }
+
+    [Fact]
+    [Trait("Category", "Bench")]
+    public async Task Faults_WhenSomethingDiesMidDeploy_ShouldDeployOrRollBackCleanlyWithoutLosingAGet()
+    {
+        await using var stack = await FaultStack.StartAsync(output.WriteLine);
+        List<FaultResult> results =
+        [
+            await DeployAsync(stack, "s3rver paused 10 s during PublishRoutes", "PublishRoutes", () => PauseAsync(stack, "s3rver")),
+            await DeployAsync(stack, "dynalite paused 10 s during RecordVersion", "RecordVersion", () => PauseAsync(stack, "dynalite")),
+            await DeployAsync(stack, "dynalite paused 10 s during ProvisionTables", "ProvisionTables", () => PauseAsync(stack, "dynalite")),
+            await DeployAsync(stack, "function process killed mid-invocation (PublishRoutes)", "PublishRoutes", () => KillFunctionAsync(stack, "PublishRoutes"),
+                mustSucceed: AslRetriesExitError()),
+            await DeployAsync(stack, "new instance killed before it became healthy", "CheckTargetHealth", () => KillNewInstanceAsync(stack)),
+            // Fails today: the run ends Pipeline.RoutersNotConverged (the restarted agent never reports).
+            await RouterAgentKilledDuringSwitchAsync(stack),
+        ];
+        Conclude(results);
+    }
+
+    private async Task<FaultResult> HaproxyMasterKilledAsync(FaultStack stack)
+    {
+        var agent = StackProcesses.Single(stack.Root, "router agent", IsAgent);
+        var master = StackProcesses.Single(stack.Root, "haproxy master", p => p.Parent == agent.Id && IsHaproxy(p));
+        var problems = new List<string>();
+        var result = await SteadyAsync(stack, "haproxy master SIGKILLed (steady load)", async () =>
+        {
+            await StackProcesses.SignalAsync(master.Id, "KILL");
+            var restarted = await WaitAsync(() => StackProcesses.Under(stack.Root).Any(p => p.Parent == agent.Id && IsHaproxy(p) && p.Id != master.Id), TimeSpan.FromSeconds(60));
+            if (!restarted)
+            {
+                problems.Add("the agent did not start a new haproxy master within 60 s");
+            }
+        }, expectedViolations: [], maxFailed: long.MaxValue);
+        return result with { Problems = [.. result.Problems, .. problems, .. Orphans(stack)] };
+    }
+
+    private async Task<FaultResult> RouterAgentKilledDuringSwitchAsync(FaultStack stack) =>
+        await DeployAsync(stack, "router agent SIGKILLed during the switch", "PublishRoutes", async () =>
+        {
+            var agent = StackProcesses.Single(stack.Root, "router agent", IsAgent);
+            await StackProcesses.SignalAsync(agent.Id, "KILL");
+        }, mustSucceed: true);
+
+    private async Task<FaultResult> InstanceKilledAfterLiveAsync(FaultStack stack)
+    {
+        var live = (await stack.Probe.Registry.GetServiceAsync(FaultStack.Service))!.LiveLabel;
+        var victim = (await stack.RunningAsync()).First(i => (string?)i["version"] == live);
+        // The stopped instance stays in its target group and in the routes (marked down by haproxy)
+        // until the next deploy replaces the version: nothing relaunches a dead instance locally.
+        return await SteadyAsync(stack, "live instance SIGKILLed (steady load)",
+            () => StackProcesses.SignalAsync((int)victim["processId"]!, "KILL"),
+            expectedViolations: [StackInvariants.LiveHealthy, StackInvariants.NoDeadRoute], maxFailed: 0);
+    }
+
+    /// <summary>Load for 2 s, the fault, 8 s more load; then the invariants.</summary>
+    private async Task<FaultResult> SteadyAsync(FaultStack stack, string fault, Func<Task> inject, string[] expectedViolations, long maxFailed)
+    {
+        var clock = Stopwatch.StartNew();
+        FrontLoadResult traffic;
+        await using (var load = new FrontLoad(stack.Probe.Front("/orders/version")))
+        {
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            await inject();
+            await Task.Delay(TimeSpan.FromSeconds(8));
+            traffic = await load.StopAsync();
+        }
+
+        var invariants = await StackInvariants.CheckAsync(stack.Probe, FaultStack.Service, FaultStack.InstanceCount);
+        var problems = new List<string>();
+        if (traffic.Failed > maxFailed)
+        {
+            problems.Add($"{traffic.Failed} requests failed");
+        }
+
+        if (!invariants.Violated.Order().SequenceEqual(expectedViolations.Order()))
+        {
+            problems.Add($"invariants violated: [{string.Join(", ", invariants.Violated)}], expected [{string.Join(", ", expectedViolations)}]");
+        }
+
+        return Print(new FaultResult(fault, traffic, $"steady traffic, {clock.Elapsed.TotalSeconds:0} s", invariants, problems));
+    }
+
+    /// <summary>
+    /// Pushes a commit under load, injects the fault once the run entered <paramref name="state"/>, and
+    /// waits for the end of the run and for the router; the run must deploy, or (unless
+    /// <paramref name="mustSucceed"/>) roll back cleanly, with no failed GET and every invariant held.
+    /// </summary>
+    private async Task<FaultResult> DeployAsync(FaultStack stack, string fault, string state, Func<Task> inject, bool mustSucceed = false)
+    {
+        var clock = Stopwatch.StartNew();
+        var problems = new List<string>();
+        FrontLoadResult traffic;
+        string status, outcome;
+        await using (var load = new FrontLoad(stack.Probe.Front("/orders/version")))
+        {
+            var execution = await stack.PushAsync(fault);
+            if (await stack.WaitForStateAsync(execution, state))
+            {
+                await inject();
+            }
+            else
+            {
+                problems.Add($"the run ended before it entered {state}: the fault was not injected");
+            }
+
+            (status, outcome) = await stack.OutcomeAsync(execution);
+            await stack.Probe.WaitForRouterAsync(TimeSpan.FromMinutes(2));
+            traffic = await load.StopAsync();
+        }
+
+        var invariants = await StackInvariants.CheckAsync(stack.Probe, FaultStack.Service, FaultStack.InstanceCount);
+        if (status != "SUCCEEDED" && (mustSucceed || !outcome.StartsWith("rolled back", StringComparison.Ordinal)))
+        {
+            problems.Add($"the run ended {status}: {outcome}");
+        }
+
+        if (traffic.Failed > 0)
+        {
+            problems.Add($"{traffic.Failed} requests failed");
+        }
+
+        if (invariants.Violated.Count > 0)
+        {
+            problems.Add("invariants violated: " + string.Join(", ", invariants.Violated));
+        }
+
+        return Print(new FaultResult(fault, traffic, $"{outcome}, {clock.Elapsed.TotalSeconds:0} s from push", invariants, [.. problems, .. Orphans(stack)]));
+    }
+
+    /// <summary>SIGSTOP, <see cref="Pause"/>, SIGCONT: the emulator is unreachable but keeps its data and port.</summary>
+    private static async Task PauseAsync(FaultStack stack, string emulator)
+    {
+        var process = StackProcesses.Single(stack.Root, emulator, p => p.CommandLine.StartsWith("node ", StringComparison.Ordinal) && p.CommandLine.Contains(emulator, StringComparison.Ordinal));
+        await StackProcesses.SignalAsync(process.Id, "STOP");
+        try
+        {
+            await Task.Delay(Pause);
+        }
+        finally
+        {
+            await StackProcesses.SignalAsync(process.Id, "CONT");
+        }
+    }
+
+    private static async Task KillFunctionAsync(FaultStack stack, string function)
+    {
+        var processes = StackProcesses.Under(stack.Root).Where(p => p.CommandLine.Contains($"/functions/{function}/", StringComparison.Ordinal)).ToList();
+        Assert.True(processes.Count > 0, $"no process of function {function} is running");
+        foreach (var process in processes)
+        {
+            await StackProcesses.SignalAsync(process.Id, "KILL");
+        }
+    }
+
+    private static async Task KillNewInstanceAsync(FaultStack stack)
+    {
+        var live = (await stack.Probe.Registry.GetServiceAsync(FaultStack.Service))!.LiveLabel;
+        var fresh = (await stack.RunningAsync()).First(i => (string?)i["version"] != live);
+        await StackProcesses.SignalAsync((int)fresh["processId"]!, "KILL");
+    }
+
+    /// <summary>Haproxy or agent processes of this stack that are no longer under it (a killed parent left them behind).</summary>
+    private static IEnumerable<string> Orphans(FaultStack stack)
+    {
+        var under = StackProcesses.Under(stack.Root).Select(p => p.Id).ToHashSet();
+        return StackProcesses.Under(1)
+            .Where(p => !under.Contains(p.Id) && p.Id != stack.Root && p.CommandLine.Contains(stack.Stack.StateDirectory, StringComparison.Ordinal)
+                && (IsHaproxy(p) || IsAgent(p)))
+            .Select(p => $"orphaned process {p.Id}: {p.CommandLine}");
+    }
+
+    private static bool IsAgent(StackProcess p) => p.CommandLine.Contains("pipeline-router-agent", StringComparison.Ordinal);
+
+    private static bool IsHaproxy(StackProcess p) => p.CommandLine.Split(' ')[0].EndsWith("haproxy", StringComparison.Ordinal);
+
+    /// <summary>Whether the deploy machine retries a function whose process died (issue 19 adds it to every idempotent Lambda Task).</summary>
+    private static bool AslRetriesExitError() =>
+        File.ReadAllText(RepositoryRoot.Combine("statemachines/deploy-service.asl.json")).Contains("Runtime.ExitError", StringComparison.Ordinal);
+
+    private static async Task<bool> WaitAsync(Func<bool> done, TimeSpan limit)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (!done())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(200);
+        }
+
+        return true;
+    }
+
+    private FaultResult Print(FaultResult result)
+    {
+        output.WriteLine(result.ToString());
+        result.Report();
+        return result;
+    }
+
+    private void Conclude(IReadOnlyList<FaultResult> results)
+    {
+        output.WriteLine("| fault | requests | failed | outcome | invariants held |");
+        foreach (var result in results)
+        {
+            output.WriteLine(result.Row());
+        }
+
+        Assert.True(results.All(r => r.Problems.Count == 0), string.Join("\n", results.Where(r => r.Problems.Count > 0)));
+    }
+}
