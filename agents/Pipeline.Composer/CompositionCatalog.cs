@@ -1,5 +1,3 @@
-using Pipeline.Core.Compose;
-
 namespace Pipeline.Composer;
 
 /// <summary>What a request path and method resolve to.</summary>

@@ -4,7 +4,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text.Json;
-using Pipeline.Core.Compose;
 
 namespace Pipeline.Composer;
 

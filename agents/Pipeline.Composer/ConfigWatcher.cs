@@ -1,5 +1,3 @@
-using Pipeline.Core.Compose;
-
 namespace Pipeline.Composer;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
-using Pipeline.Local.Aws.Lambda;
-
 namespace Pipeline.Benchmarks;
 
 /// <summary>

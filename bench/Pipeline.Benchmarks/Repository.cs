@@ -1,4 +1,3 @@
-using Pipeline.Local.Aws.Lambda;
 using Pipeline.Local.Aws.CloudFormation;
 using Pipeline.Local.Aws.Processes;
 

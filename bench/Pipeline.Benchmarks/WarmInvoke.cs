@@ -1,8 +1,5 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
-using Pipeline.Local.Aws.Lambda;
 
 namespace Pipeline.Benchmarks;
 

@@ -1,7 +1,6 @@
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
 using Amazon.S3;
-using Pipeline.Aws.CloudWatch;
 using Pipeline.Aws.SecretsManager;
 using Pipeline.Aws.StepFunctions;
 

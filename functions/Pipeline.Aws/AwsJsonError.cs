@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace Pipeline.Aws;
 
 /// <summary>An error body of the AWS JSON protocol: <c>__type</c> and a message.</summary>

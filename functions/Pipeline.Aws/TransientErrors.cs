@@ -1,7 +1,5 @@
-using System.Net;
 using System.Net.Sockets;
 using Amazon.Runtime;
-using Pipeline.Core.Errors;
 
 namespace Pipeline.Aws;
 

@@ -3,7 +3,6 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Pipeline.Core.Configuration;
-using Pipeline.Core.Errors;
 
 namespace Pipeline.Lambda;
 

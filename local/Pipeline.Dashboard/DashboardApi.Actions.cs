@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Pipeline.Core.Errors;
 
 namespace Pipeline.Dashboard;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 using Pipeline.Core.Registry;
 
 namespace Pipeline.Dashboard;

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Pipeline.Core.Registry;
 using Pipeline.Core.Scaling;
 

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json.Nodes;
 using Amazon.DynamoDBv2;
 using Amazon.S3;
 using Microsoft.AspNetCore.Builder;

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Pipeline.Aws.Deploy;
 using Pipeline.Aws.Registry;
 using Pipeline.Aws.Routing;

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace Pipeline.Dashboard;
 
 /// <summary>One state as the graph draws it: what happened to it in this execution.</summary>

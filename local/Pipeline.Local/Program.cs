@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Pipeline.Local.Commands;
 
 namespace Pipeline.Local;

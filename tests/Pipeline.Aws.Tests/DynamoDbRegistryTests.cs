@@ -1,7 +1,3 @@
-using Pipeline.Aws.Registry;
-using Pipeline.Core.Registry;
-using Pipeline.Testing;
-
 namespace Pipeline.Aws.Tests;
 
 [Collection(EmulatorFixture.Collection)]

@@ -1,7 +1,6 @@
 using Pipeline.Aws.Tables;
 using Pipeline.Core.Manifest;
 using Pipeline.Core.Tables;
-using Pipeline.Testing;
 
 namespace Pipeline.Aws.Tests;
 

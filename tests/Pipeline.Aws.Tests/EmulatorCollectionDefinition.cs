@@ -1,5 +1,3 @@
-using Pipeline.Testing;
-
 namespace Pipeline.Aws.Tests;
 
 [CollectionDefinition(EmulatorFixture.Collection)]

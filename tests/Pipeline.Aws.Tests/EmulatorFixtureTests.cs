@@ -1,7 +1,6 @@
 using Amazon.DynamoDBv2.Model;
 using Amazon.S3.Model;
 using Pipeline.Local.Aws.Processes;
-using Pipeline.Testing;
 
 namespace Pipeline.Aws.Tests;
 

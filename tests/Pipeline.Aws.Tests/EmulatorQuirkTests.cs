@@ -1,10 +1,8 @@
 using System.IO.Hashing;
 using System.Net.Http.Headers;
-using System.Text;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
-using Pipeline.Testing;
 
 namespace Pipeline.Aws.Tests;
 

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Pipeline.Aws.Artifacts;
-using Pipeline.Testing;
 
 namespace Pipeline.Aws.Tests;
 

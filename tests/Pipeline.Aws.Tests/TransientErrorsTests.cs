@@ -1,10 +1,6 @@
-using System.Net;
 using System.Net.Sockets;
 using Amazon.DynamoDBv2.Model;
 using Amazon.S3;
-using Pipeline.Aws.CloudWatch;
-using Pipeline.Aws.StepFunctions;
-using Pipeline.Core.Errors;
 
 namespace Pipeline.Aws.Tests;
 

@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.Extensions.Time.Testing;
 using Pipeline.Core.Manifest;
 using Pipeline.Core.Routing;

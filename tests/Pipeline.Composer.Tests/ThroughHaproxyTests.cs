@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 using Pipeline.Core.Manifest;
 using Pipeline.Core.Routing;
 

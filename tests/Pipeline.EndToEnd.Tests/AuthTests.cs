@@ -1,9 +1,5 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json.Nodes;
-using Xunit.Abstractions;
 
 namespace Pipeline.EndToEnd.Tests;
 

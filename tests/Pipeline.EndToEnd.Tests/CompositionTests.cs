@@ -1,10 +1,4 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Net;
-using System.Text.Json.Nodes;
-using Pipeline.Local.Aws.Processes;
-using Pipeline.Testing;
-using Xunit.Abstractions;
 
 namespace Pipeline.EndToEnd.Tests;
 

@@ -1,9 +1,4 @@
-using System.Diagnostics;
-using System.Text.RegularExpressions;
 using Microsoft.Playwright;
-using Pipeline.Local.Aws.Processes;
-using Pipeline.Testing;
-using Xunit.Abstractions;
 
 namespace Pipeline.EndToEnd.Tests;
 

@@ -1,8 +1,3 @@
-using System.Diagnostics;
-using Pipeline.Core.Registry;
-using Pipeline.Local.Aws.Processes;
-using Pipeline.Testing;
-
 namespace Pipeline.EndToEnd.Tests;
 
 /// <summary>

@@ -1,7 +1,4 @@
-using System.Diagnostics;
-using System.Text.Json.Nodes;
 using Pipeline.Core.Deploy;
-using Xunit.Abstractions;
 
 namespace Pipeline.EndToEnd.Tests;
 

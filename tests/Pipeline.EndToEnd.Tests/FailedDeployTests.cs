@@ -1,11 +1,4 @@
-using System.Diagnostics;
-using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Pipeline.Core.Manifest;
-using Pipeline.Core.Registry;
-using Pipeline.Local.Aws.Processes;
-using Pipeline.Testing;
-using Xunit.Abstractions;
 
 namespace Pipeline.EndToEnd.Tests;
 

@@ -1,7 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json.Nodes;
-using Xunit.Abstractions;
-
 namespace Pipeline.EndToEnd.Tests;
 
 /// <summary>

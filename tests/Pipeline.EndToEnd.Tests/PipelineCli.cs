@@ -1,8 +1,3 @@
-using System.Diagnostics;
-using System.Text;
-using Pipeline.Local.Aws.Processes;
-using Pipeline.Testing;
-
 namespace Pipeline.EndToEnd.Tests;
 
 /// <summary>Runs <c>./pipeline</c> as a user does, capturing everything it prints.</summary>

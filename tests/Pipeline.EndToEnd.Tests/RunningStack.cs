@@ -1,10 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Text;
-using System.Text.Json.Nodes;
-using Pipeline.Local.Aws.Processes;
-using Pipeline.Testing;
-
 namespace Pipeline.EndToEnd.Tests;
 
 /// <summary>

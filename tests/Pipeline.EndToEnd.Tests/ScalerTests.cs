@@ -1,14 +1,9 @@
-using System.Globalization;
 using System.Text.Json;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
 using Pipeline.Aws.CloudWatch;
 using Pipeline.Aws.Registry;
-using Pipeline.Core.Registry;
-using Pipeline.Local.Aws.Processes;
-using Pipeline.Testing;
-using Xunit.Abstractions;
 using static Pipeline.EndToEnd.Tests.WriteLoad;
 
 namespace Pipeline.EndToEnd.Tests;

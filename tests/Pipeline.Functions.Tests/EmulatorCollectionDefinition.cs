@@ -1,5 +1,3 @@
-using Pipeline.Testing;
-
 namespace Pipeline.Functions.Tests;
 
 [CollectionDefinition(EmulatorFixture.Collection)]

@@ -1,8 +1,6 @@
 using Pipeline.Aws.Fleet;
 using Pipeline.Core.Configuration;
-using Pipeline.Core.Triggers;
 using Pipeline.Local.Aws.CloudFormation;
-using Pipeline.Local.Aws.Processes;
 
 namespace Pipeline.Functions.Tests;
 

@@ -1,9 +1,6 @@
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Pipeline.Core.Webhooks;
 using Pipeline.Functions.GitHubWebhook;
-using Pipeline.Lambda;
 
 namespace Pipeline.Functions.Tests;
 

@@ -1,8 +1,4 @@
-using System.Text.Json;
-using Pipeline.Core.Errors;
-using Pipeline.Core.Triggers;
 using Pipeline.Functions.NormalizeTrigger;
-using Pipeline.Lambda;
 
 namespace Pipeline.Functions.Tests;
 

@@ -1,8 +1,3 @@
-using System.Text.Json;
-using Pipeline.Core.Errors;
-using Pipeline.Functions.ProvisionTables;
-using Pipeline.Functions.RecordVersion;
-
 namespace Pipeline.Functions.Tests;
 
 public sealed class PayloadTests

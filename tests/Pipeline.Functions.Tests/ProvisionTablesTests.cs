@@ -1,6 +1,3 @@
-using Pipeline.Core.Errors;
-using Pipeline.Testing;
-
 namespace Pipeline.Functions.Tests;
 
 [Collection(EmulatorFixture.Collection)]

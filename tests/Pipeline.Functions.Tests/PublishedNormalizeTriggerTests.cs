@@ -1,10 +1,3 @@
-using System.Text;
-using System.Text.Json;
-using Pipeline.Core.Errors;
-using Pipeline.Core.Triggers;
-using Pipeline.Local.Aws.Lambda;
-using Pipeline.Tests.Shared;
-
 namespace Pipeline.Functions.Tests;
 
 /// <summary>

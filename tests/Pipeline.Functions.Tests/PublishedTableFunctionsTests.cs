@@ -1,16 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Pipeline.Core.Errors;
 using Pipeline.Core.Registry;
-using Pipeline.Functions.ProvisionTables;
-using Pipeline.Functions.RecordVersion;
-using Pipeline.Local.Aws.Lambda;
-using Pipeline.Local.Aws.Processes;
-using Pipeline.Testing;
-using Pipeline.Tests.Shared;
 
 namespace Pipeline.Functions.Tests;
 

@@ -1,5 +1,4 @@
 using Pipeline.Core.Registry;
-using Pipeline.Testing;
 
 namespace Pipeline.Functions.Tests;
 

@@ -1,11 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using Pipeline.Local.Aws.CloudFormation;
-using Pipeline.Local.Aws.Lambda;
-using Pipeline.Local.Aws.Processes;
-using Pipeline.Tests.Shared;
 
 namespace Pipeline.Functions.Tests;
 

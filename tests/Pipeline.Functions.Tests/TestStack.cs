@@ -1,13 +1,8 @@
-using System.Text;
 using Pipeline.Aws.Artifacts;
 using Pipeline.Aws.Registry;
 using Pipeline.Aws.Tables;
 using Pipeline.Core.Tables;
 using Pipeline.Core.Versions;
-using Pipeline.Functions.ProvisionTables;
-using Pipeline.Functions.RecordVersion;
-using Pipeline.Lambda;
-using Pipeline.Testing;
 
 namespace Pipeline.Functions.Tests;
 

@@ -1,10 +1,6 @@
 using System.Collections.Concurrent;
-using System.Text;
 using Pipeline.Aws.Fleet;
-using Pipeline.Core.Errors;
-using Pipeline.Local.Aws.Lambda;
 using Pipeline.Testing.Iam;
-using Pipeline.Tests.Shared;
 
 namespace Pipeline.Functions.Tests;
 

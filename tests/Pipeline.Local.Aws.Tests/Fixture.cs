@@ -1,5 +1,3 @@
-using Pipeline.Local.Aws.Processes;
-
 namespace Pipeline.Local.Aws.Tests;
 
 internal static class Fixture

@@ -1,5 +1,3 @@
-using Pipeline.Local.Aws.Processes;
-
 namespace Pipeline.Local.Tests;
 
 /// <summary>The real CLI (pipeline.dll, built beside the tests) run as a process, as a user runs it.</summary>

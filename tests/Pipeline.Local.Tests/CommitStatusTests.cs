@@ -1,17 +1,8 @@
 using System.Collections.Concurrent;
-using System.Text.Json.Nodes;
-using Pipeline.Testing;
-using Pipeline.Local.Aws.CloudFormation;
 using Pipeline.Local.Aws.EventBridge;
 using Pipeline.Local.Aws.GitHub;
-using Pipeline.Local.Aws.Lambda;
 using Pipeline.Local.Aws.SecretsManager;
-using Pipeline.Local.Aws.StepFunctions;
-using Pipeline.Local.Stack;
-using Pipeline.States.Runtime;
-using Pipeline.States.Service;
 using Pipeline.Local.Tests.Support;
-using Pipeline.Tests.Shared;
 
 namespace Pipeline.Local.Tests;
 

@@ -3,12 +3,6 @@ using Pipeline.Aws.Registry;
 using Pipeline.Aws.StepFunctions;
 using Pipeline.Core.Deploy;
 using Pipeline.Core.Errors;
-using Pipeline.Local.Commands;
-using Pipeline.Local.Aws.StepFunctions;
-using Pipeline.Local.Stack;
-using Pipeline.States.Runtime;
-using Pipeline.States.Service;
-using Pipeline.Testing;
 
 namespace Pipeline.Local.Tests;
 

@@ -1,10 +1,5 @@
-using System.Net;
-using System.Text;
-using System.Text.Json.Nodes;
-using Pipeline.Testing;
 using Pipeline.Local.Aws.EC2;
 using Pipeline.Local.Aws.ELBv2;
-using Pipeline.Local.Stack;
 
 namespace Pipeline.Local.Tests;
 

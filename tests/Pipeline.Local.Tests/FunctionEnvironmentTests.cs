@@ -1,7 +1,3 @@
-using Pipeline.Local.Aws.Processes;
-using Pipeline.Local.Stack;
-using Pipeline.Tests.Shared;
-
 namespace Pipeline.Local.Tests;
 
 /// <summary>What the local stack gives a function beyond its template environment, and that it is documented.</summary>

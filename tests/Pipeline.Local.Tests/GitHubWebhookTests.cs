@@ -1,20 +1,9 @@
 using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
-using Pipeline.Testing;
 using Pipeline.Core.Webhooks;
-using Pipeline.Local.Aws.Lambda;
-using Pipeline.Local.Aws.Processes;
 using Pipeline.Local.Aws.SecretsManager;
 using Pipeline.Local.Aws.EventBridge;
 using Pipeline.Local.Aws.CodeCommit;
-using Pipeline.Local.Aws.CloudFormation;
-using Pipeline.Local.Aws.StepFunctions;
-using Pipeline.Local.Stack;
-using Pipeline.States.Runtime;
-using Pipeline.States.Service;
 using Pipeline.Local.Tests.Support;
-using Pipeline.Tests.Shared;
 
 namespace Pipeline.Local.Tests;
 

@@ -1,9 +1,3 @@
-using System.Net;
-using System.Text;
-using System.Text.Json;
-using Pipeline.Local.Aws.Lambda;
-using Pipeline.Tests.Shared;
-
 namespace Pipeline.Local.Tests;
 
 /// <summary>The Lambda Invoke API over HTTP, serving the real published NormalizeTrigger.</summary>

@@ -1,7 +1,3 @@
-using System.Text.Json;
-using Pipeline.Local.Aws.Processes;
-using Pipeline.Tests.Shared;
-
 namespace Pipeline.Local.Tests;
 
 /// <summary>`pipeline invoke` run as the real CLI process against the real published function.</summary>

@@ -1,9 +1,5 @@
 using System.Diagnostics;
-using System.Text;
-using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
-using Pipeline.Local.Aws.Lambda;
-using Pipeline.Tests.Shared;
 
 namespace Pipeline.Local.Tests;
 

@@ -1,8 +1,4 @@
 using System.Diagnostics;
-using System.Text;
-using System.Text.Json;
-using Pipeline.Local.Aws.Lambda;
-using Pipeline.Tests.Shared;
 
 namespace Pipeline.Local.Tests;
 

@@ -1,6 +1,3 @@
-using Pipeline.Local.Aws.Processes;
-using Pipeline.Testing;
-
 namespace Pipeline.Local.Tests;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using Pipeline.Local.Aws.Processes;
-using Pipeline.Local.Stack;
-using Pipeline.Tests.Shared;
-
 namespace Pipeline.Local.Tests;
 
 /// <summary>The settings `pipeline up` reads for itself: documented, defaulted, and refused when malformed.</summary>

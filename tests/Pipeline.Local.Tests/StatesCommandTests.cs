@@ -1,8 +1,3 @@
-using System.Text.Json.Nodes;
-using Pipeline.Local.Aws.Lambda;
-using Pipeline.Local.Aws.Processes;
-using Pipeline.Tests.Shared;
-
 namespace Pipeline.Local.Tests;
 
 /// <summary>`pipeline states run` as the real CLI process; Lambda tasks served by the local Lambda service and a real function process.</summary>

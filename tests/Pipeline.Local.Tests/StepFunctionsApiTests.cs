@@ -1,11 +1,3 @@
-using System.Net;
-using System.Text;
-using System.Text.Json.Nodes;
-using Pipeline.Testing;
-using Pipeline.Local.Aws.StepFunctions;
-using Pipeline.States.Runtime;
-using Pipeline.States.Service;
-
 namespace Pipeline.Local.Tests;
 
 /// <summary>The Step Functions API over real HTTP, with requests shaped as the AWS API reference documents them.</summary>

@@ -1,6 +1,3 @@
-using Pipeline.Local.Aws.Processes;
-using Pipeline.Local.Commands;
-
 namespace Pipeline.Local.Tests;
 
 public sealed class TemplateCommandTests

@@ -1,6 +1,4 @@
-using System.Text.Json.Nodes;
 using Pipeline.Local.Aws.TokenIssuer;
-using Pipeline.Local.Commands;
 
 namespace Pipeline.Local.Tests;
 

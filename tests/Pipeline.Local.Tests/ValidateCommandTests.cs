@@ -1,6 +1,3 @@
-using Pipeline.Local.Aws.Processes;
-using Pipeline.Testing;
-
 namespace Pipeline.Local.Tests;
 
 /// <summary>Runs the real CLI (pipeline.dll, built beside the tests) as a process.</summary>

@@ -1,9 +1,4 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Net.Sockets;
-using Pipeline.Core.Routing;
-using Pipeline.Local.Aws.Processes;
-using Xunit.Abstractions;
 
 namespace Pipeline.RouterAgent.Tests;
 

@@ -1,5 +1,3 @@
-using Pipeline.Testing;
-
 namespace Pipeline.RouterAgent.Tests;
 
 [CollectionDefinition(EmulatorFixture.Collection)]

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
-
 namespace Pipeline.RouterAgent.Tests;
 
 /// <summary><c>haproxy -c</c> as the agent runs it: a check that hangs is killed with everything it started, and reported.</summary>

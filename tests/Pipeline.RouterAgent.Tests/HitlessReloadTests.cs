@@ -1,13 +1,7 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Text.RegularExpressions;
 using Amazon.DynamoDBv2.Model;
 using Pipeline.Aws.Registry;
 using Pipeline.Aws.Routing;
-using Pipeline.Core.Routing;
-using Pipeline.Local.Aws.Processes;
-using Pipeline.Testing;
-using Xunit.Abstractions;
 
 namespace Pipeline.RouterAgent.Tests;
 

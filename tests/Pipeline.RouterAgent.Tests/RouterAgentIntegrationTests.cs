@@ -1,9 +1,5 @@
 using Amazon.DynamoDBv2.Model;
 using Pipeline.Aws.Routing;
-using Pipeline.Local.Aws.Processes;
-using Pipeline.Testing;
-using Xunit.Abstractions;
-using Pipeline.Core.Routing;
 
 namespace Pipeline.RouterAgent.Tests;
 

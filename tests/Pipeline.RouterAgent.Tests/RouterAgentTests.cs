@@ -1,5 +1,4 @@
 using System.Text;
-using Pipeline.Core.Routing;
 
 namespace Pipeline.RouterAgent.Tests;
 

@@ -1,8 +1,4 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Text;
-using Pipeline.Local.Aws.Processes;
-using Pipeline.Testing;
 
 namespace Pipeline.RouterAgent.Tests;
 

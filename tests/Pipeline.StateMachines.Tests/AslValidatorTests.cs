@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using Pipeline.Local.Aws.Processes;
-using Pipeline.Testing;
 
 namespace Pipeline.StateMachines.Tests;
 

@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using Pipeline.Local.Aws.Processes;
-
 namespace Pipeline.StateMachines.Tests;
 
 /// <summary>House rules for every definition: what asl-validator does not check.</summary>

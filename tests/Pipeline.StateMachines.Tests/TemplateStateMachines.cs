@@ -1,6 +1,4 @@
 using Pipeline.Local.Aws.CloudFormation;
-using Pipeline.Local.Aws.Processes;
-using Pipeline.Testing;
 
 namespace Pipeline.StateMachines.Tests;
 

@@ -1,5 +1,3 @@
-using Pipeline.States.Definition;
-
 namespace Pipeline.States.Tests;
 
 public sealed class DefinitionParserTests

@@ -1,6 +1,3 @@
-using Pipeline.States.Runtime;
-using Pipeline.States.Tests.Support;
-
 namespace Pipeline.States.Tests;
 
 public sealed class HistoryTests

@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using Pipeline.States.Json;
-
 namespace Pipeline.States.Tests;
 
 public sealed class JsonPathTests

@@ -1,8 +1,4 @@
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
-using Pipeline.States.Integrations;
-using Pipeline.States.Runtime;
-using Pipeline.States.Tests.Support;
 
 namespace Pipeline.States.Tests;
 

@@ -1,7 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json.Nodes;
-using Pipeline.States.Integrations;
-using Pipeline.States.Runtime;
 using Pipeline.States.Service;
 
 namespace Pipeline.States.Tests;

@@ -1,4 +1,3 @@
-using Pipeline.States.Runtime;
 using Pipeline.States.Service;
 
 namespace Pipeline.States.Tests;

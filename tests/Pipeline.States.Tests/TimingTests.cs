@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using Pipeline.States.Integrations;
-using Pipeline.States.Runtime;
-using Pipeline.States.Tests.Support;
 
 namespace Pipeline.States.Tests;
 

@@ -1,7 +1,5 @@
 using Pipeline.Local.Aws.CloudFormation;
 using Pipeline.Local.Aws.Lambda;
-using Pipeline.Local.Aws.Processes;
-using Pipeline.Testing;
 
 namespace Pipeline.Template.Tests;
 

@@ -1,8 +1,5 @@
 using System.IO.Compression;
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using Pipeline.Local.Aws.Processes;
-using Pipeline.Testing;
 
 namespace Pipeline.Template.Tests;
 

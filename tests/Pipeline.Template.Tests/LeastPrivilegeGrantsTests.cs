@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using Pipeline.Local.Aws.Processes;
-using Pipeline.Testing;
 using Pipeline.Testing.Iam;
 
 namespace Pipeline.Template.Tests;

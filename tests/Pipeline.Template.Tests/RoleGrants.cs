@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Pipeline.Testing.Iam;
 
 namespace Pipeline.Template.Tests;

@@ -2,7 +2,6 @@ using Amazon.DynamoDBv2;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
-using Pipeline.Local.Aws.Processes;
 using Xunit;
 
 namespace Pipeline.Testing;

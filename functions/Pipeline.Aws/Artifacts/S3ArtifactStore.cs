@@ -1,5 +1,3 @@
-using System.Net;
-using System.Security.Cryptography;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Pipeline.Core.Versions;

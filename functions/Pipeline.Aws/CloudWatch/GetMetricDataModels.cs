@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace Pipeline.Aws.CloudWatch;
 
 // The shapes of GetMetricData as CloudWatch's service model defines them, limited to the members

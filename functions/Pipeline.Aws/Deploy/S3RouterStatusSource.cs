@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Pipeline.Core.Deploy;

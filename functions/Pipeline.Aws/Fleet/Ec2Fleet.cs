@@ -1,9 +1,5 @@
-using System.Security.Cryptography;
-using System.Text;
 using Amazon.EC2;
 using Amazon.EC2.Model;
-using Pipeline.Core.Errors;
-using Pipeline.Core.Fleet;
 
 namespace Pipeline.Aws.Fleet;
 

@@ -1,6 +1,5 @@
 using Amazon.EC2;
 using Amazon.EC2.Model;
-using Pipeline.Core.Fleet;
 
 namespace Pipeline.Aws.Fleet;
 

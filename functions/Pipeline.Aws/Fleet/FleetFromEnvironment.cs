@@ -1,5 +1,4 @@
 using Amazon.EC2;
-using Pipeline.Core.Fleet;
 using Pipeline.Core.Configuration;
 
 namespace Pipeline.Aws.Fleet;

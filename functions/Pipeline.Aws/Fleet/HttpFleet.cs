@@ -1,7 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Pipeline.Core.Errors;
-using Pipeline.Core.Fleet;
 
 namespace Pipeline.Aws.Fleet;
 

@@ -1,7 +1,4 @@
-using System.Text;
 using System.Text.RegularExpressions;
-using Pipeline.Core.Errors;
-using Pipeline.Core.Fleet;
 
 namespace Pipeline.Aws.Fleet;
 

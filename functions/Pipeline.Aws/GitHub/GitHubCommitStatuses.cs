@@ -1,7 +1,4 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Pipeline.Aws.SecretsManager;
 using Pipeline.Core.CommitStatuses;
 

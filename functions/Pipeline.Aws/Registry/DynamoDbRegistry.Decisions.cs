@@ -1,4 +1,3 @@
-using System.Globalization;
 using Amazon.DynamoDBv2.Model;
 using Pipeline.Core.Scaling;
 using static Pipeline.Aws.Registry.RegistryItems;

@@ -1,5 +1,4 @@
 using Amazon.DynamoDBv2.Model;
-using Pipeline.Core.Registry;
 using static Pipeline.Aws.Registry.RegistryItems;
 
 namespace Pipeline.Aws.Registry;

@@ -1,6 +1,5 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Pipeline.Core.Registry;
 using static Pipeline.Aws.Registry.RegistryItems;
 
 namespace Pipeline.Aws.Registry;

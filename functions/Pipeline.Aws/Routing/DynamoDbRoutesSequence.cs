@@ -1,7 +1,5 @@
-using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Pipeline.Core.Errors;
 using Pipeline.Core.Routing;
 
 namespace Pipeline.Aws.Routing;

@@ -1,5 +1,4 @@
 using Amazon.DynamoDBv2;
-using Pipeline.Core.Registry;
 using Pipeline.Core.Routing;
 using Pipeline.Core.Configuration;
 

@@ -1,4 +1,3 @@
-using Pipeline.Aws.CloudWatch;
 using Pipeline.Core.Scaling;
 
 namespace Pipeline.Aws.Scaling;

@@ -1,6 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Amazon.Runtime;
 
 namespace Pipeline.Aws.SecretsManager;

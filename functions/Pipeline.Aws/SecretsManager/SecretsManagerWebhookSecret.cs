@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using Pipeline.Core.Webhooks;
 
 namespace Pipeline.Aws.SecretsManager;

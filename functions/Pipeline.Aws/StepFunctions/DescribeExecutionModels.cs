@@ -1,6 +1,3 @@
-using System.Text.Json.Serialization;
-using Pipeline.Aws.CloudWatch;
-
 namespace Pipeline.Aws.StepFunctions;
 
 // The shapes of DescribeExecution and StartExecution as the Step Functions API reference defines them,

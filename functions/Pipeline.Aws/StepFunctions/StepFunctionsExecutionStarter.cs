@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Pipeline.Core.Webhooks;
 
 namespace Pipeline.Aws.StepFunctions;

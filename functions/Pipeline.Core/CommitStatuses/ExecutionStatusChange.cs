@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Pipeline.Core.Triggers;
 using Pipeline.Core.Webhooks;
 

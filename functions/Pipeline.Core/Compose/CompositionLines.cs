@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Pipeline.Core.Routing;
 
 namespace Pipeline.Core.Compose;

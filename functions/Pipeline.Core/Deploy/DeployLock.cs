@@ -1,7 +1,3 @@
-using System.Globalization;
-using Pipeline.Core.Errors;
-using Pipeline.Core.Registry;
-
 namespace Pipeline.Core.Deploy;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.Globalization;
-using Pipeline.Core.Errors;
-
 namespace Pipeline.Core.Deploy;
 
 /// <summary>

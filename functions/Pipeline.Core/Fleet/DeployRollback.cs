@@ -1,4 +1,3 @@
-using Pipeline.Core.Registry;
 using Pipeline.Core.Routing;
 
 namespace Pipeline.Core.Fleet;

@@ -1,6 +1,4 @@
-using Pipeline.Core.Errors;
 using Pipeline.Core.Manifest;
-using Pipeline.Core.Registry;
 using Pipeline.Core.Routing;
 
 namespace Pipeline.Core.Fleet;

@@ -1,6 +1,3 @@
-using Pipeline.Core.Errors;
-using Pipeline.Core.Registry;
-
 namespace Pipeline.Core.Fleet;
 
 /// <summary>What retiring a version did.</summary>

@@ -1,4 +1,3 @@
-using Pipeline.Core.Errors;
 using Pipeline.Core.Fleet;
 using Pipeline.Core.Labels;
 using YamlDotNet.Core;

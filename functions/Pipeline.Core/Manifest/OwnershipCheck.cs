@@ -1,5 +1,3 @@
-using Pipeline.Core.Errors;
-using Pipeline.Core.Registry;
 using Pipeline.Core.Routing;
 
 namespace Pipeline.Core.Manifest;

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Pipeline.Core.Compose;
 
 namespace Pipeline.Core.Routing;

@@ -1,5 +1,4 @@
 using Pipeline.Core.Manifest;
-using Pipeline.Core.Registry;
 
 namespace Pipeline.Core.Routing;
 

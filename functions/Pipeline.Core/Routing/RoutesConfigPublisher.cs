@@ -1,5 +1,3 @@
-using Pipeline.Core.Errors;
-
 namespace Pipeline.Core.Routing;
 
 /// <param name="LeaseTtl">Longer than any publication takes; a crashed publisher's lease expires after it.</param>

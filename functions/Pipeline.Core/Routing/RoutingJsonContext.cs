@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Pipeline.Core.Routing;
 
 /// <summary>Source-generated JSON for everything routing puts in S3 or passes between states: camelCase, no reflection.</summary>

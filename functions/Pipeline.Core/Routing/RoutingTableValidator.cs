@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Pipeline.Core.Errors;
 using Pipeline.Core.Manifest;
 
 namespace Pipeline.Core.Routing;

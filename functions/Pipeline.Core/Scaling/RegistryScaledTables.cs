@@ -1,5 +1,3 @@
-using Pipeline.Core.Registry;
-
 namespace Pipeline.Core.Scaling;
 
 /// <summary>The scaler's view of the registry: every provisioned table the pipeline owns, with its manifest bounds.</summary>

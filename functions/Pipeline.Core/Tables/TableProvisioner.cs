@@ -1,6 +1,4 @@
-using Pipeline.Core.Errors;
 using Pipeline.Core.Manifest;
-using Pipeline.Core.Registry;
 
 namespace Pipeline.Core.Tables;
 

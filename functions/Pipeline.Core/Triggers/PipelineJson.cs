@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace Pipeline.Core.Triggers;
 
 /// <summary>Source-generated JSON for the trigger shapes and the request every later step reads.</summary>

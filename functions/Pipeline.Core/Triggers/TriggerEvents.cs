@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Pipeline.Core.Triggers;
 
 // The shapes below are the documented wire formats, so every field is optional here and checked

@@ -1,7 +1,4 @@
-using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Pipeline.Core.Errors;
 using Pipeline.Core.Naming;
 
 namespace Pipeline.Core.Triggers;

@@ -1,4 +1,3 @@
-using Pipeline.Core.Errors;
 using Pipeline.Core.Naming;
 
 namespace Pipeline.Core.Triggers;

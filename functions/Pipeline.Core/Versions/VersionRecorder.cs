@@ -1,8 +1,5 @@
 using System.Security.Cryptography;
-using System.Text;
-using Pipeline.Core.Errors;
 using Pipeline.Core.Manifest;
-using Pipeline.Core.Registry;
 
 namespace Pipeline.Core.Versions;
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Pipeline.Core.Naming;
 using Pipeline.Core.Triggers;
 

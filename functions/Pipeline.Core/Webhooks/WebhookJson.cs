@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Pipeline.Core.Triggers;
 
 namespace Pipeline.Core.Webhooks;

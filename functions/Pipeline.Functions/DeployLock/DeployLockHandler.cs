@@ -1,4 +1,3 @@
-using Pipeline.Lambda;
 using Lock = Pipeline.Core.Deploy.DeployLock;
 
 namespace Pipeline.Functions.DeployLock;

@@ -3,7 +3,6 @@ using Pipeline.Aws.Registry;
 using Pipeline.Aws.StepFunctions;
 using Pipeline.Core.Configuration;
 using Pipeline.Functions.DeployLock;
-using Pipeline.Lambda;
 
 // AWS_ENDPOINT_URL_SFN points DescribeExecution at the local stack's Step Functions API; on AWS it
 // is unset and the client signs for https://states.<region>.amazonaws.com.

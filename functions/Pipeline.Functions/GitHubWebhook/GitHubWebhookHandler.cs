@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using Pipeline.Core.Webhooks;
-using Pipeline.Lambda;
 
 namespace Pipeline.Functions.GitHubWebhook;
 

@@ -4,7 +4,6 @@ using Pipeline.Aws.StepFunctions;
 using Pipeline.Core.Configuration;
 using Pipeline.Core.Webhooks;
 using Pipeline.Functions.GitHubWebhook;
-using Pipeline.Lambda;
 
 // AWS_ENDPOINT_URL_SECRETS_MANAGER and AWS_ENDPOINT_URL_SFN point the two small clients at the local
 // stand-ins; on AWS they are unset and the clients sign for the regional endpoints.

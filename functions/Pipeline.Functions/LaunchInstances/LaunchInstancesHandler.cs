@@ -1,5 +1,4 @@
 using Pipeline.Core.Fleet;
-using Pipeline.Lambda;
 
 namespace Pipeline.Functions.LaunchInstances;
 

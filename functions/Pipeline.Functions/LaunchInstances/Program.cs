@@ -4,7 +4,6 @@ using Pipeline.Aws.Registry;
 using Pipeline.Core.Fleet;
 using Pipeline.Core.Configuration;
 using Pipeline.Functions.LaunchInstances;
-using Pipeline.Lambda;
 
 return await LambdaRuntime.RunAsync(
     () =>

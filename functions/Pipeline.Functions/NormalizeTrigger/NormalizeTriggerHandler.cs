@@ -1,7 +1,3 @@
-using System.Text.Json;
-using Pipeline.Core.Triggers;
-using Pipeline.Lambda;
-
 namespace Pipeline.Functions.NormalizeTrigger;
 
 /// <summary>

@@ -1,7 +1,4 @@
-using System.Text.Json;
 using Pipeline.Core.Configuration;
-using Pipeline.Core.Triggers;
-using Pipeline.Lambda;
 
 namespace Pipeline.Functions.NormalizeTrigger;
 

@@ -4,7 +4,6 @@ using Pipeline.Aws.Tables;
 using Pipeline.Core.Configuration;
 using Pipeline.Core.Tables;
 using Pipeline.Functions.ProvisionTables;
-using Pipeline.Lambda;
 
 return await LambdaRuntime.RunAsync(
     TableSettings.From,

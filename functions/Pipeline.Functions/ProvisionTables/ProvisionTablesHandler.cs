@@ -1,8 +1,6 @@
-using Pipeline.Core.Errors;
 using Pipeline.Core.Manifest;
 using Pipeline.Core.Registry;
 using Pipeline.Core.Tables;
-using Pipeline.Lambda;
 
 namespace Pipeline.Functions.ProvisionTables;
 

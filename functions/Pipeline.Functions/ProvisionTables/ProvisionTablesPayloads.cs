@@ -1,6 +1,4 @@
 using System.Text.Json.Serialization;
-using Pipeline.Core.Errors;
-using Pipeline.Lambda;
 
 namespace Pipeline.Functions.ProvisionTables;
 

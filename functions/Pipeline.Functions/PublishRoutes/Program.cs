@@ -3,7 +3,6 @@ using Pipeline.Aws.Registry;
 using Pipeline.Aws.Routing;
 using Pipeline.Core.Configuration;
 using Pipeline.Functions.PublishRoutes;
-using Pipeline.Lambda;
 
 return await LambdaRuntime.RunAsync(
     RoutesSettings.From,

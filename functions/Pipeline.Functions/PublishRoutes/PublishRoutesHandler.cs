@@ -1,5 +1,4 @@
 using Pipeline.Core.Routing;
-using Pipeline.Lambda;
 
 namespace Pipeline.Functions.PublishRoutes;
 

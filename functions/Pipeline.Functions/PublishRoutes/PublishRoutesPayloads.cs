@@ -1,7 +1,5 @@
 using System.Text.Json.Serialization;
-using Pipeline.Core.Errors;
 using Pipeline.Core.Routing;
-using Pipeline.Lambda;
 
 namespace Pipeline.Functions.PublishRoutes;
 

@@ -4,7 +4,6 @@ using Pipeline.Aws.Registry;
 using Pipeline.Core.Configuration;
 using Pipeline.Core.Versions;
 using Pipeline.Functions.RecordVersion;
-using Pipeline.Lambda;
 
 return await LambdaRuntime.RunAsync(
     RecordVersionSettings.From,

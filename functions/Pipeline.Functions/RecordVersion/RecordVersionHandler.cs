@@ -1,5 +1,4 @@
 using Pipeline.Core.Versions;
-using Pipeline.Lambda;
 
 namespace Pipeline.Functions.RecordVersion;
 

@@ -1,7 +1,5 @@
 using System.Text.Json.Serialization;
-using Pipeline.Core.Errors;
 using Pipeline.Core.Naming;
-using Pipeline.Lambda;
 
 namespace Pipeline.Functions.RecordVersion;
 

@@ -4,7 +4,6 @@ using Pipeline.Aws.StepFunctions;
 using Pipeline.Core.CommitStatuses;
 using Pipeline.Core.Configuration;
 using Pipeline.Functions.ReportCommitStatus;
-using Pipeline.Lambda;
 
 // Locally PIPELINE_GITHUB_API_URL points at the stack's GitHub stand-in and PIPELINE_EXECUTION_LINK_PREFIX
 // at its execution pages; on AWS both are unset: api.github.com and the Step Functions console.

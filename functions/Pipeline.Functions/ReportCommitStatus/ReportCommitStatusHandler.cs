@@ -1,6 +1,5 @@
 using Pipeline.Core.CommitStatuses;
 using Pipeline.Core.Triggers;
-using Pipeline.Lambda;
 
 namespace Pipeline.Functions.ReportCommitStatus;
 

@@ -3,7 +3,6 @@ using Pipeline.Aws.Registry;
 using Pipeline.Core.Deploy;
 using Pipeline.Core.Configuration;
 using Pipeline.Functions.ResolveVersion;
-using Pipeline.Lambda;
 
 return await LambdaRuntime.RunAsync(
     StackSettings.From,

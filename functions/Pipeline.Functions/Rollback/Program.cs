@@ -5,7 +5,6 @@ using Pipeline.Aws.Routing;
 using Pipeline.Core.Fleet;
 using Pipeline.Core.Configuration;
 using Pipeline.Functions.Rollback;
-using Pipeline.Lambda;
 
 return await LambdaRuntime.RunAsync(
     RoutesSettings.From,

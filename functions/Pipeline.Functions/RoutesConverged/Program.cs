@@ -3,7 +3,6 @@ using Pipeline.Aws.Deploy;
 using Pipeline.Core.Deploy;
 using Pipeline.Core.Configuration;
 using Pipeline.Functions.RoutesConverged;
-using Pipeline.Lambda;
 
 return await LambdaRuntime.RunAsync(
     ConvergenceSettings.From,

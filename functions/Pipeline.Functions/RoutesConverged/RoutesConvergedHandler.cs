@@ -1,5 +1,4 @@
 using Pipeline.Core.Deploy;
-using Pipeline.Lambda;
 
 namespace Pipeline.Functions.RoutesConverged;
 

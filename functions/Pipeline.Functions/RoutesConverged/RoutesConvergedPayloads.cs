@@ -1,7 +1,5 @@
 using System.Text.Json.Serialization;
 using Pipeline.Core.Deploy;
-using Pipeline.Core.Errors;
-using Pipeline.Lambda;
 
 namespace Pipeline.Functions.RoutesConverged;
 

@@ -5,7 +5,6 @@ using Pipeline.Core.Scaling;
 using Pipeline.Core.Configuration;
 using Pipeline.Core.Time;
 using Pipeline.Functions.ScaleTables;
-using Pipeline.Lambda;
 
 // On AWS nothing but PIPELINE_REGISTRY_TABLE is set and the SDK resolves region and credentials.
 // Locally AWS_ENDPOINT_URL_DYNAMODB and AWS_ENDPOINT_URL_CLOUDWATCH point at the metering proxy, and

@@ -1,7 +1,5 @@
 using System.Text.Json;
-using Pipeline.Core.Errors;
 using Pipeline.Core.Scaling;
-using Pipeline.Lambda;
 
 namespace Pipeline.Functions.ScaleTables;
 

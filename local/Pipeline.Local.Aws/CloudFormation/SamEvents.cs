@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-
 namespace Pipeline.Local.Aws.CloudFormation;
 
 /// <summary>Turns rules and SAM Events entries into <see cref="EventRuleDescription"/>s.</summary>

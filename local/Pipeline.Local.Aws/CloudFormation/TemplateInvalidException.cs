@@ -1,5 +1,3 @@
-using Pipeline.Core.Errors;
-
 namespace Pipeline.Local.Aws.CloudFormation;
 
 /// <summary>

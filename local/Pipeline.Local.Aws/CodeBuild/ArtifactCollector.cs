@@ -1,6 +1,4 @@
 using System.IO.Compression;
-using System.Text;
-using System.Text.RegularExpressions;
 
 namespace Pipeline.Local.Aws.CodeBuild;
 

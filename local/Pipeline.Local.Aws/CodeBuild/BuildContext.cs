@@ -1,4 +1,3 @@
-using System.Globalization;
 using Pipeline.Local.Aws.CloudFormation;
 
 namespace Pipeline.Local.Aws.CodeBuild;

@@ -1,5 +1,3 @@
-using Pipeline.Core.Errors;
-
 namespace Pipeline.Local.Aws.CodeBuild;
 
 /// <summary>StartBuild input CodeBuild would reject; named as CodeBuild's own error so Catch clauses match.</summary>

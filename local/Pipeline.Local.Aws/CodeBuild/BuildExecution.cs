@@ -1,5 +1,3 @@
-using System.Globalization;
-using Pipeline.Local.Aws.Processes;
 using Pipeline.Local.Aws.CloudFormation;
 
 namespace Pipeline.Local.Aws.CodeBuild;

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Pipeline.Local.Aws.CodeCommit;
 
 namespace Pipeline.Local.Aws.CodeBuild;

@@ -1,8 +1,3 @@
-using System.Collections.Concurrent;
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text.Json;
-using Pipeline.Local.Aws.Processes;
 using Pipeline.Local.Aws.CloudFormation;
 
 namespace Pipeline.Local.Aws.CodeBuild;

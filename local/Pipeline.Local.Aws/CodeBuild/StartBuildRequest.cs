@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-
 namespace Pipeline.Local.Aws.CodeBuild;
 
 /// <summary>An environment variable as StartBuild takes it.</summary>

@@ -1,7 +1,4 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
 using Pipeline.Local.Aws.EventBridge;
-using Pipeline.Local.Aws.Processes;
 
 namespace Pipeline.Local.Aws.CodeCommit;
 

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace Pipeline.Local.Aws.DynamoDB;
 
 /// <summary>DynamoDB's own error documents (AWS JSON 1.0), so SDK clients map them to their exception types.</summary>

@@ -1,8 +1,4 @@
-using System.Collections.Concurrent;
-using System.Globalization;
 using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json.Nodes;
 using Pipeline.Core.Scaling;
 
 namespace Pipeline.Local.Aws.DynamoDB;

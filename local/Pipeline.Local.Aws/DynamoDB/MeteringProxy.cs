@@ -1,13 +1,9 @@
-using System.Text;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Pipeline.Aws.CloudWatch;
-using Pipeline.Local.Aws.Processes;
 
 namespace Pipeline.Local.Aws.DynamoDB;
 

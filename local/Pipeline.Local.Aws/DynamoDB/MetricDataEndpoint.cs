@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Pipeline.Aws;
 using Pipeline.Aws.CloudWatch;
 

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace Pipeline.Local.Aws.DynamoDB;
 
 /// <summary>Which tables (and indexes) a DynamoDB data-plane request touches, and whether it reads or writes.</summary>

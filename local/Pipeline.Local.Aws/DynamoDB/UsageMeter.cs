@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace Pipeline.Local.Aws.DynamoDB;
 
 /// <summary>The four DynamoDB metrics the proxy records, named as CloudWatch names them.</summary>

@@ -1,4 +1,3 @@
-using Pipeline.Core.Errors;
 using System.Formats.Tar;
 using System.IO.Compression;
 

@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Pipeline.Core.Errors;
 using Pipeline.Local.Aws.EC2;
 using Pipeline.Local.Aws.ELBv2;
 

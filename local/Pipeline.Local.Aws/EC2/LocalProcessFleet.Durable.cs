@@ -1,8 +1,3 @@
-using Pipeline.Core.Errors;
-using System.Globalization;
-using System.Text.Json.Nodes;
-using Pipeline.Local.Aws.Processes;
-
 namespace Pipeline.Local.Aws.EC2;
 
 /// <summary>

@@ -1,13 +1,6 @@
-using Pipeline.Core.Errors;
-using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
-using System.Text.Json;
 using Pipeline.Local.Aws.CodeBuild;
-using Pipeline.Local.Aws.Processes;
 using Pipeline.Local.Aws.SSM;
 
 namespace Pipeline.Local.Aws.EC2;

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Pipeline.Local.Aws.ELBv2;
 
 /// <summary>ELB's Matcher.HttpCode: "200", "200,202" or "200-299".</summary>

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Security.Cryptography;
-
 namespace Pipeline.Local.Aws.ELBv2;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Pipeline.Local.Aws.Processes;
-
 namespace Pipeline.Local.Aws.ELBv2;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.Collections.Concurrent;
-using System.Globalization;
-using System.Security.Cryptography;
 using Pipeline.Local.Aws.CloudFormation;
 
 namespace Pipeline.Local.Aws.ELBv2;

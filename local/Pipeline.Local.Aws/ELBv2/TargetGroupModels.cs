@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Pipeline.Core.Errors;
 
 namespace Pipeline.Local.Aws.ELBv2;
 

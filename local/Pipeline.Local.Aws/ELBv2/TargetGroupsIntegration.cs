@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-using Pipeline.Core.Errors;
 using Pipeline.States;
 using Pipeline.States.Integrations;
 

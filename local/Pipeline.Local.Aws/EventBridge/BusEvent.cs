@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace Pipeline.Local.Aws.EventBridge;
 
 /// <summary>One entry of PutEvents: what a source says happened.</summary>

@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json.Nodes;
 using Pipeline.Local.Aws.CloudFormation;
 
 namespace Pipeline.Local.Aws.EventBridge;

@@ -1,5 +1,3 @@
-using Pipeline.Core.Errors;
-
 namespace Pipeline.Local.Aws.EventBridge;
 
 /// <summary>An event pattern EventBridge would refuse; the message names the field at fault.</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace Pipeline.Local.Aws.EventBridge;
 
 /// <summary>The JSONPath subset EventBridge's InputPath accepts: <c>$</c> and dotted field names.</summary>

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Text.Json.Nodes;
 using Pipeline.Local.Aws.CloudFormation;
 
 namespace Pipeline.Local.Aws.EventBridge;

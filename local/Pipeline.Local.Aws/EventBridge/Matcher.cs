@@ -1,7 +1,4 @@
-using System.Globalization;
 using System.Net;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 
 namespace Pipeline.Local.Aws.EventBridge;
 

@@ -1,11 +1,6 @@
-using System.Diagnostics;
-using System.Globalization;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Pipeline.Local.Aws.DynamoDB;
-using Pipeline.Local.Aws.Processes;
 
 namespace Pipeline.Local.Aws.Lambda;
 

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Pipeline.Local.Aws.Lambda;
 
 /// <summary>

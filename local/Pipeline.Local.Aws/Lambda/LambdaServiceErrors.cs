@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Pipeline.Core.Errors;
-
 namespace Pipeline.Local.Aws.Lambda;
 
 /// <summary>The errors the Lambda service reports itself when a function's runtime cannot answer.</summary>

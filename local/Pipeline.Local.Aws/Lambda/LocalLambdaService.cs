@@ -1,10 +1,7 @@
 using System.Collections.Frozen;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Pipeline.Local.Aws.DynamoDB;
-using Pipeline.Local.Aws.Processes;
 
 namespace Pipeline.Local.Aws.Lambda;
 

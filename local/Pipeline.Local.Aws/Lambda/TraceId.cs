@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Pipeline.Local.Aws.Lambda;
 
 /// <summary>X-Ray trace headers in the format Lambda hands to runtimes.</summary>

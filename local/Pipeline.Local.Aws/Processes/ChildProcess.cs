@@ -1,7 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Text;
-
 namespace Pipeline.Local.Aws.Processes;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Text;
-
 namespace Pipeline.Local.Aws.Processes;
 
 /// <summary>The outcome of a finished command.</summary>

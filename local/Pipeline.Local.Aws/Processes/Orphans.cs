@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Pipeline.Local.Aws.Processes;
 
 /// <summary>

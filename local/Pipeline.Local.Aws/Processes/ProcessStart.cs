@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Pipeline.Local.Aws.Processes;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
-using Pipeline.Local.Aws.Processes;
-
 namespace Pipeline.Local.Aws.SSM;
 
 /// <summary>

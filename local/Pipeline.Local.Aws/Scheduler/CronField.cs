@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Pipeline.Local.Aws.Scheduler;
 
 /// <summary>A cron field of plain values: lists, ranges, steps and <c>*</c>.</summary>

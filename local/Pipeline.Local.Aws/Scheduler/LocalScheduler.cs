@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
 using Pipeline.Local.Aws.EventBridge;
 using Pipeline.Local.Aws.CloudFormation;
 

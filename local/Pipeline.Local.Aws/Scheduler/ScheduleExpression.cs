@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Pipeline.Local.Aws.Scheduler;
 
 /// <summary>An EventBridge schedule expression: <c>rate(5 minutes)</c> or <c>cron(0 12 * * ? *)</c>, in UTC.</summary>

@@ -1,5 +1,3 @@
-using Pipeline.Core.Errors;
-
 namespace Pipeline.Local.Aws.Scheduler;
 
 /// <summary>A schedule expression EventBridge would refuse; the message names the field at fault.</summary>

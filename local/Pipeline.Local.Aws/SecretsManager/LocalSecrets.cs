@@ -1,6 +1,4 @@
-using System.Security.Cryptography;
 using Pipeline.Local.Aws.CloudFormation;
-using Pipeline.Local.Aws.Processes;
 
 namespace Pipeline.Local.Aws.SecretsManager;
 

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Pipeline.Local.Aws.EventBridge;
 using Pipeline.States.Runtime;
 using Pipeline.States.Service;

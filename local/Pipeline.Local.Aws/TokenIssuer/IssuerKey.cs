@@ -1,8 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json.Nodes;
-using Pipeline.Local.Aws.Processes;
-
 namespace Pipeline.Local.Aws.TokenIssuer;
 
 /// <summary>

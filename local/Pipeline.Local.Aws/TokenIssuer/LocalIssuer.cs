@@ -1,10 +1,5 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Pipeline.Local.Aws.Processes;
 
 namespace Pipeline.Local.Aws.TokenIssuer;
 

@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
-
 namespace Pipeline.Local.Aws.TokenIssuer;
 
 /// <summary>

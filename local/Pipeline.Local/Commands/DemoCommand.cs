@@ -1,10 +1,6 @@
-using System.CommandLine;
 using System.Runtime.InteropServices;
-using System.Text.Json.Nodes;
 using Amazon.DynamoDBv2.Model;
-using Pipeline.Aws.Registry;
 using Pipeline.Core.Manifest;
-using Pipeline.Local.Aws.Processes;
 using Pipeline.Local.Demo;
 using Pipeline.Local.Stack;
 

@@ -1,6 +1,3 @@
-using System.CommandLine;
-using System.Text.Json.Nodes;
-using Pipeline.Local.Aws.Processes;
 using Pipeline.Local.Stack;
 
 namespace Pipeline.Local.Commands;

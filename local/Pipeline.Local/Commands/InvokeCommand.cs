@@ -1,9 +1,4 @@
-using System.CommandLine;
-using System.Text;
-using System.Text.Json;
-using Pipeline.Local.Aws.Lambda;
 using Pipeline.Local.Aws.CloudFormation;
-using Pipeline.Local.Aws.Processes;
 
 namespace Pipeline.Local.Commands;
 

@@ -1,5 +1,3 @@
-using System.CommandLine;
-using Pipeline.Local.Aws.Processes;
 using Pipeline.Local.Scaffold;
 
 namespace Pipeline.Local.Commands;

@@ -1,6 +1,4 @@
-using System.CommandLine;
 using Pipeline.Local.Aws.CloudFormation;
-using Pipeline.Local.Aws.Processes;
 using Pipeline.Local.Stack;
 
 namespace Pipeline.Local.Commands;

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Pipeline.Core.Errors;
 using Pipeline.Core.Manifest;
 using Pipeline.Core.Routing;

@@ -1,6 +1,4 @@
-using System.CommandLine;
 using Pipeline.Core.Manifest;
-using Pipeline.Local.Aws.Processes;
 using Pipeline.Local.Aws.SSM;
 using Pipeline.Local.Stack;
 

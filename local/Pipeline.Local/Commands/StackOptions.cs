@@ -1,6 +1,3 @@
-using System.CommandLine;
-using Pipeline.Local.Aws.Processes;
-
 namespace Pipeline.Local.Commands;
 
 /// <summary>Options every stack command shares.</summary>

@@ -1,11 +1,6 @@
-using System.CommandLine;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Pipeline.Local.Aws.StepFunctions;
 using Pipeline.States.Definition;
 using Pipeline.States.Integrations;
 using Pipeline.States.Json;

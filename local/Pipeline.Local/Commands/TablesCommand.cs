@@ -1,7 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using Pipeline.Core.Scaling;
 using Pipeline.Core.Scaling.Simulation;
 

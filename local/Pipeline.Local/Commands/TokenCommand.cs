@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Pipeline.Local.Aws.TokenIssuer;
 using Pipeline.Local.Stack;
 

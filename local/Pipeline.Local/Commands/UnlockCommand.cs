@@ -1,12 +1,7 @@
-using System.CommandLine;
-using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
-using Pipeline.Aws.Registry;
 using Pipeline.Aws.StepFunctions;
-using Pipeline.Core.Deploy;
 using Pipeline.Core.Errors;
-using Pipeline.Local.Aws.Processes;
 using Pipeline.Local.Stack;
 
 namespace Pipeline.Local.Commands;

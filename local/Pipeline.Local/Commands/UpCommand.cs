@@ -1,6 +1,4 @@
-using System.CommandLine;
 using System.Runtime.InteropServices;
-using Pipeline.Local.Aws.Processes;
 using Pipeline.Local.Stack;
 
 namespace Pipeline.Local.Commands;

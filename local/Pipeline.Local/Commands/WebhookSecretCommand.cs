@@ -1,5 +1,3 @@
-using System.CommandLine;
-using Pipeline.Local.Aws.SecretsManager;
 using Pipeline.Local.Stack;
 
 namespace Pipeline.Local.Commands;

@@ -1,6 +1,3 @@
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Pipeline.Core.Fleet;
 using Pipeline.Core.Manifest;
 using Pipeline.Core.Naming;

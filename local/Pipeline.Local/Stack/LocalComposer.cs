@@ -1,6 +1,4 @@
-using System.Globalization;
 using Pipeline.Core.Routing;
-using Pipeline.Local.Aws.Processes;
 
 namespace Pipeline.Local.Stack;
 

@@ -1,11 +1,6 @@
-using System.Globalization;
 using Pipeline.Aws.Fleet;
-using Pipeline.Aws.Routing;
 using Pipeline.Core.Configuration;
 using Pipeline.Core.Time;
-using Pipeline.Local.Aws.GitHub;
-using Pipeline.Local.Aws.Processes;
-using Pipeline.Local.Aws.StepFunctions;
 
 namespace Pipeline.Local.Stack;
 

@@ -1,6 +1,4 @@
-using System.Globalization;
 using Pipeline.Local.Aws.ELBv2;
-using Pipeline.Local.Aws.Processes;
 
 namespace Pipeline.Local.Stack;
 

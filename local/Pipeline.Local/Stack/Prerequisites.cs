@@ -1,5 +1,3 @@
-using Pipeline.Local.Aws.Processes;
-
 namespace Pipeline.Local.Stack;
 
 /// <summary>The programs the local stack runs, each checked up front with the command that installs it.</summary>

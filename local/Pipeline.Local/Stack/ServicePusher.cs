@@ -1,6 +1,3 @@
-using Pipeline.Local.Aws.CodeCommit;
-using Pipeline.Local.Aws.Processes;
-
 namespace Pipeline.Local.Stack;
 
 /// <summary>

@@ -1,7 +1,4 @@
 using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json.Nodes;
-using Pipeline.Local.Aws.Processes;
 
 namespace Pipeline.Local.Stack;
 

@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using Pipeline.Local.Aws.EventBridge;
-
 namespace Pipeline.Local.Stack;
 
 /// <summary>

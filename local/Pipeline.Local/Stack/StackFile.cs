@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Text.Json.Nodes;
-using Pipeline.Local.Aws.Processes;
 
 namespace Pipeline.Local.Stack;
 

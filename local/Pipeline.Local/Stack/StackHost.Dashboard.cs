@@ -1,14 +1,10 @@
 using Amazon.Runtime;
 using Pipeline.Aws.CloudWatch;
 using Pipeline.Aws.Deploy;
-using Pipeline.Aws.Registry;
-using Pipeline.Aws.Routing;
 using Pipeline.Aws.Scaling;
 using Pipeline.Aws.StepFunctions;
-using Pipeline.Core.Deploy;
 using Pipeline.Dashboard;
 using Pipeline.Local.Aws.EC2;
-using Pipeline.Local.Aws.Processes;
 
 namespace Pipeline.Local.Stack;
 

@@ -1,14 +1,4 @@
-using System.Text;
-using System.Text.Json.Nodes;
 using System.Threading.Channels;
-using Microsoft.AspNetCore.Builder;
-using Pipeline.Local.Aws.GitHub;
-using Pipeline.Local.Aws.StepFunctions;
-using Pipeline.Local.Aws.Lambda;
-using Pipeline.Local.Aws.Processes;
-using Pipeline.Local.Aws.SecretsManager;
-using Pipeline.Local.Aws.EventBridge;
-using Pipeline.Local.Aws.CodeCommit;
 using Pipeline.Local.Aws.CloudFormation;
 
 namespace Pipeline.Local.Stack;

@@ -1,5 +1,4 @@
 using Pipeline.Local.Aws.ELBv2;
-using Pipeline.Local.Aws.Processes;
 
 namespace Pipeline.Local.Stack;
 

@@ -1,11 +1,7 @@
-using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Pipeline.Aws.Deploy;
-using Pipeline.Core.Deploy;
 using Pipeline.Core.Routing;
 using Pipeline.Local.Aws.ELBv2;
-using Pipeline.Local.Aws.Processes;
 
 namespace Pipeline.Local.Stack;
 

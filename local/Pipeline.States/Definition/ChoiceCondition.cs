@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
-using Pipeline.States.Json;
-
 namespace Pipeline.States.Definition;
 
 /// <summary>A Choice rule without its Next: a boolean expression or a data-test expression.</summary>

@@ -1,7 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Pipeline.States.Json;
-
 namespace Pipeline.States.Definition;
 
 public static partial class DefinitionParser

@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using Pipeline.States.Json;
-
 namespace Pipeline.States.Definition;
 
 /// <summary>A parsed, validated state machine or a nested scope (a Parallel branch, a Map item processor).</summary>

@@ -1,6 +1,4 @@
-using System.Text.Json.Nodes;
 using Pipeline.States.Intrinsics;
-using Pipeline.States.Json;
 
 namespace Pipeline.States.Definition;
 

@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using Pipeline.States.Json;
-
 namespace Pipeline.States.History;
 
 /// <summary>Numbers events from 1 (or after the events of a resumed history) and hands them to the sink; concurrent branches share one sequence.</summary>

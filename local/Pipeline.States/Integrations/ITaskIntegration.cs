@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
-
 namespace Pipeline.States.Integrations;
 
 /// <summary>What a Task state hands to the integration serving its Resource.</summary>

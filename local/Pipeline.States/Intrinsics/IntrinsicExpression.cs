@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Text;
-using System.Text.Json.Nodes;
-using Pipeline.States.Json;
-
 namespace Pipeline.States.Intrinsics;
 
 /// <summary>An argument of an intrinsic function invocation: a literal, a path or a nested invocation.</summary>

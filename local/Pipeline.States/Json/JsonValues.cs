@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-
 namespace Pipeline.States.Json;
 
 /// <summary>Helpers over System.Text.Json.Nodes, where a C# null stands for JSON null.</summary>

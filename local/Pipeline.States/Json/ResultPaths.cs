@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace Pipeline.States.Json;
 
 /// <summary>Applies a ResultPath: places a state's result into a copy of its raw input.</summary>

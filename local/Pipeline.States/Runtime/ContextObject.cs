@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using Pipeline.States.Definition;
-
 namespace Pipeline.States.Runtime;
 
 /// <summary>Builds the $$ context object a state sees: Execution, State, StateMachine and, in an ItemSelector, Map.Item.</summary>

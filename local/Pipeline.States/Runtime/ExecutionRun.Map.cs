@@ -1,7 +1,3 @@
-using System.Text.Json.Nodes;
-using Pipeline.States.Definition;
-using Pipeline.States.Json;
-
 namespace Pipeline.States.Runtime;
 
 internal sealed partial class ExecutionRun

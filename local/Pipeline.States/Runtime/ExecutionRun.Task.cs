@@ -1,8 +1,4 @@
-using System.Text.Json.Nodes;
-using Pipeline.States.Definition;
-using Pipeline.States.History;
 using Pipeline.States.Integrations;
-using Pipeline.States.Json;
 
 namespace Pipeline.States.Runtime;
 

@@ -1,8 +1,3 @@
-using System.Text.Json.Nodes;
-using Pipeline.States.Definition;
-using Pipeline.States.History;
-using Pipeline.States.Json;
-
 namespace Pipeline.States.Runtime;
 
 /// <summary>One execution walking its states; Parallel branches and Map iterations share it.</summary>

@@ -1,7 +1,3 @@
-using System.Text.Json.Nodes;
-using Pipeline.States.Definition;
-using Pipeline.States.History;
-
 namespace Pipeline.States.Runtime;
 
 /// <summary>Runs executions of Amazon States Language state machines.</summary>

@@ -1,8 +1,3 @@
-using System.Text;
-using System.Text.Json.Nodes;
-using Pipeline.States.Json;
-using Pipeline.States.Runtime;
-
 namespace Pipeline.States.Service;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using System.Text;
-using System.Text.Json.Nodes;
-using Pipeline.States.History;
-using Pipeline.States.Json;
-
 namespace Pipeline.States.Service;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Pipeline.States.Service;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using System.Text.Json.Nodes;
-using Pipeline.States.Definition;
-using Pipeline.States.History;
-using Pipeline.States.Runtime;
-
 namespace Pipeline.States.Service;
 
 /// <summary>A registered state machine.</summary>

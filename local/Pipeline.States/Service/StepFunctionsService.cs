@@ -1,11 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
-using Pipeline.States.Definition;
-using Pipeline.States.History;
-using Pipeline.States.Json;
-using Pipeline.States.Runtime;
 
 namespace Pipeline.States.Service;
 

@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace Pipeline.Aws.Tests.AwsJson;
 
 public sealed class AwsJsonErrorTests

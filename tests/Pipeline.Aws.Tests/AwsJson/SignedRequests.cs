@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using ImmutableCredentials = Amazon.Runtime.ImmutableCredentials;
 
 namespace Pipeline.Aws.Tests.AwsJson;

@@ -1,8 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Text.Json.Nodes;
-using Pipeline.Aws.CloudWatch;
-using Pipeline.Aws.Tests.AwsJson;
 
 namespace Pipeline.Aws.Tests.CloudWatch;
 

@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace Pipeline.Aws.Tests.CloudWatch;
 
 /// <summary>Stands in for the CloudWatch endpoint: records each request and answers from a queue.</summary>

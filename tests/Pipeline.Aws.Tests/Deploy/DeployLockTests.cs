@@ -1,8 +1,3 @@
-using Pipeline.Aws.Registry;
-using Pipeline.Core.Deploy;
-using Pipeline.Core.Errors;
-using Pipeline.Testing;
-
 namespace Pipeline.Aws.Tests.Deploy;
 
 [Collection(EmulatorFixture.Collection)]

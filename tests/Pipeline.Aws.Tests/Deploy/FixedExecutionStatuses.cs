@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Pipeline.Core.Deploy;
 
 namespace Pipeline.Aws.Tests.Deploy;
 

@@ -1,6 +1,4 @@
 using Pipeline.Aws.Deploy;
-using Pipeline.Core.Deploy;
-using Pipeline.Testing;
 
 namespace Pipeline.Aws.Tests.Deploy;
 

@@ -1,9 +1,4 @@
-using Pipeline.Aws.Registry;
-using Pipeline.Core.Deploy;
-using Pipeline.Core.Errors;
 using Pipeline.Core.Manifest;
-using Pipeline.Core.Registry;
-using Pipeline.Testing;
 
 namespace Pipeline.Aws.Tests.Deploy;
 

@@ -1,8 +1,6 @@
-using System.Net;
 using System.Net.Sockets;
 using Amazon.EC2;
 using Amazon.Runtime;
-using Pipeline.Aws.Fleet;
 using Pipeline.Local.Aws.Processes;
 
 namespace Pipeline.Aws.Tests.Fleet;

@@ -1,12 +1,5 @@
-using System.Text;
-using Pipeline.Aws.Registry;
-using Pipeline.Aws.Routing;
 using Pipeline.Aws.Tests.Routing;
-using Pipeline.Core.Errors;
-using Pipeline.Core.Fleet;
-using Pipeline.Core.Registry;
 using Pipeline.Core.Routing;
-using Pipeline.Testing;
 
 namespace Pipeline.Aws.Tests.Fleet;
 

@@ -1,8 +1,3 @@
-using System.Text;
-using Pipeline.Aws.Fleet;
-using Pipeline.Core.Errors;
-using Pipeline.Core.Fleet;
-
 namespace Pipeline.Aws.Tests.Fleet;
 
 /// <summary>

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using Pipeline.Core.Fleet;
 
 namespace Pipeline.Aws.Tests.Fleet;
 

@@ -1,10 +1,4 @@
-using System.Text;
-using Pipeline.Aws.Registry;
-using Pipeline.Aws.Routing;
-using Pipeline.Core.Errors;
-using Pipeline.Core.Registry;
 using Pipeline.Core.Routing;
-using Pipeline.Testing;
 
 namespace Pipeline.Aws.Tests.Routing;
 

@@ -1,8 +1,4 @@
-using Pipeline.Aws.Registry;
-using Pipeline.Aws.Routing;
-using Pipeline.Core.Registry;
 using Pipeline.Core.Routing;
-using Pipeline.Testing;
 
 namespace Pipeline.Aws.Tests.Routing;
 

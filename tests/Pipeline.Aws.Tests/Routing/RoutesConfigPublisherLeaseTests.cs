@@ -1,8 +1,5 @@
 using Amazon.DynamoDBv2.Model;
-using Pipeline.Aws.Routing;
-using Pipeline.Core.Errors;
 using Pipeline.Core.Routing;
-using Pipeline.Testing;
 
 namespace Pipeline.Aws.Tests.Routing;
 

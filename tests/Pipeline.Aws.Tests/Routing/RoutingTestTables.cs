@@ -1,7 +1,4 @@
 using Amazon.DynamoDBv2.Model;
-using Pipeline.Aws.Registry;
-using Pipeline.Aws.Routing;
-using Pipeline.Testing;
 
 namespace Pipeline.Aws.Tests.Routing;
 

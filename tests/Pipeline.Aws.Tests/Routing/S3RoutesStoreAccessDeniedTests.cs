@@ -1,7 +1,5 @@
-using System.Net;
 using Amazon.Runtime;
 using Amazon.S3;
-using Pipeline.Aws.Routing;
 using Pipeline.Core.Routing;
 
 namespace Pipeline.Aws.Tests.Routing;

@@ -1,7 +1,4 @@
-using System.Text.Json.Nodes;
-using Pipeline.Aws.CloudWatch;
 using Pipeline.Aws.Scaling;
-using Pipeline.Aws.Tests.CloudWatch;
 
 namespace Pipeline.Aws.Tests.Scaling;
 

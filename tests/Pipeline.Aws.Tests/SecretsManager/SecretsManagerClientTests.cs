@@ -1,9 +1,4 @@
-using System.Net;
-using System.Text;
-using System.Text.Json.Nodes;
 using Pipeline.Aws.SecretsManager;
-using Pipeline.Aws.Tests.AwsJson;
-using Pipeline.Aws.Tests.CloudWatch;
 using Pipeline.Core.Webhooks;
 
 namespace Pipeline.Aws.Tests.SecretsManager;

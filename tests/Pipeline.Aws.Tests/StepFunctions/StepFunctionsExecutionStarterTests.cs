@@ -1,8 +1,3 @@
-using System.Net;
-using System.Text.Json.Nodes;
-using Pipeline.Aws.StepFunctions;
-using Pipeline.Aws.Tests.AwsJson;
-using Pipeline.Aws.Tests.CloudWatch;
 using Pipeline.Core.Webhooks;
 
 namespace Pipeline.Aws.Tests.StepFunctions;

@@ -1,8 +1,4 @@
-using System.Text.Json;
 using Pipeline.Core.CommitStatuses;
-using Pipeline.Core.Deploy;
-using Pipeline.Core.Triggers;
-using Pipeline.Core.Webhooks;
 
 namespace Pipeline.Core.Tests.CommitStatuses;
 

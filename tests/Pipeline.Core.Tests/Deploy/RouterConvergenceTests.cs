@@ -1,6 +1,3 @@
-using Pipeline.Core.Deploy;
-using Pipeline.Core.Errors;
-
 namespace Pipeline.Core.Tests.Deploy;
 
 public sealed class RouterConvergenceTests

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Pipeline.Core.Deploy;
 
 namespace Pipeline.Core.Tests.Deploy;
 

@@ -1,5 +1,3 @@
-using Pipeline.Core.Webhooks;
-
 namespace Pipeline.Core.Tests.Fakes;
 
 /// <summary>Step Functions' naming rule in memory: one execution per name, ever; a start can be made to fail.</summary>

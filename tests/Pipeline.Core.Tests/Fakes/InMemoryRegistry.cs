@@ -1,5 +1,3 @@
-using Pipeline.Core.Registry;
-
 namespace Pipeline.Core.Tests.Fakes;
 
 /// <summary>An <see cref="IRegistry"/> in a dictionary, with the same conditional semantics as the DynamoDB adapter.</summary>

@@ -1,5 +1,3 @@
-using CsCheck;
-
 namespace Pipeline.Core.Tests.Labels;
 
 /// <summary>Random valid label templates, counts and commits.</summary>

@@ -1,4 +1,3 @@
-using CsCheck;
 using Pipeline.Core.Labels;
 
 namespace Pipeline.Core.Tests.Labels;

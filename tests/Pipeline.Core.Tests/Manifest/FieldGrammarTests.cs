@@ -1,10 +1,6 @@
 using System.Globalization;
-using System.Text;
-using System.Text.Json.Nodes;
 using Json.Schema;
 using Pipeline.Core.Manifest;
-using Pipeline.Local.Aws.Processes;
-using Pipeline.Testing;
 
 namespace Pipeline.Core.Tests.Manifest;
 

@@ -1,7 +1,4 @@
-using Pipeline.Core.Errors;
 using Pipeline.Core.Manifest;
-using Pipeline.Local.Aws.Processes;
-using Pipeline.Testing;
 
 namespace Pipeline.Core.Tests.Manifest;
 

@@ -1,11 +1,7 @@
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Json.Schema;
 using Pipeline.Core.Manifest;
-using Pipeline.Local.Aws.Processes;
-using Pipeline.Testing;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using Pipeline.Core.Naming;
-
 namespace Pipeline.Core.Tests.Naming;
 
 public sealed class BranchNameTests

@@ -1,5 +1,3 @@
-using Pipeline.Core.Naming;
-
 namespace Pipeline.Core.Tests.Naming;
 
 public sealed class RepositoryUrlTests

@@ -1,6 +1,4 @@
-using System.Text.Json;
 using Pipeline.Core.Manifest;
-using Pipeline.Core.Naming;
 
 namespace Pipeline.Core.Tests.Naming;
 

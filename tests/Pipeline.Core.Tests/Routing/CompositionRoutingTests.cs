@@ -1,8 +1,5 @@
-using System.Text.Json;
 using Pipeline.Core.Compose;
-using Pipeline.Core.Errors;
 using Pipeline.Core.Manifest;
-using Pipeline.Core.Registry;
 using Pipeline.Core.Routing;
 using static Pipeline.Core.Tests.Routing.RoutingFixtures;
 

@@ -1,4 +1,3 @@
-using Pipeline.Core.Errors;
 using Pipeline.Core.Routing;
 
 namespace Pipeline.Core.Tests.Routing;

@@ -1,7 +1,4 @@
-using Pipeline.Core.Errors;
-using Pipeline.Core.Registry;
 using Pipeline.Core.Routing;
-using Pipeline.Core.Tests.Fakes;
 
 namespace Pipeline.Core.Tests.Routing;
 

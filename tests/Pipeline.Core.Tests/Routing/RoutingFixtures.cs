@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json;
 using Pipeline.Core.Routing;
 
 namespace Pipeline.Core.Tests.Routing;

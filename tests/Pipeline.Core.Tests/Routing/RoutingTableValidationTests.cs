@@ -1,4 +1,3 @@
-using Pipeline.Core.Errors;
 using Pipeline.Core.Routing;
 using static Pipeline.Core.Tests.Routing.RoutingFixtures;
 

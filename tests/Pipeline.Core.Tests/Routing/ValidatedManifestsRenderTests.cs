@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using CsCheck;
 using Pipeline.Core.Manifest;
 using Pipeline.Core.Routing;
 using Pipeline.Core.Tests.Manifest;

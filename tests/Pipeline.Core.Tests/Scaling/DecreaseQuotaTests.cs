@@ -1,4 +1,3 @@
-using CsCheck;
 using Pipeline.Core.Scaling;
 
 namespace Pipeline.Core.Tests.Scaling;

@@ -1,4 +1,3 @@
-using CsCheck;
 using Pipeline.Core.Scaling;
 using Pipeline.Core.Scaling.Simulation;
 

@@ -1,8 +1,5 @@
-using Pipeline.Core.Errors;
 using Pipeline.Core.Manifest;
-using Pipeline.Core.Registry;
 using Pipeline.Core.Tables;
-using Pipeline.Core.Tests.Fakes;
 
 namespace Pipeline.Core.Tests.Tables;
 

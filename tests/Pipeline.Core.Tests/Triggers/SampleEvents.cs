@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Pipeline.Core.Tests.Triggers;
 
 /// <summary>Loads a sample event from Triggers/Events by file name.</summary>

@@ -1,8 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Pipeline.Core.Errors;
-using Pipeline.Core.Triggers;
-
 namespace Pipeline.Core.Tests.Triggers;
 
 /// <summary>

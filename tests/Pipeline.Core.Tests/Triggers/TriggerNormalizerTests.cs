@@ -1,7 +1,3 @@
-using System.Text.Json;
-using Pipeline.Core.Errors;
-using Pipeline.Core.Triggers;
-
 namespace Pipeline.Core.Tests.Triggers;
 
 public sealed class TriggerNormalizerTests

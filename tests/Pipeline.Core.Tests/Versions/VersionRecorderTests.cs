@@ -1,8 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
-using Pipeline.Core.Errors;
-using Pipeline.Core.Registry;
-using Pipeline.Core.Tests.Fakes;
 using Pipeline.Core.Versions;
 
 namespace Pipeline.Core.Tests.Versions;

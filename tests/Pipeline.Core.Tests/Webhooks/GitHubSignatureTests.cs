@@ -1,6 +1,3 @@
-using System.Text;
-using Pipeline.Core.Webhooks;
-
 namespace Pipeline.Core.Tests.Webhooks;
 
 public sealed class GitHubSignatureTests

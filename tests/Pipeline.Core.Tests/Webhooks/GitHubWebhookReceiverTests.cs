@@ -1,10 +1,3 @@
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Pipeline.Core.Tests.Fakes;
-using Pipeline.Core.Triggers;
-using Pipeline.Core.Webhooks;
-
 namespace Pipeline.Core.Tests.Webhooks;
 
 /// <summary>Every answer of the receiver, with real HMACs over the bodies sent; only a verified push starts a run.</summary>

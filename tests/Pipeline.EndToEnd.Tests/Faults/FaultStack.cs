@@ -1,7 +1,4 @@
-using System.Diagnostics;
-using System.Text.Json.Nodes;
 using Pipeline.Core.Manifest;
-using Pipeline.Local.Aws.Processes;
 
 namespace Pipeline.EndToEnd.Tests.Faults;
 

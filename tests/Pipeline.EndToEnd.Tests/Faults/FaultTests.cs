@@ -1,7 +1,3 @@
-using System.Diagnostics;
-using Pipeline.Local.Aws.Processes;
-using Xunit.Abstractions;
-
 namespace Pipeline.EndToEnd.Tests.Faults;
 
 /// <summary>

@@ -1,7 +1,4 @@
-using System.Text.RegularExpressions;
-using System.Text.Json.Nodes;
 using Pipeline.Core.Deploy;
-using Pipeline.Core.Registry;
 
 namespace Pipeline.EndToEnd.Tests.Faults;
 

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Pipeline.EndToEnd.Tests.Faults;
 
 /// <summary>One process under the stack: its id, parent and command line.</summary>

@@ -1,7 +1,4 @@
-using Pipeline.Local.Aws.CodeBuild;
-using Pipeline.Local.Aws.CodeCommit;
 using Pipeline.Local.Aws.CloudFormation;
-using Pipeline.Local.Aws.Tests.CodeCommit;
 
 namespace Pipeline.Local.Aws.Tests.CodeBuild;
 

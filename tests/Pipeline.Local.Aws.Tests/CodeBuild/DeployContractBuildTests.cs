@@ -1,13 +1,6 @@
 using System.Formats.Tar;
-using System.IO.Compression;
-using System.Text.Json.Nodes;
 using Amazon.S3.Model;
-using Pipeline.Local.Aws.CodeBuild;
-using Pipeline.Local.Aws.CodeCommit;
 using Pipeline.Local.Aws.CloudFormation;
-using Pipeline.Local.Aws.Processes;
-using Pipeline.Local.Aws.Tests.CodeCommit;
-using Pipeline.Testing;
 
 namespace Pipeline.Local.Aws.Tests.CodeBuild;
 

@@ -1,6 +1,3 @@
-using System.IO.Compression;
-using Pipeline.Local.Aws.CodeBuild;
-
 namespace Pipeline.Local.Aws.Tests.CodeBuild;
 
 public sealed class LocalBuildRunnerTests : IAsyncLifetime

@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using Pipeline.Local.Aws.CodeBuild;
-
 namespace Pipeline.Local.Aws.Tests.CodeBuild;
 
 public sealed class StartBuildRequestTests

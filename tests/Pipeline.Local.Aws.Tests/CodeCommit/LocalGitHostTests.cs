@@ -1,9 +1,4 @@
-using System.Collections.Concurrent;
-using System.Text.Json.Nodes;
-using Pipeline.Local.Aws.EventBridge;
-using Pipeline.Local.Aws.CodeCommit;
 using Pipeline.Local.Aws.CloudFormation;
-using Pipeline.Local.Aws.Processes;
 
 namespace Pipeline.Local.Aws.Tests.CodeCommit;
 

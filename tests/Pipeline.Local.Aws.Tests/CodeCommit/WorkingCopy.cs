@@ -1,5 +1,3 @@
-using Pipeline.Local.Aws.Processes;
-
 namespace Pipeline.Local.Aws.Tests.CodeCommit;
 
 /// <summary>A real clone of a bare repository, for pushing commits the way a developer does.</summary>

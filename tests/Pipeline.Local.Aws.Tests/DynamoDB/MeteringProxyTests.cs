@@ -1,7 +1,5 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Pipeline.Local.Aws.DynamoDB;
-using Pipeline.Testing;
 
 namespace Pipeline.Local.Aws.Tests.DynamoDB;
 

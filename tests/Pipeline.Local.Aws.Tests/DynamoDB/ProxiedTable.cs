@@ -1,8 +1,6 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
-using Pipeline.Local.Aws.DynamoDB;
-using Pipeline.Testing;
 
 namespace Pipeline.Local.Aws.Tests.DynamoDB;
 

@@ -1,8 +1,6 @@
 using Pipeline.Aws.CloudWatch;
 using Pipeline.Aws.Scaling;
 using Pipeline.Core.Scaling;
-using Pipeline.Local.Aws.DynamoDB;
-using Pipeline.Testing;
 
 namespace Pipeline.Local.Aws.Tests.DynamoDB;
 

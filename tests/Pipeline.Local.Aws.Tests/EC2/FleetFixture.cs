@@ -1,8 +1,4 @@
 using System.Formats.Tar;
-using System.IO.Compression;
-using System.Text;
-using Pipeline.Local.Aws.CodeBuild;
-using Pipeline.Local.Aws.EC2;
 using Pipeline.Local.Aws.ELBv2;
 using Pipeline.Local.Aws.SSM;
 

@@ -1,5 +1,4 @@
 using Pipeline.Local.Aws.CloudFormation;
-using Pipeline.Local.Aws.EC2;
 using Pipeline.Local.Aws.ELBv2;
 using Pipeline.Local.Aws.Tests.ELBv2;
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Pipeline.Local.Aws.Processes;
 
 namespace Pipeline.Local.Aws.Tests.EC2;
 

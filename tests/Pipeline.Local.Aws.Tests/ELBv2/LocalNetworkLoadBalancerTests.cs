@@ -1,7 +1,5 @@
 using System.Net;
-using System.Text;
 using Pipeline.Local.Aws.ELBv2;
-using Pipeline.Local.Aws.Processes;
 
 namespace Pipeline.Local.Aws.Tests.ELBv2;
 

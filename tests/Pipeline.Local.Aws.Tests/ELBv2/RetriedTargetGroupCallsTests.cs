@@ -1,6 +1,5 @@
 using Pipeline.Local.Aws.CloudFormation;
 using Pipeline.Local.Aws.ELBv2;
-using Pipeline.Local.Aws.Tests.EC2;
 
 namespace Pipeline.Local.Aws.Tests.ELBv2;
 

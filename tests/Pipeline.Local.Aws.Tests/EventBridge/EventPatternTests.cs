@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using Pipeline.Local.Aws.EventBridge;
-
 namespace Pipeline.Local.Aws.Tests.EventBridge;
 
 public sealed class EventPatternTests

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-using Pipeline.Local.Aws.EventBridge;
 using Pipeline.Local.Aws.CloudFormation;
 
 namespace Pipeline.Local.Aws.Tests.EventBridge;

@@ -1,5 +1,3 @@
-using Pipeline.Testing;
-
 namespace Pipeline.Local.Aws.Tests.Integration;
 
 [CollectionDefinition(EmulatorFixture.Collection)]

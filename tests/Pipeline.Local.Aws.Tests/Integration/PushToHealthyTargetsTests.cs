@@ -1,15 +1,6 @@
-using System.Collections.Concurrent;
-using System.Text.Json.Nodes;
-using Pipeline.Local.Aws.CodeBuild;
-using Pipeline.Local.Aws.EventBridge;
-using Pipeline.Local.Aws.EC2;
 using Pipeline.Local.Aws.ELBv2;
-using Pipeline.Local.Aws.CodeCommit;
 using Pipeline.Local.Aws.CloudFormation;
-using Pipeline.Local.Aws.Tests.EC2;
 using Pipeline.Local.Aws.Tests.ELBv2;
-using Pipeline.Local.Aws.Tests.CodeCommit;
-using Pipeline.Testing;
 
 namespace Pipeline.Local.Aws.Tests.Integration;
 

@@ -1,7 +1,4 @@
-using System.Collections.Concurrent;
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.Time.Testing;
-using Pipeline.Local.Aws.EventBridge;
 using Pipeline.Local.Aws.Scheduler;
 using Pipeline.Local.Aws.CloudFormation;
 

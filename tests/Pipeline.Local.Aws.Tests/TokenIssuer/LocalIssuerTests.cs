@@ -1,6 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json.Nodes;
 using Pipeline.Local.Aws.TokenIssuer;
 
 namespace Pipeline.Local.Aws.Tests.TokenIssuer;

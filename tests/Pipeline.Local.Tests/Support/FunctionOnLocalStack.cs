@@ -1,10 +1,4 @@
 using Microsoft.AspNetCore.Builder;
-using Pipeline.Local.Aws.Lambda;
-using Pipeline.Local.Aws.StepFunctions;
-using Pipeline.States.Runtime;
-using Pipeline.States.Service;
-using Pipeline.Testing;
-using Pipeline.Tests.Shared;
 
 namespace Pipeline.Local.Tests.Support;
 

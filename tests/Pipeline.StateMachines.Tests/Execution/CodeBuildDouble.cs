@@ -1,8 +1,4 @@
-using System.Collections.Concurrent;
-using System.Text.Json.Nodes;
 using Pipeline.States;
-using Pipeline.States.Integrations;
-using Pipeline.Testing;
 
 namespace Pipeline.StateMachines.Tests.Execution;
 

@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using Pipeline.States.Integrations;
-
 namespace Pipeline.StateMachines.Tests.Execution;
 
 /// <summary>An integration served by a function of the test: the seam for the doubles below.</summary>

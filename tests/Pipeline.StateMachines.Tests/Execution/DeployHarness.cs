@@ -1,14 +1,8 @@
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Pipeline.Aws.Registry;
 using Pipeline.Local.Aws.Lambda;
-using Pipeline.Local.Aws.Processes;
 using Pipeline.States.Definition;
 using Pipeline.States.History;
-using Pipeline.States.Integrations;
-using Pipeline.States.Runtime;
-using Pipeline.Testing;
-using Pipeline.Testing.Iam;
 using Pipeline.Tests.Shared;
 
 namespace Pipeline.StateMachines.Tests.Execution;

@@ -1,9 +1,5 @@
-using System.Text.Json.Nodes;
 using Pipeline.Core.Deploy;
 using Pipeline.Core.Registry;
-using Pipeline.Local.Aws.Processes;
-using Pipeline.States.Runtime;
-using Pipeline.Testing;
 
 namespace Pipeline.StateMachines.Tests.Execution;
 

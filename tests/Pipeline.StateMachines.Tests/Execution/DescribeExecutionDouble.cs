@@ -1,8 +1,5 @@
-using System.Collections.Concurrent;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Pipeline.Testing;
 
 namespace Pipeline.StateMachines.Tests.Execution;
 

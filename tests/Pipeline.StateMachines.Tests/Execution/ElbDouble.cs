@@ -1,6 +1,4 @@
-using System.Text.Json.Nodes;
 using Pipeline.States;
-using Pipeline.States.Integrations;
 
 namespace Pipeline.StateMachines.Tests.Execution;
 

@@ -1,8 +1,5 @@
-using System.Collections.Concurrent;
 using System.Globalization;
-using System.Text.Json.Nodes;
 using Pipeline.Core.Registry;
-using Pipeline.Testing;
 
 namespace Pipeline.StateMachines.Tests.Execution;
 

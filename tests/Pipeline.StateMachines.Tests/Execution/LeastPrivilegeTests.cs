@@ -1,6 +1,3 @@
-using Pipeline.States.Runtime;
-using Pipeline.Testing.Iam;
-
 namespace Pipeline.StateMachines.Tests.Execution;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using System.Text.Json.Nodes;
-using Pipeline.States.Runtime;
-using Pipeline.Testing.Iam;
-
 namespace Pipeline.StateMachines.Tests.Execution;
 
 /// <summary>

@@ -1,7 +1,5 @@
 using Pipeline.Core.Deploy;
 using Pipeline.Core.Manifest;
-using Pipeline.States.Runtime;
-using Pipeline.Testing;
 
 namespace Pipeline.StateMachines.Tests.Execution;
 

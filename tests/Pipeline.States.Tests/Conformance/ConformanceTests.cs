@@ -1,8 +1,3 @@
-using System.Text.Json.Nodes;
-using Pipeline.States.Definition;
-using Pipeline.States.Json;
-using Pipeline.States.Runtime;
-
 namespace Pipeline.States.Tests.Conformance;
 
 public sealed class ConformanceTests

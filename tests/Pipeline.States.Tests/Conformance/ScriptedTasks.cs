@@ -1,7 +1,3 @@
-using System.Text.Json.Nodes;
-using Pipeline.States.Integrations;
-using Pipeline.States.Json;
-
 namespace Pipeline.States.Tests.Conformance;
 
 /// <summary>

@@ -1,7 +1,4 @@
-using System.Text.Json.Nodes;
-using Pipeline.States.Definition;
 using Pipeline.States.History;
-using Pipeline.States.Runtime;
 
 namespace Pipeline.States.Tests.Support;
 

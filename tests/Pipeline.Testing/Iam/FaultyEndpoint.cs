@@ -1,7 +1,5 @@
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Pipeline.Local.Aws.Processes;
 
 namespace Pipeline.Testing.Iam;
 

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Net.Sockets;
-using Pipeline.Local.Aws.Processes;
 
 namespace Pipeline.Testing.Iam;
 
