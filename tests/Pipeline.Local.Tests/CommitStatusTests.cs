@@ -3,6 +3,7 @@ using Pipeline.Local.Aws.EventBridge;
 using Pipeline.Local.Aws.GitHub;
 using Pipeline.Local.Aws.SecretsManager;
 using Pipeline.Local.Tests.Support;
+using Pipeline.States.Integrations;
 
 namespace Pipeline.Local.Tests;
 
@@ -27,9 +28,12 @@ public sealed class CommitStatusTests : IAsyncLifetime, IDisposable
     {
         _stack = await FunctionOnLocalStack.StartAsync(
             "ReportCommitStatusFunction",
+            // A GitHub run goes on only once its "pending" is posted: a run that ended first would have
+            // its late "pending" rightly dropped, which on a loaded machine made this test flaky.
             """
-            {"StartAt":"Deploying","States":{
-              "Deploying":{"Type":"Wait","Seconds":5,"Next":"Outcome"},
+            {"StartAt":"Started","States":{
+              "Started":{"Type":"Choice","Choices":[{"Variable":"$.source","StringEquals":"github.com","Next":"Deploying"}],"Default":"Done"},
+              "Deploying":{"Type":"Task","Resource":"arn:aws:states:::test:pending-posted","Comment":"Waits for the run's pending status","Next":"Outcome"},
               "Outcome":{"Type":"Choice","Choices":[{"Variable":"$.detail.repository.name","StringEquals":"billing","Next":"Broken"}],"Default":"Done"},
               "Broken":{"Type":"Fail","Error":"Pipeline.BuildFailed","Cause":"npm test exited 1"},
               "Done":{"Type":"Succeed"}}}
@@ -48,7 +52,8 @@ public sealed class CommitStatusTests : IAsyncLifetime, IDisposable
                 ["AWS_ENDPOINT_URL_SECRETS_MANAGER"] = control + SecretsManagerApi.Path,
                 ["PIPELINE_GITHUB_API_URL"] = control + LocalGitHubApi.Path + "/",
                 ["PIPELINE_EXECUTION_LINK_PREFIX"] = control + ExecutionPages.Path + "/",
-            });
+            },
+            new TaskIntegrationRegistry().Register("arn:aws:states:::test:pending-posted", new PendingPosted(() => _gitHub)));
 
         // Warm, so every "pending" is handled while its run still waits (a late one is rightly dropped).
         await _stack.Lambda.WarmAsync(_stack.Function.Name);
@@ -122,6 +127,28 @@ public sealed class CommitStatusTests : IAsyncLifetime, IDisposable
         foreach (var delivery in await Task.WhenAll(_deliveries))
         {
             Assert.All(delivery, d => Assert.True(d.Succeeded, d.Error));
+        }
+    }
+
+    /// <summary>A Task that returns once the GitHub stand-in holds the run's "pending" status (at most a minute).</summary>
+    private sealed class PendingPosted(Func<LocalGitHubApi> gitHub) : ITaskIntegration
+    {
+        public async Task<JsonNode?> InvokeAsync(TaskInvocation invocation, CancellationToken cancellationToken)
+        {
+            var repository = "pipeline-local/" + invocation.Input!["detail"]!["repository"]!["name"]!.ToString();
+            var sha = invocation.Input!["detail"]!["after"]!.ToString();
+            var deadline = DateTime.UtcNow.AddMinutes(1);
+            while (!gitHub().Recent(50).Any(s => s["repository"]!.ToString() == repository && s["sha"]!.ToString() == sha && s["state"]!.ToString() == "pending"))
+            {
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new TimeoutException($"no pending status for {repository}@{sha} within a minute");
+                }
+
+                await Task.Delay(50, cancellationToken);
+            }
+
+            return invocation.Input;
         }
     }
 

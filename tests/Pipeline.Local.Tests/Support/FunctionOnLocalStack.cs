@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Pipeline.States.Integrations;
 
 namespace Pipeline.Local.Tests.Support;
 
@@ -35,16 +36,18 @@ internal sealed class FunctionOnLocalStack : IAsyncDisposable
     /// <param name="machineDefinition">The ASL the deploy machine runs in this test.</param>
     /// <param name="map">Maps the other local APIs the function calls onto the control endpoint.</param>
     /// <param name="endpoints">Given the control endpoint's URL, the variables that point the function at it.</param>
+    /// <param name="integrations">The Task resources the test's definition uses, if any.</param>
     public static async Task<FunctionOnLocalStack> StartAsync(
         string logicalId,
         string machineDefinition,
         Action<FunctionOnLocalStack, WebApplication> map,
-        Func<string, IReadOnlyDictionary<string, string>> endpoints)
+        Func<string, IReadOnlyDictionary<string, string>> endpoints,
+        TaskIntegrationRegistry? integrations = null)
     {
         var function = await FunctionBinaries.PublishedAsync(logicalId);
         var machine = function.Environment["PIPELINE_DEPLOY_STATE_MACHINE_ARN"];
         var arn = machine.Split(':');
-        var stepFunctions = new StepFunctionsService(new StatesEngine(new EngineOptions { Region = arn[3], Account = arn[4] }), null);
+        var stepFunctions = new StepFunctionsService(new StatesEngine(new EngineOptions { Region = arn[3], Account = arn[4], Integrations = integrations ?? new() }), null);
         stepFunctions.CreateStateMachine(arn[6], machineDefinition);
         var stack = new FunctionOnLocalStack(function, machine, stepFunctions);
         stack.Control = await LoopbackServer.StartAsync(app =>
