@@ -57,8 +57,11 @@ public sealed class ChildProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => child.Append(e.Data);
         process.Exited += (_, _) =>
         {
-            // Exited can fire before the last output lines were read; WaitForExit drains them.
-            process.WaitForExit();
+            // Exited can fire before the last output lines were read; WaitForExit drains them. Bounded:
+            // without a timeout it waits for the end of the redirected output, which never comes while a
+            // process the child started (a router agent's haproxy) still holds the pipe, and the exit
+            // would then never be seen (nor the child restarted).
+            process.WaitForExit(TimeSpan.FromSeconds(2));
             child._exited.TrySetResult(process.ExitCode);
         };
         process.BeginOutputReadLine();

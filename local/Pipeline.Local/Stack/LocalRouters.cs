@@ -237,6 +237,10 @@ internal sealed class LocalRouters(
             }
 
             await agent.DisposeAsync();
+            // What systemd's KillMode=control-group does when it restarts the agent's unit on AWS: a
+            // killed agent's haproxy outlives it (reparented, still bound to the router's port with the
+            // old config), and a new agent's haproxy would share the port with it.
+            await Orphans.KillAllAsync(Orphans.Find(router.Directory).Select(p => p.Pid), TimeSpan.FromSeconds(5), CancellationToken.None);
             Launch(router);
         }
     }

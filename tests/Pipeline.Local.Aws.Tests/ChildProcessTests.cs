@@ -1,0 +1,35 @@
+using Pipeline.Local.Aws.Processes;
+
+namespace Pipeline.Local.Aws.Tests;
+
+public sealed class ChildProcessTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("child-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public async Task Exited_WhenAProcessItStartedStillHoldsItsOutput_ShouldStillBeSeen()
+    {
+        // A router agent killed while its haproxy runs on: the grandchild keeps the output pipe open,
+        // so the end of output never comes. The exit must be seen anyway, or the child is never restarted.
+        var child = ChildProcess.Start("parent", "bash", ["-c", "sleep 60 & echo \"grandchild $!\"; exit 3"], Path.Combine(_directory, "parent.log"));
+        try
+        {
+            var exited = await Task.WhenAny(child.Exited, Task.Delay(TimeSpan.FromSeconds(20)));
+            Assert.Same(child.Exited, exited);
+            Assert.Equal(3, await child.Exited);
+            Assert.True(child.Crashed);
+        }
+        finally
+        {
+            var line = child.Tail().Split('\n').FirstOrDefault(l => l.StartsWith("grandchild ", StringComparison.Ordinal));
+            if (line is not null)
+            {
+                await Orphans.KillAllAsync([int.Parse(line["grandchild ".Length..], System.Globalization.CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(1), CancellationToken.None);
+            }
+
+            await child.DisposeAsync();
+        }
+    }
+}
