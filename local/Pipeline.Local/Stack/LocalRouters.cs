@@ -239,8 +239,12 @@ internal sealed class LocalRouters(
             await agent.DisposeAsync();
             // What systemd's KillMode=control-group does when it restarts the agent's unit on AWS: a
             // killed agent's haproxy outlives it (reparented, still bound to the router's port with the
-            // old config), and a new agent's haproxy would share the port with it.
-            await Orphans.KillAllAsync(Orphans.Find(router.Directory).Select(p => p.Pid), TimeSpan.FromSeconds(5), CancellationToken.None);
+            // old config), and a new agent's haproxy would share the port with it. Only haproxy: the
+            // composer also names this router's directory, and has its own unit.
+            var leftovers = Orphans.Find(router.Directory)
+                .Where(p => Path.GetFileName(p.Command.Split(' ')[0]) == "haproxy")
+                .Select(p => p.Pid);
+            await Orphans.KillAllAsync(leftovers, TimeSpan.FromSeconds(5), CancellationToken.None);
             Launch(router);
         }
     }
