@@ -82,11 +82,12 @@ public sealed class Ec2Fleet(IAmazonEC2 ec2, Ec2LaunchSettings settings) : IInst
         })];
     }
 
-    /// <summary>At most 64 ASCII characters, the same for the same execution, version and count.</summary>
+    /// <summary>At most 64 ASCII characters, the same for the same execution, version, count and replaced instances.</summary>
     public static string ClientToken(InstanceLaunch launch, string? subnetId = null)
     {
         ArgumentNullException.ThrowIfNull(launch);
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{launch.ExecutionId}\n{launch.Service}\n{launch.Label}\n{launch.Count}\n{subnetId}"));
+        var replacing = launch.Replacing.Count == 0 ? "" : "\n" + string.Join(',', launch.Replacing.Order(StringComparer.Ordinal));
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{launch.ExecutionId}\n{launch.Service}\n{launch.Label}\n{launch.Count}\n{subnetId}{replacing}"));
         return Convert.ToHexStringLower(hash)[..64];
     }
 

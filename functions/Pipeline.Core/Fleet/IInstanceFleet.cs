@@ -27,6 +27,12 @@ public sealed record InstanceLaunch(
     /// the pipeline, its payloads or the instance's user data.
     /// </summary>
     public IReadOnlyDictionary<string, string> Secrets { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// The dead instances this launch replaces (none for a version's first launch): part of the
+    /// idempotency token, so that a replacement is not answered with the first launch's instances.
+    /// </summary>
+    public IReadOnlyList<string> Replacing { get; init; } = [];
 }
 
 /// <summary>One instance of a version, as the fleet reports it.</summary>

@@ -19,26 +19,18 @@ public static class Orphans
         var spared = Ancestors();
         var cli = Environment.GetCommandLineArgs()[0];
         var found = new List<(int, string)>();
-        if (!Directory.Exists("/proc"))
+        foreach (var process in ProcessTable.All().Where(p => !spared.Contains(p.Id)))
         {
-            return found;
-        }
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || spared.Contains(pid))
+            var (pid, command) = (process.Id, process.CommandLine);
+            if (command.Contains(cli, StringComparison.Ordinal))
             {
                 continue;
             }
             try
             {
-                var command = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ').Trim();
-                if (command.Contains(cli, StringComparison.Ordinal))
-                {
-                    continue;
-                }
                 var inRoot = command.Contains(root, StringComparison.Ordinal) || (command + " ").Contains(root.TrimEnd('/') + " ", StringComparison.Ordinal);
                 var instance = !inRoot && Environ(pid).Any(e => e.StartsWith("PIPELINE_INSTANCE_ID=", StringComparison.Ordinal))
-                    && (Path.GetFullPath(new DirectoryInfo(Path.Combine(dir, "cwd")).LinkTarget ?? "/") + "/").StartsWith(root, StringComparison.Ordinal);
+                    && (Path.GetFullPath(new DirectoryInfo($"/proc/{pid}/cwd").LinkTarget ?? "/") + "/").StartsWith(root, StringComparison.Ordinal);
                 if (inRoot || instance)
                 {
                     found.Add((pid, command));
@@ -123,18 +115,10 @@ public static class Orphans
     {
         var pids = new HashSet<int> { Environment.ProcessId };
         var pid = Environment.ProcessId;
-        while (pid > 1)
+        while (pid > 1 && ProcessTable.Read(pid) is { } process)
         {
-            try
-            {
-                var stat = File.ReadAllText($"/proc/{pid}/stat");
-                pid = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
-                pids.Add(pid);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
-            {
-                break;
-            }
+            pid = process.Parent;
+            pids.Add(pid);
         }
         return pids;
     }

@@ -28,6 +28,19 @@ public class Ec2FleetTests
     }
 
     [Fact]
+    public void ClientToken_OfAReplacement_ShouldDifferFromTheFirstLaunchsWithTheSameCountAndBeStableAcrossRetries()
+    {
+        // Replacing one of two instances asks for 1 in subnet-a, as the first launch's subnet-a call may have:
+        // with the first call's token EC2 would answer its (now dead) instances instead of starting one.
+        var first = Launch() with { Count = 1 };
+        var replacement = first with { Replacing = ["i-0b", "i-0a"] };
+
+        Assert.NotEqual(Ec2Fleet.ClientToken(first, "subnet-a"), Ec2Fleet.ClientToken(replacement, "subnet-a"));
+        Assert.Equal(Ec2Fleet.ClientToken(replacement, "subnet-a"), Ec2Fleet.ClientToken(first with { Replacing = ["i-0a", "i-0b"] }, "subnet-a"));
+        Assert.NotEqual(Ec2Fleet.ClientToken(replacement, "subnet-a"), Ec2Fleet.ClientToken(first with { Replacing = ["i-0c"] }, "subnet-a"));
+    }
+
+    [Fact]
     public void RunRequests_ShouldSpreadTheInstancesOverTheSubnetsWithTheStacksGroupAndProfile()
     {
         var requests = Ec2Fleet.RunRequests(Launch(), Settings);

@@ -124,6 +124,57 @@ public class FleetStepsTests(EmulatorFixture emulators)
     }
 
     [Fact]
+    public async Task ReplaceDead_WhenAllRegisteredInstancesAreUp_ShouldChangeNothing()
+    {
+        var world = await CreateAsync();
+        var registered = await world.Launcher.LaunchAsync("orders", V1, Key(V1), 2, "exec-1");
+
+        var replacement = await world.Launcher.ReplaceDeadAsync("orders", V1, Key(V1), 2, "exec-1", registered);
+
+        Assert.Equal(registered, replacement.Targets);
+        Assert.Empty(replacement.Dead);
+        Assert.Single(world.Fleet.Launches);
+        Assert.Empty(world.Fleet.Terminated);
+    }
+
+    [Fact]
+    public async Task ReplaceDead_WhenARegisteredInstanceStopped_ShouldTerminateItAndLaunchOneReplacementOnceAcrossRetries()
+    {
+        var world = await CreateAsync();
+        var registered = await world.Launcher.LaunchAsync("orders", V1, Key(V1), 2, "exec-1");
+        world.Fleet.Crash(registered[0].Id);
+
+        var replacement = await world.Launcher.ReplaceDeadAsync("orders", V1, Key(V1), 2, "exec-1", registered);
+        var retried = await world.Launcher.ReplaceDeadAsync("orders", V1, Key(V1), 2, "exec-1", registered);
+
+        Assert.Equal([registered[0]], replacement.Dead);
+        Assert.Equal(2, replacement.Targets.Count);
+        Assert.Contains(registered[1], replacement.Targets);
+        Assert.DoesNotContain(registered[0], replacement.Targets);
+        Assert.Equal([registered[0].Id], world.Fleet.Terminated);
+        var launch = world.Fleet.Launches.Last();
+        Assert.Equal((1, "exec-1", "node server.js"), (launch.Count, launch.ExecutionId, launch.Start));
+        Assert.Equal([registered[0].Id], launch.Replacing);
+        // The retry after a lost answer: the replacement is up, so nothing more is launched.
+        Assert.Equal(2, world.Fleet.Launches.Count);
+        Assert.Equal(replacement.Targets.OrderBy(t => t.Id), retried.Targets.OrderBy(t => t.Id));
+    }
+
+    [Fact]
+    public async Task ReplaceDead_WhenARegisteredInstanceIsAlreadyTerminated_ShouldReportItDeadAndReplaceIt()
+    {
+        var world = await CreateAsync();
+        var registered = await world.Launcher.LaunchAsync("orders", V1, Key(V1), 2, "exec-1");
+        await world.Fleet.TerminateAsync([registered[1].Id]);
+
+        var replacement = await world.Launcher.ReplaceDeadAsync("orders", V1, Key(V1), 2, "exec-1", registered);
+
+        Assert.Equal([registered[1]], replacement.Dead);
+        Assert.Equal(2, replacement.Targets.Count);
+        Assert.Equal(registered[0], replacement.Targets[0]);
+    }
+
+    [Fact]
     public async Task Launch_WhenTheArtifactIsNotTheVersionsOwn_ShouldFailWithoutStartingAnything()
     {
         var world = await CreateAsync();

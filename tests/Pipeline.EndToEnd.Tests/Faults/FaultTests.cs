@@ -32,12 +32,15 @@ public sealed class FaultTests(ITestOutputHelper output)
         await using var stack = await FaultStack.StartAsync(output.WriteLine);
         List<FaultResult> results =
         [
-            await DeployAsync(stack, "s3rver paused 10 s during PublishRoutes", "PublishRoutes", () => PauseAsync(stack, "s3rver")),
-            await DeployAsync(stack, "dynalite paused 10 s during RecordVersion", "RecordVersion", () => PauseAsync(stack, "dynalite")),
-            await DeployAsync(stack, "dynalite paused 10 s during ProvisionTables", "ProvisionTables", () => PauseAsync(stack, "dynalite")),
-            await DeployAsync(stack, "function process killed mid-invocation (PublishRoutes)", "PublishRoutes", () => KillFunctionAsync(stack, "PublishRoutes"),
-                mustSucceed: AslRetriesExitError()),
-            await DeployAsync(stack, "new instance killed before it became healthy", "CheckTargetHealth", () => KillNewInstanceAsync(stack)),
+            await DeployAsync(stack, "s3rver paused 10 s during PublishRoutes", "PublishRoutes", _ => PauseAsync(stack, "s3rver")),
+            await DeployAsync(stack, "dynalite paused 10 s during RecordVersion", "RecordVersion", _ => PauseAsync(stack, "dynalite")),
+            await DeployAsync(stack, "dynalite paused 10 s during ProvisionTables", "ProvisionTables", _ => PauseAsync(stack, "dynalite")),
+            // The Retry of Runtime.ExitError runs the invocation again in a new process.
+            await DeployAsync(stack, "function process killed mid-invocation (PublishRoutes)", "RegisterTargets",
+                execution => KillFunctionInFlightAsync(stack, execution, "PublishRoutes"), mustSucceed: true, mustShow: "Runtime.ExitError"),
+            // The dead instance is terminated and replaced before the version goes live.
+            await DeployAsync(stack, "new instance killed before it became healthy", "CheckTargetHealth", _ => KillNewInstanceAsync(stack),
+                mustSucceed: true, mustShow: "CountReplacement"),
             // Fails today: the run ends Pipeline.RoutersNotConverged (the restarted agent never reports).
             await RouterAgentKilledDuringSwitchAsync(stack),
         ];
@@ -62,7 +65,7 @@ public sealed class FaultTests(ITestOutputHelper output)
     }
 
     private async Task<FaultResult> RouterAgentKilledDuringSwitchAsync(FaultStack stack) =>
-        await DeployAsync(stack, "router agent SIGKILLed during the switch", "PublishRoutes", async () =>
+        await DeployAsync(stack, "router agent SIGKILLed during the switch", "PublishRoutes", async _ =>
         {
             var agent = StackProcesses.Single(stack.Root, "router agent", IsAgent);
             await StackProcesses.SignalAsync(agent.Id, "KILL");
@@ -111,8 +114,10 @@ public sealed class FaultTests(ITestOutputHelper output)
     /// Pushes a commit under load, injects the fault once the run entered <paramref name="state"/>, and
     /// waits for the end of the run and for the router; the run must deploy, or (unless
     /// <paramref name="mustSucceed"/>) roll back cleanly, with no failed GET and every invariant held.
+    /// <paramref name="mustShow"/>, a state or an error name, is what proves the fault hit: the run must have entered or seen it.
     /// </summary>
-    private async Task<FaultResult> DeployAsync(FaultStack stack, string fault, string state, Func<Task> inject, bool mustSucceed = false)
+    private async Task<FaultResult> DeployAsync(
+        FaultStack stack, string fault, string state, Func<string, Task> inject, bool mustSucceed = false, string? mustShow = null)
     {
         var clock = Stopwatch.StartNew();
         var problems = new List<string>();
@@ -123,7 +128,7 @@ public sealed class FaultTests(ITestOutputHelper output)
             var execution = await stack.PushAsync(fault);
             if (await stack.WaitForStateAsync(execution, state))
             {
-                await inject();
+                await inject(execution);
             }
             else
             {
@@ -131,6 +136,12 @@ public sealed class FaultTests(ITestOutputHelper output)
             }
 
             (status, outcome) = await stack.OutcomeAsync(execution);
+            if (mustShow is not null && !outcome.Contains(mustShow, StringComparison.Ordinal)
+                && !(await stack.Probe.StatesEnteredAsync(execution)).Contains(mustShow))
+            {
+                problems.Add($"the run shows no {mustShow}: the fault missed what it was meant to hit");
+            }
+
             await stack.Probe.WaitForRouterAsync(TimeSpan.FromMinutes(2));
             traffic = await load.StopAsync();
         }
@@ -169,13 +180,44 @@ public sealed class FaultTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task KillFunctionAsync(FaultStack stack, string function)
+    /// <summary>
+    /// Kills the function's process while it holds the run's invocation: its processes are frozen
+    /// (SIGSTOP) before the run reaches <paramref name="function"/>'s state, so the invocation the
+    /// Lambda service hands to one of them stays in flight; once the run entered that state (and the
+    /// service had 2 s to hand it over) they are SIGKILLed, and the invocation fails Runtime.ExitError.
+    /// </summary>
+    private static async Task KillFunctionInFlightAsync(FaultStack stack, string execution, string function)
     {
-        var processes = StackProcesses.Under(stack.Root).Where(p => p.CommandLine.Contains($"/functions/{function}/", StringComparison.Ordinal)).ToList();
-        Assert.True(processes.Count > 0, $"no process of function {function} is running");
-        foreach (var process in processes)
+        var frozen = new HashSet<int>();
+        async Task FreezeAsync()
         {
-            await StackProcesses.SignalAsync(process.Id, "KILL");
+            foreach (var process in StackProcesses.Under(stack.Root).Where(p => p.CommandLine.Contains($"/functions/{function}/", StringComparison.Ordinal)))
+            {
+                if (frozen.Add(process.Id))
+                {
+                    await StackProcesses.SignalAsync(process.Id, "STOP");
+                }
+            }
+        }
+
+        var deadline = DateTime.UtcNow + FaultStack.RunLimit;
+        while (!(await stack.Probe.StatesEnteredAsync(execution)).Contains(function))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the run did not reach {function}");
+            await FreezeAsync();
+            await Task.Delay(100);
+        }
+
+        for (var i = 0; i < 20; i++)
+        {
+            await FreezeAsync();
+            await Task.Delay(100);
+        }
+
+        Assert.True(frozen.Count > 0, $"no process of function {function} ran");
+        foreach (var pid in frozen)
+        {
+            await StackProcesses.SignalAsync(pid, "KILL");
         }
     }
 
@@ -196,13 +238,9 @@ public sealed class FaultTests(ITestOutputHelper output)
             .Select(p => $"orphaned process {p.Id}: {p.CommandLine}");
     }
 
-    private static bool IsAgent(StackProcess p) => p.CommandLine.Contains("pipeline-router-agent", StringComparison.Ordinal);
+    private static bool IsAgent(ProcessEntry p) => p.CommandLine.Contains("pipeline-router-agent", StringComparison.Ordinal);
 
-    private static bool IsHaproxy(StackProcess p) => p.CommandLine.Split(' ')[0].EndsWith("haproxy", StringComparison.Ordinal);
-
-    /// <summary>Whether the deploy machine retries a function whose process died (issue 19 adds it to every idempotent Lambda Task).</summary>
-    private static bool AslRetriesExitError() =>
-        File.ReadAllText(RepositoryRoot.Combine("statemachines/deploy-service.asl.json")).Contains("Runtime.ExitError", StringComparison.Ordinal);
+    private static bool IsHaproxy(ProcessEntry p) => p.CommandLine.Split(' ')[0].EndsWith("haproxy", StringComparison.Ordinal);
 
     private static async Task<bool> WaitAsync(Func<bool> done, TimeSpan limit)
     {

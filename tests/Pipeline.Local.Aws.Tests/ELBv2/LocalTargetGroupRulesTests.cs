@@ -103,6 +103,18 @@ public sealed class LocalTargetGroupRulesTests : IAsyncLifetime
     }
 
     [Fact]
+    public void CreateRule_RetriedAfterALostSuccess_ShouldBePriorityInUseAndLeaveExactlyOneRuleForTheGroup()
+    {
+        var group = CreateGroup("retried-v1");
+        CreateRule(group, 12);
+
+        var error = Assert.Throws<ElasticLoadBalancingException>(() => CreateRule(group, 12));
+
+        Assert.Equal("ElasticLoadBalancingV2.PriorityInUseException", error.ErrorType);
+        Assert.Single(_groups.DescribeRules(Listener), r => r.TargetGroupArn == group);
+    }
+
+    [Fact]
     public void CreateRule_WhenTheListenerIsFullOrUnknown_ShouldRefuseLikeElb()
     {
         var group = CreateGroup("many-v1");

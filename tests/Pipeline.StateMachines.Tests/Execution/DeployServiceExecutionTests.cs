@@ -130,6 +130,9 @@ public sealed class DeployServiceExecutionTests(DeployHarness harness)
             Assert.DoesNotContain("PublishRoutes", run.States);
             var calls = harness.Fleet.Calls.Where(c => c.Contains(service, StringComparison.Ordinal)).Select(c => c.Split(' ')[0]);
             Assert.Equal(["LaunchInstances", "Rollback"], calls);
+            // While waiting, each unhealthy answer had the instances checked: all up, nothing replaced.
+            Assert.Contains(harness.Fleet.Confirms, c => c.StartsWith(service + " ", StringComparison.Ordinal));
+            Assert.DoesNotContain("CountReplacement", run.States);
             var version = Assert.Single(await harness.Registry.ListVersionsAsync(service));
             Assert.Equal(VersionStatus.Failed, version.Status);
             Assert.Null((await harness.Registry.GetServiceAsync(service))!.LiveLabel);
@@ -153,7 +156,8 @@ public sealed class DeployServiceExecutionTests(DeployHarness harness)
         {
             var states = definition["States"]!.AsObject();
             states["EnsureTargetGroup"]!["Next"] = "SetDrainDelay";
-            foreach (var attach in new[] { "ChooseRulePriority", "AttachTargetGroup", "AnotherRulePriority", "DrawRulePriority", "NoRulePriority" })
+            foreach (var attach in new[] { "ChooseRulePriority", "AttachTargetGroup", "FindAttachedRule", "WhichGroupHoldsThePriority", "RuleAlreadyAttached",
+                "AnotherRulePriority", "DrawRulePriority", "NoRulePriority" })
             {
                 states.Remove(attach);
             }
@@ -179,6 +183,71 @@ public sealed class DeployServiceExecutionTests(DeployHarness harness)
         var live = await harness.Registry.GetLiveVersionAsync(service);
         var group = TargetGroupNames.For("pipeline", service, live!.Count);
         Assert.Single(harness.Elb.RuleTargets, arn => arn.Contains("/" + group + "/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Execute_WhenCreateRuleIsRetriedAfterItsSuccessWasLost_ShouldKeepTheOneRuleItMade()
+    {
+        var service = Service(harness);
+        harness.Elb.LoseNextCreateRuleAnswer = true;
+
+        var run = await harness.RunAsync(Manual(service, Commit()));
+
+        AssertSucceeded(run);
+        Assert.Equal(["AttachTargetGroup", "FindAttachedRule", "WhichGroupHoldsThePriority", "RuleAlreadyAttached", "SetDrainDelay"],
+            run.States.SkipWhile(s => s != "AttachTargetGroup").Take(5));
+        Assert.DoesNotContain("DrawRulePriority", run.States);
+        var live = await harness.Registry.GetLiveVersionAsync(service);
+        var group = TargetGroupNames.For("pipeline", service, live!.Count);
+        Assert.Single(harness.Elb.RuleTargets, arn => arn.Contains("/" + group + "/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Execute_WhenANewInstanceDiesBeforeItIsHealthy_ShouldReplaceItAndGoLiveOnlyWithLiveInstances()
+    {
+        var service = Service(harness);
+        harness.Fleet.DeathsOnConfirm = 1;
+
+        var run = await harness.RunAsync(Manual(service, Commit()));
+
+        AssertSucceeded(run);
+        Assert.Equal(["ConfirmInstancesUp", "InstancesConfirmed", "CountReplacement", "ToReplacementElbTargets", "ToDeadElbTargets",
+                "RegisterReplacementTargets", "DeregisterDeadTargets", "StartHealthClock", "CheckTargetHealth"],
+            run.States.SkipWhile(s => s != "ConfirmInstancesUp").Take(9));
+        Assert.Equal(["ConfirmInstancesUp", "InstancesConfirmed"], run.States.TakeWhile(s => s != "PublishRoutes").TakeLast(2));
+        var live = await harness.Registry.GetLiveVersionAsync(service);
+        var launched = harness.Fleet.Launched[live!.Label];
+        var published = harness.Fleet.Published[live.Label];
+        Assert.Equal(3, launched.Count);
+        Assert.Equal(2, published.Count);
+        Assert.DoesNotContain(launched[0], published);
+        var group = TargetGroupNames.For("pipeline", service, live.Count);
+        Assert.Equal(3, harness.Elb.TargetsOf(group).Count); // the dead one draining
+        Assert.Null(await harness.Registry.GetLockAsync(DeployLock.LockName(service)));
+    }
+
+    [Fact]
+    public async Task Execute_WhenNewInstancesKeepDying_ShouldRollBackAsInstancesKeptDyingAfterThreeRounds()
+    {
+        var service = Service(harness);
+        harness.Fleet.DeathsOnConfirm = 4;
+        try
+        {
+            var run = await harness.RunAsync(Manual(service, Commit()));
+
+            AssertFailed(run, "Pipeline.InstancesKeptDying");
+            Assert.Equal(3, run.States.Count(s => s == "CountReplacement"));
+            Assert.Equal(["InstancesKeptDying", "Rollback"], run.States.SkipWhile(s => s != "InstancesKeptDying").Take(2));
+            Assert.DoesNotContain("PublishRoutes", run.States);
+            var version = Assert.Single(await harness.Registry.ListVersionsAsync(service));
+            Assert.Equal(VersionStatus.Failed, version.Status);
+            Assert.DoesNotContain(TargetGroupNames.For("pipeline", service, version.Count), harness.Elb.GroupNames);
+            Assert.Null(await harness.Registry.GetLockAsync(DeployLock.LockName(service)));
+        }
+        finally
+        {
+            harness.Fleet.DeathsOnConfirm = 0;
+        }
     }
 
     [Fact]

@@ -21,6 +21,9 @@ internal sealed class ElbDouble
     /// <summary>How many of the next CreateRule calls find their priority held by some other rule.</summary>
     public int PriorityClashes { get; set; }
 
+    /// <summary>The next CreateRule creates its rule but its answer is lost (a transient error, so the Task retries).</summary>
+    public bool LoseNextCreateRuleAnswer { get; set; }
+
     public IReadOnlyCollection<string> RuleTargets
     {
         get
@@ -247,6 +250,12 @@ internal sealed class ElbDouble
 
         var arn = ListenerArn.Replace(":listener/", ":listener-rule/", StringComparison.Ordinal) + "/" + Guid.NewGuid().ToString("N")[..16];
         _rules[arn] = (priority, target);
+        if (LoseNextCreateRuleAnswer)
+        {
+            LoseNextCreateRuleAnswer = false;
+            throw new StatesException("ElasticLoadBalancingV2.SdkClientException", "Unable to execute HTTP request: Read timed out");
+        }
+
         return new JsonObject { ["Rules"] = new JsonArray(Rule(arn, priority, target)) };
     }
 

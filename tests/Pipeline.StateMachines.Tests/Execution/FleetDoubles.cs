@@ -20,6 +20,9 @@ internal sealed class FleetDoubles(IRegistry registry, EmulatorFixture emulators
     /// <summary>Every call, in order, as "Function service label".</summary>
     public ConcurrentQueue<string> Calls { get; } = new();
 
+    /// <summary>The checks of new instances (LaunchInstances with <c>registered</c>), as "service label"; not in <see cref="Calls"/>.</summary>
+    public ConcurrentQueue<string> Confirms { get; } = new();
+
     /// <summary>Addresses handed out per version label.</summary>
     public ConcurrentDictionary<string, IReadOnlyList<string>> Launched { get; } = new();
 
@@ -28,6 +31,15 @@ internal sealed class FleetDoubles(IRegistry registry, EmulatorFixture emulators
 
     /// <summary>When set, the next launched targets get this address (the ELB double can break it).</summary>
     public string Address { get; set; } = "127.0.0.1";
+
+    /// <summary>
+    /// How many of the next checks of the instances (LaunchInstances with <c>registered</c>) find the
+    /// first registered instance dead, as a process killed before its version went live.
+    /// </summary>
+    public int DeathsOnConfirm { get; set; }
+
+    /// <summary>The target ids PublishRoutes was given, per version label.</summary>
+    public ConcurrentDictionary<string, IReadOnlyList<string>> Published { get; } = new();
 
     public IReadOnlyDictionary<string, Func<JsonObject, Task<JsonNode?>>> Functions => new Dictionary<string, Func<JsonObject, Task<JsonNode?>>>
     {
@@ -39,27 +51,46 @@ internal sealed class FleetDoubles(IRegistry registry, EmulatorFixture emulators
 
     private Task<JsonNode?> LaunchAsync(JsonObject input)
     {
-        var (service, label) = Record("LaunchInstances", input);
+        // The check of the new instances while the run waits for health calls the same function with "registered".
+        var (service, label) = input["registered"] is null ? Record("LaunchInstances", input) : ((string)input["service"]!, (string)input["label"]!);
+        if (input["registered"] is not null)
+        {
+            Confirms.Enqueue($"{service} {label}");
+        }
+
         var count = (int)input["count"]!;
         Assert.StartsWith($"artifacts/{service}/{label}/", (string)input["artifactKey"]!, StringComparison.Ordinal);
         var targets = new JsonArray();
-        var ids = new List<string>();
-        for (var i = 0; i < count; i++)
+        var dead = new JsonArray();
+        if (input["registered"] is JsonArray registered)
         {
-            // Distinct ports on one address stand for distinct instances, as in the local fleet.
-            var id = $"i-{label}-{i}";
-            ids.Add(id);
-            targets.Add(new JsonObject { ["id"] = id, ["address"] = Address, ["port"] = Interlocked.Increment(ref _nextPort) });
+            foreach (var target in registered)
+            {
+                (DeathsOnConfirm > 0 && dead.Count == 0 ? dead : targets).Add(target!.DeepClone());
+            }
+
+            DeathsOnConfirm = Math.Max(0, DeathsOnConfirm - (dead.Count > 0 ? 1 : 0));
         }
 
-        Launched[label] = ids;
-        return Task.FromResult<JsonNode?>(new JsonObject { ["targets"] = targets });
+        var ids = targets.Select(t => (string)t!["id"]!).ToList();
+        while (targets.Count < count)
+        {
+            // Distinct ports on one address stand for distinct instances, as in the local fleet.
+            var port = Interlocked.Increment(ref _nextPort);
+            var id = $"i-{label}-{port}";
+            ids.Add(id);
+            targets.Add(new JsonObject { ["id"] = id, ["address"] = Address, ["port"] = port });
+        }
+
+        Launched[label] = [.. (input["registered"] is null ? [] : Launched.GetValueOrDefault(label, [])).Union(ids)];
+        return Task.FromResult<JsonNode?>(new JsonObject { ["targets"] = targets, ["dead"] = dead, ["replaced"] = dead.Count });
     }
 
     private async Task<JsonNode?> PublishAsync(JsonObject input)
     {
         var (service, label) = Record("PublishRoutes", input);
         var previous = (string?)input["previousLabel"];
+        Published[label] = [.. input["targets"]!.AsArray().Select(t => (string)t!["id"]!)];
         if (RouteConflicts.TryGetValue(service, out var owner))
         {
             throw new Pipeline.States.StatesException(Pipeline.Core.Errors.RouteConflictException.Name,

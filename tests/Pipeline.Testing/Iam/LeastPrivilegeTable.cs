@@ -31,7 +31,7 @@ public static class LeastPrivilegeTable
         ["RoutesConvergedFunction"] = Set("s3:GetObject", "s3:ListBucket"),
         ["LaunchInstancesFunction"] = Set(
             "dynamodb:GetItem", "dynamodb:Query",
-            "ec2:RunInstances", "ec2:CreateTags", "ec2:DescribeInstances", "iam:PassRole",
+            "ec2:RunInstances", "ec2:CreateTags", "ec2:DescribeInstances", "ec2:TerminateInstances", "iam:PassRole",
             // Only when the operator's launch template resolves its AMI from SSM, or encrypts volumes with their own key.
             "ssm:GetParameters", "kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom",
             "kms:ReEncryptTo", "kms:CreateGrant"),
