@@ -5,7 +5,7 @@ namespace Pipeline.EndToEnd.Tests.Faults;
 /// port, with or without a deploy in progress; each case prints its figures and checks the service's
 /// invariants afterwards (<see cref="StackInvariants"/>). The cases of one test share one stack and run
 /// in order. The first test runs in <c>./build.sh test</c>; the second, whose every case is a whole
-/// deploy (and which fails today on two findings, see README), runs only from bench/faults.sh (Category=Bench), which also collects the README table.
+/// deploy, runs only from bench/faults.sh (Category=Bench), which also collects the README table.
 /// Emulators are paused with SIGSTOP/SIGCONT (a killed emulator stops the whole stack by design).
 /// </summary>
 public sealed class FaultTests(ITestOutputHelper output)
