@@ -1,6 +1,6 @@
 // The measuring half of bench/soak.sh, which starts and stops the stack around it.
 //
-//   node bench/soak.mjs --state DIR --pid PID [--deploys 30] [--concurrency 4] [--idle 60]
+//   node bench/soak.mjs --state DIR --pid PID [--deploys 30] [--concurrency 4] [--idle 300]
 //
 // Deploys bench/services/echo once, starts steady GET load on /echo/version through the front port,
 // then deploys DEPLOYS more commits one after the other. Reports failed requests (a non-2xx answer
@@ -22,7 +22,7 @@ const { values: args } = parseArgs({
     pid: { type: 'string' },
     deploys: { type: 'string', default: '30' },
     concurrency: { type: 'string', default: '4' },
-    idle: { type: 'string', default: '60' },
+    idle: { type: 'string', default: '300' },
   },
 });
 const state = resolve(args.state);
