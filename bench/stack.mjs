@@ -112,7 +112,7 @@ function describe(pid) {
   return ['other', argv.map((a) => basename(a)).join(' ').slice(0, 60)];
 }
 
-/** Samples every process of the `up` tree: pid, kind, name, RSS and PSS in kB, and the sums. */
+/** Samples every process of the `up` tree: pid, kind, name, RSS, PSS and anonymous RSS in kB, and the sums. */
 export function memorySampler(upPid) {
   const upCommandLine = readFileSync(`/proc/${upPid}/cmdline`, 'utf8');
   return function sampleMemory() {
@@ -121,10 +121,13 @@ export function memorySampler(upPid) {
       try {
         // A child forked by `up` but not yet exec'd is a copy of `up` sharing all its pages: not a process of the stack.
         if (pid !== upPid && readFileSync(`/proc/${pid}/cmdline`, 'utf8') === upCommandLine) continue;
-        const rss = Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+        const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+        const rss = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0);
+        // Anonymous pages (heaps, GC segments, JIT code), without the mapped program files a process shares.
+        const anon = Number(/^RssAnon:\s+(\d+) kB/m.exec(status)?.[1] ?? 0);
         const pss = Number(/^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
         const [kind, name] = describe(pid);
-        processes.push({ pid, kind, name, rss, pss });
+        processes.push({ pid, kind, name, rss, pss, anon });
       } catch { /* gone meanwhile */ }
     }
     return { processes, rss: processes.reduce((s, p) => s + p.rss, 0), pss: processes.reduce((s, p) => s + p.pss, 0) };

@@ -76,25 +76,49 @@ public sealed class ExecutionJournal(string root)
         }
         foreach (var file in Directory.GetFiles(dir, "*.jsonl", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
-            var lines = File.ReadAllLines(file, Utf8).Where(l => l.Length > 0).ToList();
+            var lines = Lines(file);
             if (lines.Count == 0)
             {
                 continue;
             }
-            var events = new List<HistoryEvent>();
-            foreach (var line in lines.Skip(1))
-            {
-                try
-                {
-                    events.Add(HistoryEvent.FromJson(JsonValues.Parse(line)!.AsObject()));
-                }
-                catch (System.Text.Json.JsonException)
-                {
-                    break; // the process stopped mid-write: everything before this line is intact
-                }
-            }
-            yield return (JsonNode.Parse(lines[0])!.AsObject(), events, file);
+            yield return (JsonNode.Parse(lines[0])!.AsObject(), Events(lines), file);
         }
+    }
+
+    /// <summary>The events of one execution's file (what follows its header), skipping a torn last line.</summary>
+    public static List<HistoryEvent> ReadEvents(string path) => Events(Lines(path));
+
+    // An execution's file stays open for appending while it runs: read it without asking for it alone.
+    private static List<string> Lines(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream, Utf8);
+        var lines = new List<string>();
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.Length > 0)
+            {
+                lines.Add(line);
+            }
+        }
+        return lines;
+    }
+
+    private static List<HistoryEvent> Events(List<string> lines)
+    {
+        var events = new List<HistoryEvent>();
+        foreach (var line in lines.Skip(1))
+        {
+            try
+            {
+                events.Add(HistoryEvent.FromJson(JsonValues.Parse(line)!.AsObject()));
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                break; // the process stopped mid-write: everything before this line is intact
+            }
+        }
+        return events;
     }
 }
 

@@ -9,10 +9,15 @@ public sealed record StateMachineRecord(
     DateTimeOffset CreationDate,
     StateMachineDefinition Definition);
 
-/// <summary>An execution, running or finished; its history grows while it runs.</summary>
+/// <summary>
+/// An execution, running or finished; its history grows while it runs. A finished execution whose
+/// history is journaled keeps it on disk only (see <see cref="KeepHistoryOnDiskOnly"/>).
+/// </summary>
 public sealed class ExecutionRecord(string executionArn, string stateMachineArn, string name, DateTimeOffset startDate, string input)
 {
-    private readonly List<HistoryEvent> _events = [];
+    private readonly object _gate = new();
+    private List<HistoryEvent>? _events = [];
+    private string? _journalPath;
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public string ExecutionArn { get; } = executionArn;
@@ -45,18 +50,38 @@ public sealed class ExecutionRecord(string executionArn, string stateMachineArn,
     {
         get
         {
-            lock (_events)
+            string path;
+            lock (_gate)
             {
-                return _events.ToList();
+                if (_events is not null)
+                {
+                    return _events.ToList();
+                }
+                path = _journalPath!;
             }
+            return ExecutionJournal.ReadEvents(path);
         }
     }
 
     internal void Add(HistoryEvent e)
     {
-        lock (_events)
+        lock (_gate)
         {
-            _events.Add(e);
+            (_events ?? throw new InvalidOperationException($"{ExecutionArn} is finished: its history is closed")).Add(e);
+        }
+    }
+
+    /// <summary>
+    /// Drops the in-memory history of a finished execution whose every event is in its journal file:
+    /// a long-running host would otherwise hold every deploy's history (hundreds of KiB each) for good.
+    /// <see cref="Events"/> reads it back from the file, as GetExecutionHistory on AWS reads a store.
+    /// </summary>
+    internal void KeepHistoryOnDiskOnly(string journalPath)
+    {
+        lock (_gate)
+        {
+            _journalPath = journalPath;
+            _events = null;
         }
     }
 

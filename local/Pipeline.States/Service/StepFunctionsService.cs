@@ -166,6 +166,10 @@ public sealed partial class StepFunctionsService : IAsyncDisposable
                 _sinks.TryRemove(execution.ExecutionArn, out _);
                 file?.Dispose();
                 checkpoints?.Dispose();
+                if (file is not null && execution.Status != ExecutionStatus.Running)
+                {
+                    execution.KeepHistoryOnDiskOnly(file.Path);
+                }
             }
         });
         lock (_running)
@@ -284,6 +288,10 @@ public sealed partial class StepFunctionsService : IAsyncDisposable
                 execution.Add(aborted);
             }
             execution.CompleteFromHistory();
+            if (execution.Status != ExecutionStatus.Running)
+            {
+                execution.KeepHistoryOnDiskOnly(path);
+            }
             _executions[execution.ExecutionArn] = execution;
         }
     }
