@@ -9,7 +9,8 @@
 //   node load.mjs URL SECONDS 0 C      closed loop: C requests always in flight (saturation)
 //
 // Prints one JSON object: offered and achieved rates, p50/p90/p99/max in ms (microsecond resolution),
-// counts of 2xx, non-2xx, errors, and requests not sent because MAX_IN_FLIGHT were still open.
+// counts of 2xx, non-2xx, errors, requests not sent because MAX_IN_FLIGHT were still open, and the
+// share of one core the generator used.
 import http from 'node:http';
 import { createRequire } from 'node:module';
 
@@ -83,6 +84,7 @@ if (rate > 0) {
 await allDone;
 agent.destroy();
 const elapsed = (Math.max(finished, end) - start) / 1e6;
+const cpu = process.cpuUsage();
 const ms = (us) => Math.round(us) / 1000;
 console.log(JSON.stringify({
   url, seconds, offered: rate || null, concurrency: rate ? null : concurrency,
@@ -90,4 +92,6 @@ console.log(JSON.stringify({
   latency: { p50: ms(histogram.getValueAtPercentile(50)), p90: ms(histogram.getValueAtPercentile(90)),
     p99: ms(histogram.getValueAtPercentile(99)), max: ms(histogram.maxValue) },
   '2xx': counts.ok, non2xx: counts.non2xx, errors: counts.errors, skipped: counts.skipped,
+  // Whether the generator itself was the limit: its share of one core (it is single-threaded).
+  clientCore: (cpu.user + cpu.system) / 1e6 / elapsed,
 }));
