@@ -60,5 +60,8 @@ const latencyTarget = (added, limit, name) => (delivered
   : console.log(`  [NOT MEASURED] added ${name} < ${limit} ms at ${rate} req/s: ${ms(added)}, but the rate was not delivered`));
 latencyTarget(addedP50, 1, 'p50');
 latencyTarget(addedP99, 5, 'p99');
-target(ratio >= 0.4, `compositions >= 40% of direct single calls at saturation: ${(100 * ratio).toFixed(0)}%`);
+// A composition includes both direct calls: above 100% the machine's load changed between the runs.
+if (ratio <= 1) target(ratio >= 0.4, `compositions >= 40% of direct single calls at saturation: ${(100 * ratio).toFixed(0)}%`);
+else console.log(`  [NOT MEASURED] compositions >= 40% of direct single calls at saturation: ${(100 * ratio).toFixed(0)}%, ` +
+  'more than a direct call, so the load of the machine changed between the runs');
 target(flat, `composer memory flat over the run: ${(100 * growth).toFixed(1)}% after warm-up`);
