@@ -28,13 +28,19 @@ public sealed class CompositionRunner(HttpClient calls)
     /// <summary>The largest answer of one call the composer keeps (HttpClient refuses larger bodies).</summary>
     public const int MaxCallBodyBytes = 4 << 20;
 
+    /// <summary>
+    /// Idle connections to HAProxy's calls frontend are dropped well before HAProxy would close them,
+    /// so a call never goes out on a connection HAProxy is closing for idleness.
+    /// </summary>
+    public static readonly TimeSpan CallsIdleTimeout = TimeSpan.FromMilliseconds(Pipeline.Core.Routing.HaproxyConfigWriter.CallsKeepAliveMs / 2);
+
     public static HttpClient CreateClient(Uri callsUrl) => new(new SocketsHttpHandler
     {
         UseProxy = false,
         UseCookies = false,
         AllowAutoRedirect = false,
         ConnectTimeout = TimeSpan.FromSeconds(2),
-        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+        PooledConnectionIdleTimeout = CallsIdleTimeout,
     })
     {
         BaseAddress = callsUrl,

@@ -38,6 +38,7 @@ public static partial class HaproxyConfigGrammar
         (Line("defaults"),
         [
             Line("mode http"),
+            // Configs published before frontend http closed its own connections have it here.
             Line("option httpclose"),
             Line("option redispatch 1"),
             Line("retries 3"),
@@ -48,6 +49,7 @@ public static partial class HaproxyConfigGrammar
         [
             Line($"bind {Address}"),
             Line($"bind \"{PerRouter(RouterSettings.BindVariable, Ip)}:{PerRouter(RouterSettings.PortVariable, Port)}\""),
+            Line("option httpclose"),
             Line($@"acl r{Number}_host hdr\(host\),field\(1,:\) -i {Host}"),
             Line($"acl r{Number}_path path {UrlPath}"),
             Line($"acl r{Number}_path path_beg {UrlPath}"),
@@ -72,6 +74,8 @@ public static partial class HaproxyConfigGrammar
         (Line("frontend compose_calls"),
         [
             Line($@"bind 127\.0\.0\.1:{Port}"),
+            Line("option http-server-close"),
+            Line($"timeout http-keep-alive {Number}ms"),
             Line($@"use_backend svc_([a-z][a-z0-9-]{{0,62}}) if \{{ req\.hdr\({Compose.CompositionLines.ServiceHeader}\) -m str \1 \}}"),
             Line($"default_backend {HaproxyConfigCompiler.NotFoundBackend}"),
         ]),

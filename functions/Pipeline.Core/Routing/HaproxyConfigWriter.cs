@@ -26,6 +26,13 @@ public static class HaproxyConfigWriter
     /// <summary>Check interval of a target marked down: it comes back within rise x this once healthy.</summary>
     public const int DownIntervalMs = 1_000;
 
+    /// <summary>
+    /// How long HAProxy keeps an idle connection from the composer open; the composer drops its idle
+    /// connections sooner (<c>Pipeline.Composer.CompositionRunner.CallsIdleTimeout</c>), so it is the
+    /// one that closes them and never reuses one HAProxy is closing.
+    /// </summary>
+    public const int CallsKeepAliveMs = 60_000;
+
     public static string Write(HaproxyConfigModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -60,10 +67,6 @@ public static class HaproxyConfigWriter
         w.Add();
         w.Add("defaults");
         w.Add("    mode http");
-        w.Add("    # Close the client connection after every response. On reload the old worker closes idle");
-        w.Add("    # keep-alive connections, racing with a client that reuses one; with no idle connection");
-        w.Add("    # there is no race (20 reloads under load: 0 errors, against dozens with keep-alive).");
-        w.Add("    option httpclose");
         w.Add("    # A connection refused by a target that just left is retried on another target.");
         w.Add("    option redispatch 1");
         w.Add("    retries 3");
@@ -80,6 +83,10 @@ public static class HaproxyConfigWriter
         w.Add();
         w.Add("frontend http");
         w.Add($"    bind \"{PerRouter(RouterSettings.BindVariable, s.BindAddress)}:{PerRouter(RouterSettings.PortVariable, N(s.Port))}\"");
+        w.Add("    # Close the client connection after every response. On reload the old worker closes idle");
+        w.Add("    # keep-alive connections, racing with a client that reuses one; with no idle connection");
+        w.Add("    # there is no race (20 reloads under load: 0 errors, against dozens with keep-alive).");
+        w.Add("    option httpclose");
         for (var i = 0; i < model.Rules.Count; i++)
         {
             WriteRule(w, model.Rules[i], i + 1);
@@ -168,6 +175,12 @@ public static class HaproxyConfigWriter
         w.Add("# Where the composer calls services: loopback only, the service named by X-Pipeline-Service.");
         w.Add("frontend compose_calls");
         w.Add($"    bind 127.0.0.1:{N(s.ComposerCallsPort)}");
+        w.Add("    # The composer keeps its connections here open (two new ones per composition cost more than");
+        w.Add("    # the composition); targets still get one connection per request, as from the front. On reload");
+        w.Add("    # the old worker closes the idle ones: the composer's client sends a request that meets such a");
+        w.Add("    # close again on a new connection, and drops idle ones before HAProxy's keep-alive timeout.");
+        w.Add("    option http-server-close");
+        w.Add($"    timeout http-keep-alive {N(CallsKeepAliveMs)}ms");
         foreach (var backend in model.Backends)
         {
             w.Add($"    use_backend {backend.Name} if {{ req.hdr({CompositionLines.ServiceHeader}) -m str {backend.Service} }}");

@@ -39,11 +39,30 @@ public sealed class CompositionRoutingTests
         Assert.Contains("    acl r1_path path /storefront/customers\n    acl r1_path path_beg /storefront/customers/\n    use_backend composer if r1_path\n", text, StringComparison.Ordinal);
         Assert.Contains("    use_backend composer if r2_path\n", text, StringComparison.Ordinal);
         Assert.Contains("backend composer\n    server composer 127.0.0.1:8091\n", text, StringComparison.Ordinal);
-        Assert.Contains("frontend compose_calls\n    bind 127.0.0.1:8092\n    use_backend svc_orders if { req.hdr(x-pipeline-service) -m str orders }\n    default_backend no_route\n", text, StringComparison.Ordinal);
+        Assert.Contains("    option http-server-close\n    timeout http-keep-alive 60000ms\n    use_backend svc_orders if { req.hdr(x-pipeline-service) -m str orders }\n    default_backend no_route\n", text, StringComparison.Ordinal);
         // A composite service runs nothing: there is no backend of its own to send anything to.
         Assert.DoesNotContain("backend svc_storefront", text, StringComparison.Ordinal);
         var carried = CompositionLines.Read(text);
         Assert.Equal(Storefront.Compositions.Select(Json).Order(), carried.Select(Json).Order());
+    }
+
+    [Fact]
+    public void Render_WhenAServiceComposes_ShouldKeepOnlyTheComposersConnectionsToHaproxyOpen()
+    {
+        var text = HaproxyConfigRenderer.Render(ManifestRouting.Preview([Orders, Storefront]), Settings).Text;
+        string? Mode(string header)
+        {
+            var section = text[text.IndexOf("\n" + header + "\n", StringComparison.Ordinal)..].Split("\n\n")[0];
+            var mode = System.Text.RegularExpressions.Regex.Match(section, "option (httpclose|http-server-close|http-keep-alive)\n");
+            return mode.Success ? mode.Groups[1].Value : null;
+        }
+
+        // Clients of the front port: one request per connection, so a reload never races a reused one.
+        Assert.Equal("httpclose", Mode("frontend http"));
+        Assert.Equal("http-server-close", Mode("frontend compose_calls"));
+        Assert.Null(Mode("defaults"));
+        Assert.Null(Mode("backend svc_orders"));
+        Assert.Null(Mode("backend composer"));
     }
 
     [Fact]
