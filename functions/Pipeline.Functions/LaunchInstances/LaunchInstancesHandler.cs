@@ -7,8 +7,6 @@ public sealed class LaunchInstancesHandler(InstanceLauncher launcher) : IFunctio
 {
     public async Task<LaunchInstancesOutput> HandleAsync(LaunchInstancesInput input, InvocationContext context)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(context);
         var targets = await launcher.LaunchAsync(input.Service, input.Label, input.ArtifactKey, input.Count, input.ExecutionId,
             context.CancellationToken);
         Console.WriteLine($"{context.RequestId} {input.Service} {input.Label}: {string.Join(", ", targets.Select(t => $"{t.Id} {t.Address}:{t.Port}"))}");
