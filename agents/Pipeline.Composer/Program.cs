@@ -1,5 +1,5 @@
-using System.Runtime.InteropServices;
 using Pipeline.Composer;
+using Pipeline.Core.Hosting;
 
 ComposerOptions options;
 try
@@ -14,9 +14,7 @@ catch (ArgumentException e)
 
 static void Log(string message) => Console.Error.WriteLine($"{DateTimeOffset.UtcNow:O} pipeline-composer: {message}");
 
-using var stop = new CancellationTokenSource();
-using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
-using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+using var stop = new StopSignals();
 
 var catalog = new CompositionCatalog();
 var watcher = new ConfigWatcher(options.ConfigPath, catalog, Log);

@@ -1,7 +1,7 @@
-using System.Runtime.InteropServices;
 using Amazon.Runtime;
 using Amazon.S3;
 using Pipeline.Aws.Routing;
+using Pipeline.Core.Hosting;
 using Pipeline.RouterAgent;
 
 AgentOptions options;
@@ -17,9 +17,7 @@ catch (ArgumentException e)
 
 void Log(string message) => Console.Error.WriteLine($"{DateTimeOffset.UtcNow:O} pipeline-router-agent[{options.Node}]: {message}");
 
-using var stop = new CancellationTokenSource();
-using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
-using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+using var stop = new StopSignals();
 
 var s3Config = new AmazonS3Config
 {

@@ -1,6 +1,7 @@
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
 using Amazon.S3;
+using Pipeline.Aws.Registry;
 using Pipeline.Aws.SecretsManager;
 using Pipeline.Aws.StepFunctions;
 
@@ -22,6 +23,12 @@ public static class AwsClients
     /// <summary>Where the CloudWatch client (GetMetricData) sends requests; locally the metering proxy.</summary>
     public const string CloudWatchEndpointVariable = "AWS_ENDPOINT_URL_CLOUDWATCH";
 
+    /// <summary>
+    /// The HTTP client a function's small JSON clients (and GitHub's) share: one per process, so connections
+    /// are reused across invocations, and 10 s a request, so a stuck endpoint fails the call well before the function's timeout.
+    /// </summary>
+    public static HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(10) };
+
     public static AmazonDynamoDBClient DynamoDb()
     {
         var config = new AmazonDynamoDBConfig();
@@ -33,6 +40,9 @@ public static class AwsClients
 
         return new AmazonDynamoDBClient(config);
     }
+
+    /// <summary>The registry table every deploy function reads, over its own DynamoDB client.</summary>
+    public static DynamoDbRegistry Registry(string table) => new(DynamoDb(), table);
 
     public static AmazonS3Client S3()
     {
@@ -51,21 +61,21 @@ public static class AwsClients
 
     /// <summary>Our GetMetricData client (there is no AWSSDK.CloudWatch here), signed for the function's region.</summary>
     public static CloudWatchClient CloudWatch(HttpClient http) =>
-        CloudWatchClient.Create(http, Region(), Endpoint(CloudWatchEndpointVariable) is { } endpoint ? new Uri(endpoint) : null);
+        new(CloudWatchClient.Service.At(http, Region(), Endpoint(CloudWatchEndpointVariable) is { } endpoint ? new Uri(endpoint) : null));
 
     /// <summary>Where the Step Functions client (DescribeExecution) sends requests; the name the AWS SDKs use.</summary>
     public const string StepFunctionsEndpointVariable = "AWS_ENDPOINT_URL_SFN";
 
     /// <summary>Our DescribeExecution client (there is no AWSSDK.StepFunctions here), signed for the function's region.</summary>
-    public static StepFunctionsClient StepFunctions(HttpClient http) =>
-        StepFunctionsClient.Create(http, Region(), Endpoint(StepFunctionsEndpointVariable) is { } endpoint ? new Uri(endpoint) : null);
+    public static StepFunctionsClient StepFunctions(HttpClient? http = null) =>
+        new(StepFunctionsClient.Service.At(http ?? Http, Region(), Endpoint(StepFunctionsEndpointVariable) is { } endpoint ? new Uri(endpoint) : null));
 
     /// <summary>Where the Secrets Manager client (GetSecretValue) sends requests; the name the AWS SDKs use.</summary>
     public const string SecretsManagerEndpointVariable = "AWS_ENDPOINT_URL_SECRETS_MANAGER";
 
     /// <summary>Our GetSecretValue client (there is no AWSSDK.SecretsManager here), signed for the function's region.</summary>
-    public static SecretsManagerClient SecretsManager(HttpClient http) =>
-        SecretsManagerClient.Create(http, Region(), Endpoint(SecretsManagerEndpointVariable) is { } endpoint ? new Uri(endpoint) : null);
+    public static SecretsManagerClient SecretsManager(HttpClient? http = null) =>
+        new(SecretsManagerClient.Service.At(http ?? Http, Region(), Endpoint(SecretsManagerEndpointVariable) is { } endpoint ? new Uri(endpoint) : null));
 
     private static string? Endpoint(string variable) =>
         Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value ? value : null;

@@ -6,6 +6,21 @@ using Amazon.Runtime.Internal.Auth;
 
 namespace Pipeline.Aws;
 
+/// <summary>An AWS JSON service as its small client addresses it: the signing name, the X-Amz-Target prefix, the protocol version.</summary>
+/// <param name="SigningName">The SigV4 service name, e.g. <c>states</c> or <c>monitoring</c>; also the public endpoint's host prefix.</param>
+public sealed record AwsJsonService(string SigningName, string TargetPrefix, string ContentType = AwsJsonRequests.ContentType)
+{
+    /// <summary>
+    /// Requests to this service in <paramref name="region"/>: at <paramref name="endpoint"/> (default the public
+    /// <c>https://{SigningName}.{region}.amazonaws.com/</c>), signed with <paramref name="credentials"/> (default the
+    /// SDK's chain: environment, profile, container or instance role).
+    /// </summary>
+    public AwsJsonRequests At(
+        HttpClient http, string region, Uri? endpoint = null, Func<CancellationToken, Task<ImmutableCredentials>>? credentials = null, TimeProvider? clock = null) =>
+        new(http, endpoint ?? AwsJsonRequests.DefaultEndpoint(SigningName, region), region, SigningName, TargetPrefix,
+            credentials ?? AwsJsonRequests.DefaultCredentials(), clock, ContentType);
+}
+
 /// <summary>
 /// An AWS JSON 1.0 or 1.1 endpoint (POST to the endpoint, the operation in <c>X-Amz-Target</c>), requests
 /// signed with AWSSDK.Core's SigV4 signer: what the small clients for services without an SDK

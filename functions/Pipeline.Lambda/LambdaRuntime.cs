@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Pipeline.Core.Configuration;
 
@@ -36,21 +37,30 @@ public static class LambdaRuntime
     }
 
     /// <summary>
-    /// The usual composition: read the function's settings from the environment with <paramref name="settings"/>
-    /// (a missing or malformed one is an init error naming it), then build the handler from them.
+    /// Every function's entry point: read its settings from the environment once with <paramref name="settings"/>
+    /// (a missing or malformed one is an init error naming it), build the handler from them, and serve with the
+    /// payload types of the function's source-generated <paramref name="json"/> context (no reflection: AOT-safe).
     /// </summary>
     public static Task<int> RunAsync<TSettings, TIn, TOut>(
         Func<SettingsReader, TSettings> settings,
         Func<TSettings, IFunctionHandler<TIn, TOut>> handler,
-        JsonTypeInfo<TIn> input,
-        JsonTypeInfo<TOut> output,
-        Func<Exception, Exception>? classifyErrors = null,
-        CancellationToken stop = default)
+        JsonSerializerContext json,
+        Func<Exception, Exception>? classifyErrors = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(handler);
         return RunAsync(
-            () => Task.FromResult(handler(settings(new SettingsReader(Environment.GetEnvironmentVariable)))), input, output, classifyErrors, stop);
+            () => Task.FromResult(handler(settings(new SettingsReader(Environment.GetEnvironmentVariable)))),
+            TypeInfo<TIn>(json),
+            TypeInfo<TOut>(json),
+            classifyErrors);
+    }
+
+    private static JsonTypeInfo<T> TypeInfo<T>(JsonSerializerContext json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        return json.GetTypeInfo(typeof(T)) as JsonTypeInfo<T>
+            ?? throw new InvalidOperationException($"{json.GetType().Name} has no [JsonSerializable(typeof({typeof(T).Name}))]");
     }
 
     /// <summary>The same loop against an explicit <c>host:port</c>, so tests need not touch process-wide variables.</summary>

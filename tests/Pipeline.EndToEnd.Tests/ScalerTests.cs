@@ -175,8 +175,8 @@ public sealed class ScalerTests(ITestOutputHelper output)
     private static async Task<(double Throttles, double Consumed)> MeteredSumsAsync(Uri endpoint, string table, DateTimeOffset since)
     {
         using var http = new HttpClient();
-        var client = new CloudWatchClient(http, endpoint, "us-east-1",
-            _ => Task.FromResult(new ImmutableCredentials("S3RVER", "S3RVER", null)));
+        var client = new CloudWatchClient(CloudWatchClient.Service.At(http, "us-east-1", endpoint,
+            _ => Task.FromResult(new ImmutableCredentials("S3RVER", "S3RVER", null))));
         var dimensions = new[] { new Dimension("TableName", table) };
         MetricDataQuery Query(string id, string metric) =>
             new(id, new MetricStat(new Pipeline.Aws.CloudWatch.Metric("AWS/DynamoDB", metric, dimensions), 60, "Sum"));

@@ -41,7 +41,7 @@ public sealed class DeployLockTakeoverTests : IAsyncLifetime, IDisposable
         _app = await LoopbackServer.StartAsync(app => app.MapStepFunctionsApi(_service));
 
         var credentials = new ImmutableCredentials("S3RVER", "S3RVER", null);
-        var client = new StepFunctionsClient(_http, new Uri(_app.Url + "/"), "us-east-1", _ => Task.FromResult(credentials));
+        var client = new StepFunctionsClient(StepFunctionsClient.Service.At(_http, "us-east-1", new Uri(_app.Url + "/"), _ => Task.FromResult(credentials)));
         _locks = new DeployLock(_registry, new StepFunctionsExecutionStatuses(client));
         StackFile.Write(new StackLayout(_state), Environment.ProcessId,
             new() { ["dynamodb"] = _emulators.DynamoDbEndpoint.ToString(), ["stepfunctions"] = _app.Url }, "artifacts", table, "pipeline-test");

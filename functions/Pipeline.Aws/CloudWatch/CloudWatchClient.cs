@@ -1,5 +1,3 @@
-using Amazon.Runtime;
-
 namespace Pipeline.Aws.CloudWatch;
 
 /// <summary>
@@ -12,26 +10,13 @@ namespace Pipeline.Aws.CloudWatch;
 /// former.) Requests are signed with AWSSDK.Core's SigV4 signer for the service name
 /// <c>monitoring</c>.
 /// </summary>
-public sealed class CloudWatchClient(
-    HttpClient http,
-    Uri endpoint,
-    string region,
-    Func<CancellationToken, Task<ImmutableCredentials>> credentials,
-    TimeProvider? clock = null)
+/// <param name="endpoint"><see cref="Service"/> at the public endpoint or, locally, the metering proxy.</param>
+public sealed class CloudWatchClient(AwsJsonRequests endpoint)
 {
     public const string TargetPrefix = "GraniteServiceVersion20100801";
     public const string ContentType = AwsJsonRequests.ContentType;
-    private const string Service = "monitoring";
 
-    private readonly AwsJsonRequests _endpoint = new(http, endpoint, region, Service, TargetPrefix, credentials, clock);
-
-    /// <summary>
-    /// The client for a region, with the SDK's default credential chain (environment, profile,
-    /// container or instance role). <paramref name="endpoint"/> overrides
-    /// <c>https://monitoring.{region}.amazonaws.com/</c>, e.g. for the local metering proxy.
-    /// </summary>
-    public static CloudWatchClient Create(HttpClient http, string region, Uri? endpoint = null) =>
-        new(http, endpoint ?? AwsJsonRequests.DefaultEndpoint(Service, region), region, AwsJsonRequests.DefaultCredentials());
+    public static readonly AwsJsonService Service = new("monitoring", TargetPrefix);
 
     /// <summary>GetMetricData, following NextToken until every page is read.</summary>
     public async Task<IReadOnlyList<MetricDataResult>> GetMetricDataAsync(GetMetricDataRequest request, CancellationToken cancellationToken)
@@ -42,7 +27,7 @@ public sealed class CloudWatchClient(
         var page = request;
         while (true)
         {
-            var response = await _endpoint.CallAsync("GetMetricData", page, CloudWatchJsonContext.Default.GetMetricDataRequest,
+            var response = await endpoint.CallAsync("GetMetricData", page, CloudWatchJsonContext.Default.GetMetricDataRequest,
                 CloudWatchJsonContext.Default.GetMetricDataResponse, error => new CloudWatchException(error), cancellationToken);
             foreach (var result in response.MetricDataResults ?? [])
             {

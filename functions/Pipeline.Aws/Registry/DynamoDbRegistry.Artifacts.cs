@@ -10,7 +10,7 @@ public sealed partial class DynamoDbRegistry
     {
         try
         {
-            await dynamoDb.PutItemAsync(new PutItemRequest
+            await DynamoDb.PutItemAsync(new PutItemRequest
             {
                 TableName = TableName,
                 Item = new()
@@ -67,7 +67,7 @@ public sealed partial class DynamoDbRegistry
 
         try
         {
-            await dynamoDb.UpdateItemAsync(update, cancel);
+            await DynamoDb.UpdateItemAsync(update, cancel);
         }
         catch (ConditionalCheckFailedException)
         {

@@ -41,7 +41,7 @@ public sealed partial class DynamoDbRegistry : IScalingDecisions
                 item["newWrite"] = N(next.Write);
             }
 
-            await dynamoDb.PutItemAsync(new PutItemRequest { TableName = TableName, Item = item }, cancellationToken);
+            await DynamoDb.PutItemAsync(new PutItemRequest { TableName = TableName, Item = item }, cancellationToken);
         }
     }
 
@@ -51,7 +51,7 @@ public sealed partial class DynamoDbRegistry : IScalingDecisions
         Dictionary<string, AttributeValue>? start = null;
         do
         {
-            var page = await dynamoDb.QueryAsync(new QueryRequest
+            var page = await DynamoDb.QueryAsync(new QueryRequest
             {
                 TableName = TableName,
                 KeyConditionExpression = "pk = :pk AND sk >= :since",

@@ -42,7 +42,7 @@ public sealed partial class DynamoDbRegistry
 
         // After the delete, so a break that did not happen is never recorded. The sort key orders
         // breaks by time; the owner in it keeps two breaks in the same millisecond apart.
-        await dynamoDb.PutItemAsync(new PutItemRequest
+        await DynamoDb.PutItemAsync(new PutItemRequest
         {
             TableName = TableName,
             Item = new()
@@ -83,7 +83,7 @@ public sealed partial class DynamoDbRegistry
 
         try
         {
-            await dynamoDb.PutItemAsync(new PutItemRequest
+            await DynamoDb.PutItemAsync(new PutItemRequest
             {
                 TableName = TableName,
                 Item = item,
@@ -103,7 +103,7 @@ public sealed partial class DynamoDbRegistry
     {
         try
         {
-            await dynamoDb.DeleteItemAsync(new DeleteItemRequest
+            await DynamoDb.DeleteItemAsync(new DeleteItemRequest
             {
                 TableName = TableName,
                 Key = Key(LockPartition(name), LockSort),

@@ -19,7 +19,7 @@ public sealed partial class DynamoDbRegistry
     {
         try
         {
-            await dynamoDb.PutItemAsync(new PutItemRequest
+            await DynamoDb.PutItemAsync(new PutItemRequest
             {
                 TableName = TableName,
                 Item = ToItem(table),
@@ -46,7 +46,7 @@ public sealed partial class DynamoDbRegistry
         {
             try
             {
-                var response = await dynamoDb.PutItemAsync(new PutItemRequest
+                var response = await DynamoDb.PutItemAsync(new PutItemRequest
                 {
                     TableName = TableName,
                     Item = new() { [Pk] = S(RoutesPartition), [Sk] = S(route), ["service"] = S(service) },
@@ -77,7 +77,7 @@ public sealed partial class DynamoDbRegistry
         {
             try
             {
-                await dynamoDb.DeleteItemAsync(new DeleteItemRequest
+                await DynamoDb.DeleteItemAsync(new DeleteItemRequest
                 {
                     TableName = TableName,
                     Key = Key(RoutesPartition, route),

@@ -16,6 +16,9 @@ public sealed partial class DynamoDbRegistry(IAmazonDynamoDB dynamoDb, string ta
 
     public string TableName { get; } = tableName;
 
+    /// <summary>The client under the registry, for the adapters that share its table (routes, targets, sequences).</summary>
+    public IAmazonDynamoDB DynamoDb { get; } = dynamoDb;
+
     /// <summary>Creates the registry table if absent and waits until it is ACTIVE (local stacks and tests).</summary>
     public static async Task EnsureTableAsync(IAmazonDynamoDB dynamoDb, string tableName, CancellationToken cancel = default)
     {
@@ -53,7 +56,7 @@ public sealed partial class DynamoDbRegistry(IAmazonDynamoDB dynamoDb, string ta
     {
         try
         {
-            var response = await dynamoDb.UpdateItemAsync(new UpdateItemRequest
+            var response = await DynamoDb.UpdateItemAsync(new UpdateItemRequest
             {
                 TableName = TableName,
                 Key = Key(ServicePartition(service), CounterSort),
@@ -82,7 +85,7 @@ public sealed partial class DynamoDbRegistry(IAmazonDynamoDB dynamoDb, string ta
     {
         try
         {
-            await dynamoDb.PutItemAsync(new PutItemRequest
+            await DynamoDb.PutItemAsync(new PutItemRequest
             {
                 TableName = TableName,
                 Item = ToItem(version),
@@ -105,7 +108,7 @@ public sealed partial class DynamoDbRegistry(IAmazonDynamoDB dynamoDb, string ta
     {
         try
         {
-            await dynamoDb.UpdateItemAsync(new UpdateItemRequest
+            await DynamoDb.UpdateItemAsync(new UpdateItemRequest
             {
                 TableName = TableName,
                 Key = Key(ServicesPartition, version.Service),
@@ -150,7 +153,7 @@ public sealed partial class DynamoDbRegistry(IAmazonDynamoDB dynamoDb, string ta
         try
         {
             // The pointer is the contested part: move it first, conditionally.
-            await dynamoDb.UpdateItemAsync(new UpdateItemRequest
+            await DynamoDb.UpdateItemAsync(new UpdateItemRequest
             {
                 TableName = TableName,
                 Key = Key(ServicesPartition, service),
@@ -184,7 +187,7 @@ public sealed partial class DynamoDbRegistry(IAmazonDynamoDB dynamoDb, string ta
     {
         try
         {
-            await dynamoDb.UpdateItemAsync(new UpdateItemRequest
+            await DynamoDb.UpdateItemAsync(new UpdateItemRequest
             {
                 TableName = TableName,
                 Key = Key(ServicesPartition, service),
@@ -218,7 +221,7 @@ public sealed partial class DynamoDbRegistry(IAmazonDynamoDB dynamoDb, string ta
     {
         try
         {
-            await dynamoDb.UpdateItemAsync(new UpdateItemRequest
+            await DynamoDb.UpdateItemAsync(new UpdateItemRequest
             {
                 TableName = TableName,
                 Key = Key(ServicePartition(service), VersionSort(count)),
@@ -255,7 +258,7 @@ public sealed partial class DynamoDbRegistry(IAmazonDynamoDB dynamoDb, string ta
         Dictionary<string, AttributeValue>? start = null;
         do
         {
-            var page = await dynamoDb.QueryAsync(new QueryRequest
+            var page = await DynamoDb.QueryAsync(new QueryRequest
             {
                 TableName = TableName,
                 KeyConditionExpression = "pk = :pk AND begins_with(sk, :prefix)",
@@ -278,7 +281,7 @@ public sealed partial class DynamoDbRegistry(IAmazonDynamoDB dynamoDb, string ta
 
     private async Task<Dictionary<string, AttributeValue>?> GetAsync(string pk, string sk, CancellationToken cancel)
     {
-        var response = await dynamoDb.GetItemAsync(new GetItemRequest
+        var response = await DynamoDb.GetItemAsync(new GetItemRequest
         {
             TableName = TableName,
             Key = Key(pk, sk),
@@ -308,7 +311,7 @@ public sealed partial class DynamoDbRegistry(IAmazonDynamoDB dynamoDb, string ta
                 request.ExpressionAttributeValues[":prefix"] = S(prefix);
             }
 
-            var page = await dynamoDb.QueryAsync(request, cancel);
+            var page = await DynamoDb.QueryAsync(request, cancel);
             items.AddRange(page.Items ?? []);
             start = page.LastEvaluatedKey is { Count: > 0 } next ? next : null;
         }

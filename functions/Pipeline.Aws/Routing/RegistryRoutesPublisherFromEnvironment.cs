@@ -1,4 +1,4 @@
-using Amazon.DynamoDBv2;
+using Pipeline.Aws.Registry;
 using Pipeline.Core.Routing;
 using Pipeline.Core.Configuration;
 
@@ -19,9 +19,12 @@ public static class RegistryRoutesPublisherFromEnvironment
     /// <summary>The value of <c>PIPELINE_ROUTER_USER</c> / <c>_GROUP</c> that keeps haproxy's own user (a router not started as root).</summary>
     public const string KeepUser = RoutesSettings.KeepUser;
 
-    public static RegistryRoutesPublisher Create(IAmazonDynamoDB dynamo, IRegistry registry, RoutesSettings settings)
+    /// <summary>The publication over <paramref name="registry"/>'s table and client.</summary>
+    public static RegistryRoutesPublisher Create(DynamoDbRegistry registry, RoutesSettings settings)
     {
+        ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(settings);
+        var dynamo = registry.DynamoDb;
         return new RegistryRoutesPublisher(
             registry,
             new DynamoDbRouteTargets(dynamo, settings.RegistryTable),

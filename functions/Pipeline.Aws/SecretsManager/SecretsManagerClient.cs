@@ -1,5 +1,3 @@
-using Amazon.Runtime;
-
 namespace Pipeline.Aws.SecretsManager;
 
 /// <summary>
@@ -8,30 +6,17 @@ namespace Pipeline.Aws.SecretsManager;
 /// <c>X-Amz-Target: secretsmanager.GetSecretValue</c> and <c>Content-Type: application/x-amz-json-1.1</c>,
 /// signed with SigV4 for the service name <c>secretsmanager</c>.
 /// </summary>
-public sealed class SecretsManagerClient(
-    HttpClient http,
-    Uri endpoint,
-    string region,
-    Func<CancellationToken, Task<ImmutableCredentials>> credentials,
-    TimeProvider? clock = null)
+/// <param name="endpoint"><see cref="Service"/> at the public endpoint or, locally, the stack's stand-in.</param>
+public sealed class SecretsManagerClient(AwsJsonRequests endpoint)
 {
-    public const string TargetPrefix = "secretsmanager";
-    private const string Service = "secretsmanager";
-
-    private readonly AwsJsonRequests _endpoint =
-        new(http, endpoint, region, Service, TargetPrefix, credentials, clock, AwsJsonRequests.ContentType11);
-
-    /// <summary>The client for a region with the default credential chain; <paramref name="endpoint"/> overrides
-    /// <c>https://secretsmanager.{region}.amazonaws.com/</c>.</summary>
-    public static SecretsManagerClient Create(HttpClient http, string region, Uri? endpoint = null) =>
-        new(http, endpoint ?? AwsJsonRequests.DefaultEndpoint(Service, region), region, AwsJsonRequests.DefaultCredentials());
+    public static readonly AwsJsonService Service = new("secretsmanager", "secretsmanager", AwsJsonRequests.ContentType11);
 
     /// <summary>The current SecretString of <paramref name="secretId"/> (a name or an ARN).</summary>
     public async Task<string> GetSecretStringAsync(string secretId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(secretId);
         // Only the error code reaches the exception: a message or a body that is not JSON could hold the secret.
-        var value = await _endpoint.CallAsync("GetSecretValue", new GetSecretValueRequest(secretId),
+        var value = await endpoint.CallAsync("GetSecretValue", new GetSecretValueRequest(secretId),
             SecretsManagerJson.Default.GetSecretValueRequest, SecretsManagerJson.Default.GetSecretValueResponse,
             error => new SecretsManagerException(error.Code, error.Status), cancellationToken);
         return value.SecretString is { Length: > 0 } secret

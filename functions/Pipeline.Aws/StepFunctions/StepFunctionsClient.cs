@@ -1,5 +1,3 @@
-using Amazon.Runtime;
-
 namespace Pipeline.Aws.StepFunctions;
 
 /// <summary>
@@ -11,32 +9,16 @@ namespace Pipeline.Aws.StepFunctions;
 /// signed with AWSSDK.Core's SigV4 signer for the service name <c>states</c>, like
 /// <see cref="CloudWatchClient"/>.
 /// </summary>
-public sealed class StepFunctionsClient(
-    HttpClient http,
-    Uri endpoint,
-    string region,
-    Func<CancellationToken, Task<ImmutableCredentials>> credentials,
-    TimeProvider? clock = null)
+/// <param name="endpoint"><see cref="Service"/> at the public endpoint or, locally, the stack's Step Functions API.</param>
+public sealed class StepFunctionsClient(AwsJsonRequests endpoint)
 {
-    public const string TargetPrefix = "AWSStepFunctions";
-    public const string ContentType = AwsJsonRequests.ContentType;
-    private const string Service = "states";
-
-    private readonly AwsJsonRequests _endpoint = new(http, endpoint, region, Service, TargetPrefix, credentials, clock);
-
-    /// <summary>
-    /// The client for a region, with the SDK's default credential chain (environment, profile,
-    /// container or instance role). <paramref name="endpoint"/> overrides
-    /// <c>https://states.{region}.amazonaws.com/</c>, e.g. for the local stack's Step Functions API.
-    /// </summary>
-    public static StepFunctionsClient Create(HttpClient http, string region, Uri? endpoint = null) =>
-        new(http, endpoint ?? AwsJsonRequests.DefaultEndpoint(Service, region), region, AwsJsonRequests.DefaultCredentials());
+    public static readonly AwsJsonService Service = new("states", "AWSStepFunctions");
 
     /// <summary>DescribeExecution; <see cref="StepFunctionsClientException"/> with the service's error code otherwise.</summary>
     public Task<DescribeExecutionResponse> DescribeExecutionAsync(string executionArn, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(executionArn);
-        return _endpoint.CallAsync("DescribeExecution", new DescribeExecutionRequest(executionArn),
+        return endpoint.CallAsync("DescribeExecution", new DescribeExecutionRequest(executionArn),
             StepFunctionsJsonContext.Default.DescribeExecutionRequest, StepFunctionsJsonContext.Default.DescribeExecutionResponse,
             error => new StepFunctionsClientException(error), cancellationToken);
     }
@@ -47,7 +29,7 @@ public sealed class StepFunctionsClient(
         ArgumentException.ThrowIfNullOrEmpty(stateMachineArn);
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(input);
-        return _endpoint.CallAsync("StartExecution", new StartExecutionRequest(stateMachineArn, name, input),
+        return endpoint.CallAsync("StartExecution", new StartExecutionRequest(stateMachineArn, name, input),
             StepFunctionsJsonContext.Default.StartExecutionRequest, StepFunctionsJsonContext.Default.StartExecutionResponse,
             error => new StepFunctionsClientException(error), cancellationToken);
     }

@@ -11,7 +11,7 @@ namespace Pipeline.Aws.StepFunctions;
 /// </summary>
 public sealed class StepFunctionsReader(HttpClient http, Uri endpoint, string region, Func<CancellationToken, Task<ImmutableCredentials>> credentials)
 {
-    private readonly AwsJsonRequests _endpoint = new(http, endpoint, region, "states", StepFunctionsClient.TargetPrefix, credentials);
+    private readonly AwsJsonRequests _endpoint = StepFunctionsClient.Service.At(http, region, endpoint, credentials);
 
     public async Task<IReadOnlyList<JsonObject>> ListStateMachinesAsync(CancellationToken cancellationToken) =>
         await PagesAsync("ListStateMachines", [], "stateMachines", cancellationToken);

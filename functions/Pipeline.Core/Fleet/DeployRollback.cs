@@ -2,13 +2,16 @@ using Pipeline.Core.Routing;
 
 namespace Pipeline.Core.Fleet;
 
-/// <summary>What a rollback did, step by step, so the execution history says it.</summary>
+/// <summary>What a rollback of <paramref name="Service"/>'s <paramref name="Label"/> did, step by step, so the execution history says it.</summary>
+/// <param name="RolledBack">True once every step is done (false never returns: a step that fails raises its error).</param>
 /// <param name="Terminated">Instances of the failed version this call terminated.</param>
 /// <param name="LiveLabel">The service's live version afterwards (null: none).</param>
 /// <param name="RoutesVersion">The routes version in force afterwards.</param>
 /// <param name="RoutesPublished">True when routing had moved to the failed version and a config without it was published.</param>
 /// <param name="Status">The failed version's status afterwards.</param>
 public sealed record RollbackResult(
+    string Service,
+    string Label,
     bool RolledBack,
     IReadOnlyList<string> Terminated,
     string? LiveLabel,
@@ -60,7 +63,7 @@ public sealed class DeployRollback(IRegistry registry, IFleetInstances fleet, Re
             status = VersionStatus.Failed;
         }
 
-        return new RollbackResult(true, terminate, live, published.Current.Version, published.Published,
+        return new RollbackResult(service, label, true, terminate, live, published.Current.Version, published.Published,
             status?.ToString() ?? "Unknown");
     }
 }

@@ -39,13 +39,7 @@ internal static class AuthReader
 
     private static List<RouteScopes>? ReadRoutes(YamlNodeReader reader, MappingReader auth)
     {
-        var node = auth.Optional("routes");
-        if (node is null)
-        {
-            return [];
-        }
-
-        var sequence = reader.Sequence(node, auth.Child("routes"));
+        var sequence = auth.OptionalSequence("routes");
         if (sequence is null)
         {
             return null;

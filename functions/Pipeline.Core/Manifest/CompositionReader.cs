@@ -188,13 +188,7 @@ internal static class CompositionReader
 
     private static List<string>? ReadRequire(YamlNodeReader reader, MappingReader composition, Dictionary<string, CompositionCall>? calls)
     {
-        var node = composition.Optional("require");
-        if (node is null)
-        {
-            return [];
-        }
-
-        var sequence = reader.Sequence(node, composition.Child("require"));
+        var sequence = composition.OptionalSequence("require");
         if (sequence is null)
         {
             return null;

@@ -204,13 +204,7 @@ public static class ManifestParser
 
     private static List<Route>? ReadRoutes(YamlNodeReader reader, MappingReader service)
     {
-        var node = service.Optional("routes");
-        if (node is null)
-        {
-            return [];
-        }
-
-        var sequence = reader.Sequence(node, service.Child("routes"));
+        var sequence = service.OptionalSequence("routes");
         if (sequence is null)
         {
             return null;

@@ -14,13 +14,7 @@ internal static class TableReader
 
     public static List<TableSpec>? ReadTables(YamlNodeReader reader, MappingReader service)
     {
-        var node = service.Optional("tables");
-        if (node is null)
-        {
-            return [];
-        }
-
-        var sequence = reader.Sequence(node, service.Child("tables"));
+        var sequence = service.OptionalSequence("tables");
         if (sequence is null)
         {
             return null;
@@ -136,13 +130,7 @@ internal static class TableReader
 
     private static List<IndexSpec>? ReadIndexes(YamlNodeReader reader, MappingReader table)
     {
-        var node = table.Optional("indexes");
-        if (node is null)
-        {
-            return [];
-        }
-
-        var sequence = reader.Sequence(node, table.Child("indexes"));
+        var sequence = table.OptionalSequence("indexes");
         if (sequence is null)
         {
             return null;

@@ -229,6 +229,13 @@ internal sealed class MappingReader
     }
 
     /// <summary>The field's value, or null after reporting it missing.</summary>
+    /// <summary>
+    /// An optional list field: its items, none when the field is absent; null when it is there but is not
+    /// a list (the error is recorded).
+    /// </summary>
+    public YamlSequenceNode? OptionalSequence(string field) =>
+        Optional(field) is { } node ? _reader.Sequence(node, Child(field)) : new YamlSequenceNode();
+
     public YamlNode? Required(string field)
     {
         var present = _fields.ContainsKey(field);

@@ -38,6 +38,13 @@ public sealed record TriggerSettings
     public static TriggerSettings FromEnvironment(string? deployBranch, string? region) =>
         new(string.IsNullOrEmpty(deployBranch) ? DefaultDeployBranch : deployBranch, string.IsNullOrEmpty(region) ? null : region);
 
+    /// <summary>NormalizeTrigger's settings role: PIPELINE_DEPLOY_BRANCH and AWS_REGION, both optional.</summary>
+    public static TriggerSettings From(Configuration.SettingsReader settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return FromEnvironment(settings.Optional(Configuration.SettingNames.DeployBranch), settings.Optional(Configuration.SettingNames.Region));
+    }
+
     /// <summary>Reads the deploy branch from a value such as PIPELINE_DEPLOY_BRANCH; unset or empty means main.</summary>
     public static TriggerSettings FromDeployBranch(string? value) => FromEnvironment(value, null);
 }

@@ -7,8 +7,6 @@ public sealed class LaunchInstancesHandler(InstanceLauncher launcher) : IFunctio
 {
     public async Task<LaunchInstancesOutput> HandleAsync(LaunchInstancesInput input, InvocationContext context)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(context);
         var launched = input.Registered is { } registered
             ? await launcher.ReplaceDeadAsync(input.Service, input.Label, input.ArtifactKey, input.Count, input.ExecutionId, registered,
                 context.CancellationToken)

@@ -1,19 +1,8 @@
-using Pipeline.Aws;
 using Pipeline.Aws.Fleet;
-using Pipeline.Aws.Registry;
 using Pipeline.Core.Fleet;
-using Pipeline.Core.Configuration;
-using Pipeline.Functions.LaunchInstances;
 
 return await LambdaRuntime.RunAsync(
-    () =>
-    {
-        var reader = new SettingsReader(Environment.GetEnvironmentVariable);
-        var settings = TableSettings.From(reader);
-        var issuer = AuthIssuerSettings.From(reader);
-        return Task.FromResult<IFunctionHandler<LaunchInstancesInput, LaunchInstancesOutput>>(new LaunchInstancesHandler(
-            new InstanceLauncher(new DynamoDbRegistry(AwsClients.DynamoDb(), settings.RegistryTable), FleetFromEnvironment.ForLaunch(), settings.TablePrefix, issuer)));
-    },
-    LaunchInstancesJson.Default.LaunchInstancesInput,
-    LaunchInstancesJson.Default.LaunchInstancesOutput,
-    classifyErrors: TransientErrors.Classify);
+    reader => (Tables: TableSettings.From(reader), Issuer: AuthIssuerSettings.From(reader)),
+    settings => new LaunchInstancesHandler(new InstanceLauncher(
+        AwsClients.Registry(settings.Tables.RegistryTable), FleetFromEnvironment.ForLaunch(), settings.Tables.TablePrefix, settings.Issuer)),
+    LaunchInstancesJson.Default, TransientErrors.Classify);

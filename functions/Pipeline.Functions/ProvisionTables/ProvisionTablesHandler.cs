@@ -14,8 +14,6 @@ public sealed class ProvisionTablesHandler(IRegistry registry, TableProvisioner 
             ?? throw new VersionNotFoundException($"{input.Service} has no recorded version {input.Label}.");
         var manifest = ManifestParser.Parse(version.ManifestYaml, version.ManifestKey, input.Service);
         var result = await provisioner.ProvisionAsync(manifest, context.CancellationToken);
-        var tables = result.Tables.Select(t => new ProvisionedTable(
-            t.TableName, t.LogicalName, t.Action, t.IndexesAdded, t.IndexesKept, t.CapacityChanges)).ToList();
-        return new ProvisionTablesOutput(input.Service, input.Label, tables, result.KeptTables);
+        return new ProvisionTablesOutput(input.Service, input.Label, result.Tables, result.KeptTables);
     }
 }

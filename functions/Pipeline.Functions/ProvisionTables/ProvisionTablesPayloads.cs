@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Pipeline.Core.Tables;
 
 namespace Pipeline.Functions.ProvisionTables;
 
@@ -11,18 +12,10 @@ public sealed record ProvisionTablesInput(string Service, string Label) : IValid
     }
 }
 
+/// <param name="Tables">Core's outcome for each declared table, as it is.</param>
 /// <param name="KeptTables">Tables the service owns but no longer declares; never deleted.</param>
 public sealed record ProvisionTablesOutput(
-    string Service, string Label, IReadOnlyList<ProvisionedTable> Tables, IReadOnlyList<string> KeptTables);
-
-/// <param name="Action">created, updated or unchanged.</param>
-public sealed record ProvisionedTable(
-    string TableName,
-    string LogicalName,
-    string Action,
-    IReadOnlyList<string> IndexesAdded,
-    IReadOnlyList<string> IndexesKept,
-    IReadOnlyList<string> CapacityChanges);
+    string Service, string Label, IReadOnlyList<TableOutcome> Tables, IReadOnlyList<string> KeptTables);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(ProvisionTablesInput))]

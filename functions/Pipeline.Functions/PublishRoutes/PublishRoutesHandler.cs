@@ -7,8 +7,6 @@ public sealed class PublishRoutesHandler(RegistryRoutesPublisher publication) : 
 {
     public async Task<PublishRoutesOutput> HandleAsync(PublishRoutesInput input, InvocationContext context)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(context);
         var change = input.Service is null ? null : new RouteSwitch(input.Service, input.Label!, input.Targets!, input.PreviousLabel);
         var (result, table) = await publication.PublishAsync(change, context.CancellationToken);
         var current = result.Current;

@@ -1,14 +1,6 @@
-using Pipeline.Aws;
 using Pipeline.Aws.Fleet;
-using Pipeline.Aws.Registry;
 using Pipeline.Core.Fleet;
-using Pipeline.Core.Configuration;
-using Pipeline.Functions.RetireVersion;
 
-return await LambdaRuntime.RunAsync(
-    StackSettings.From,
-    settings => new RetireVersionHandler(
-        new VersionRetirement(new DynamoDbRegistry(AwsClients.DynamoDb(), settings.RegistryTable), FleetFromEnvironment.ForTermination(settings.StackName))),
-    RetireVersionJson.Default.RetireVersionInput,
-    RetireVersionJson.Default.RetireVersionOutput,
-    classifyErrors: TransientErrors.Classify);
+return await LambdaRuntime.RunAsync(StackSettings.From, settings => new RetireVersionHandler(
+        new VersionRetirement(AwsClients.Registry(settings.RegistryTable), FleetFromEnvironment.ForTermination(settings.StackName))),
+    RetireVersionJson.Default, TransientErrors.Classify);

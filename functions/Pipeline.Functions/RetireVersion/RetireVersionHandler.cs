@@ -7,8 +7,6 @@ public sealed class RetireVersionHandler(VersionRetirement retirement) : IFuncti
 {
     public async Task<RetireVersionOutput> HandleAsync(RetireVersionInput input, InvocationContext context)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(context);
         var result = await retirement.RetireAsync(input.Service, input.Label, input.ReplacedBy, context.CancellationToken);
         Console.WriteLine($"{context.RequestId} {input.Service} {input.Label} replaced by {input.ReplacedBy}: "
             + $"retired={result.Retired} terminated=[{string.Join(", ", result.Terminated)}]");

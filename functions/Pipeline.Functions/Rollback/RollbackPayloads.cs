@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Pipeline.Core.Fleet;
 
 namespace Pipeline.Functions.Rollback;
 
@@ -19,23 +20,8 @@ public sealed record RollbackInput(string Service, string Label, string? Previou
     }
 }
 
-/// <param name="RolledBack">True once every step is done (false never returns: a step that fails raises its error).</param>
-/// <param name="Terminated">Instances of the failed version this call terminated.</param>
-/// <param name="LiveLabel">The service's live version afterwards.</param>
-/// <param name="RoutesVersion">The routes version in force afterwards.</param>
-/// <param name="RoutesPublished">True when a config without the failed version was published.</param>
-/// <param name="Status">The failed version's status afterwards.</param>
-public sealed record RollbackOutput(
-    string Service,
-    string Label,
-    bool RolledBack,
-    IReadOnlyList<string> Terminated,
-    string? LiveLabel,
-    long RoutesVersion,
-    bool RoutesPublished,
-    string Status);
-
+/// <summary>The function's output is Core's <see cref="RollbackResult"/> as it is: every field is one the execution history shows.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(RollbackInput))]
-[JsonSerializable(typeof(RollbackOutput))]
+[JsonSerializable(typeof(RollbackResult), TypeInfoPropertyName = "RollbackOutput")]
 public sealed partial class RollbackJson : JsonSerializerContext;

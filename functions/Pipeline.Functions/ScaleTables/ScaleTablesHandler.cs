@@ -13,7 +13,6 @@ public sealed class ScaleTablesHandler(TableScaler scaler, RecordedScalingLog? d
 {
     public async Task<ScaleTablesOutput> HandleAsync(JsonElement input, InvocationContext context)
     {
-        ArgumentNullException.ThrowIfNull(context);
         if (input.ValueKind != JsonValueKind.Object)
         {
             throw new InvalidInputException(

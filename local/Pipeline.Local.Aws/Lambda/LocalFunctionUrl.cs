@@ -11,9 +11,6 @@ namespace Pipeline.Local.Aws.Lambda;
 /// </summary>
 internal sealed class LocalFunctionUrl : IAsyncDisposable
 {
-    // Function URLs refuse bigger requests with 413 before the function runs.
-    private const int MaxRequestBytes = 6 * 1024 * 1024;
-
     private readonly WebApplication _app;
 
     private LocalFunctionUrl(WebApplication app) => _app = app;
@@ -35,7 +32,8 @@ internal sealed class LocalFunctionUrl : IAsyncDisposable
     {
         using var buffer = new MemoryStream();
         await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
-        if (buffer.Length > MaxRequestBytes)
+        // Function URLs refuse a request bigger than an invocation's payload with 413 before the function runs.
+        if (buffer.Length > LocalLambdaService.MaxRequestBytes)
         {
             http.Response.StatusCode = 413;
             return;

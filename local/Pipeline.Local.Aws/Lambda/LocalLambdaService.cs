@@ -13,7 +13,9 @@ namespace Pipeline.Local.Aws.Lambda;
 /// </summary>
 public sealed class LocalLambdaService : IAsyncDisposable
 {
-    private const int MaxRequestBytes = 6 * 1024 * 1024;
+    /// <summary>Lambda's limit on a synchronous invocation's payload, which function URLs share.</summary>
+    internal const int MaxRequestBytes = 6 * 1024 * 1024;
+
     private readonly FrozenDictionary<string, FunctionPool> pools;
     private readonly LocalLambdaOptions options;
     private readonly CancellationTokenSource stopping = new();

@@ -69,21 +69,9 @@ internal sealed class CronField
 }
 
 /// <summary>Day-of-month: plain values, <c>L</c> (last day), <c>nW</c> (nearest weekday) and <c>LW</c>.</summary>
-internal sealed class DayOfMonthField
+/// <param name="lastDay">L: the month's last day.</param>
+internal sealed class DayOfMonthField(CronField? plain, bool lastDay, bool lastWeekday, int nearestWeekdayTo)
 {
-    private readonly CronField? _plain;
-    private readonly bool _last;
-    private readonly bool _lastWeekday;
-    private readonly int _nearestWeekdayTo;
-
-    private DayOfMonthField(CronField? plain, bool last, bool lastWeekday, int nearestWeekdayTo)
-    {
-        _plain = plain;
-        _last = last;
-        _lastWeekday = lastWeekday;
-        _nearestWeekdayTo = nearestWeekdayTo;
-    }
-
     public static DayOfMonthField Parse(string text, string expression) => text switch
     {
         "L" => new DayOfMonthField(null, true, false, 0),
@@ -97,17 +85,17 @@ internal sealed class DayOfMonthField
     public bool Contains(DateTime day)
     {
         var last = DateTime.DaysInMonth(day.Year, day.Month);
-        if (_plain is not null)
+        if (plain is not null)
         {
-            return _plain.Contains(day.Day);
+            return plain.Contains(day.Day);
         }
 
-        if (_last)
+        if (lastDay)
         {
             return day.Day == last;
         }
 
-        var target = _lastWeekday ? last : Math.Min(_nearestWeekdayTo, last);
+        var target = lastWeekday ? last : Math.Min(nearestWeekdayTo, last);
         return day.Day == NearestWeekday(day.Year, day.Month, target, last);
     }
 
@@ -125,21 +113,8 @@ internal sealed class DayOfMonthField
 }
 
 /// <summary>Day-of-week (1 = SUN): plain values, <c>L</c> (Saturday), <c>nL</c> (last n of the month), <c>n#k</c> (k-th n).</summary>
-internal sealed class DayOfWeekField
+internal sealed class DayOfWeekField(CronField? plain, int lastOf, int nthDay, int nth)
 {
-    private readonly CronField? _plain;
-    private readonly int _lastOf;
-    private readonly int _nth;
-    private readonly int _nthDay;
-
-    private DayOfWeekField(CronField? plain, int lastOf, int nthDay, int nth)
-    {
-        _plain = plain;
-        _lastOf = lastOf;
-        _nthDay = nthDay;
-        _nth = nth;
-    }
-
     public static DayOfWeekField Parse(string text, string expression)
     {
         const string field = "Day-of-week";
@@ -165,16 +140,16 @@ internal sealed class DayOfWeekField
     public bool Contains(DateTime day)
     {
         var weekday = (int)day.DayOfWeek + 1;
-        if (_plain is not null)
+        if (plain is not null)
         {
-            return _plain.Contains(weekday);
+            return plain.Contains(weekday);
         }
 
-        if (_lastOf != 0)
+        if (lastOf != 0)
         {
-            return weekday == _lastOf && day.AddDays(7).Month != day.Month;
+            return weekday == lastOf && day.AddDays(7).Month != day.Month;
         }
 
-        return weekday == _nthDay && (day.Day - 1) / 7 + 1 == _nth;
+        return weekday == nthDay && (day.Day - 1) / 7 + 1 == nth;
     }
 }

@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Routing;
+using Pipeline.Aws;
+using Pipeline.Aws.StepFunctions;
 using Pipeline.States.Runtime;
 using Pipeline.States.Service;
 
@@ -10,8 +12,9 @@ namespace Pipeline.Local.Aws.StepFunctions;
 /// </summary>
 public static class StepFunctionsApi
 {
-    private const string ContentType = "application/x-amz-json-1.0";
-    private const string TargetPrefix = "AWSStepFunctions.";
+    // The protocol the functions' own Step Functions client speaks: one definition for both ends.
+    private static readonly AwsJsonService Protocol = StepFunctionsClient.Service;
+    private static readonly string TargetPrefix = Protocol.TargetPrefix + ".";
     private const int NameMax = 80;
     private const int DefinitionMax = 1048576;
 
@@ -56,7 +59,7 @@ public static class StepFunctionsApi
             http.Response.Headers["x-amzn-ErrorType"] = "InternalFailure";
             response = new JsonObject { ["__type"] = "InternalFailure", ["message"] = $"{e.GetType().Name}: {e.Message}" };
         }
-        http.Response.ContentType = ContentType;
+        http.Response.ContentType = Protocol.ContentType;
         http.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
         await http.Response.WriteAsync(Pipeline.States.Json.JsonValues.Serialize(response), http.RequestAborted);
     }

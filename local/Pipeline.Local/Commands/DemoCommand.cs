@@ -1,5 +1,5 @@
-using System.Runtime.InteropServices;
 using Amazon.DynamoDBv2.Model;
+using Pipeline.Core.Hosting;
 using Pipeline.Core.Manifest;
 using Pipeline.Local.Demo;
 using Pipeline.Local.Stack;
@@ -23,22 +23,18 @@ internal static class DemoCommand
 
     public static Command Create()
     {
-        var state = StackOptions.StateDirectory();
         var port = new Option<int?>("--port") { Description = $"HAProxy's front port (default {StackHost.DefaultFrontPort}; 0 picks a free one)" };
         var once = new Option<bool>("--once") { Description = "Stop the stack at the end instead of leaving it running" };
         var template = new Option<FileInfo?>("--template") { Description = "The SAM template (default: template.yaml)" };
         var routers = UpCommand.Routers();
-        var command = new Command("demo", "Run the whole pipeline on this machine: push the example services, deploy, switch traffic under load") { state, port, once, template, routers };
-        command.SetAction((parse, cancel) => RunAsync(
-            parse.GetValue(state)!, parse.GetValue(port), parse.GetValue(once), parse.GetValue(template), parse.GetValue(routers), cancel));
-        return command;
+        return StackOptions.Command(
+            "demo", "Run the whole pipeline on this machine: push the example services, deploy, switch traffic under load", [port, once, template, routers],
+            (parse, state, cancel) => RunAsync(state, parse.GetValue(port), parse.GetValue(once), parse.GetValue(template), parse.GetValue(routers), cancel));
     }
 
     private static async Task<int> RunAsync(string stateDirectory, int? port, bool once, FileInfo? template, int routers, CancellationToken cancel)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; _ = Task.Run(stop.Cancel); });
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; _ = Task.Run(stop.Cancel); });
+        using var stop = new StopSignals(cancel);
         var claims = new Claims();
         StackHost host;
         try

@@ -5,13 +5,7 @@ namespace Pipeline.Local.Commands;
 /// <summary><c>pipeline down</c>: asks the running stack to stop and waits until it has.</summary>
 internal static class DownCommand
 {
-    public static Command Create()
-    {
-        var state = StackOptions.StateDirectory();
-        var command = new Command("down", "Stop the local stack cleanly") { state };
-        command.SetAction((parse, cancel) => RunAsync(parse.GetValue(state)!, cancel));
-        return command;
-    }
+    public static Command Create() => StackOptions.Command("down", "Stop the local stack cleanly", [], (_, state, cancel) => RunAsync(state, cancel));
 
     private static async Task<int> RunAsync(string stateDirectory, CancellationToken cancel)
     {

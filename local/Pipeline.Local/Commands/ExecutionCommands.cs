@@ -12,39 +12,31 @@ internal static class ExecutionCommands
 
     public static Command StartExecution()
     {
-        var state = StackOptions.StateDirectory();
         var machine = new Argument<string>("state-machine") { Description = "The state machine's name or ARN (see `pipeline status`)" };
         var input = new Option<string>("--input") { Description = "The execution input, JSON", DefaultValueFactory = _ => "{}" };
         var name = new Option<string?>("--name") { Description = "The execution name (default: a new GUID)" };
         var follow = new Option<bool>("--follow") { Description = "Print each state as it runs and wait for the end (exit 2 if it does not succeed)" };
-        var command = new Command("start-execution", "Start an execution of a state machine of the running stack") { state, machine, input, name, follow };
-        command.SetAction((parse, cancel) => StartAsync(
-            parse.GetValue(state)!, parse.GetValue(machine)!, parse.GetValue(input)!, parse.GetValue(name), parse.GetValue(follow), cancel));
-        return command;
+        return StackOptions.Command("start-execution", "Start an execution of a state machine of the running stack", [machine, input, name, follow],
+            (parse, state, cancel) => StartAsync(state, parse.GetValue(machine)!, parse.GetValue(input)!, parse.GetValue(name), parse.GetValue(follow), cancel));
     }
 
     public static Command Rollback()
     {
-        var state = StackOptions.StateDirectory();
         var service = new Argument<string>("service");
         var version = new Argument<string>("version") { Description = "A recorded version label, e.g. 1.4.3-0d1a26e" };
-        var command = new Command("rollback", "Redeploy a recorded version of a service (a manual execution with a version)") { state, service, version };
-        command.SetAction((parse, cancel) => StartAsync(
-            parse.GetValue(state)!, DeployMachine,
-            new JsonObject { ["service"] = parse.GetValue(service), ["version"] = parse.GetValue(version) }.ToJsonString(),
-            null, follow: true, cancel));
-        return command;
+        return StackOptions.Command("rollback", "Redeploy a recorded version of a service (a manual execution with a version)", [service, version],
+            (parse, state, cancel) => StartAsync(
+                state, DeployMachine, new JsonObject { ["service"] = parse.GetValue(service), ["version"] = parse.GetValue(version) }.ToJsonString(),
+                null, follow: true, cancel));
     }
 
     public static Command Executions()
     {
-        var state = StackOptions.StateDirectory();
-        var command = new Command("executions", "List the executions of every state machine, newest first") { state };
-        command.SetAction(async (parse, cancel) =>
+        return StackOptions.Command("executions", "List the executions of every state machine, newest first", [], async (_, state, cancel) =>
         {
             try
             {
-                using var client = StackClient.Connect(parse.GetValue(state)!);
+                using var client = StackClient.Connect(state);
                 var rows = new List<JsonObject>();
                 foreach (var m in ((await client.CallAsync("ListStateMachines", [], cancel))["stateMachines"] as JsonArray ?? []).OfType<JsonObject>())
                 {
@@ -65,20 +57,17 @@ internal static class ExecutionCommands
                 return StackOptions.Fail("executions", e.Message);
             }
         });
-        return command;
     }
 
     public static Command History()
     {
-        var state = StackOptions.StateDirectory();
         var execution = new Argument<string>("execution") { Description = "The execution ARN (see `pipeline executions`)" };
         var json = new Option<bool>("--json") { Description = "Print the raw events as GetExecutionHistory returns them" };
-        var command = new Command("history", "Show an execution state by state, with timings, error and cause") { state, execution, json };
-        command.SetAction(async (parse, cancel) =>
+        return StackOptions.Command("history", "Show an execution state by state, with timings, error and cause", [execution, json], async (parse, state, cancel) =>
         {
             try
             {
-                using var client = StackClient.Connect(parse.GetValue(state)!);
+                using var client = StackClient.Connect(state);
                 var arn = parse.GetValue(execution)!;
                 if (parse.GetValue(json))
                 {
@@ -96,7 +85,6 @@ internal static class ExecutionCommands
                 return StackOptions.Fail("history", e.Message);
             }
         });
-        return command;
     }
 
     private static async Task<int> StartAsync(string stateDirectory, string machine, string input, string? name, bool follow, CancellationToken cancel)

@@ -11,11 +11,12 @@ internal static class RouterCommand
 {
     public static Command Create()
     {
-        var state = StackOptions.StateDirectory();
         var node = new Option<string?>("--node") { Description = "The router to replace (a node name `pipeline status` lists; default: the oldest)" };
-        var replace = new Command("replace", "Replace one router gracefully (needs `up --routers 2` or more)") { state, node };
-        replace.SetAction((parse, cancel) => ReplaceAsync(parse.GetValue(state)!, parse.GetValue(node), cancel));
-        return new Command("router", "The local stack's routers") { replace };
+        return new Command("router", "The local stack's routers")
+        {
+            StackOptions.Command("replace", "Replace one router gracefully (needs `up --routers 2` or more)", [node],
+                (parse, state, cancel) => ReplaceAsync(state, parse.GetValue(node), cancel)),
+        };
     }
 
     private static async Task<int> ReplaceAsync(string stateDirectory, string? node, CancellationToken cancel)

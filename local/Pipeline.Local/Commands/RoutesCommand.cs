@@ -12,12 +12,7 @@ namespace Pipeline.Local.Commands;
 /// </summary>
 internal static class RoutesCommand
 {
-    public static Command Create()
-    {
-        var routes = new Command("routes", "Tools for the HAProxy routes the pipeline publishes");
-        routes.Add(Render());
-        return routes;
-    }
+    public static Command Create() => new("routes", "Tools for the HAProxy routes the pipeline publishes") { Render() };
 
     private static Command Render()
     {

@@ -14,22 +14,16 @@ internal static class SecretCommand
 {
     public static Command Create()
     {
-        var command = new Command("secret", "Store the secrets services read at start (env: { X: { ssm: NAME } })");
-        var putState = StackOptions.StateDirectory();
         var putService = new Argument<string>("service");
         var putName = new Argument<string>("name") { Description = "The secret's name under the service's path, as service.yaml's { ssm: NAME } gives it" };
-        var put = new Command("put", "Store a secret; its value is read from standard input (one trailing newline is dropped)")
-        {
-            putState, putService, putName,
-        };
-        put.SetAction(parse => Put(parse.GetValue(putState)!, parse.GetValue(putService)!, parse.GetValue(putName)!, Console.In, Console.Out));
-        var listState = StackOptions.StateDirectory();
         var listService = new Argument<string>("service");
-        var list = new Command("list", "List the names (never the values) of a service's secrets") { listState, listService };
-        list.SetAction(parse => List(parse.GetValue(listState)!, parse.GetValue(listService)!, Console.Out));
-        command.Subcommands.Add(put);
-        command.Subcommands.Add(list);
-        return command;
+        return new Command("secret", "Store the secrets services read at start (env: { X: { ssm: NAME } })")
+        {
+            StackOptions.Command("put", "Store a secret; its value is read from standard input (one trailing newline is dropped)", [putService, putName],
+                (parse, state, _) => Task.FromResult(Put(state, parse.GetValue(putService)!, parse.GetValue(putName)!, Console.In, Console.Out))),
+            StackOptions.Command("list", "List the names (never the values) of a service's secrets", [listService],
+                (parse, state, _) => Task.FromResult(List(state, parse.GetValue(listService)!, Console.Out))),
+        };
     }
 
     internal static int Put(string stateDirectory, string service, string name, TextReader input, TextWriter output)

@@ -7,11 +7,8 @@ internal static class StatusCommand
 {
     public static Command Create()
     {
-        var state = StackOptions.StateDirectory();
         var json = new Option<bool>("--json") { Description = "Print the status document as JSON" };
-        var command = new Command("status", "Show what the local stack runs and where") { state, json };
-        command.SetAction((parse, cancel) => RunAsync(parse.GetValue(state)!, parse.GetValue(json), cancel));
-        return command;
+        return StackOptions.Command("status", "Show what the local stack runs and where", [json], (parse, state, cancel) => RunAsync(state, parse.GetValue(json), cancel));
     }
 
     private static async Task<int> RunAsync(string stateDirectory, bool json, CancellationToken cancel)

@@ -6,12 +6,7 @@ namespace Pipeline.Local.Commands;
 /// <summary><c>pipeline tables ...</c>: tools for the tables the pipeline provisions.</summary>
 internal static class TablesCommand
 {
-    public static Command Create()
-    {
-        var tables = new Command("tables", "Tools for the DynamoDB tables the pipeline provisions");
-        tables.Add(Simulate());
-        return tables;
-    }
+    public static Command Create() => new("tables", "Tools for the DynamoDB tables the pipeline provisions") { Simulate() };
 
     private static Command Simulate()
     {

@@ -12,7 +12,6 @@ internal static class TokenCommand
 {
     public static Command Create()
     {
-        var state = StackOptions.StateDirectory();
         var subject = new Option<string>("--sub") { Description = "Who the token speaks for (its sub claim)", Required = true };
         var scopes = new Option<string[]>("--scope") { Description = "A scope the token grants; repeat for more", AllowMultipleArgumentsPerToken = false };
         var audiences = new Option<string[]>("--audience")
@@ -20,11 +19,9 @@ internal static class TokenCommand
             Description = "The service the token is for (its service.yaml auth.audience, else its name); repeat for more. Default: the services the scopes name (widgets for widgets:read)",
         };
         var ttl = new Option<string>("--ttl") { Description = "How long the token is valid: 90s, 30m, 1h, 2d (at most 7d)", DefaultValueFactory = _ => "1h" };
-        var command = new Command("token", "Print a bearer token signed by the local stack's issuer (last line)") { state, subject, scopes, audiences, ttl };
-        command.SetAction(parse => Run(
-            parse.GetValue(state)!, parse.GetValue(subject)!, parse.GetValue(scopes) ?? [], parse.GetValue(audiences) ?? [], parse.GetValue(ttl)!,
-            Console.Out, TimeProvider.System.GetUtcNow()));
-        return command;
+        return StackOptions.Command("token", "Print a bearer token signed by the local stack's issuer (last line)", [subject, scopes, audiences, ttl],
+            (parse, state, _) => Task.FromResult(Run(state, parse.GetValue(subject)!, parse.GetValue(scopes) ?? [], parse.GetValue(audiences) ?? [],
+                parse.GetValue(ttl)!, Console.Out, TimeProvider.System.GetUtcNow())));
     }
 
     internal static int Run(string stateDirectory, string subject, string[] scopes, string[] audiences, string ttl, TextWriter output, DateTimeOffset now)

@@ -14,13 +14,10 @@ internal static class UnlockCommand
 {
     public static Command Create()
     {
-        var state = StackOptions.StateDirectory();
         var service = new Argument<string>("service");
         var reason = new Option<string>("--reason") { Description = "Why the lock is broken; recorded with who and when", Required = true };
-        var command = new Command("unlock", "Break a service's deploy lock (recorded in the registry)") { state, service, reason };
-        command.SetAction((parse, cancel) => RunAsync(
-            parse.GetValue(state)!, parse.GetValue(service)!, parse.GetValue(reason)!, Operator(), Console.Out, cancel));
-        return command;
+        return StackOptions.Command("unlock", "Break a service's deploy lock (recorded in the registry)", [service, reason],
+            (parse, state, cancel) => RunAsync(state, parse.GetValue(service)!, parse.GetValue(reason)!, Operator(), Console.Out, cancel));
     }
 
     internal static async Task<int> RunAsync(string stateDirectory, string service, string reason, string by, TextWriter output,
@@ -41,9 +38,9 @@ internal static class UnlockCommand
                 AuthenticationRegion = StackHost.Region,
             });
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-            var statuses = new StepFunctionsExecutionStatuses(new StepFunctionsClient(
-                http, new Uri(client.Endpoint("stepfunctions") + "/"), StackHost.Region,
-                _ => Task.FromResult(credentials.GetCredentials())));
+            var statuses = new StepFunctionsExecutionStatuses(new StepFunctionsClient(StepFunctionsClient.Service.At(
+                http, StackHost.Region, new Uri(client.Endpoint("stepfunctions") + "/"),
+                _ => Task.FromResult(credentials.GetCredentials()))));
             var registryTable = client.Stack["registryTable"]?.GetValue<string>()
                 ?? throw new StackFailureException("stack.json names no registry table");
             var broken = await new DeployLock(new DynamoDbRegistry(dynamo, registryTable), statuses).BreakAsync(service, by, reason, cancel);

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Pipeline.Core.Hosting;
 using Pipeline.Local.Stack;
 
 namespace Pipeline.Local.Commands;
@@ -11,7 +11,6 @@ internal static class UpCommand
 {
     public static Command Create()
     {
-        var state = StackOptions.StateDirectory();
         var port = new Option<int?>("--port") { Description = $"HAProxy's front port on 127.0.0.1 (default {StackHost.DefaultFrontPort}; 0 picks a free one)" };
         var template = new Option<FileInfo?>("--template") { Description = "The SAM template (default: template.yaml); its relative paths are taken from the repository root" };
         var timeScale = new Option<double>("--time-scale")
@@ -19,44 +18,25 @@ internal static class UpCommand
             Description = "Run DynamoDB's clock N times faster than real time: schedules, the metering proxy's minutes, burst and " +
                           "decrease quota, and ScaleTables (default 1; e.g. 10 to watch the scaler in seconds)",
             DefaultValueFactory = _ => 1.0,
-        };
-        timeScale.Validators.Add(r =>
-        {
-            var value = r.GetValueOrDefault<double>();
-            if (!double.IsFinite(value) || value <= 0 || value > 1000)
-            {
-                r.AddError($"--time-scale must be a number above 0 and at most 1000, not {value}");
-            }
-        });
+        }.Accepting(value => double.IsFinite(value) && value is > 0 and <= 1000, value => $"--time-scale must be a number above 0 and at most 1000, not {value}");
         var stackName = new Option<string>("--stack-name")
         {
             Description = "The stack's name, as sam deploy --stack-name: AWS::StackName, the default table prefix, the target-group scope (default pipeline)",
             DefaultValueFactory = _ => "pipeline",
-        };
-        stackName.Validators.Add(r =>
-        {
-            var value = r.GetValueOrDefault<string>() ?? "";
-            if (!System.Text.RegularExpressions.Regex.IsMatch(value, @"\A[A-Za-z][A-Za-z0-9-]{0,127}\z"))
-            {
-                r.AddError($"--stack-name must start with a letter and hold only letters, digits and hyphens, at most 128 (CloudFormation's rule), not '{value}'");
-            }
-        });
+        }.Accepting(
+            value => System.Text.RegularExpressions.Regex.IsMatch(value ?? "", @"\A[A-Za-z][A-Za-z0-9-]{0,127}\z"),
+            value => $"--stack-name must start with a letter and hold only letters, digits and hyphens, at most 128 (CloudFormation's rule), not '{value}'");
         var routers = Routers();
-        var command = new Command("up", "Start the local stack (emulators, functions, state machines, git host, haproxy) and supervise it")
-        {
-            state, port, template, timeScale, stackName, routers,
-        };
-        command.SetAction((parse, cancel) => RunAsync(
-            parse.GetValue(state)!, parse.GetValue(port), parse.GetValue(template), parse.GetValue(timeScale), parse.GetValue(stackName)!, parse.GetValue(routers), cancel));
-        return command;
+        return StackOptions.Command(
+            "up", "Start the local stack (emulators, functions, state machines, git host, haproxy) and supervise it", [port, template, timeScale, stackName, routers],
+            (parse, state, cancel) => RunAsync(
+                state, parse.GetValue(port), parse.GetValue(template), parse.GetValue(timeScale), parse.GetValue(stackName)!, parse.GetValue(routers), cancel));
     }
 
     private static async Task<int> RunAsync(
         string stateDirectory, int? port, FileInfo? template, double timeScale, string stackName, int routers, CancellationToken cancel)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; _ = Task.Run(stop.Cancel); });
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; _ = Task.Run(stop.Cancel); });
+        using var stop = new StopSignals(cancel);
         StackHost host;
         try
         {
@@ -94,24 +74,12 @@ internal static class UpCommand
     }
 
     /// <summary>--routers, shared with <c>demo</c>.</summary>
-    internal static Option<int> Routers()
+    internal static Option<int> Routers() => new Option<int>("--routers")
     {
-        var routers = new Option<int>("--routers")
-        {
-            Description = "How many routers (haproxy under the router agent) to run, as RouterCount on AWS (default 1, on the front port " +
-                          "itself; with more, each has its own port and a front balancer health-checking each agent's /ready stands on the front port)",
-            DefaultValueFactory = _ => 1,
-        };
-        routers.Validators.Add(r =>
-        {
-            var value = r.GetValueOrDefault<int>();
-            if (value is < 1 or > 20)
-            {
-                r.AddError($"--routers must be a whole number from 1 to 20 (the template's RouterCount bounds), not {value}");
-            }
-        });
-        return routers;
-    }
+        Description = "How many routers (haproxy under the router agent) to run, as RouterCount on AWS (default 1, on the front port " +
+                      "itself; with more, each has its own port and a front balancer health-checking each agent's /ready stands on the front port)",
+        DefaultValueFactory = _ => 1,
+    }.Accepting(value => value is >= 1 and <= 20, value => $"--routers must be a whole number from 1 to 20 (the template's RouterCount bounds), not {value}");
 
     internal static void PrintEndpoints(StackHost host)
     {

@@ -8,22 +8,18 @@ namespace Pipeline.Local.Commands;
 /// </summary>
 internal static class WebhookSecretCommand
 {
-    public static Command Create()
-    {
-        var state = StackOptions.StateDirectory();
-        var command = new Command("webhook-secret", "Print the GitHub webhook secret of the local stack (last line)") { state };
-        command.SetAction(parse =>
-        {
-            var directory = parse.GetValue(state)!;
-            if (LocalSecrets.Stored(directory, StackHost.WebhookSecret) is not { } secret)
-            {
-                return StackOptions.Fail("webhook-secret", $"no webhook secret in {Path.GetFullPath(directory)} yet: `./pipeline up` generates it");
-            }
+    public static Command Create() => StackOptions.Command(
+        "webhook-secret", "Print the GitHub webhook secret of the local stack (last line)", [], (_, directory, _) => Task.FromResult(Run(directory)));
 
-            Console.WriteLine($"GitHub webhook secret ({StackHost.WebhookSecret}); the Payload URL is endpoints.webhook of `./pipeline status`:");
-            Console.WriteLine(secret);
-            return 0;
-        });
-        return command;
+    private static int Run(string directory)
+    {
+        if (LocalSecrets.Stored(directory, StackHost.WebhookSecret) is not { } secret)
+        {
+            return StackOptions.Fail("webhook-secret", $"no webhook secret in {Path.GetFullPath(directory)} yet: `./pipeline up` generates it");
+        }
+
+        Console.WriteLine($"GitHub webhook secret ({StackHost.WebhookSecret}); the Payload URL is endpoints.webhook of `./pipeline status`:");
+        Console.WriteLine(secret);
+        return 0;
     }
 }

@@ -22,7 +22,7 @@ internal sealed partial class StackHost
         var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         var stepFunctions = new Uri(Endpoints["stepfunctions"]!.ToString().TrimEnd('/') + "/");
         var registry = new DynamoDbRegistry(Dynamo!, names.RegistryTable);
-        var executions = new StepFunctionsClient(http, stepFunctions, Context.Region, Credentials);
+        var executions = new StepFunctionsClient(StepFunctionsClient.Service.At(http, Context.Region, stepFunctions, Credentials));
         var sources = new DashboardSources(
             registry,
             new StepFunctionsReader(http, stepFunctions, Context.Region, Credentials),
@@ -31,7 +31,7 @@ internal sealed partial class StackHost
             new S3RoutesStore(S3!, names.RoutesBucket),
             new S3RouterStatusSource(S3!, names.RoutesBucket),
             new DynamoDbTableCapacity(Dynamo!),
-            new CloudWatchThroughputMetrics(new CloudWatchClient(http, new Uri(Endpoints["cloudwatch"]!.ToString()), Context.Region, Credentials)),
+            new CloudWatchThroughputMetrics(new CloudWatchClient(CloudWatchClient.Service.At(http, Context.Region, new Uri(Endpoints["cloudwatch"]!.ToString()), Credentials))),
             new DeployLock(registry, new StepFunctionsExecutionStatuses(executions)),
             _clock,
             _ => Task.FromResult(FleetApi.Instances(Fleet!.Describe())));

@@ -282,7 +282,7 @@ public static partial class DefinitionParser
             {
                 Problem(at + "/HeartbeatSeconds", "'HeartbeatSeconds' must be smaller than 'TimeoutSeconds'");
             }
-            return new TaskStateDefinition
+            return WithActionFields(o, at, new TaskStateDefinition
             {
                 Name = "",
                 Type = "Task",
@@ -291,12 +291,7 @@ public static partial class DefinitionParser
                 TimeoutSecondsPath = Path(o, "TimeoutSecondsPath", at),
                 HeartbeatSeconds = heartbeat,
                 HeartbeatSecondsPath = Path(o, "HeartbeatSecondsPath", at),
-                Parameters = Template(o, "Parameters", at),
-                ResultSelector = Template(o, "ResultSelector", at),
-                ResultPath = ResultPathField(o, "ResultPath", at),
-                Retry = Retriers(o, at),
-                Catch = Catchers(o, at),
-            };
+            });
         }
 
         private WaitStateDefinition ParseWait(JsonObject o, string at)
@@ -369,18 +364,20 @@ public static partial class DefinitionParser
                     }
                 }
             }
-            return new ParallelStateDefinition
+            return WithActionFields(o, at, new ParallelStateDefinition { Name = "", Type = "Parallel", Branches = branches });
+        }
+
+        // Task, Parallel and Map read their input template, result and error handling the same way (a Map's
+        // template may be called ItemSelector).
+        private T WithActionFields<T>(JsonObject o, string at, T state, string parameters = "Parameters")
+            where T : ActionStateDefinition => (T)(state with
             {
-                Name = "",
-                Type = "Parallel",
-                Branches = branches,
-                Parameters = Template(o, "Parameters", at),
+                Parameters = Template(o, parameters, at),
                 ResultSelector = Template(o, "ResultSelector", at),
                 ResultPath = ResultPathField(o, "ResultPath", at),
                 Retry = Retriers(o, at),
                 Catch = Catchers(o, at),
-            };
-        }
+            });
 
         private MapStateDefinition? ParseMap(JsonObject o, string at)
         {
@@ -420,24 +417,19 @@ public static partial class DefinitionParser
             {
                 return null;
             }
-            return new MapStateDefinition
+            return WithActionFields(o, at, new MapStateDefinition
             {
                 Name = "",
                 Type = "Map",
                 ItemProcessor = processor,
                 ItemsPath = Path(o, "ItemsPath", at) ?? JsonPath.Parse("$"),
-                Parameters = Template(o, o.ContainsKey("ItemSelector") ? "ItemSelector" : "Parameters", at),
                 MaxConcurrency = o.ContainsKey("MaxConcurrency") ? Integer(o, "MaxConcurrency", at, min: 0) ?? 0 : 0,
                 MaxConcurrencyPath = Path(o, "MaxConcurrencyPath", at),
                 ToleratedFailureCount = o.ContainsKey("ToleratedFailureCount") ? Integer(o, "ToleratedFailureCount", at, min: 0) : null,
                 ToleratedFailureCountPath = Path(o, "ToleratedFailureCountPath", at),
                 ToleratedFailurePercentage = percentage,
                 ToleratedFailurePercentagePath = Path(o, "ToleratedFailurePercentagePath", at),
-                ResultSelector = Template(o, "ResultSelector", at),
-                ResultPath = ResultPathField(o, "ResultPath", at),
-                Retry = Retriers(o, at),
-                Catch = Catchers(o, at),
-            };
+            }, parameters: o.ContainsKey("ItemSelector") ? "ItemSelector" : "Parameters");
         }
     }
 }

@@ -12,8 +12,8 @@ public class CloudWatchClientTests
         new DateTimeOffset(2024, 9, 26, 18, 0, 0, TimeSpan.Zero));
 
     private static (CloudWatchClient Client, RecordingHandler Handler) Client(RecordingHandler handler) =>
-        (new CloudWatchClient(new HttpClient(handler), new Uri("https://monitoring.us-east-1.amazonaws.com/"), "us-east-1",
-            SignedRequests.StaticCredentials, SignedRequests.Clock), handler);
+        (new CloudWatchClient(CloudWatchClient.Service.At(new HttpClient(handler), "us-east-1", new Uri("https://monitoring.us-east-1.amazonaws.com/"),
+            SignedRequests.StaticCredentials, SignedRequests.Clock)), handler);
 
     [Fact]
     public async Task GetMetricData_WhenCalled_ShouldSendTheDocumentedJsonBody()

@@ -47,7 +47,7 @@ public class CloudWatchThroughputMetricsTests
         Assert.Equal([2, 0, 0], history.Writes.Select(s => s.Consumed));
     }
 
-    private static CloudWatchThroughputMetrics Metrics(RecordingHandler handler) => new(new CloudWatchClient(
-        new HttpClient(handler), new Uri("http://127.0.0.1:1/"), "us-east-1",
-        _ => Task.FromResult(new Amazon.Runtime.ImmutableCredentials("a", "b", null))));
+    private static CloudWatchThroughputMetrics Metrics(RecordingHandler handler) => new(new CloudWatchClient(CloudWatchClient.Service.At(
+        new HttpClient(handler), "us-east-1", new Uri("http://127.0.0.1:1/"),
+        _ => Task.FromResult(new Amazon.Runtime.ImmutableCredentials("a", "b", null)))));
 }

@@ -9,7 +9,7 @@ public sealed class SecretsManagerClientTests
     private static string Fixture(string name) => SignedRequests.Fixture("SecretsManager", name);
 
     private static SecretsManagerClient Client(RecordingHandler handler) =>
-        new(new HttpClient(handler), new Uri("https://secretsmanager.us-west-2.amazonaws.com/"), "us-west-2", SignedRequests.StaticCredentials);
+        new(SecretsManagerClient.Service.At(new HttpClient(handler), "us-west-2", new Uri("https://secretsmanager.us-west-2.amazonaws.com/"), SignedRequests.StaticCredentials));
 
     [Fact]
     public async Task GetSecretString_WhenCalled_ShouldSendTheDocumentedJson11RequestSignedForSecretsManager()

@@ -6,8 +6,8 @@ public class StepFunctionsClientTests
     private static string Fixture(string name) => SignedRequests.Fixture("StepFunctions", name);
 
     private static StepFunctionsClient Client(RecordingHandler handler) =>
-        new(new HttpClient(handler), new Uri("https://states.us-west-2.amazonaws.com/"), "us-west-2",
-            SignedRequests.StaticCredentials, SignedRequests.Clock);
+        new(StepFunctionsClient.Service.At(new HttpClient(handler), "us-west-2", new Uri("https://states.us-west-2.amazonaws.com/"),
+            SignedRequests.StaticCredentials, SignedRequests.Clock));
 
     [Fact]
     public async Task DescribeExecution_WhenCalled_ShouldSendTheDocumentedBodyAndJson10Headers()

@@ -10,7 +10,7 @@ public sealed class StepFunctionsExecutionStarterTests
     private static string Fixture(string name) => SignedRequests.Fixture("StepFunctions", name);
 
     private static StepFunctionsExecutionStarter Starter(RecordingHandler handler) => new(
-        new StepFunctionsClient(new HttpClient(handler), new Uri("https://states.us-west-2.amazonaws.com/"), "us-west-2", SignedRequests.StaticCredentials),
+        new StepFunctionsClient(StepFunctionsClient.Service.At(new HttpClient(handler), "us-west-2", new Uri("https://states.us-west-2.amazonaws.com/"), SignedRequests.StaticCredentials)),
         Machine);
 
     [Fact]

@@ -96,9 +96,9 @@ public class ScalerOnProxyTests(EmulatorFixture emulators)
         return throttled;
     }
 
-    private static CloudWatchClient Client(ProxiedTable table, TimeProvider clock) => new(
-        new HttpClient(), table.Proxy.Endpoint, "us-east-1",
-        _ => Task.FromResult(new Amazon.Runtime.ImmutableCredentials("local", "local", null)), clock);
+    private static CloudWatchClient Client(ProxiedTable table, TimeProvider clock) => new(CloudWatchClient.Service.At(
+        new HttpClient(), "us-east-1", table.Proxy.Endpoint,
+        _ => Task.FromResult(new Amazon.Runtime.ImmutableCredentials("local", "local", null)), clock));
 
     private sealed class OneTable(ScaledTable table) : IScaledTables
     {
