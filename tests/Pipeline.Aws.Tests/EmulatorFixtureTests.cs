@@ -10,15 +10,7 @@ public sealed class EmulatorFixtureTests(EmulatorFixture emulators)
     [Fact]
     public async Task Clients_WhenFixtureStarted_ShouldReachDynaliteAndS3rver()
     {
-        var table = EmulatorFixture.UniqueName("fixture");
-        await emulators.CreateTableAsync(new CreateTableRequest
-        {
-            TableName = table,
-            KeySchema = [new KeySchemaElement("id", "HASH")],
-            AttributeDefinitions = [new AttributeDefinition("id", "S")],
-            BillingMode = "PAY_PER_REQUEST",
-        });
-        await emulators.DynamoDb.PutItemAsync(table, new() { ["id"] = new AttributeValue("a") });
+        var table = await TableWithItemAAsync("fixture", provisioned: null);
         var bucket = await emulators.CreateBucketAsync();
         await emulators.PutTextAsync(bucket, "dir/hello.txt", "hello");
 
@@ -34,16 +26,8 @@ public sealed class EmulatorFixtureTests(EmulatorFixture emulators)
     [Fact]
     public async Task Snapshot_WhenItemChanges_ShouldDiffer()
     {
-        var table = EmulatorFixture.UniqueName("snap");
-        await emulators.CreateTableAsync(new CreateTableRequest
-        {
-            TableName = table,
-            KeySchema = [new KeySchemaElement("id", "HASH")],
-            AttributeDefinitions = [new AttributeDefinition("id", "S")],
-            ProvisionedThroughput = new ProvisionedThroughput(1, 1),
-        });
+        var table = await TableWithItemAAsync("snap", new ProvisionedThroughput(1, 1));
         bool Mine(string name) => name == table;
-        await emulators.DynamoDb.PutItemAsync(table, new() { ["id"] = new AttributeValue("a") });
         var before = await StoreSnapshot.TakeAsync(emulators.DynamoDb, includeTable: Mine);
         var same = await StoreSnapshot.TakeAsync(emulators.DynamoDb, includeTable: Mine);
         await emulators.DynamoDb.PutItemAsync(table, new()
@@ -103,5 +87,21 @@ public sealed class EmulatorFixtureTests(EmulatorFixture emulators)
         var error = Assert.Throws<Pipeline.Local.Aws.Processes.StackFailureException>(() => Pipeline.Local.Aws.Processes.Emulators.Binary(RepositoryRoot.Path, "no-such-emulator"));
 
         Assert.Contains("cd local/emulators && npm ci", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A fresh table keyed by the string <c>id</c> (on demand when <paramref name="provisioned"/> is null), holding the item <c>a</c>.</summary>
+    private async Task<string> TableWithItemAAsync(string prefix, ProvisionedThroughput? provisioned)
+    {
+        var table = EmulatorFixture.UniqueName(prefix);
+        await emulators.CreateTableAsync(new CreateTableRequest
+        {
+            TableName = table,
+            KeySchema = [new KeySchemaElement("id", "HASH")],
+            AttributeDefinitions = [new AttributeDefinition("id", "S")],
+            BillingMode = provisioned is null ? Amazon.DynamoDBv2.BillingMode.PAY_PER_REQUEST : Amazon.DynamoDBv2.BillingMode.PROVISIONED,
+            ProvisionedThroughput = provisioned,
+        });
+        await emulators.DynamoDb.PutItemAsync(table, new() { ["id"] = new AttributeValue("a") });
+        return table;
     }
 }

@@ -16,7 +16,7 @@ public sealed class AuthTests(ITestOutputHelper output)
     public async Task NewService_WhenPushed_ShouldGoLiveAndAnswerOnlyTokensFromTheStacksIssuerWithTheScopesItNeeds()
     {
         var clock = Stopwatch.StartNew();
-        await using var stack = await RunningStack.StartAsync(TimeSpan.FromMinutes(10));
+        await using var stack = await RunningStack.StartAsync(Limits.StackStart);
         using var probe = new StackProbe(stack);
         var issuer = stack.Endpoint("issuer");
         Assert.Matches(@"\Ahttp://127\.0\.0\.1:\d+/\z", issuer.ToString());

@@ -12,8 +12,6 @@ public sealed partial class DashboardBrowserTests(ITestOutputHelper output)
 {
     public const string Chromium = "/usr/bin/chromium";
     private const string Service = "orders";
-    private static readonly TimeSpan StackStart = TimeSpan.FromMinutes(10);
-    private static readonly TimeSpan RunLimit = TimeSpan.FromMinutes(8);
     private static readonly string Screenshots = RepositoryRoot.Combine(".build/test-results/dashboard");
 
     [Fact]
@@ -23,10 +21,10 @@ public sealed partial class DashboardBrowserTests(ITestOutputHelper output)
         Assert.True(File.Exists(Chromium), $"{Chromium} is missing: the browser tests need Debian's chromium (`./build.sh setup` installs it: apt-get install chromium)");
         Directory.CreateDirectory(Screenshots);
         var clock = Stopwatch.StartNew();
-        await using var stack = await RunningStack.StartAsync(StackStart);
+        await using var stack = await RunningStack.StartAsync(output);
         using var probe = new StackProbe(stack);
         var dashboard = stack.Endpoint("dashboard");
-        output.WriteLine($"stack up after {clock.Elapsed.TotalSeconds:0.0} s; dashboard {dashboard}");
+        output.WriteLine($"dashboard {dashboard}");
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -65,7 +63,7 @@ public sealed partial class DashboardBrowserTests(ITestOutputHelper output)
         await Assertions.Expect(page.Locator(".graph .state[data-status='running']").First).ToBeVisibleAsync();
         var runningStates = await page.Locator(".graph .state[data-status='running']").CountAsync();
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "execution-running.png"), FullPage = true });
-        await Assertions.Expect(page.Locator("#execution-status")).ToHaveTextAsync("succeeded", new LocatorAssertionsToHaveTextOptions { Timeout = (float)RunLimit.TotalMilliseconds });
+        await Assertions.Expect(page.Locator("#execution-status")).ToHaveTextAsync("succeeded", new LocatorAssertionsToHaveTextOptions { Timeout = (float)Limits.Run.TotalMilliseconds });
         await Assertions.Expect(page.Locator(".graph .state[data-state='End']")).ToHaveAttributeAsync("data-status", "succeeded");
         Assert.Equal(0, await page.Locator(".graph .state[data-status='running']").CountAsync());
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "execution-succeeded.png"), FullPage = true });
@@ -100,7 +98,7 @@ public sealed partial class DashboardBrowserTests(ITestOutputHelper output)
             yaml => yaml.Replace("      - npm test\n", "      - npm test\n      - echo 'refusing this commit on purpose' && exit 1\n", StringComparison.Ordinal),
             "orders: a test step that fails");
         var failing = await probe.NewExecutionAsync(before, TimeSpan.FromMinutes(1));
-        var end = await probe.EndOfAsync(failing, RunLimit);
+        var end = await probe.EndOfAsync(failing, Limits.Run);
         Assert.Equal("FAILED", (string?)end["status"]);
         await page.GotoAsync(new Uri(dashboard, "#/executions/" + Uri.EscapeDataString(failing)).ToString());
         await Assertions.Expect(page.Locator("#execution-status")).ToHaveTextAsync("failed");

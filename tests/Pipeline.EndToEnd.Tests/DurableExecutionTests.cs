@@ -10,13 +10,11 @@ namespace Pipeline.EndToEnd.Tests;
 public sealed class DurableExecutionTests(ITestOutputHelper output)
 {
     private const string Service = "orders";
-    private static readonly TimeSpan StackStart = TimeSpan.FromMinutes(10);
-    private static readonly TimeSpan RunLimit = TimeSpan.FromMinutes(8);
 
     [Fact]
     public async Task Up_WhenKilledMidDeployAndStartedAgain_ShouldResumeTheDeployToLiveWithNoDuplicateNoOrphanAndTheLockFree()
     {
-        var first = await RunningStack.StartAsync(StackStart);
+        var first = await RunningStack.StartAsync(Limits.StackStart);
         string state = first.StateDirectory, arn;
         IReadOnlyList<string> beforeKill;
         HashSet<int> oldInstancePids;
@@ -27,7 +25,7 @@ public sealed class DurableExecutionTests(ITestOutputHelper output)
             var (pushed, printed) = await PipelineCli.RunAsync(TimeSpan.FromMinutes(5), "push", Service, "--state-dir", state);
             Assert.True(pushed == 0, printed);
             arn = await probe.NewExecutionAsync(before, TimeSpan.FromMinutes(1));
-            beforeKill = await probe.PollAsync(() => probe.StatesEnteredAsync(arn), s => s.Contains("WaitForHealth"), RunLimit,
+            beforeKill = await probe.PollAsync(() => probe.StatesEnteredAsync(arn), s => s.Contains("WaitForHealth"), Limits.Run,
                 "the deploy to wait for its targets' health");
             oldInstancePids = InstancePids(state);
             await first.KillAsync();
@@ -36,12 +34,12 @@ public sealed class DurableExecutionTests(ITestOutputHelper output)
         Assert.NotEmpty(oldInstancePids);
 
         var clock = Stopwatch.StartNew();
-        var second = await RunningStack.RestartAsync(state, StackStart);
+        var second = await RunningStack.RestartAsync(state, Limits.StackStart);
         await using (second)
         {
             var up = clock.Elapsed;
             using var probe = new StackProbe(second);
-            var end = await probe.EndOfAsync(arn, RunLimit);
+            var end = await probe.EndOfAsync(arn, Limits.Run);
             output.WriteLine($"restarted `up` in {up.TotalSeconds:0.0} s; the execution ended {end["status"]} {clock.Elapsed.TotalSeconds:0.0} s after the restart began");
             Assert.True((string?)end["status"] == "SUCCEEDED", end.ToJsonString() + "\n" + second.Output);
 
@@ -70,7 +68,7 @@ public sealed class DurableExecutionTests(ITestOutputHelper output)
             Assert.True(down == 0, said);
             await second.WaitForExitAsync(TimeSpan.FromMinutes(2));
             Assert.Empty(InstancePids(state));
-            await using var third = await RunningStack.RestartAsync(state, StackStart);
+            await using var third = await RunningStack.RestartAsync(state, Limits.StackStart);
             using var again = new StackProbe(third);
             Assert.Equal(record.LiveLabel, await again.PollAsync(() => again.VersionThroughFrontAsync("/orders/version"),
                 v => v == record.LiveLabel, TimeSpan.FromMinutes(1), "the live version through the front port after down and up"));

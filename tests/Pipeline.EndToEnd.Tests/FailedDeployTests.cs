@@ -12,14 +12,6 @@ public sealed partial class FailedDeployTests(ITestOutputHelper output)
 {
     private const string Service = "orders";
 
-    /// <summary>Includes building the CLI and publishing stale functions on a cold checkout.</summary>
-    private static readonly TimeSpan StackStart = TimeSpan.FromMinutes(10);
-
-    /// <summary>Generous against the 30 to 70 s a run takes here, for a loaded machine.</summary>
-    private static readonly TimeSpan RunLimit = TimeSpan.FromMinutes(8);
-
-    private static readonly TimeSpan StartLimit = TimeSpan.FromMinutes(1);
-
     /// <summary>How many instances each version of the example runs (its service.yaml's instances.count).</summary>
     private static readonly int InstanceCount = ManifestParser.Parse(
         File.ReadAllText(RepositoryRoot.Combine("examples/services/orders/service.yaml"))).Instances.Count;
@@ -27,10 +19,9 @@ public sealed partial class FailedDeployTests(ITestOutputHelper output)
     [Fact]
     public async Task Push_WhenTheNewVersionNeverBecomesHealthy_ShouldRollBackToTheLiveVersionWithoutLosingARequest()
     {
-        await using var stack = await StartStackAsync();
+        await using var stack = await RunningStack.StartAsync(output);
         using var probe = new StackProbe(stack);
-        var first = await DeployFirstVersionAsync(stack, probe);
-        var checkout = await ServiceCheckout.CloneAsync(stack, Service, Path.Combine(stack.StateDirectory, "e2e-checkout"));
+        var (first, checkout) = await DeployFirstVersionAsync(stack, probe);
 
         // The server still answers /status and its tests still pass; only the health check the
         // version declares goes to a path it does not serve. The short grace period and interval
@@ -48,8 +39,8 @@ public sealed partial class FailedDeployTests(ITestOutputHelper output)
               graceSeconds: 10
 
             """), "orders: health checks on /ready, which the server does not serve");
-        var execution = await probe.NewExecutionAsync(before, StartLimit);
-        var end = await probe.EndOfAsync(execution, RunLimit);
+        var execution = await probe.NewExecutionAsync(before, Limits.RunStart);
+        var end = await probe.EndOfAsync(execution, Limits.Run);
         var ran = clock.Elapsed;
         var states = await probe.StatesEnteredAsync(execution);
 
@@ -96,16 +87,11 @@ public sealed partial class FailedDeployTests(ITestOutputHelper output)
     [Fact]
     public async Task Rollback_WhenANewerVersionIsLive_ShouldRedeployTheOlderOneWithoutANewLabel()
     {
-        await using var stack = await StartStackAsync();
+        await using var stack = await RunningStack.StartAsync(output);
         using var probe = new StackProbe(stack);
-        var first = await DeployFirstVersionAsync(stack, probe);
-        var checkout = await ServiceCheckout.CloneAsync(stack, Service, Path.Combine(stack.StateDirectory, "e2e-checkout"));
+        var (first, checkout) = await DeployFirstVersionAsync(stack, probe);
 
-        var before = await probe.ExecutionArnsAsync();
-        await checkout.CommitAndPushAsync("server.js",
-            js => js.Replace("orders at your service", "orders at your service, second edition", StringComparison.Ordinal),
-            "orders: second edition");
-        var deployed = await probe.EndOfAsync(await probe.NewExecutionAsync(before, StartLimit), RunLimit);
+        var deployed = await probe.RedeployOrdersAsync(checkout, "second edition");
         Assert.True((string?)deployed["status"] == "SUCCEEDED", deployed.ToJsonString());
         var second = (await probe.Registry.GetServiceAsync(Service))!.LiveLabel!;
         Assert.NotEqual(first, second);
@@ -113,7 +99,7 @@ public sealed partial class FailedDeployTests(ITestOutputHelper output)
 
         var clock = Stopwatch.StartNew();
         await using var load = new FrontLoad(probe.Front("/orders/version"));
-        var (exit, printed) = await PipelineCli.RunAsync(RunLimit, "rollback", Service, first, "--state-dir", stack.StateDirectory);
+        var (exit, printed) = await PipelineCli.RunAsync(Limits.Run, "rollback", Service, first, "--state-dir", stack.StateDirectory);
         var ran = clock.Elapsed;
         await probe.WaitForRouterAsync(TimeSpan.FromMinutes(2));
         var traffic = await load.StopAsync();
@@ -154,17 +140,14 @@ public sealed partial class FailedDeployTests(ITestOutputHelper output)
     [Fact]
     public async Task Push_WhenTheServiceReadsASecret_ShouldFailUntilItIsStoredAndThenGiveItToTheInstancesOnly()
     {
-        await using var stack = await StartStackAsync();
+        await using var stack = await RunningStack.StartAsync(output);
         using var probe = new StackProbe(stack);
-        var first = await DeployFirstVersionAsync(stack, probe);
-        var checkout = await ServiceCheckout.CloneAsync(stack, Service, Path.Combine(stack.StateDirectory, "e2e-checkout"));
+        var (first, checkout) = await DeployFirstVersionAsync(stack, probe);
         const string secret = "s3cret with spaces, $(id) and \"quotes\"";
 
         // Not stored yet: the version cannot start, the live one keeps serving.
-        var before = await probe.ExecutionArnsAsync();
-        var missing = await checkout.CommitAndPushAsync("service.yaml",
+        var (missing, failed) = await probe.PushAndRunAsync(checkout, "service.yaml",
             yaml => AddToEnv(yaml, "  DB_PASSWORD: { ssm: db-password }\n"), "orders: reads its database password at start");
-        var failed = await probe.EndOfAsync(await probe.NewExecutionAsync(before, StartLimit), RunLimit);
         Assert.True((string?)failed["status"] == "FAILED", failed.ToJsonString());
         Assert.Contains("env.DB_PASSWORD reads parameter /", (string?)failed["cause"], StringComparison.Ordinal);
         Assert.Equal(first, (await probe.Registry.GetServiceAsync(Service))?.LiveLabel);
@@ -176,11 +159,7 @@ public sealed partial class FailedDeployTests(ITestOutputHelper output)
         var (_, listed) = await PipelineCli.RunAsync(TimeSpan.FromMinutes(1), "secret", "list", Service, "--state-dir", stack.StateDirectory);
         Assert.Contains("db-password", listed, StringComparison.Ordinal);
 
-        before = await probe.ExecutionArnsAsync();
-        await checkout.CommitAndPushAsync("server.js",
-            js => js.Replace("orders at your service", "orders at your service, with its password", StringComparison.Ordinal),
-            "orders: deploy again now that the password is stored");
-        var deployed = await probe.EndOfAsync(await probe.NewExecutionAsync(before, StartLimit), RunLimit);
+        var deployed = await probe.RedeployOrdersAsync(checkout, "with its password");
         Assert.True((string?)deployed["status"] == "SUCCEEDED", deployed.ToJsonString());
         var live = (await probe.Registry.GetServiceAsync(Service))!.LiveLabel!;
         Assert.NotEqual(first, live);
@@ -206,28 +185,23 @@ public sealed partial class FailedDeployTests(ITestOutputHelper output)
         Assert.Equal(VersionStatus.Failed, Assert.Single(await probe.Registry.ListVersionsAsync(Service), v => v.Commit == missing).Status);
     }
 
-    private async Task<RunningStack> StartStackAsync()
-    {
-        var clock = Stopwatch.StartNew();
-        var stack = await RunningStack.StartAsync(StackStart);
-        output.WriteLine($"./pipeline up: stack up after {clock.Elapsed.TotalSeconds:0.0} s");
-        return stack;
-    }
-
-    /// <summary><c>./pipeline push orders</c> as a user runs it, and the run it starts, to the end; returns the live label.</summary>
-    private async Task<string> DeployFirstVersionAsync(RunningStack stack, StackProbe probe)
+    /// <summary>
+    /// <c>./pipeline push orders</c> as a user runs it, and the run it starts, to the end; returns the live label
+    /// and a checkout to push the next commits from.
+    /// </summary>
+    private async Task<(string Live, ServiceCheckout Checkout)> DeployFirstVersionAsync(RunningStack stack, StackProbe probe)
     {
         var clock = Stopwatch.StartNew();
         var before = await probe.ExecutionArnsAsync();
         var (exit, printed) = await PipelineCli.RunAsync(TimeSpan.FromMinutes(5), "push", Service, "--state-dir", stack.StateDirectory);
         Assert.True(exit == 0, printed);
-        var end = await probe.EndOfAsync(await probe.NewExecutionAsync(before, StartLimit), RunLimit);
+        var end = await probe.EndOfNewRunAsync(before);
         Assert.True((string?)end["status"] == "SUCCEEDED", end.ToJsonString());
         var live = (await probe.Registry.GetServiceAsync(Service))?.LiveLabel;
         Assert.NotNull(live);
         Assert.Equal(live, await probe.VersionThroughFrontAsync("/orders/version"));
         output.WriteLine($"first deploy of {Service}: {live} live {clock.Elapsed.TotalSeconds:0.0} s after the push");
-        return live;
+        return (live, await ServiceCheckout.CloneAsync(stack, Service, Path.Combine(stack.StateDirectory, "e2e-checkout")));
     }
 
     private static string AddToEnv(string yaml, string line)

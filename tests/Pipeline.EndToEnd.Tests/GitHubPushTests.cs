@@ -9,23 +9,20 @@ namespace Pipeline.EndToEnd.Tests;
 public sealed class GitHubPushTests(ITestOutputHelper output)
 {
     private const string Service = "orders";
-    private static readonly TimeSpan StackStart = TimeSpan.FromMinutes(10);
-    private static readonly TimeSpan RunLimit = TimeSpan.FromMinutes(8);
 
     [Fact]
     public async Task PushGitHub_WhenTheRunSucceeds_ShouldPutTheCommitLiveAndReportPendingThenSuccessOnIt()
     {
         var clock = Stopwatch.StartNew();
-        await using var stack = await RunningStack.StartAsync(StackStart);
+        await using var stack = await RunningStack.StartAsync(output);
         using var probe = new StackProbe(stack);
-        output.WriteLine($"./pipeline up: stack up after {clock.Elapsed.TotalSeconds:0.0} s");
 
         var before = await probe.ExecutionArnsAsync();
         var (exit, printed) = await PipelineCli.RunAsync(TimeSpan.FromMinutes(5), "push", Service, "--github", "--state-dir", stack.StateDirectory);
         Assert.True(exit == 0, printed);
         var execution = await probe.NewExecutionAsync(before, TimeSpan.FromMinutes(1));
         Assert.StartsWith("github-orders-", execution.Split(':')[^1], StringComparison.Ordinal);
-        var end = await probe.EndOfAsync(execution, RunLimit);
+        var end = await probe.EndOfAsync(execution, Limits.Run);
         Assert.True((string?)end["status"] == "SUCCEEDED", end.ToJsonString());
 
         var live = (await probe.Registry.GetServiceAsync(Service))?.LiveLabel;

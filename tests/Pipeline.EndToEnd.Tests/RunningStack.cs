@@ -41,6 +41,16 @@ internal sealed class RunningStack : IAsyncDisposable
 
     public string Log(string name) => Path.Combine(StateDirectory, "logs", name + ".log");
 
+    /// <summary>Starts the stack within <see cref="Limits.StackStart"/> and tells <paramref name="output"/> how long it took.</summary>
+    public static async Task<RunningStack> StartAsync(ITestOutputHelper output, params string[] arguments)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var clock = Stopwatch.StartNew();
+        var stack = await StartAsync(Limits.StackStart, arguments);
+        output.WriteLine($"./pipeline up {string.Join(' ', arguments)}: up after {clock.Elapsed.TotalSeconds:0.0} s");
+        return stack;
+    }
+
     /// <summary>Starts the stack and returns once its stack.json is written (everything is up).</summary>
     public static Task<RunningStack> StartAsync(TimeSpan timeout, params string[] arguments) => StartAsync("up", timeout, arguments);
 
@@ -135,26 +145,8 @@ internal sealed class RunningStack : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            // SIGTERM lets the stack stop its children; a hard kill would leave them running.
-            using (var kill = Process.Start("/bin/kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
-            {
-                await kill.WaitForExitAsync();
-            }
-
-            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            try
-            {
-                await _process.WaitForExitAsync(grace.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync(CancellationToken.None);
-            }
-        }
-
+        // SIGTERM lets the stack stop its children; a hard kill would leave them running.
+        await ProcessStop.StopAsync(_process, TimeSpan.FromSeconds(60));
         _process.Dispose();
         if (_keepState)
         {

@@ -32,7 +32,7 @@ public sealed class ScalerTests(ITestOutputHelper output)
         Assert.Equal(ScaleTablesResource(RepositoryRoot.Combine("template.yaml")), ScaleTablesResource(fixture));
 
         var total = System.Diagnostics.Stopwatch.StartNew();
-        await using var stack = await RunningStack.StartAsync(TimeSpan.FromMinutes(10),
+        await using var stack = await RunningStack.StartAsync(Limits.StackStart,
             "--template", fixture, "--time-scale", TimeScale.ToString(CultureInfo.InvariantCulture));
         var stackUp = total.Elapsed;
         using var dynamo = new AmazonDynamoDBClient(new BasicAWSCredentials("S3RVER", "S3RVER"), new AmazonDynamoDBConfig

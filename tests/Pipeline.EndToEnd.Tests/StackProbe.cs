@@ -85,6 +85,25 @@ internal sealed class StackProbe : IDisposable
         return Assert.Single(started);
     }
 
+    /// <summary>Commits an edit of <paramref name="file"/> in <paramref name="checkout"/>, pushes it, and returns the commit and the end of the run it started.</summary>
+    public async Task<(string Commit, JsonObject End)> PushAndRunAsync(ServiceCheckout checkout, string file, Func<string, string> edit, string message)
+    {
+        ArgumentNullException.ThrowIfNull(checkout);
+        var before = await ExecutionArnsAsync();
+        var commit = await checkout.CommitAndPushAsync(file, edit, message);
+        return (commit, await EndOfNewRunAsync(before));
+    }
+
+    /// <summary>A new edition of the orders example (its greeting gets <paramref name="edition"/>), pushed; the end of the run it started.</summary>
+    public async Task<JsonObject> RedeployOrdersAsync(ServiceCheckout checkout, string edition) =>
+        (await PushAndRunAsync(checkout, "server.js",
+            js => js.Replace("orders at your service", "orders at your service, " + edition, StringComparison.Ordinal),
+            "orders: " + edition)).End;
+
+    /// <summary>The end of the execution a push started after <paramref name="before"/> was read, within <see cref="Limits"/>.</summary>
+    public async Task<JsonObject> EndOfNewRunAsync(IReadOnlySet<string> before) =>
+        await EndOfAsync(await NewExecutionAsync(before, Limits.RunStart), Limits.Run);
+
     /// <summary>DescribeExecution once the execution is no longer RUNNING.</summary>
     public Task<JsonObject> EndOfAsync(string executionArn, TimeSpan timeout) =>
         PollAsync(

@@ -13,12 +13,10 @@ namespace Pipeline.Local.Tests;
 /// to the published ReportCommitStatus function (its template environment, its token from the Secrets
 /// Manager stand-in), which posts them to the GitHub stand-in. Only runs a GitHub push started are reported.
 /// </summary>
-public sealed class CommitStatusTests : IAsyncLifetime, IDisposable
+public sealed class CommitStatusTests : IAsyncLifetime
 {
     private const string Orders = "0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c";
     private const string Billing = "6113728f27ae82c7b1a177c8d03f9e96e0adf246";
-    private readonly string _state = Directory.CreateTempSubdirectory("statuses-").FullName;
-    private readonly HttpClient _http = new();
     private readonly ConcurrentBag<Task<IReadOnlyList<EventDelivery>>> _deliveries = [];
     private FunctionOnLocalStack _stack = null!;
     private LocalGitHubApi _gitHub = null!;
@@ -41,8 +39,8 @@ public sealed class CommitStatusTests : IAsyncLifetime, IDisposable
             (stack, app) =>
             {
                 var token = new SecretDescription(StackHost.StatusTokenSecret, StackHost.StatusTokenSecret, stack.Setting("PIPELINE_GITHUB_TOKEN_SECRET_ARN"));
-                var secrets = new LocalSecrets(_state, [token]);
-                _gitHub = new LocalGitHubApi(_state, "pipeline-local", () => secrets.Value(token), name => name is "orders" or "billing");
+                var secrets = new LocalSecrets(stack.State, [token]);
+                _gitHub = new LocalGitHubApi(stack.State, "pipeline-local", () => secrets.Value(token), name => name is "orders" or "billing");
                 app.MapSecretsManagerApi(secrets);
                 app.MapExecutionPages(stack.StepFunctions);
                 _gitHub.Map(app);
@@ -74,10 +72,7 @@ public sealed class CommitStatusTests : IAsyncLifetime, IDisposable
     public async Task DisposeAsync()
     {
         await _stack.DisposeAsync();
-        Directory.Delete(_state, recursive: true);
     }
-
-    public void Dispose() => _http.Dispose();
 
     private static string GitHubInput(string service, string commit) => $$"""
         {"id":"72d3162e-cc78-11e3-81ab-4c9367dc0958","source":"github.com","detail-type":"push",
@@ -107,7 +102,7 @@ public sealed class CommitStatusTests : IAsyncLifetime, IDisposable
 
         // The link opens the run: the local stand-in of its console page.
         var success = statuses.Single(s => s["state"]!.ToString() == "success");
-        var page = JsonNode.Parse(await _http.GetStringAsync(success["target_url"]!.ToString()))!;
+        var page = JsonNode.Parse(await _stack.Http.GetStringAsync(success["target_url"]!.ToString()))!;
         Assert.Equal(ok.ExecutionArn, page["executionArn"]!.ToString());
         Assert.Equal("Succeeded", page["status"]!.ToString());
     }

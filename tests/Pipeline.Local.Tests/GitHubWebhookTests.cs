@@ -13,12 +13,10 @@ namespace Pipeline.Local.Tests;
 /// started through the local Step Functions API. Each delivery carries a real HMAC; only the valid push
 /// starts an execution, once.
 /// </summary>
-public sealed class GitHubWebhookTests : IAsyncLifetime, IDisposable
+public sealed class GitHubWebhookTests : IAsyncLifetime
 {
     private const string Before = "6113728f27ae82c7b1a177c8d03f9e96e0adf246";
     private const string After = "0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c";
-    private readonly string _state = Directory.CreateTempSubdirectory("webhook-").FullName;
-    private readonly HttpClient _http = new();
     private FunctionOnLocalStack _stack = null!;
     private LocalFunctionUrl _url = null!;
     private LocalSecrets _secrets = null!;
@@ -32,7 +30,7 @@ public sealed class GitHubWebhookTests : IAsyncLifetime, IDisposable
             (stack, app) =>
             {
                 _secret = new SecretDescription(StackHost.WebhookSecret, StackHost.WebhookSecret, stack.Setting("PIPELINE_WEBHOOK_SECRET_ARN"));
-                _secrets = new LocalSecrets(_state, [_secret]);
+                _secrets = new LocalSecrets(stack.State, [_secret]);
                 app.MapSecretsManagerApi(_secrets);
             },
             control => new Dictionary<string, string> { ["AWS_ENDPOINT_URL_SECRETS_MANAGER"] = control + SecretsManagerApi.Path });
@@ -43,10 +41,7 @@ public sealed class GitHubWebhookTests : IAsyncLifetime, IDisposable
     {
         await _url.DisposeAsync();
         await _stack.DisposeAsync();
-        Directory.Delete(_state, recursive: true);
     }
-
-    public void Dispose() => _http.Dispose();
 
     private byte[] Key => Encoding.UTF8.GetBytes(_secrets.Value(_secret));
 
@@ -64,7 +59,7 @@ public sealed class GitHubWebhookTests : IAsyncLifetime, IDisposable
             request.Headers.Add("X-Hub-Signature-256", signature);
         }
 
-        using var response = await _http.SendAsync(request);
+        using var response = await _stack.Http.SendAsync(request);
         var reason = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("reason").GetString()!;
         return ((int)response.StatusCode, reason);
     }
@@ -101,7 +96,7 @@ public sealed class GitHubWebhookTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Deliver_WhenTheLocalGitHubSendsAPush_ShouldBeAcceptedLikeGitHubs()
     {
-        var gitHub = new GitHubWebhooks(_http, _url.Url, () => Key, "pipeline-local");
+        var gitHub = new GitHubWebhooks(_stack.Http, _url.Url, () => Key, "pipeline-local");
 
         var (status, body) = await gitHub.DeliverAsync(new ReferenceChange("orders", Before, After, "refs/heads/main"), CancellationToken.None);
 

@@ -9,6 +9,15 @@ public sealed class ValidateCommandTests : IDisposable
 
     private static Task<CommandResult> PipelineAsync(params string[] args) => CliProcess.RunAsync(args);
 
+    /// <summary>Writes <paramref name="yaml"/> to service.yaml in the test's folder and validates the file, or its folder.</summary>
+    private async Task<(string File, int Exit, string[] Problems)> ValidateManifestAsync(string yaml, bool byFolder)
+    {
+        var file = Path.Combine(_folder, "service.yaml");
+        await File.WriteAllTextAsync(file, yaml);
+        var (exit, output, _) = await PipelineAsync("validate", byFolder ? _folder : file);
+        return (file, exit, output.TrimEnd().Split('\n'));
+    }
+
     [Fact]
     public async Task Validate_WhenExampleServiceFolder_ShouldPrintOkAndExitZero()
     {
@@ -21,10 +30,9 @@ public sealed class ValidateCommandTests : IDisposable
     [Fact]
     public async Task Validate_WhenFileHasProblems_ShouldPrintEachWithPositionAndExitOne()
     {
-        var file = Path.Combine(_folder, "service.yaml");
-        await File.WriteAllTextAsync(file, "name: orders\nport: high\nbuild: { artifact: dist }\ntables:\n  - name: t\n    partitionKey: { name: id, type: Q }\n    capacity: onDemand\nlabels: x\n");
-
-        var (exit, output, _) = await PipelineAsync("validate", file);
+        var (file, exit, problems) = await ValidateManifestAsync(
+            "name: orders\nport: high\nbuild: { artifact: dist }\ntables:\n  - name: t\n    partitionKey: { name: id, type: Q }\n    capacity: onDemand\nlabels: x\n",
+            byFolder: false);
 
         Assert.Equal(1, exit);
         Assert.Equal(
@@ -33,7 +41,7 @@ public sealed class ValidateCommandTests : IDisposable
                 $"{file}:6:37: tables[0].partitionKey.type: must be one of S, N, B, not 'Q'",
                 $"{file}:8:1: labels: unknown field; service.yaml accepts auth, build, compose, env, health, instances, label, name, port, routes, start, tables, versionPath",
             ],
-            output.TrimEnd().Split('\n'));
+            problems);
     }
 
     [Fact]
@@ -66,10 +74,9 @@ public sealed class ValidateCommandTests : IDisposable
     [Fact]
     public async Task Validate_WhenEnvNameHidesANewline_ShouldPrintOneLineForIt()
     {
-        var file = Path.Combine(_folder, "service.yaml");
-        await File.WriteAllTextAsync(file, "name: shop\nport: 8080\nbuild: { artifact: dist }\nenv: { \"PIPELINE_ENV\\n\": x, PATH: /app/bin }\n");
-
-        var (exit, output, _) = await PipelineAsync("validate", _folder);
+        var (file, exit, problems) = await ValidateManifestAsync(
+            "name: shop\nport: 8080\nbuild: { artifact: dist }\nenv: { \"PIPELINE_ENV\\n\": x, PATH: /app/bin }\n",
+            byFolder: true);
 
         Assert.Equal(1, exit);
         Assert.Equal(
@@ -77,7 +84,7 @@ public sealed class ValidateCommandTests : IDisposable
                 $"{file}:4:8: env.PIPELINE_ENV\\n: 'PIPELINE_ENV\\n': variable names are upper-case letters, digits and '_', not starting with a digit, at most 128 characters",
                 $"{file}:4:29: env.PATH: is reserved: PATH decides which program runs for every command name",
             ],
-            output.TrimEnd().Split('\n'));
+            problems);
     }
 
     [Fact]

@@ -15,15 +15,21 @@ public sealed class RouterAgentIntegrationTests(EmulatorFixture emulators, ITest
         Directory.Delete(_dir, recursive: true);
     }
 
-    [Fact]
-    public async Task Agent_WhenV1ThenV2ThenInvalidV3Published_ShouldServeV1ThenV2AndRejectV3()
+    /// <summary>A fresh routes bucket and registry table, and the publisher the PublishRoutes function composes over them.</summary>
+    private async Task<(string Bucket, S3RoutesStore Store, RoutesConfigPublisher Publisher)> RoutesBucketAsync()
     {
         var bucket = await emulators.CreateBucketAsync("routes");
         var table = EmulatorFixture.UniqueName("registry");
         await Pipeline.Aws.Registry.DynamoDbRegistry.EnsureTableAsync(emulators.DynamoDb, table);
         var store = new S3RoutesStore(emulators.S3, bucket);
         var sequence = new DynamoDbRoutesSequence(emulators.DynamoDb, table, DynamoDbRoutesSequence.HaproxyKey);
-        var publisher = new RoutesConfigPublisher(sequence, store, TimeProvider.System, RoutesConfigPublisherOptions.Default);
+        return (bucket, store, new RoutesConfigPublisher(sequence, store, TimeProvider.System, RoutesConfigPublisherOptions.Default));
+    }
+
+    [Fact]
+    public async Task Agent_WhenV1ThenV2ThenInvalidV3Published_ShouldServeV1ThenV2AndRejectV3()
+    {
+        var (bucket, store, publisher) = await RoutesBucketAsync();
         var port = FreePort.Next();
         var settings = new RouterSettings("127.0.0.1", port, Path.Combine(_dir, "admin.sock"));
         using var one = await EchoBackend.StartAsync("v1");
@@ -76,12 +82,7 @@ public sealed class RouterAgentIntegrationTests(EmulatorFixture emulators, ITest
     [Fact]
     public async Task Agents_WhenTwoShareAHostAndOnePublishedConfig_ShouldEachListenOnTheirOwnPortAndSocketAcrossAReload()
     {
-        var bucket = await emulators.CreateBucketAsync("routes");
-        var table = EmulatorFixture.UniqueName("registry");
-        await Pipeline.Aws.Registry.DynamoDbRegistry.EnsureTableAsync(emulators.DynamoDb, table);
-        var store = new S3RoutesStore(emulators.S3, bucket);
-        var publisher = new RoutesConfigPublisher(
-            new DynamoDbRoutesSequence(emulators.DynamoDb, table, DynamoDbRoutesSequence.HaproxyKey), store, TimeProvider.System, RoutesConfigPublisherOptions.Default);
+        var (bucket, store, publisher) = await RoutesBucketAsync();
         // Nothing listens on the published port: each router overrides it.
         var published = new RouterSettings("127.0.0.1", FreePort.Next(), Path.Combine(_dir, "published.sock"));
         using var one = await EchoBackend.StartAsync("v1");

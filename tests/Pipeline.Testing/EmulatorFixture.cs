@@ -31,8 +31,8 @@ public sealed class EmulatorFixture : IAsyncLifetime
     private static readonly BasicAWSCredentials Credentials = new("S3RVER", "S3RVER");
     private readonly string _s3Directory =
         Path.Combine(Path.GetTempPath(), "pipeline-s3rver-" + Guid.NewGuid().ToString("N"));
-    private EmulatorProcess? _dynalite;
-    private EmulatorProcess? _s3rver;
+    private (ChildProcess Process, int Port)? _dynalite;
+    private (ChildProcess Process, int Port)? _s3rver;
     private AmazonDynamoDBClient? _dynamoDb;
     private AmazonS3Client? _s3;
 
@@ -40,9 +40,9 @@ public sealed class EmulatorFixture : IAsyncLifetime
 
     public AmazonS3Client S3 => _s3 ?? throw NotStarted();
 
-    public Uri DynamoDbEndpoint => (_dynalite ?? throw NotStarted()).Endpoint;
+    public Uri DynamoDbEndpoint => Endpoint(_dynalite);
 
-    public Uri S3Endpoint => (_s3rver ?? throw NotStarted()).Endpoint;
+    public Uri S3Endpoint => Endpoint(_s3rver);
 
     /// <summary>A lower-case name no other test in this run uses: valid for tables and buckets.</summary>
     public static string UniqueName(string prefix) =>
@@ -73,12 +73,14 @@ public sealed class EmulatorFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_s3Directory);
-        var dynalite = EmulatorProcess.StartDynaliteAsync(TableTransitionMs);
-        var s3rver = EmulatorProcess.StartS3rverAsync(_s3Directory);
+        // Started the stack's way (Emulators); their output goes to a log under the temp folder.
+        var dynalite = Emulators.StartDynaliteAsync(
+            RepositoryRoot.Path, dataDirectory: null, Log(EmulatorCommands.Dynalite), CancellationToken.None, TableTransitionMs);
+        var s3rver = Emulators.StartS3rverAsync(RepositoryRoot.Path, _s3Directory, Log(EmulatorCommands.S3rver), CancellationToken.None);
         _dynalite = await dynalite;
         _s3rver = await s3rver;
-        _dynamoDb = CreateDynamoDbClient(_dynalite.Endpoint);
-        _s3 = CreateS3Client(_s3rver.Endpoint);
+        _dynamoDb = CreateDynamoDbClient(DynamoDbEndpoint);
+        _s3 = CreateS3Client(S3Endpoint);
 
         // Listening is not the same as serving: one real request each before the first test.
         await _dynamoDb.ListTablesAsync(new Amazon.DynamoDBv2.Model.ListTablesRequest());
@@ -89,14 +91,12 @@ public sealed class EmulatorFixture : IAsyncLifetime
     {
         _dynamoDb?.Dispose();
         _s3?.Dispose();
-        if (_dynalite is not null)
+        foreach (var emulator in new[] { _dynalite, _s3rver })
         {
-            await _dynalite.DisposeAsync();
-        }
-
-        if (_s3rver is not null)
-        {
-            await _s3rver.DisposeAsync();
+            if (emulator is { Process: var process })
+            {
+                await process.DisposeAsync();
+            }
         }
 
         try
@@ -125,12 +125,16 @@ public sealed class EmulatorFixture : IAsyncLifetime
     }
 
     /// <summary>Waits until a table and all its indexes are ACTIVE.</summary>
-    public async Task WaitUntilActiveAsync(string table)
+    public Task WaitUntilActiveAsync(string table) => WaitUntilActiveAsync(DynamoDb, table);
+
+    /// <summary>Waits until a table and all its indexes are ACTIVE, asking through <paramref name="client"/> (a proxy, say).</summary>
+    public static async Task WaitUntilActiveAsync(IAmazonDynamoDB client, string table)
     {
+        ArgumentNullException.ThrowIfNull(client);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (true)
         {
-            var description = (await DynamoDb.DescribeTableAsync(table)).Table;
+            var description = (await client.DescribeTableAsync(table)).Table;
             var indexesActive = (description.GlobalSecondaryIndexes ?? [])
                 .All(i => i.IndexStatus == Amazon.DynamoDBv2.IndexStatus.ACTIVE);
             if (description.TableStatus == Amazon.DynamoDBv2.TableStatus.ACTIVE && indexesActive)
@@ -169,6 +173,11 @@ public sealed class EmulatorFixture : IAsyncLifetime
             UseChunkEncoding = false,
         });
     }
+
+    private static Uri Endpoint((ChildProcess, int Port)? emulator) =>
+        emulator is { Port: var port } ? new Uri($"http://127.0.0.1:{port}") : throw NotStarted();
+
+    private static string Log(string name) => Path.Combine(Path.GetTempPath(), "pipeline-tests", $"{name}-{Guid.NewGuid():N}.log");
 
     private static InvalidOperationException NotStarted() =>
         new("The emulators are not running: use EmulatorFixture as an xunit collection fixture.");

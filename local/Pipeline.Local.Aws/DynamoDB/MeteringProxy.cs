@@ -1,8 +1,3 @@
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Pipeline.Aws.CloudWatch;
 
 namespace Pipeline.Local.Aws.DynamoDB;
@@ -26,19 +21,18 @@ public sealed record MeteringOptions(int BurstSeconds = 300, TimeProvider? Clock
 /// </example>
 public sealed class MeteringProxy : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly LoopbackServer _server;
     private readonly HttpClient _upstream;
 
-    private MeteringProxy(WebApplication app, HttpClient upstream, Uri endpoint, UsageMeter meter)
+    private MeteringProxy(LoopbackServer server, HttpClient upstream, UsageMeter meter)
     {
-        _app = app;
+        _server = server;
         _upstream = upstream;
-        Endpoint = endpoint;
         Meter = meter;
     }
 
     /// <summary>http://127.0.0.1:port/ serving the DynamoDB API and CloudWatch GetMetricData.</summary>
-    public Uri Endpoint { get; }
+    public Uri Endpoint => _server.BaseAddress;
 
     /// <summary>What was measured so far.</summary>
     public UsageMeter Meter { get; }
@@ -54,11 +48,7 @@ public sealed class MeteringProxy : IAsyncDisposable
         var proxy = new DynamoDbProxy(upstream, dynamoDb, new CapacityLedger(options.BurstSeconds, clock), meter, clock);
         var metrics = new MetricDataEndpoint(meter);
 
-        var builder = EmbeddedServerLifetime.CreateBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        app.MapPost("/", async (HttpContext context) =>
+        var server = await LoopbackServer.StartAsync(app => app.MapPost("/", async (HttpContext context) =>
         {
             var target = context.Request.Headers["X-Amz-Target"].ToString();
             using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
@@ -82,16 +72,13 @@ public sealed class MeteringProxy : IAsyncDisposable
             }
 
             await context.Response.WriteAsync(reply.Body, context.RequestAborted);
-        });
-        await app.StartAsync(cancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new MeteringProxy(app, upstream, new Uri(address.TrimEnd('/') + "/"), meter);
+        }), cancellationToken: cancellationToken);
+        return new MeteringProxy(server, upstream, meter);
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _server.DisposeAsync();
         _upstream.Dispose();
     }
 

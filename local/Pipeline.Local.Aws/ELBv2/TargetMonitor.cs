@@ -7,27 +7,14 @@ namespace Pipeline.Local.Aws.ELBv2;
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage(
     "Design", "CA1001", Justification = "The token source has no timer; it is only cancelled, and the loop may outlive any owner.")]
-internal sealed class TargetMonitor
+internal sealed class TargetMonitor(TargetGroupSettings settings, Uri url, HttpClient http, TimeProvider time)
 {
-    private readonly TargetGroupSettings _settings;
-    private readonly Uri _url;
-    private readonly HttpClient _http;
-    private readonly TimeProvider _time;
-    private readonly HealthMatcher _matcher;
+    private readonly HealthMatcher _matcher = HealthMatcher.Parse(settings.Matcher);
     private readonly CancellationTokenSource _stop = new();
     private readonly object _gate = new();
     private TargetHealth _health = NotInUse;
     private int _passes;
     private int _failures;
-
-    public TargetMonitor(TargetGroupSettings settings, Uri url, HttpClient http, TimeProvider time)
-    {
-        _settings = settings;
-        _url = url;
-        _http = http;
-        _time = time;
-        _matcher = HealthMatcher.Parse(settings.Matcher);
-    }
 
     public static TargetHealth NotInUse { get; } =
         new("unused", "Target.NotInUse", "Target group is not configured to receive traffic from the load balancer");
@@ -84,7 +71,7 @@ internal sealed class TargetMonitor
         _stop.Cancel();
         _ = Task.Run(async () =>
         {
-            await Task.Delay(delay, _time);
+            await Task.Delay(delay, time);
             lock (_gate)
             {
                 if (_health.State != "draining")
@@ -107,7 +94,7 @@ internal sealed class TargetMonitor
             Record(passed, reason, description);
             try
             {
-                await Task.Delay(_settings.HealthCheckInterval, _time, _stop.Token);
+                await Task.Delay(settings.HealthCheckInterval, time, _stop.Token);
             }
             catch (OperationCanceledException)
             {
@@ -119,10 +106,10 @@ internal sealed class TargetMonitor
     private async Task<(bool Passed, string? Reason, string? Description)> CheckAsync()
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-        timeout.CancelAfter(_settings.HealthCheckTimeout);
+        timeout.CancelAfter(settings.HealthCheckTimeout);
         try
         {
-            using var response = await _http.GetAsync(_url, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            using var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             var code = (int)response.StatusCode;
             return _matcher.Matches(code)
                 ? (true, null, null)
@@ -156,7 +143,7 @@ internal sealed class TargetMonitor
                 _failures = 0;
                 _passes++;
                 // A new target needs one passing check; an unhealthy one needs HealthyThresholdCount in a row.
-                if (_health.State == "initial" || (_health.State == "unhealthy" && _passes >= _settings.HealthyThresholdCount))
+                if (_health.State == "initial" || (_health.State == "unhealthy" && _passes >= settings.HealthyThresholdCount))
                 {
                     _health = new TargetHealth("healthy");
                 }
@@ -166,7 +153,7 @@ internal sealed class TargetMonitor
 
             _passes = 0;
             _failures++;
-            if (_health.State == "unhealthy" || _failures >= _settings.UnhealthyThresholdCount)
+            if (_health.State == "unhealthy" || _failures >= settings.UnhealthyThresholdCount)
             {
                 _health = new TargetHealth("unhealthy", reason, description);
             }

@@ -87,16 +87,7 @@ public sealed class ChildProcess : IAsyncDisposable
             return;
         }
 
-        try
-        {
-            using var kill = Process.Start("/bin/kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]);
-            await kill.WaitForExitAsync();
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            // No kill(1): fall through to a hard kill.
-        }
-
+        await ProcessStop.TerminateAsync(_process.Id);
         if (await Task.WhenAny(_exited.Task, Task.Delay(grace)) != _exited.Task)
         {
             try

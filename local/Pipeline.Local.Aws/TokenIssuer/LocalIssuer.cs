@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Logging;
-
 namespace Pipeline.Local.Aws.TokenIssuer;
 
 /// <summary>
@@ -15,19 +12,18 @@ public sealed class LocalIssuer : IAsyncDisposable
     public const string JwksPath = "/.well-known/jwks.json";
     private const string IssuerFile = "issuer.json";
 
-    private readonly WebApplication _app;
+    private readonly LoopbackServer _server;
 
-    private LocalIssuer(WebApplication app, IssuerKey key, string issuer)
+    private LocalIssuer(LoopbackServer server, IssuerKey key)
     {
-        _app = app;
+        _server = server;
         Key = key;
-        Issuer = issuer;
     }
 
     public IssuerKey Key { get; }
 
     /// <summary>The tokens' <c>iss</c>: <c>http://127.0.0.1:PORT/</c>.</summary>
-    public string Issuer { get; }
+    public string Issuer => _server.BaseAddress.ToString();
 
     public string JwksUrl => JwksUrlOf(Issuer);
 
@@ -53,19 +49,18 @@ public sealed class LocalIssuer : IAsyncDisposable
         var key = IssuerKey.LoadOrCreate(directory);
         var kept = KeptIssuer(directory) is { } issuer && Uri.TryCreate(issuer, UriKind.Absolute, out var url) ? url.Port : (int?)null;
         var port = kept is { } p && FreePort.IsFree(p) ? p : FreePort.Next();
-        var builder = EmbeddedServerLifetime.CreateBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        var app = builder.Build();
-        var self = new LocalIssuer(app, key, $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/");
-        app.MapGet(JwksPath, () => Json(key.Jwks()));
-        app.MapGet("/.well-known/openid-configuration", () => Json(new JsonObject
+        var identifier = $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/";
+        var server = await LoopbackServer.StartAsync(app =>
         {
-            ["issuer"] = self.Issuer,
-            ["jwks_uri"] = self.JwksUrl,
-            ["id_token_signing_alg_values_supported"] = new JsonArray(IssuerKey.Algorithm),
-        }));
-        await app.StartAsync(cancellationToken);
+            app.MapGet(JwksPath, () => Json(key.Jwks()));
+            app.MapGet("/.well-known/openid-configuration", () => Json(new JsonObject
+            {
+                ["issuer"] = identifier,
+                ["jwks_uri"] = JwksUrlOf(identifier),
+                ["id_token_signing_alg_values_supported"] = new JsonArray(IssuerKey.Algorithm),
+            }));
+        }, port, cancellationToken);
+        var self = new LocalIssuer(server, key);
         File.WriteAllText(Path.Combine(directory, IssuerFile), new JsonObject { ["issuer"] = self.Issuer, ["jwksUrl"] = self.JwksUrl }.ToJsonString() + "\n");
         return self;
     }
@@ -75,8 +70,7 @@ public sealed class LocalIssuer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _server.DisposeAsync();
         Key.Dispose();
     }
 

@@ -101,27 +101,21 @@ public sealed class CommitStatusReporterTests
         Assert.Empty(posted.Posted);
     }
 
-    [Fact]
-    public async Task Report_WhenPendingArrivesAfterTheRunEnded_ShouldKeepTheFinalStatus()
+    /// <summary>A pending that arrives after the run ended keeps the final status; a status GitHub refuses is a reason, not an exception.</summary>
+    [Theory]
+    [InlineData("RUNNING", "SUCCEEDED", null, "already ended")]
+    [InlineData("SUCCEEDED", "RUNNING", "401 Bad credentials", "401 Bad credentials")]
+    public async Task Report_WhenTheStatusCannotOrMustNotBePosted_ShouldSayWhyWithoutThrowing(
+        string changeStatus, string describedStatus, string? refusal, string reason)
     {
-        described.Status = "SUCCEEDED";
+        described.Status = describedStatus;
+        posted.Refusal = refusal;
 
-        var report = await Reporter().ReportAsync(Change("RUNNING"), CancellationToken.None);
+        var report = await Reporter().ReportAsync(Change(changeStatus), CancellationToken.None);
 
         Assert.False(report.Posted);
-        Assert.Contains("already ended", report.Reason, StringComparison.Ordinal);
+        Assert.Contains(reason, report.Reason, StringComparison.Ordinal);
         Assert.Empty(posted.Posted);
-    }
-
-    [Fact]
-    public async Task Report_WhenGitHubRefusesTheStatus_ShouldReturnTheReasonWithoutThrowing()
-    {
-        posted.Refusal = "401 Bad credentials";
-
-        var report = await Reporter().ReportAsync(Change("SUCCEEDED"), CancellationToken.None);
-
-        Assert.False(report.Posted);
-        Assert.Contains("401 Bad credentials", report.Reason, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -2,43 +2,6 @@ namespace Pipeline.Core.Tests.Naming;
 
 public sealed class BranchNameTests
 {
-    [Theory]
-    [InlineData("main")]
-    [InlineData("feature/login")]
-    [InlineData("release-1.4")]
-    [InlineData("a.b/c-d_e")]
-    [InlineData("über")]
-    public void Problem_WhenGitAcceptsTheName_ShouldBeNull(string branch) => Assert.Null(BranchName.Problem(branch));
-
-    [Theory]
-    [InlineData("", "is empty")]
-    [InlineData("a..b", "has '..', which git does not allow")]
-    [InlineData("a b", "has U+0020, which git does not allow in a ref name (no spaces, control characters, ~ ^ : ? * [ or \\)")]
-    [InlineData("main\n", "has U+000A, which git does not allow in a ref name (no spaces, control characters, ~ ^ : ? * [ or \\)")]
-    [InlineData("ma\u007fin", "has U+007F, which git does not allow in a ref name (no spaces, control characters, ~ ^ : ? * [ or \\)")]
-    [InlineData("ma\u2028in", "has U+2028, which git does not allow in a ref name (no spaces, control characters, ~ ^ : ? * [ or \\)")]
-    [InlineData("a~1", "has '~', which git does not allow in a ref name (no spaces, control characters, ~ ^ : ? * [ or \\)")]
-    [InlineData("a^", "has '^', which git does not allow in a ref name (no spaces, control characters, ~ ^ : ? * [ or \\)")]
-    [InlineData("a:b", "has ':', which git does not allow in a ref name (no spaces, control characters, ~ ^ : ? * [ or \\)")]
-    [InlineData("a?", "has '?', which git does not allow in a ref name (no spaces, control characters, ~ ^ : ? * [ or \\)")]
-    [InlineData("a*", "has '*', which git does not allow in a ref name (no spaces, control characters, ~ ^ : ? * [ or \\)")]
-    [InlineData("a[0]", "has '[', which git does not allow in a ref name (no spaces, control characters, ~ ^ : ? * [ or \\)")]
-    [InlineData("a\\b", "has '\\', which git does not allow in a ref name (no spaces, control characters, ~ ^ : ? * [ or \\)")]
-    [InlineData("-rf", "starts with '-', which git does not allow in a branch name")]
-    [InlineData("/main", "starts with '/', which git does not allow")]
-    [InlineData("a//b", "has '//', which git does not allow")]
-    [InlineData("main/", "ends with '/', which git does not allow")]
-    [InlineData("main.", "ends with '.', which git does not allow")]
-    [InlineData("main.lock", "has a part ending with '.lock' ('main.lock'), which git does not allow")]
-    [InlineData("a.lock/b", "has a part ending with '.lock' ('a.lock'), which git does not allow")]
-    [InlineData(".hidden", "has a part starting with '.' ('.hidden'), which git does not allow")]
-    [InlineData("a/.b", "has a part starting with '.' ('.b'), which git does not allow")]
-    [InlineData("a@{1}", "has '@{', which git does not allow")]
-    [InlineData("@", "is '@', which git does not allow as a ref name")]
-    [InlineData("HEAD", "is 'HEAD', which git does not allow as a branch name")]
-    public void Problem_WhenCheckRefFormatRefusesTheName_ShouldSayWhy(string branch, string problem) =>
-        Assert.Equal(problem, BranchName.Problem(branch));
-
     [Fact]
     public void Problem_WhenLongerThan255_ShouldRefuseIt() =>
         Assert.Equal("is 256 characters long; at most 255", BranchName.Problem(new string('a', 256)));

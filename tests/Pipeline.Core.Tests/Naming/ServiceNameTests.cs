@@ -12,27 +12,6 @@ public sealed class ServiceNameTests
     ];
 
     [Theory]
-    [InlineData("orders")]
-    [InlineData("order-history")]
-    [InlineData("a")]
-    [InlineData("abcdefghijklmnopqrstuvwxyz012345")]
-    public void Problem_WhenNameIsDnsSafeAndShort_ShouldBeNull(string name) => Assert.Null(ServiceName.Problem(name));
-
-    [Theory]
-    [InlineData("", "is empty")]
-    [InlineData("Orders", "has upper-case 'O'; use lower case")]
-    [InlineData("order_s", "has '_'")]
-    [InlineData("orders.v2", "has '.'")]
-    [InlineData("abcdefghijklmnopqrstuvwxyz0123456", "is 33 characters long; at most 32")]
-    [InlineData("1orders", "must start with a letter")]
-    [InlineData("orders-", "must not end with '-'")]
-    [InlineData("orders\n", "has U+000A")]
-    [InlineData("ord\u2028ers", "has U+2028")]
-    [InlineData("ordérs", "has 'é'")]
-    public void Problem_WhenNameBreaksTheGrammar_ShouldSayWhy(string name, string problem) =>
-        Assert.Equal(problem, ServiceName.Problem(name));
-
-    [Theory]
     [MemberData(nameof(Names))]
     public void ManifestParser_ForAnyName_ShouldAcceptExactlyWhatTheSharedRuleAccepts(string name)
     {

@@ -1,5 +1,3 @@
-using Pipeline.Local.Aws.CloudFormation;
-
 namespace Pipeline.Local.Aws.Tests.CloudFormation;
 
 public sealed class SamTemplateTests

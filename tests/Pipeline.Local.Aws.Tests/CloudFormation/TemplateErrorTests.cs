@@ -1,5 +1,3 @@
-using Pipeline.Local.Aws.CloudFormation;
-
 namespace Pipeline.Local.Aws.Tests.CloudFormation;
 
 public sealed class TemplateErrorTests
@@ -92,10 +90,11 @@ public sealed class TemplateErrorTests
         Assert.Contains("'qa' is not one of the AllowedValues", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Parse_WhenEventTypeIsUnsupported_ShouldSayWhichAre()
+    public static TheoryData<string, string, string> InvalidTemplates() => new()
     {
-        var error = Assert.Throws<TemplateInvalidException>(() => SamTemplate.Parse("""
+        {
+            "an unsupported event type",
+            """
             Resources:
               Fn:
                 Type: AWS::Serverless::Function
@@ -104,47 +103,31 @@ public sealed class TemplateErrorTests
                   Runtime: dotnet10
                   Events:
                     Http: { Type: Api, Properties: { Path: /, Method: get } }
-            """));
-
-        Assert.Contains("Resources.Fn.Properties.Events.Http.Type: event type Api is not supported", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Parse_WhenHandlerIsMissing_ShouldSayWhere()
-    {
-        var error = Assert.Throws<TemplateInvalidException>(() => SamTemplate.Parse("""
+            """,
+            "Resources.Fn.Properties.Events.Http.Type: event type Api is not supported"
+        },
+        {
+            "a function without a handler",
+            """
             Resources:
               Fn: { Type: AWS::Serverless::Function, Properties: { Runtime: dotnet10 } }
-            """));
-
-        Assert.Contains("Resources.Fn.Properties.Handler: required", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Parse_WhenYamlIsBroken_ShouldGiveLineAndColumn()
-    {
-        var error = Assert.Throws<TemplateInvalidException>(() => SamTemplate.Parse("Resources:\n  A: [unclosed\n"));
-
-        Assert.Contains("YAML error at line", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Parse_WhenConditionRefersToItself_ShouldSaySo()
-    {
-        var error = Assert.Throws<TemplateInvalidException>(() => SamTemplate.Parse("""
+            """,
+            "Resources.Fn.Properties.Handler: required"
+        },
+        { "broken YAML", "Resources:\n  A: [unclosed\n", "YAML error at line" },
+        {
+            "a condition that refers to itself",
+            """
             Conditions:
               Loop: !Not [!Condition Loop]
             Resources:
               B: { Type: AWS::S3::Bucket, Condition: Loop }
-            """));
-
-        Assert.Contains("Conditions.Loop: the condition refers to itself", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Parse_WhenRefTargetsConditionallyAbsentResource_ShouldSayItIsNotCreated()
-    {
-        var error = Assert.Throws<TemplateInvalidException>(() => SamTemplate.Parse("""
+            """,
+            "Conditions.Loop: the condition refers to itself"
+        },
+        {
+            "a Ref to a resource whose condition is false",
+            """
             Conditions:
               Never: !Equals [a, b]
             Resources:
@@ -155,11 +138,17 @@ public sealed class TemplateErrorTests
                   Handler: H
                   Runtime: dotnet10
                   Environment: { Variables: { VALUE: !Ref Gone } }
-            """));
+            """,
+            "Resources.Fn.Properties.Environment.Variables.VALUE: refers to resource 'Gone', whose condition is false"
+        },
+    };
 
-        Assert.Contains(
-            "Resources.Fn.Properties.Environment.Variables.VALUE: refers to resource 'Gone', whose condition is false",
-            error.Message,
-            StringComparison.Ordinal);
+    [Theory]
+    [MemberData(nameof(InvalidTemplates))]
+    public void Parse_WhenTemplateIsInvalid_ShouldSayWhereAndWhy(string why, string yaml, string expected)
+    {
+        var error = Assert.Throws<TemplateInvalidException>(() => SamTemplate.Parse(yaml));
+
+        Assert.True(error.Message.Contains(expected, StringComparison.Ordinal), $"{why}: {error.Message}");
     }
 }

@@ -1,28 +1,17 @@
-using Pipeline.Local.Aws.CloudFormation;
-
 namespace Pipeline.Local.Aws.Tests.CodeBuild;
 
 /// <summary>A git host with one repository, a working copy to push from, and a build runner over them.</summary>
-internal sealed class BuildFixture : IDisposable
+internal sealed class BuildFixture(TempDirectory temp, LocalGitHost host, WorkingCopy work) : IDisposable
 {
     public const string Bucket = "pipeline-artifacts";
 
-    private readonly TempDirectory _temp;
+    public LocalGitHost Host => host;
 
-    private BuildFixture(TempDirectory temp, LocalGitHost host, WorkingCopy work)
-    {
-        _temp = temp;
-        Host = host;
-        Work = work;
-    }
+    public WorkingCopy Work => work;
 
-    public LocalGitHost Host { get; }
+    public string StoreRoot => temp.Combine("s3");
 
-    public WorkingCopy Work { get; }
-
-    public string StoreRoot => _temp.Combine("s3");
-
-    public string State => _temp.Combine("state");
+    public string State => temp.Combine("state");
 
     public static async Task<BuildFixture> CreateAsync()
     {
@@ -64,5 +53,5 @@ internal sealed class BuildFixture : IDisposable
         return commit;
     }
 
-    public void Dispose() => _temp.Dispose();
+    public void Dispose() => temp.Dispose();
 }

@@ -1,6 +1,5 @@
 using System.Formats.Tar;
 using Amazon.S3.Model;
-using Pipeline.Local.Aws.CloudFormation;
 
 namespace Pipeline.Local.Aws.Tests.CodeBuild;
 

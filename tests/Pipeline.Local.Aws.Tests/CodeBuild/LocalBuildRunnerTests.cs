@@ -16,6 +16,8 @@ public sealed class LocalBuildRunnerTests : IAsyncLifetime
         _fixture.Runner(project).StartBuildSyncAsync(
             new StartBuildRequest("orders-build", commit, overrides), CancellationToken.None);
 
+    private async Task<BuildRun> PushAndBuildAsync(string buildspec) => await BuildAsync(await _fixture.PushAsync(buildspec));
+
     private Task<BuildRun> BuildAsync(string commit, ProjectArtifacts artifacts) =>
         _fixture.Runner().StartBuildSyncAsync(
             new StartBuildRequest("orders-build", commit, ArtifactsOverride: artifacts), CancellationToken.None);
@@ -84,7 +86,7 @@ public sealed class LocalBuildRunnerTests : IAsyncLifetime
     [Fact]
     public async Task StartBuildSync_WhenCommandsShareTheShell_ShouldKeepDirectoryAndVariables()
     {
-        var run = await BuildAsync(await _fixture.PushAsync(Passing));
+        var run = await PushAndBuildAsync(Passing);
 
         var log = await File.ReadAllTextAsync(run.LogPath);
         Assert.Contains("build in src says hello", log, StringComparison.Ordinal);
@@ -230,7 +232,7 @@ public sealed class LocalBuildRunnerTests : IAsyncLifetime
     [Fact]
     public async Task StartBuildSync_WhenDiscardPathsIsSet_ShouldFlattenTheSelectedFiles()
     {
-        var commit = await _fixture.PushAsync("""
+        var run = await PushAndBuildAsync("""
             version: 0.2
             phases:
               build:
@@ -241,15 +243,13 @@ public sealed class LocalBuildRunnerTests : IAsyncLifetime
               exclude-paths: [src/lib/*]
             """);
 
-        var run = await BuildAsync(commit);
-
         Assert.Equal(["buildspec.yml", "server.js"], ReadZip(run).Keys.Order(StringComparer.Ordinal));
     }
 
     [Fact]
     public async Task StartBuildSync_WhenTestsFail_ShouldFailWithTheLogTailAndStillRunPostBuildAndFinally()
     {
-        var commit = await _fixture.PushAsync("""
+        var run = await PushAndBuildAsync("""
             version: 0.2
             phases:
               build:
@@ -263,8 +263,6 @@ public sealed class LocalBuildRunnerTests : IAsyncLifetime
                 commands:
                   - echo "post_build succeeding=$CODEBUILD_BUILD_SUCCEEDING"
             """);
-
-        var run = await BuildAsync(commit);
 
         Assert.Equal("FAILED", run.Build.BuildStatus);
         Assert.Equal("FAILED", Status(run, "BUILD"));
@@ -284,7 +282,7 @@ public sealed class LocalBuildRunnerTests : IAsyncLifetime
     [Fact]
     public async Task StartBuildSync_WhenPreBuildFails_ShouldSkipBuildAndArtifacts()
     {
-        var commit = await _fixture.PushAsync("""
+        var run = await PushAndBuildAsync("""
             version: 0.2
             phases:
               pre_build:
@@ -294,8 +292,6 @@ public sealed class LocalBuildRunnerTests : IAsyncLifetime
             artifacts:
               files: ["**/*"]
             """);
-
-        var run = await BuildAsync(commit);
 
         Assert.Equal("FAILED", run.Build.BuildStatus);
         Assert.DoesNotContain("BUILD", PhaseTypes(run));
@@ -307,7 +303,7 @@ public sealed class LocalBuildRunnerTests : IAsyncLifetime
     [Fact]
     public async Task StartBuildSync_WhenPhaseSaysContinue_ShouldRunTheNextPhaseButStillFail()
     {
-        var commit = await _fixture.PushAsync("""
+        var run = await PushAndBuildAsync("""
             version: 0.2
             phases:
               pre_build:
@@ -317,8 +313,6 @@ public sealed class LocalBuildRunnerTests : IAsyncLifetime
                 commands: ["echo build ran with succeeding=$CODEBUILD_BUILD_SUCCEEDING"]
             """);
 
-        var run = await BuildAsync(commit);
-
         Assert.Equal("FAILED", run.Build.BuildStatus);
         Assert.Equal("SUCCEEDED", Status(run, "BUILD"));
         Assert.Contains("build ran with succeeding=0", await File.ReadAllTextAsync(run.LogPath), StringComparison.Ordinal);
@@ -327,7 +321,7 @@ public sealed class LocalBuildRunnerTests : IAsyncLifetime
     [Fact]
     public async Task StartBuildSync_WhenBuildPhaseSaysAbort_ShouldSkipPostBuild()
     {
-        var commit = await _fixture.PushAsync("""
+        var run = await PushAndBuildAsync("""
             version: 0.2
             phases:
               build:
@@ -337,8 +331,6 @@ public sealed class LocalBuildRunnerTests : IAsyncLifetime
                 commands: ["echo post_build ran"]
             """);
 
-        var run = await BuildAsync(commit);
-
         Assert.Equal("FAILED", run.Build.BuildStatus);
         Assert.DoesNotContain("POST_BUILD", PhaseTypes(run));
         Assert.Contains("exit status 3", run.FailureCause(), StringComparison.Ordinal);
@@ -347,9 +339,7 @@ public sealed class LocalBuildRunnerTests : IAsyncLifetime
     [Fact]
     public async Task StartBuildSync_WhenBuildspecIsInvalid_ShouldFailDownloadSourceWithYamlFileError()
     {
-        var commit = await _fixture.PushAsync("version: 0.2\nphases:\n  compile:\n    commands: [make]\n");
-
-        var run = await BuildAsync(commit);
+        var run = await PushAndBuildAsync("version: 0.2\nphases:\n  compile:\n    commands: [make]\n");
 
         var phase = run.Build.Phases.Single(p => p.PhaseType == "DOWNLOAD_SOURCE");
         Assert.Equal("FAILED", phase.PhaseStatus);
@@ -396,9 +386,7 @@ public sealed class LocalBuildRunnerTests : IAsyncLifetime
     [Fact]
     public async Task StartBuildSync_WhenNoFileMatchesTheArtifacts_ShouldFailUploadArtifacts()
     {
-        var commit = await _fixture.PushAsync("version: 0.2\nphases:\n  build:\n    commands: [\"true\"]\nartifacts:\n  files: [dist/**/*]\n");
-
-        var run = await BuildAsync(commit);
+        var run = await PushAndBuildAsync("version: 0.2\nphases:\n  build:\n    commands: [\"true\"]\nartifacts:\n  files: [dist/**/*]\n");
 
         Assert.Equal("FAILED", Status(run, "UPLOAD_ARTIFACTS"));
         Assert.Contains("no matching artifact paths found", run.FailureCause(), StringComparison.Ordinal);

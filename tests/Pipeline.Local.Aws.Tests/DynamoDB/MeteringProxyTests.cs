@@ -6,18 +6,13 @@ namespace Pipeline.Local.Aws.Tests.DynamoDB;
 [Collection(EmulatorFixture.Collection)]
 public class MeteringProxyTests(EmulatorFixture emulators)
 {
-    private static readonly DateTimeOffset TenAm = new(2026, 3, 2, 10, 0, 0, TimeSpan.Zero);
-
     [Fact]
     public async Task PutItem_WhenWithinCapacity_ShouldMeterTableAndIndexWritesPerMinute()
     {
-        var clock = new ManualClock(TenAm);
+        var clock = new ManualClock(ProxiedTable.TenAm);
         await using var table = await ProxiedTable.CreateAsync(emulators, 100, 100, new MeteringOptions(Clock: clock), withIndex: true);
 
-        for (var i = 0; i < 10; i++)
-        {
-            await table.PutAsync($"k{i}");
-        }
+        await table.PutManyAsync(10);
 
         var reply = await table.Client.GetItemAsync(new GetItemRequest { TableName = table.Name, Key = new() { ["pk"] = new AttributeValue("k1") } });
 
@@ -30,14 +25,11 @@ public class MeteringProxyTests(EmulatorFixture emulators)
     [Fact]
     public async Task PutItem_WhenProvisionedThroughputAndBurstAreSpent_ShouldThrottleWithDynamoDbsError()
     {
-        var clock = new ManualClock(TenAm);
+        var clock = new ManualClock(ProxiedTable.TenAm);
         await using var table = await ProxiedTable.CreateAsync(emulators, 1, 2, new MeteringOptions(BurstSeconds: 3, Clock: clock));
 
         // 2 WCU with 3 s of burst: 6 units banked, no refill while the clock stands still.
-        for (var i = 0; i < 6; i++)
-        {
-            await table.PutAsync($"k{i}");
-        }
+        await table.PutManyAsync(6);
 
         var error = await Assert.ThrowsAsync<ProvisionedThroughputExceededException>(() => table.PutAsync("one-too-many"));
         Assert.Contains("provisioned throughput", error.Message, StringComparison.OrdinalIgnoreCase);
@@ -51,7 +43,7 @@ public class MeteringProxyTests(EmulatorFixture emulators)
     public async Task PutItem_WhenTheTableIsOnDemand_ShouldNeverThrottleButStillMeter()
     {
         // The local stack's registry is on-demand and reached through the proxy: it must never throttle.
-        var clock = new ManualClock(TenAm);
+        var clock = new ManualClock(ProxiedTable.TenAm);
         await using var proxy = await MeteringProxy.StartAsync(emulators.DynamoDbEndpoint, new MeteringOptions(BurstSeconds: 1, Clock: clock));
         using var client = EmulatorFixture.CreateDynamoDbClient(proxy.Endpoint);
         var name = EmulatorFixture.UniqueName("on-demand");
@@ -77,7 +69,7 @@ public class MeteringProxyTests(EmulatorFixture emulators)
     [Fact]
     public async Task UpdateTable_WhenTheQuotaIsSpent_ShouldRefuseWithLimitExceededUntilTheNextHour()
     {
-        var clock = new ManualClock(TenAm);
+        var clock = new ManualClock(ProxiedTable.TenAm);
         await using var table = await ProxiedTable.CreateAsync(emulators, 50, 50, new MeteringOptions(Clock: clock));
 
         for (var units = 40; units > 0; units -= 10)

@@ -5,20 +5,16 @@ using Amazon.Runtime;
 namespace Pipeline.Local.Aws.Tests.DynamoDB;
 
 /// <summary>A fresh table created through a metering proxy in front of the shared dynalite.</summary>
-internal sealed class ProxiedTable : IAsyncDisposable
+internal sealed class ProxiedTable(MeteringProxy proxy, AmazonDynamoDBClient client, string name) : IAsyncDisposable
 {
-    private ProxiedTable(MeteringProxy proxy, AmazonDynamoDBClient client, string name)
-    {
-        Proxy = proxy;
-        Client = client;
-        Name = name;
-    }
+    /// <summary>Where the tests' hand-moved clocks start: 10:00 UTC on a Monday.</summary>
+    public static readonly DateTimeOffset TenAm = new(2026, 3, 2, 10, 0, 0, TimeSpan.Zero);
 
-    public MeteringProxy Proxy { get; }
+    public MeteringProxy Proxy => proxy;
 
-    public AmazonDynamoDBClient Client { get; }
+    public AmazonDynamoDBClient Client => client;
 
-    public string Name { get; }
+    public string Name => name;
 
     public static async Task<ProxiedTable> CreateAsync(EmulatorFixture emulators, long read, long write, MeteringOptions options, bool withIndex = false)
     {
@@ -61,20 +57,15 @@ internal sealed class ProxiedTable : IAsyncDisposable
         return table;
     }
 
-    public async Task WaitActiveAsync()
+    public Task WaitActiveAsync() => EmulatorFixture.WaitUntilActiveAsync(Client, Name);
+
+    /// <summary>Writes the items <c>k0</c> to <c>k{count - 1}</c>, one request each.</summary>
+    public async Task PutManyAsync(int count)
     {
-        for (var i = 0; i < 100; i++)
+        for (var i = 0; i < count; i++)
         {
-            var table = (await Client.DescribeTableAsync(Name)).Table;
-            if (table.TableStatus == TableStatus.ACTIVE && (table.GlobalSecondaryIndexes ?? []).All(g => g.IndexStatus == IndexStatus.ACTIVE))
-            {
-                return;
-            }
-
-            await Task.Delay(50);
+            await PutAsync($"k{i}");
         }
-
-        throw new TimeoutException($"{Name} did not become ACTIVE");
     }
 
     public Task PutAsync(string key) => Client.PutItemAsync(new PutItemRequest

@@ -11,20 +11,15 @@ namespace Pipeline.Local.Aws.Tests.DynamoDB;
 [Collection(EmulatorFixture.Collection)]
 public class ScalerOnProxyTests(EmulatorFixture emulators)
 {
-    private static readonly DateTimeOffset TenAm = new(2026, 3, 2, 10, 0, 0, TimeSpan.Zero);
-
     [Fact]
     public async Task GetMetricData_ThroughTheCloudWatchClient_ShouldReturnWhatTheProxyMetered()
     {
-        var clock = new ManualClock(TenAm);
+        var clock = new ManualClock(ProxiedTable.TenAm);
         await using var table = await ProxiedTable.CreateAsync(emulators, 100, 100, new MeteringOptions(Clock: clock), withIndex: true);
-        for (var i = 0; i < 30; i++)
-        {
-            await table.PutAsync($"k{i}");
-        }
+        await table.PutManyAsync(30);
 
         var metrics = new CloudWatchThroughputMetrics(Client(table, clock));
-        var history = await metrics.GetAsync(table.Name, ["by-gk"], TenAm.AddMinutes(2), 5, CancellationToken.None);
+        var history = await metrics.GetAsync(table.Name, ["by-gk"], ProxiedTable.TenAm.AddMinutes(2), 5, CancellationToken.None);
 
         // 30 units in the 10:00 minute = 0.5 units/s, on the table and on the index.
         Assert.Equal([0, 0, 0, 0, 0.5], history[""].Writes.Select(s => s.Consumed));
@@ -35,7 +30,7 @@ public class ScalerOnProxyTests(EmulatorFixture emulators)
     [Fact]
     public async Task TableScaler_WhenWritesAreThrottled_ShouldRaiseCapacityAndThenLowerItWithinTheQuota()
     {
-        var clock = new ManualClock(TenAm);
+        var clock = new ManualClock(ProxiedTable.TenAm);
         await using var table = await ProxiedTable.CreateAsync(emulators, 1, 1, new MeteringOptions(BurstSeconds: 1, Clock: clock));
         var log = new ListLog();
         var settings = new ScalingSettings(new Throughput(1, 1), new Throughput(100, 100));

@@ -1,5 +1,4 @@
 using System.Formats.Tar;
-using Pipeline.Local.Aws.ELBv2;
 using Pipeline.Local.Aws.SSM;
 
 namespace Pipeline.Local.Aws.Tests.EC2;

@@ -1,5 +1,4 @@
 using Pipeline.Core.Errors;
-using Pipeline.Local.Aws.ELBv2;
 
 namespace Pipeline.Local.Aws.Tests.EC2;
 

@@ -1,5 +1,4 @@
 using System.Net;
-using Pipeline.Local.Aws.ELBv2;
 
 namespace Pipeline.Local.Aws.Tests.ELBv2;
 

@@ -1,6 +1,3 @@
-using Pipeline.Local.Aws.ELBv2;
-using Pipeline.Local.Aws.CloudFormation;
-
 namespace Pipeline.Local.Aws.Tests.ELBv2;
 
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "xunit disposes test classes through IAsyncLifetime.")]

@@ -1,5 +1,3 @@
-using Pipeline.Local.Aws.ELBv2;
-
 namespace Pipeline.Local.Aws.Tests.ELBv2;
 
 public sealed class NetworkTargetsTests

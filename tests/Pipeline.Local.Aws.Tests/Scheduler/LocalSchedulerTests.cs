@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
 using Pipeline.Local.Aws.Scheduler;
-using Pipeline.Local.Aws.CloudFormation;
 
 namespace Pipeline.Local.Aws.Tests.Scheduler;
 

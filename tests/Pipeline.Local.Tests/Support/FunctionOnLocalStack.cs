@@ -10,20 +10,19 @@ namespace Pipeline.Local.Tests.Support;
 /// local Lambda service running the function with its template environment only (nothing inherited from
 /// the test process) plus the endpoints the test points at the control endpoint.
 /// </summary>
-internal sealed class FunctionOnLocalStack : IAsyncDisposable
+internal sealed class FunctionOnLocalStack(FunctionDefinition function, string machineArn, StepFunctionsService stepFunctions) : IAsyncDisposable
 {
-    private FunctionOnLocalStack(FunctionDefinition function, string machineArn, StepFunctionsService stepFunctions)
-    {
-        Function = function;
-        MachineArn = machineArn;
-        StepFunctions = stepFunctions;
-    }
+    public FunctionDefinition Function => function;
 
-    public FunctionDefinition Function { get; }
+    public string MachineArn => machineArn;
 
-    public string MachineArn { get; }
+    public StepFunctionsService StepFunctions => stepFunctions;
 
-    public StepFunctionsService StepFunctions { get; }
+    /// <summary>A state directory for the test's stand-ins (secrets, the GitHub API), removed with the stack.</summary>
+    public string State { get; } = Directory.CreateTempSubdirectory("function-stack-").FullName;
+
+    /// <summary>A client for the test's own requests (to the function URL, the control endpoint).</summary>
+    public HttpClient Http { get; } = new();
 
     public LoopbackServer Control { get; private set; } = null!;
 
@@ -75,5 +74,7 @@ internal sealed class FunctionOnLocalStack : IAsyncDisposable
         await Lambda.DisposeAsync();
         await Control.DisposeAsync();
         await StepFunctions.DisposeAsync();
+        Http.Dispose();
+        Directory.Delete(State, recursive: true);
     }
 }

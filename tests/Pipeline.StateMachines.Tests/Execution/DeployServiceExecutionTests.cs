@@ -383,10 +383,8 @@ public sealed class DeployServiceExecutionTests(DeployHarness harness)
     [Fact]
     public async Task Execute_WhenTheLockIsHeldByAnExecutionThatWasStopped_ShouldTakeItOverAndDeploy()
     {
-        var service = Service(harness);
         const string stopped = "arn:aws:states:us-east-1:123456789012:execution:deploy-service:stopped-by-an-operator";
-        harness.SetExecutionStatus(stopped, "ABORTED");
-        await harness.Registry.TryAcquireLockAsync(DeployLock.LockName(service), stopped, TimeSpan.FromHours(2));
+        var service = await ServiceLockedByAsync(stopped, "ABORTED");
 
         var run = await harness.RunAsync(Manual(service, Commit()));
 
@@ -399,10 +397,8 @@ public sealed class DeployServiceExecutionTests(DeployHarness harness)
     [Fact]
     public async Task Execute_WhenARunningExecutionKeepsTheLock_ShouldWaitThenFailAsLockHeldNamingIt()
     {
-        var service = Service(harness);
         const string running = "arn:aws:states:us-east-1:123456789012:execution:deploy-service:still-deploying";
-        harness.SetExecutionStatus(running, "RUNNING");
-        await harness.Registry.TryAcquireLockAsync(DeployLock.LockName(service), running, TimeSpan.FromHours(2));
+        var service = await ServiceLockedByAsync(running, "RUNNING");
 
         var run = await harness.RunAsync(Manual(service, Commit()), waitTimeScale: 0.0001);
 
@@ -411,6 +407,15 @@ public sealed class DeployServiceExecutionTests(DeployHarness harness)
         Assert.Contains("; it is RUNNING", run.Result.Cause, StringComparison.Ordinal);
         Assert.Equal("DeployBusy", run.States[^1]);
         Assert.Equal(running, (await harness.Registry.GetLockAsync(DeployLock.LockName(service)))!.Owner);
+    }
+
+    /// <summary>A fresh service whose deploy lock <paramref name="owner"/> holds, an execution Step Functions reports as <paramref name="status"/>.</summary>
+    private async Task<string> ServiceLockedByAsync(string owner, string status)
+    {
+        var service = Service(harness);
+        harness.SetExecutionStatus(owner, status);
+        await harness.Registry.TryAcquireLockAsync(DeployLock.LockName(service), owner, TimeSpan.FromHours(2));
+        return service;
     }
 
     internal static string Service(DeployHarness harness)

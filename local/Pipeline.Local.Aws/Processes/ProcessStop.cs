@@ -1,0 +1,54 @@
+namespace Pipeline.Local.Aws.Processes;
+
+/// <summary>
+/// How the stack and the tests stop a process: SIGTERM first (what Ctrl-C and systemd send), so that it can
+/// stop its own children in order, then a kill of its whole tree if it has not exited within the grace.
+/// </summary>
+public static class ProcessStop
+{
+    /// <summary>Sends SIGTERM to <paramref name="pid"/>; without kill(1) it does nothing (the caller's hard kill follows).</summary>
+    public static async Task TerminateAsync(int pid)
+    {
+        try
+        {
+            using var kill = Process.Start("/bin/kill", ["-TERM", pid.ToString(CultureInfo.InvariantCulture)]);
+            await kill.WaitForExitAsync();
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            // No kill(1): the caller falls through to a hard kill.
+        }
+    }
+
+    /// <summary>SIGTERM, then a kill of the whole tree after <paramref name="grace"/>; returns once the process has exited (or was killed).</summary>
+    public static async Task StopAsync(Process process, TimeSpan grace)
+    {
+        ArgumentNullException.ThrowIfNull(process);
+        if (process.HasExited)
+        {
+            return;
+        }
+
+        await TerminateAsync(process.Id);
+        using var limit = new CancellationTokenSource(grace);
+        try
+        {
+            await process.WaitForExitAsync(limit.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // Exited meanwhile.
+            }
+
+            // Bounded: the wait also covers the end of redirected output, which a grandchild outside the
+            // tree (a daemonized haproxy) may hold open long after the process itself is gone.
+            process.WaitForExit(TimeSpan.FromSeconds(5));
+        }
+    }
+}
