@@ -342,7 +342,7 @@ public sealed partial class LocalProcessFleet : IFleet, IAsyncDisposable
             }
 
             // SIGTERM first so the service can finish in-flight requests; SIGKILL only after the grace period.
-            await CommandRunner.RunAsync("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)], cancellationToken: cancellationToken);
+            await ProcessStop.SignalAsync(_process.Id, "TERM", cancellationToken);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(grace);
             try

@@ -50,7 +50,7 @@ public static class Orphans
         var list = pids.ToList();
         foreach (var pid in list)
         {
-            await CommandRunner.RunAsync("kill", ["-TERM", pid.ToString(CultureInfo.InvariantCulture)], cancellationToken: cancellationToken);
+            await ProcessStop.SignalAsync(pid, "TERM", cancellationToken);
         }
         var deadline = DateTimeOffset.UtcNow + grace;
         while (list.Any(Alive) && DateTimeOffset.UtcNow < deadline)
@@ -59,7 +59,7 @@ public static class Orphans
         }
         foreach (var pid in list.Where(Alive))
         {
-            await CommandRunner.RunAsync("kill", ["-KILL", pid.ToString(CultureInfo.InvariantCulture)], cancellationToken: cancellationToken);
+            await ProcessStop.SignalAsync(pid, "KILL", cancellationToken);
         }
         while (list.Any(Alive))
         {

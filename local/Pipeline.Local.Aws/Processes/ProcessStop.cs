@@ -6,13 +6,16 @@ namespace Pipeline.Local.Aws.Processes;
 /// </summary>
 public static class ProcessStop
 {
+    /// <summary>Sends one signal (TERM, KILL, STOP, CONT) to <paramref name="pid"/> through kill(1); answers its outcome.</summary>
+    public static Task<CommandResult> SignalAsync(int pid, string signal, CancellationToken cancellationToken = default) =>
+        CommandRunner.RunAsync("kill", ["-" + signal, pid.ToString(CultureInfo.InvariantCulture)], cancellationToken: cancellationToken);
+
     /// <summary>Sends SIGTERM to <paramref name="pid"/>; without kill(1) it does nothing (the caller's hard kill follows).</summary>
     public static async Task TerminateAsync(int pid)
     {
         try
         {
-            using var kill = Process.Start("/bin/kill", ["-TERM", pid.ToString(CultureInfo.InvariantCulture)]);
-            await kill.WaitForExitAsync();
+            await SignalAsync(pid, "TERM");
         }
         catch (System.ComponentModel.Win32Exception)
         {

@@ -38,7 +38,7 @@ internal static class StackProcesses
     /// <summary>Sends one signal (KILL, STOP, CONT) to one process.</summary>
     public static async Task SignalAsync(int pid, string signal)
     {
-        var result = await CommandRunner.RunAsync("kill", ["-" + signal, pid.ToString(CultureInfo.InvariantCulture)]);
+        var result = await ProcessStop.SignalAsync(pid, signal);
         Assert.True(result.ExitCode == 0, $"kill -{signal} {pid} failed: {result.StandardError.Trim()}");
     }
 }
