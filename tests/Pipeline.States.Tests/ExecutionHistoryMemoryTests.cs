@@ -60,7 +60,6 @@ public sealed class ExecutionHistoryMemoryTests : IDisposable
         var whileRunning = service.GetExecutionHistory(execution.ExecutionArn);
 
         await execution.Finished;
-        await Task.Delay(100); // the history moves to disk only just after the execution reports its end
 
         var finished = service.GetExecutionHistory(execution.ExecutionArn);
         Assert.Equal(whileRunning.Select(Json), finished.Take(whileRunning.Count).Select(Json));

@@ -157,6 +157,13 @@ public sealed partial class StepFunctionsService : IAsyncDisposable
                 var (error, cause) = result.Status == ExecutionStatus.Aborted && execution.StopReason is { } reason
                     ? reason
                     : (result.Error, result.Cause);
+                // The journal is closed and the history left to it before the execution reports its end:
+                // whoever awaits Finished reads a whole journal from a host that no longer holds it.
+                if (file is not null)
+                {
+                    file.Dispose();
+                    execution.KeepHistoryOnDiskOnly(file.Path);
+                }
                 execution.Complete(result.Status, result.Status == ExecutionStatus.Succeeded ? JsonValues.Serialize(result.Output) : null,
                     error, cause, Options.Clock.GetUtcNow());
                 Raise(execution);
@@ -166,10 +173,6 @@ public sealed partial class StepFunctionsService : IAsyncDisposable
                 _sinks.TryRemove(execution.ExecutionArn, out _);
                 file?.Dispose();
                 checkpoints?.Dispose();
-                if (file is not null && execution.Status != ExecutionStatus.Running)
-                {
-                    execution.KeepHistoryOnDiskOnly(file.Path);
-                }
             }
         });
         lock (_running)
