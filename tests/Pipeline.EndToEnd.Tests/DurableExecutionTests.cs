@@ -25,8 +25,9 @@ public sealed class DurableExecutionTests(ITestOutputHelper output)
             var (pushed, printed) = await PipelineCli.RunAsync(TimeSpan.FromMinutes(5), "push", Service, "--state-dir", state);
             Assert.True(pushed == 0, printed);
             arn = await probe.NewExecutionAsync(before, TimeSpan.FromMinutes(1));
-            beforeKill = await probe.PollAsync(() => probe.StatesEnteredAsync(arn), s => s.Contains("WaitForHealth"), Limits.Run,
-                "the deploy to wait for its targets' health");
+            // CheckTargetHealth, not WaitForHealth: a deploy whose targets are healthy at the first check never waits.
+            beforeKill = await probe.PollAsync(() => probe.StatesEnteredAsync(arn), s => s.Contains("CheckTargetHealth"), Limits.Run,
+                "the deploy to check its targets' health");
             oldInstancePids = InstancePids(state);
             await first.KillAsync();
         }
