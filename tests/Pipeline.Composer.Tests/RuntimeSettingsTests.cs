@@ -1,0 +1,20 @@
+using System.Text.Json;
+
+namespace Pipeline.Composer.Tests;
+
+/// <summary>The runtime settings the composer process starts with (its runtimeconfig.json, published beside it).</summary>
+public sealed class RuntimeSettingsTests
+{
+    [Fact]
+    public void RuntimeConfig_ShouldNotLetIdleThreadPoolWorkersSpin()
+    {
+        // Spinning idle workers (sched_yield in a loop) were ~40% of the composer's CPU on a 2-core router.
+        var composer = typeof(ComposerServer).Assembly.Location;
+        var path = Path.ChangeExtension(composer, ".runtimeconfig.json");
+        using var config = JsonDocument.Parse(File.ReadAllText(path));
+        var properties = config.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
+
+        Assert.True(properties.TryGetProperty("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit", out var spinLimit), $"{path} sets no spin limit");
+        Assert.Equal(0, spinLimit.GetInt32());
+    }
+}
