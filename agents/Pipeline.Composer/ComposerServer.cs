@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Logging;
 
 namespace Pipeline.Composer;
 
@@ -22,9 +21,11 @@ public static class ComposerServer
     /// </param>
     public static WebApplication Build(int port, CompositionCatalog catalog, CompositionRunner runner, Func<bool>? refresh = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k =>
+        // The empty builder: no appsettings.json, so no file watcher. The slim one watched its content
+        // root (the working directory: the repository locally, / under systemd) recursively for
+        // appsettings changes, and every file written below it woke a thread of the composer.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(k =>
         {
             k.Listen(IPAddress.Loopback, port);
             k.Limits.MaxRequestBodySize = MaxBodyBytes;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
 
 namespace Pipeline.Composer.Tests;
 
@@ -16,5 +17,17 @@ public sealed class RuntimeSettingsTests
 
         Assert.True(properties.TryGetProperty("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit", out var spinLimit), $"{path} sets no spin limit");
         Assert.Equal(0, spinLimit.GetInt32());
+    }
+
+    [Fact]
+    public async Task Server_ShouldReadNoConfigurationFile()
+    {
+        // A configuration file is watched for changes: appsettings.json in the working directory, which
+        // made the composer watch that whole tree (the repository and the stack's state locally).
+        using var calls = CompositionRunner.CreateClient(new Uri("http://127.0.0.1:9"));
+        await using var composer = ComposerServer.Build(ServiceBackends.FreePort(), new CompositionCatalog(), new CompositionRunner(calls));
+
+        var providers = ((IConfigurationRoot)composer.Configuration).Providers.ToList();
+        Assert.DoesNotContain(providers, p => p is FileConfigurationProvider);
     }
 }
