@@ -1,4 +1,5 @@
 using System.Globalization;
+using Pipeline.Hosting;
 
 namespace Pipeline.Composer;
 
@@ -19,20 +20,8 @@ public sealed record ComposerOptions(string ConfigPath, int Port, Uri CallsUrl, 
 
     public static ComposerOptions Parse(IReadOnlyList<string> args, Func<string, string?> env)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        ArgumentNullException.ThrowIfNull(env);
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < args.Count; i++)
-        {
-            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Count)
-            {
-                throw new ArgumentException($"unexpected argument '{args[i]}'\n{Usage}");
-            }
-
-            values[args[i][2..]] = args[++i];
-        }
-
-        string Get(string name, string variable, string fallback) => values.GetValueOrDefault(name) ?? env(variable) ?? fallback;
+        var arguments = AgentArguments.Parse(args, env, Usage);
+        string Get(string name, string variable, string fallback) => arguments.Get(name, variable) ?? fallback;
         var port = Get("port", "PIPELINE_COMPOSER_PORT", "8091");
         var reload = Get("reload-ms", "PIPELINE_COMPOSER_RELOAD_MS", "250");
         var calls = Get("calls-url", "PIPELINE_COMPOSER_CALLS_URL", "http://127.0.0.1:8092");

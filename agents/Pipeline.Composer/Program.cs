@@ -1,14 +1,8 @@
 using Pipeline.Composer;
-using Pipeline.Core.Hosting;
+using Pipeline.Hosting;
 
-ComposerOptions options;
-try
+if (!AgentArguments.TryParse(() => ComposerOptions.Parse(args, Environment.GetEnvironmentVariable), out var options))
 {
-    options = ComposerOptions.Parse(args, Environment.GetEnvironmentVariable);
-}
-catch (ArgumentException e)
-{
-    await Console.Error.WriteLineAsync(e.Message);
     return 2;
 }
 

@@ -1,4 +1,5 @@
 using Pipeline.Core.Routing;
+using Pipeline.Hosting;
 
 namespace Pipeline.RouterAgent;
 
@@ -41,28 +42,9 @@ public sealed record AgentOptions(
 
     public static AgentOptions Parse(IReadOnlyList<string> args, Func<string, string?> env)
     {
-        ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(env);
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        var supervise = false;
-        for (var i = 0; i < args.Count; i++)
-        {
-            var arg = args[i];
-            if (arg == "--supervise")
-            {
-                supervise = true;
-            }
-            else if (arg.StartsWith("--", StringComparison.Ordinal) && i + 1 < args.Count)
-            {
-                values[arg[2..]] = args[++i];
-            }
-            else
-            {
-                throw new ArgumentException($"unexpected argument '{arg}'\n{Usage}");
-            }
-        }
-
-        string? Get(string name, string variable) => values.GetValueOrDefault(name) ?? env(variable);
+        var arguments = AgentArguments.Parse(args, env, Usage, "--supervise");
+        string? Get(string name, string variable) => arguments.Get(name, variable);
 
         var bucket = Get("bucket", "PIPELINE_ROUTES_BUCKET")
             ?? throw new ArgumentException("--bucket (or PIPELINE_ROUTES_BUCKET) is required\n" + Usage);
@@ -76,7 +58,7 @@ public sealed record AgentOptions(
             Get("master-socket", "PIPELINE_HAPROXY_MASTER_SOCKET") ?? "/run/haproxy-master.sock",
             Get("haproxy", "PIPELINE_HAPROXY") ?? "/usr/sbin/haproxy",
             ParseDuration(Get("poll-interval", "PIPELINE_ROUTER_POLL_INTERVAL") ?? "2s"),
-            supervise || env("PIPELINE_ROUTER_SUPERVISE") == "1",
+            arguments.HasFlag("--supervise") || env("PIPELINE_ROUTER_SUPERVISE") == "1",
             ParseSize(Get("max-config-bytes", "PIPELINE_ROUTER_MAX_CONFIG_BYTES")),
             ParseDuration(Get("check-timeout", "PIPELINE_HAPROXY_CHECK_TIMEOUT") ?? "10s", "--check-timeout"),
             ParsePort(Get("ready-port", "PIPELINE_ROUTER_READY_PORT")),

@@ -1,17 +1,11 @@
 using Amazon.Runtime;
 using Amazon.S3;
 using Pipeline.Aws.Routing;
-using Pipeline.Core.Hosting;
+using Pipeline.Hosting;
 using Pipeline.RouterAgent;
 
-AgentOptions options;
-try
+if (!AgentArguments.TryParse(() => AgentOptions.Parse(args, Environment.GetEnvironmentVariable), out var options))
 {
-    options = AgentOptions.Parse(args, Environment.GetEnvironmentVariable);
-}
-catch (ArgumentException e)
-{
-    await Console.Error.WriteLineAsync(e.Message);
     return 2;
 }
 

@@ -32,8 +32,9 @@ await Parallel.ForEachAsync(Enumerable.Range(1, 50), new ParallelOptions { MaxDe
 {
     var service = $"bench-{i:D2}";
     var label = $"1.0.{i}-{i:D7}";
-    await registry.RecordVersionAsync(new VersionRecord(service, label, i, new string('a', 40), $"artifacts/{service}/{label}/artifact.tgz",
-        $"artifacts/{service}/{label}/service.yaml", new string('b', 64), $"name: {service}\n", "bench", now, VersionStatus.Recorded, now), c);
+    var identity = new VersionIdentity(service, label, i, new string('a', 40), $"artifacts/{service}/{label}/artifact.tgz",
+        $"artifacts/{service}/{label}/service.yaml", new string('b', 64));
+    await registry.RecordVersionAsync(VersionRecord.Recorded(identity, $"name: {service}\n", "bench", now), c);
     await registry.MarkLiveAsync(service, label, null, c);
 });
 

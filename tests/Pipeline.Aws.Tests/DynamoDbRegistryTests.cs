@@ -14,10 +14,10 @@ public sealed class DynamoDbRegistryTests(EmulatorFixture emulators) : IAsyncLif
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    private static VersionRecord Version(long count, string execution = "exec") => new(
-        "orders", $"1.{count}", count, new string('a', 40), $"artifacts/orders/1.{count}/a.zip",
-        $"artifacts/orders/1.{count}/service.yaml", "hash", "name: orders", $"{execution}-{count}",
-        DateTimeOffset.UnixEpoch.AddDays(count), VersionStatus.Recorded, DateTimeOffset.UnixEpoch.AddDays(count));
+    private static VersionRecord Version(long count, string execution = "exec") => VersionRecord.Recorded(
+        new VersionIdentity("orders", $"1.{count}", count, new string('a', 40), $"artifacts/orders/1.{count}/a.zip",
+            $"artifacts/orders/1.{count}/service.yaml", "hash"),
+        "name: orders", $"{execution}-{count}", DateTimeOffset.UnixEpoch.AddDays(count));
 
     [Fact]
     public async Task AllocateCountAsync_WhenManyExecutionsRace_ShouldHandOutEachValueOnce()

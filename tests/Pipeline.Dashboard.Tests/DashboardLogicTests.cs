@@ -29,7 +29,7 @@ public class DashboardLogicTests
     private static ServiceRecord Service(string? live, string latest) => new("orders", "", "", latest, 2, live, At);
 
     private static VersionRecord Version(string label, VersionStatus status) =>
-        new("orders", label, 2, new string('a', 40), "k", "m", "h", "", "exec", At, status, At);
+        VersionRecord.Recorded(new VersionIdentity("orders", label, 2, new string('a', 40), "k", "m", "h"), "", "exec", At) with { Status = status };
 
     [Fact]
     public void Status_WhenTheLatestFailedAndAnEarlierVersionServes_ShouldBeRolledBack()

@@ -50,14 +50,29 @@ public sealed class PayloadTests
     }
 
     [Fact]
-    public void RecordVersionOutput_WhenSerialized_ShouldUseCamelCase()
+    public void RecordVersionOutput_WhenSerialized_ShouldWriteTheVersionFieldsFirstInCamelCase()
     {
-        var output = new RecordVersionOutput("orders", "1.4.1-89abcde", 1, TestStack.Commit, "artifacts/orders/1.4.1-89abcde/orders.zip",
-            "artifacts/orders/1.4.1-89abcde/service.yaml", "hash", "Recorded", DateTimeOffset.UnixEpoch);
+        var identity = new Pipeline.Core.Registry.VersionIdentity("orders", "1.4.1-89abcde", 1, TestStack.Commit,
+            "artifacts/orders/1.4.1-89abcde/orders.zip", "artifacts/orders/1.4.1-89abcde/service.yaml", "hash");
+        var output = new RecordVersionOutput(Pipeline.Core.Registry.VersionRecord.Recorded(identity, "name: orders\n", "exec-1", DateTimeOffset.UnixEpoch));
 
         var json = JsonSerializer.Serialize(output, RecordVersionJson.Default.RecordVersionOutput);
 
-        Assert.Contains("\"label\":\"1.4.1-89abcde\"", json, StringComparison.Ordinal);
-        Assert.Contains("\"artifactKey\":\"artifacts/orders/1.4.1-89abcde/orders.zip\"", json, StringComparison.Ordinal);
+        Assert.Equal(
+            "{\"service\":\"orders\",\"label\":\"1.4.1-89abcde\",\"count\":1,\"commit\":\"" + TestStack.Commit + "\"," +
+            "\"artifactKey\":\"artifacts/orders/1.4.1-89abcde/orders.zip\",\"manifestKey\":\"artifacts/orders/1.4.1-89abcde/service.yaml\"," +
+            "\"manifestHash\":\"hash\",\"status\":\"Recorded\",\"recordedAt\":\"1970-01-01T00:00:00+00:00\",\"artifactSha256\":null}",
+            json);
+        Assert.Equal(output, JsonSerializer.Deserialize(json, RecordVersionJson.Default.RecordVersionOutput));
+    }
+
+    [Fact]
+    public void RecordVersionOutput_WhenStatusMissing_ShouldRefuseIt()
+    {
+        var error = Assert.Throws<JsonException>(() => JsonSerializer.Deserialize(
+            """{"service":"orders","label":"1.4.1-89abcde","count":1,"recordedAt":"1970-01-01T00:00:00+00:00"}""",
+            RecordVersionJson.Default.RecordVersionOutput));
+
+        Assert.Contains("status", error.Message, StringComparison.Ordinal);
     }
 }

@@ -63,6 +63,34 @@ public sealed class PayloadContractTests
         Assert.True(problems.Count == 0, string.Join('\n', problems));
     }
 
+    [Fact]
+    public void ResolvedVersion_WhenSerialized_ShouldWriteTheVersionFieldsFirst()
+    {
+        var identity = new Pipeline.Core.Registry.VersionIdentity("orders", "1.0.2-0d1a26e", 2, "0d1a26e", "artifacts/a.tgz", "artifacts/service.yaml", "hash");
+        var resolved = new Pipeline.Core.Deploy.ResolvedVersion(identity)
+        {
+            Status = "Recorded",
+            Port = 8080,
+            Health = new("/health", 5, 2, 2, 3),
+            HealthDeadlineSeconds = 40,
+            InstanceCount = 2,
+            TargetGroupName = "tg-orders-2",
+            AlreadyLive = false,
+            PreviousLabel = "1.0.1-aaaaaaa",
+            PreviousTargetGroupName = "tg-orders-1",
+        };
+
+        var json = System.Text.Json.JsonSerializer.Serialize(resolved, ResolveVersionJson.Default.ResolvedVersion);
+
+        const string expected =
+            """
+            {"service":"orders","label":"1.0.2-0d1a26e","count":2,"commit":"0d1a26e","artifactKey":"artifacts/a.tgz","manifestKey":"artifacts/service.yaml","manifestHash":"hash","status":"Recorded","port":8080,"health":{"path":"/health","intervalSeconds":5,"timeoutSeconds":2,"healthyThreshold":2,"unhealthyThreshold":3},"healthDeadlineSeconds":40,"instanceCount":2,"targetGroupName":"tg-orders-2","alreadyLive":false,"previousLabel":"1.0.1-aaaaaaa","previousTargetGroupName":"tg-orders-1","composite":false}
+            """;
+        Assert.Equal(
+            expected,
+            json);
+    }
+
     private static (JsonTypeInfo Input, JsonTypeInfo Output) Contract(string placeholder) => placeholder switch
     {
         "DeployLockFunctionArn" => (DeployLockJson.Default.DeployLockInput, DeployLockJson.Default.DeployLockOutput),

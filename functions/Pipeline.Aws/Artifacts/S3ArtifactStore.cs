@@ -1,5 +1,4 @@
 using Amazon.S3;
-using Amazon.S3.Model;
 using Pipeline.Core.Versions;
 
 namespace Pipeline.Aws.Artifacts;
@@ -57,26 +56,13 @@ public sealed class S3ArtifactStore(IAmazonS3 s3, string bucket) : IArtifactStor
         var sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(spool, cancel));
         var size = spool.Length;
         spool.Position = 0;
-        var put = await s3.PutObjectAsync(new PutObjectRequest
-        {
-            BucketName = bucket,
-            Key = targetKey,
-            InputStream = spool,
-            AutoCloseStream = false,
-            ContentType = contentType,
-            UseChunkEncoding = false,
-        }, cancel);
+        var request = S3Uploads.Unchunked(bucket, targetKey, contentType);
+        request.InputStream = spool;
+        request.AutoCloseStream = false;
+        var put = await s3.PutObjectAsync(request, cancel);
         return new CopiedObject(targetKey, size, sha256, string.IsNullOrEmpty(put.VersionId) ? null : put.VersionId);
     }
 
     public Task PutTextAsync(string key, string content, CancellationToken cancel = default) =>
-        s3.PutObjectAsync(new PutObjectRequest
-        {
-            BucketName = bucket,
-            Key = key,
-            ContentBody = content,
-            ContentType = "text/yaml; charset=utf-8",
-            // Chunked (streaming-signature) uploads are not understood by S3 emulators; plain ones work everywhere.
-            UseChunkEncoding = false,
-        }, cancel);
+        s3.PutTextAsync(bucket, key, content, "text/yaml; charset=utf-8", cancel);
 }

@@ -85,11 +85,18 @@ internal static class RegistryItems
         ["statusChangedAt"] = Time(v.StatusChangedAt),
     };
 
-    public static VersionRecord ToVersion(Dictionary<string, AttributeValue> item) => new(
+    public static VersionRecord ToVersion(Dictionary<string, AttributeValue> item) => new(new VersionIdentity(
         Str(item, "service"), Str(item, "label"), Num(item, "count"), Str(item, "commit"),
-        Str(item, "artifactKey"), Str(item, "manifestKey"), Str(item, "manifestHash"), Str(item, "manifestYaml"),
-        Str(item, "executionId"), When(item, "recordedAt"), Enum.Parse<VersionStatus>(Str(item, "status")),
-        When(item, "statusChangedAt"), OptStr(item, "artifactSha256"), OptStr(item, "artifactVersionId"));
+        Str(item, "artifactKey"), Str(item, "manifestKey"), Str(item, "manifestHash")))
+    {
+        ManifestYaml = Str(item, "manifestYaml"),
+        ExecutionId = Str(item, "executionId"),
+        RecordedAt = When(item, "recordedAt"),
+        Status = Enum.Parse<VersionStatus>(Str(item, "status")),
+        StatusChangedAt = When(item, "statusChangedAt"),
+        ArtifactSha256 = OptStr(item, "artifactSha256"),
+        ArtifactVersionId = OptStr(item, "artifactVersionId"),
+    };
 
     public static ServiceRecord ToService(Dictionary<string, AttributeValue> item) => new(
         Str(item, Sk), Str(item, "manifestYaml"), Str(item, "manifestHash"), Str(item, "latestLabel"),

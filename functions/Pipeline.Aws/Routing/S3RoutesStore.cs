@@ -126,15 +126,6 @@ public sealed class S3RoutesStore(IAmazonS3 s3, string bucket) : IRoutesStore, I
         }
     }
 
-    private async Task PutAsync(string key, string body, string contentType, CancellationToken cancellationToken)
-    {
-        await s3.PutObjectAsync(new PutObjectRequest
-        {
-            BucketName = bucket,
-            Key = key,
-            ContentBody = body,
-            ContentType = contentType,
-            UseChunkEncoding = false,
-        }, cancellationToken);
-    }
+    private Task PutAsync(string key, string body, string contentType, CancellationToken cancellationToken) =>
+        s3.PutTextAsync(bucket, key, body, contentType, cancellationToken);
 }

@@ -1,3 +1,5 @@
+using Pipeline.Core.Registry;
+
 namespace Pipeline.Core.Deploy;
 
 /// <summary>
@@ -5,30 +7,37 @@ namespace Pipeline.Core.Deploy;
 /// record, what its own service.yaml says about instances and health, and the version it replaces.
 /// Build and redeploy runs both produce it, so every later state reads one shape.
 /// </summary>
-/// <param name="Status">The version's status before this deploy: Recorded, Live, Retired or Failed.</param>
-/// <param name="HealthDeadlineSeconds">How long the new targets get to become healthy.</param>
-/// <param name="TargetGroupName">The ELBv2 target group of this version.</param>
-/// <param name="AlreadyLive">True when the version already serves: a redeploy would change nothing.</param>
-/// <param name="PreviousLabel">The live version this deploy replaces; null on a service's first deploy.</param>
-/// <param name="PreviousTargetGroupName">Its target group; null with <paramref name="PreviousLabel"/>.</param>
-public sealed record ResolvedVersion(
-    string Service,
-    string Label,
-    long Count,
-    string Commit,
-    string ArtifactKey,
-    string ManifestKey,
-    string ManifestHash,
-    string Status,
-    int Port,
-    TargetHealthSettings Health,
-    int HealthDeadlineSeconds,
-    int InstanceCount,
-    string TargetGroupName,
-    bool AlreadyLive,
-    string? PreviousLabel,
-    string? PreviousTargetGroupName)
+public sealed record ResolvedVersion : VersionIdentity
 {
+    public ResolvedVersion(VersionIdentity version)
+        : base(version)
+    {
+    }
+
+    /// <summary>The version's status before this deploy: Recorded, Live, Retired or Failed.</summary>
+    public required string Status { get; init; }
+
+    public required int Port { get; init; }
+
+    public required TargetHealthSettings Health { get; init; }
+
+    /// <summary>How long the new targets get to become healthy.</summary>
+    public required int HealthDeadlineSeconds { get; init; }
+
+    public required int InstanceCount { get; init; }
+
+    /// <summary>The ELBv2 target group of this version.</summary>
+    public required string TargetGroupName { get; init; }
+
+    /// <summary>True when the version already serves: a redeploy would change nothing.</summary>
+    public required bool AlreadyLive { get; init; }
+
+    /// <summary>The live version this deploy replaces; null on a service's first deploy.</summary>
+    public required string? PreviousLabel { get; init; }
+
+    /// <summary>Its target group; null with <see cref="PreviousLabel"/>.</summary>
+    public required string? PreviousTargetGroupName { get; init; }
+
     /// <summary>Only compositions (no build, instances or tables): the deploy goes straight to publishing its routes.</summary>
     public bool Composite { get; init; }
 }

@@ -24,25 +24,18 @@ public sealed class VersionResolver(IRegistry registry, string stack)
         }
 
         var health = manifest.Health;
-        return new ResolvedVersion(
-            version.Service,
-            version.Label,
-            version.Count,
-            version.Commit,
-            version.ArtifactKey,
-            version.ManifestKey,
-            version.ManifestHash,
-            version.Status.ToString(),
-            manifest.Port,
-            new TargetHealthSettings(health.Path, health.IntervalSeconds, health.TimeoutSeconds,
-                health.HealthyThreshold, health.UnhealthyThreshold),
-            HealthDeadline(health),
-            manifest.Instances.Count,
-            TargetGroupNames.For(stack, service, version.Count),
-            live == label,
-            live == label ? null : live,
-            previousGroup)
+        return new ResolvedVersion(version)
         {
+            Status = version.Status.ToString(),
+            Port = manifest.Port,
+            Health = new TargetHealthSettings(health.Path, health.IntervalSeconds, health.TimeoutSeconds,
+                health.HealthyThreshold, health.UnhealthyThreshold),
+            HealthDeadlineSeconds = HealthDeadline(health),
+            InstanceCount = manifest.Instances.Count,
+            TargetGroupName = TargetGroupNames.For(stack, service, version.Count),
+            AlreadyLive = live == label,
+            PreviousLabel = live == label ? null : live,
+            PreviousTargetGroupName = previousGroup,
             Composite = manifest.IsComposite,
         };
     }

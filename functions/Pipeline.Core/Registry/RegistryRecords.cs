@@ -17,30 +17,49 @@ public sealed record ServiceRecord(
     string? LiveLabel,
     DateTimeOffset UpdatedAt);
 
-/// <summary>One recorded version of a service.</summary>
-/// <param name="Count">The service counter value this version was given; labels are rendered from it.</param>
-/// <param name="ArtifactKey">The immutable S3 key of the artifact: <c>artifacts/&lt;service&gt;/&lt;label&gt;/...</c>.</param>
-/// <param name="ManifestKey">The immutable S3 key of the version's service.yaml.</param>
-/// <param name="ManifestYaml">The version's service.yaml, so a rollback deploys exactly what it declared.</param>
-/// <param name="ExecutionId">The pipeline execution that recorded it (re-runs of it return this record).</param>
-/// <param name="ArtifactSha256">Hex SHA-256 of the artifact as it was copied to <paramref name="ArtifactKey"/>:
-/// an instance refuses to start anything else. Null only for versions recorded before digests were kept.</param>
-/// <param name="ArtifactVersionId">The S3 version id of the copy, when the bucket keeps versions.</param>
-public sealed record VersionRecord(
-    string Service,
-    string Label,
-    long Count,
-    string Commit,
-    string ArtifactKey,
-    string ManifestKey,
-    string ManifestHash,
-    string ManifestYaml,
-    string ExecutionId,
-    DateTimeOffset RecordedAt,
-    VersionStatus Status,
-    DateTimeOffset StatusChangedAt,
-    string? ArtifactSha256 = null,
-    string? ArtifactVersionId = null);
+/// <summary>One recorded version of a service, as the registry keeps it.</summary>
+public sealed record VersionRecord : VersionIdentity
+{
+    public VersionRecord(VersionIdentity identity)
+        : base(identity)
+    {
+    }
+
+    /// <summary>A version as the tag step records it: status Recorded since <paramref name="at"/>.</summary>
+    public static VersionRecord Recorded(
+        VersionIdentity identity, string manifestYaml, string executionId, DateTimeOffset at,
+        string? artifactSha256 = null, string? artifactVersionId = null) => new(identity)
+    {
+        ManifestYaml = manifestYaml,
+        ExecutionId = executionId,
+        RecordedAt = at,
+        Status = VersionStatus.Recorded,
+        StatusChangedAt = at,
+        ArtifactSha256 = artifactSha256,
+        ArtifactVersionId = artifactVersionId,
+    };
+
+    /// <summary>The version's service.yaml, so a rollback deploys exactly what it declared.</summary>
+    public required string ManifestYaml { get; init; }
+
+    /// <summary>The pipeline execution that recorded it (re-runs of it return this record).</summary>
+    public required string ExecutionId { get; init; }
+
+    public required DateTimeOffset RecordedAt { get; init; }
+
+    public required VersionStatus Status { get; init; }
+
+    public required DateTimeOffset StatusChangedAt { get; init; }
+
+    /// <summary>
+    /// Hex SHA-256 of the artifact as it was copied to <see cref="VersionIdentity.ArtifactKey"/>: an instance
+    /// refuses to start anything else. Null only for versions recorded before digests were kept.
+    /// </summary>
+    public string? ArtifactSha256 { get; init; }
+
+    /// <summary>The S3 version id of the copy, when the bucket keeps versions.</summary>
+    public string? ArtifactVersionId { get; init; }
+}
 
 /// <summary>
 /// Where a version is in its life: recorded by the tag step, live while serving, retired when a

@@ -45,9 +45,9 @@ public sealed class VersionRecorder(IRegistry registry, IArtifactStore store, st
         await PutOnceAsync(manifestKey, yaml, cancel);
 
         var now = time.GetUtcNow();
-        var version = new VersionRecord(request.Service, label, allocation.Count, request.Commit.ToLowerInvariant(),
-            artifactKey, manifestKey, Hash(yaml), yaml, request.ExecutionId, now, VersionStatus.Recorded, now,
-            copy.Sha256, copy.VersionId);
+        var identity = new VersionIdentity(request.Service, label, allocation.Count, request.Commit.ToLowerInvariant(),
+            artifactKey, manifestKey, Hash(yaml));
+        var version = VersionRecord.Recorded(identity, yaml, request.ExecutionId, now, copy.Sha256, copy.VersionId);
         var stored = await registry.RecordVersionAsync(version, cancel);
         return stored.ExecutionId == request.ExecutionId
             ? stored

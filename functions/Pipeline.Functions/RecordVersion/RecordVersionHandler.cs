@@ -10,7 +10,6 @@ public sealed class RecordVersionHandler(VersionRecorder recorder) : IFunctionHa
         var version = await recorder.RecordAsync(
             new RecordVersionRequest(input.Service, input.ExecutionId, input.Commit, input.ArtifactKey, input.ManifestKey),
             context.CancellationToken);
-        return new RecordVersionOutput(version.Service, version.Label, version.Count, version.Commit, version.ArtifactKey,
-            version.ManifestKey, version.ManifestHash, version.Status.ToString(), version.RecordedAt, version.ArtifactSha256);
+        return new RecordVersionOutput(version);
     }
 }

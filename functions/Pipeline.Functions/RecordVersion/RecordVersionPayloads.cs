@@ -1,5 +1,7 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Serialization;
 using Pipeline.Core.Naming;
+using Pipeline.Core.Registry;
 
 namespace Pipeline.Functions.RecordVersion;
 
@@ -24,20 +26,30 @@ public sealed partial record RecordVersionInput(
 }
 
 /// <summary>The recorded version.</summary>
-/// <param name="ArtifactKey">Immutable key <c>artifacts/&lt;service&gt;/&lt;label&gt;/...</c> of the artifact.</param>
-/// <param name="Status">Recorded, Live, Retired or Failed.</param>
-/// <param name="ArtifactSha256">Hex SHA-256 of the artifact as copied: what every instance checks before it starts.</param>
-public sealed record RecordVersionOutput(
-    string Service,
-    string Label,
-    long Count,
-    string Commit,
-    string ArtifactKey,
-    string ManifestKey,
-    string ManifestHash,
-    string Status,
-    DateTimeOffset RecordedAt,
-    string? ArtifactSha256 = null);
+public sealed record RecordVersionOutput : VersionIdentity
+{
+    /// <summary>For deserializing.</summary>
+    public RecordVersionOutput()
+    {
+    }
+
+    [SetsRequiredMembers]
+    public RecordVersionOutput(VersionRecord version)
+        : base(version)
+    {
+        Status = version.Status.ToString();
+        RecordedAt = version.RecordedAt;
+        ArtifactSha256 = version.ArtifactSha256;
+    }
+
+    /// <summary>Recorded, Live, Retired or Failed.</summary>
+    public required string Status { get; init; }
+
+    public required DateTimeOffset RecordedAt { get; init; }
+
+    /// <summary>Hex SHA-256 of the artifact as copied: what every instance checks before it starts.</summary>
+    public string? ArtifactSha256 { get; init; }
+}
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(RecordVersionInput))]

@@ -79,28 +79,10 @@ public sealed class ChildProcess : IAsyncDisposable
     }
 
     /// <summary>Asks the process to stop (SIGTERM), then kills it if it has not within <paramref name="grace"/>.</summary>
-    public async Task StopAsync(TimeSpan grace)
+    public Task StopAsync(TimeSpan grace)
     {
         _stopping = true;
-        if (_exited.Task.IsCompleted)
-        {
-            return;
-        }
-
-        await ProcessStop.TerminateAsync(_process.Id);
-        if (await Task.WhenAny(_exited.Task, Task.Delay(grace)) != _exited.Task)
-        {
-            try
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-            catch (InvalidOperationException)
-            {
-                // Exited meanwhile.
-            }
-
-            await _exited.Task;
-        }
+        return ProcessStop.StopAsync(_process, _exited.Task, grace);
     }
 
     public async ValueTask DisposeAsync()

@@ -24,34 +24,42 @@ public static class ProcessStop
     }
 
     /// <summary>SIGTERM, then a kill of the whole tree after <paramref name="grace"/>; returns once the process has exited (or was killed).</summary>
-    public static async Task StopAsync(Process process, TimeSpan grace)
+    public static Task StopAsync(Process process, TimeSpan grace)
     {
         ArgumentNullException.ThrowIfNull(process);
-        if (process.HasExited)
+        return process.HasExited ? Task.CompletedTask : StopAsync(process, process.WaitForExitAsync(), grace);
+    }
+
+    /// <summary>As <see cref="StopAsync(Process, TimeSpan)"/>, the process's end being <paramref name="exited"/>.</summary>
+    /// <param name="exited">Completes when the process has ended. A caller that reads the output through events
+    /// passes its exit event: <see cref="Process.WaitForExitAsync"/> also waits for the end of the redirected
+    /// output, which a grandchild outside the tree (a daemonized haproxy) may hold open long after the process
+    /// itself is gone.</param>
+    public static async Task StopAsync(Process process, Task exited, TimeSpan grace)
+    {
+        ArgumentNullException.ThrowIfNull(process);
+        ArgumentNullException.ThrowIfNull(exited);
+        if (exited.IsCompleted)
         {
             return;
         }
 
         await TerminateAsync(process.Id);
-        using var limit = new CancellationTokenSource(grace);
+        if (await Task.WhenAny(exited, Task.Delay(grace)) == exited)
+        {
+            return;
+        }
+
         try
         {
-            await process.WaitForExitAsync(limit.Token);
+            process.Kill(entireProcessTree: true);
         }
-        catch (OperationCanceledException)
+        catch (InvalidOperationException)
         {
-            try
-            {
-                process.Kill(entireProcessTree: true);
-            }
-            catch (InvalidOperationException)
-            {
-                // Exited meanwhile.
-            }
-
-            // Bounded: the wait also covers the end of redirected output, which a grandchild outside the
-            // tree (a daemonized haproxy) may hold open long after the process itself is gone.
-            process.WaitForExit(TimeSpan.FromSeconds(5));
+            // Exited meanwhile.
         }
+
+        // Bounded, for that same grandchild.
+        await Task.WhenAny(exited, Task.Delay(TimeSpan.FromSeconds(5)));
     }
 }

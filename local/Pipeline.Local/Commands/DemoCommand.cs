@@ -1,5 +1,5 @@
 using Amazon.DynamoDBv2.Model;
-using Pipeline.Core.Hosting;
+using Pipeline.Hosting;
 using Pipeline.Core.Manifest;
 using Pipeline.Local.Demo;
 using Pipeline.Local.Stack;

@@ -1,4 +1,4 @@
-using Pipeline.Core.Hosting;
+using Pipeline.Hosting;
 using Pipeline.Local.Stack;
 
 namespace Pipeline.Local.Commands;

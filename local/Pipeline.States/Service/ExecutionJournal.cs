@@ -66,8 +66,11 @@ public sealed class ExecutionJournal(string root)
         return file;
     }
 
-    /// <summary>Reads every journaled execution: its header and its events, skipping a torn last line.</summary>
-    public IEnumerable<(JsonObject Header, List<HistoryEvent> Events, string Path)> LoadExecutions()
+    /// <summary>
+    /// Reads every journaled execution's header and last event, not the events between: restoring a finished
+    /// execution needs only its outcome, and a long-lived state directory holds thousands of histories.
+    /// </summary>
+    public IEnumerable<JournaledExecution> LoadExecutions()
     {
         var dir = Path.Combine(Root, "executions");
         if (!Directory.Exists(dir))
@@ -76,12 +79,14 @@ public sealed class ExecutionJournal(string root)
         }
         foreach (var file in Directory.GetFiles(dir, "*.jsonl", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
-            var lines = Lines(file);
-            if (lines.Count == 0)
+            using var stream = OpenShared(file);
+            using var reader = new StreamReader(stream, Utf8, detectEncodingFromByteOrderMarks: false, leaveOpen: true);
+            if (reader.ReadLine() is not { Length: > 0 } header)
             {
                 continue;
             }
-            yield return (JsonNode.Parse(lines[0])!.AsObject(), Events(lines), file);
+            var last = LastEvent(stream, Utf8.GetByteCount(header) + 1);
+            yield return new JournaledExecution(JsonNode.Parse(header)!.AsObject(), last, file);
         }
     }
 
@@ -89,9 +94,52 @@ public sealed class ExecutionJournal(string root)
     public static List<HistoryEvent> ReadEvents(string path) => Events(Lines(path));
 
     // An execution's file stays open for appending while it runs: read it without asking for it alone.
+    private static FileStream OpenShared(string path) => new(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+
+    /// <summary>
+    /// The last event of a file whose events start at byte <paramref name="start"/>, read back from its end a
+    /// block at a time. A last line that does not parse was torn by a stop mid-write: the one before it counts.
+    /// </summary>
+    private static HistoryEvent? LastEvent(FileStream stream, long start)
+    {
+        const int Block = 64 * 1024;
+        var tail = Array.Empty<byte>();
+        for (var from = stream.Length; from > start;)
+        {
+            var size = (int)Math.Min(Block, from - start);
+            from -= size;
+            var block = new byte[size];
+            stream.Position = from;
+            stream.ReadExactly(block);
+            tail = [.. block, .. tail];
+            var lines = Utf8.GetString(tail).Split('\n');
+            // The first piece is a whole line only once the read reached the first event.
+            for (var i = lines.Length - 1; i >= (from == start ? 0 : 1); i--)
+            {
+                if (lines[i].Length > 0 && Event(lines[i]) is { } last)
+                {
+                    return last;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static HistoryEvent? Event(string line)
+    {
+        try
+        {
+            return HistoryEvent.FromJson(JsonValues.Parse(line)!.AsObject());
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
     private static List<string> Lines(string path)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var stream = OpenShared(path);
         using var reader = new StreamReader(stream, Utf8);
         var lines = new List<string>();
         while (reader.ReadLine() is { } line)
@@ -109,18 +157,18 @@ public sealed class ExecutionJournal(string root)
         var events = new List<HistoryEvent>();
         foreach (var line in lines.Skip(1))
         {
-            try
-            {
-                events.Add(HistoryEvent.FromJson(JsonValues.Parse(line)!.AsObject()));
-            }
-            catch (System.Text.Json.JsonException)
+            if (Event(line) is not { } e)
             {
                 break; // the process stopped mid-write: everything before this line is intact
             }
+            events.Add(e);
         }
         return events;
     }
 }
+
+/// <summary>A journaled execution as a restart reads it: its header line and its last event (null before the first).</summary>
+public sealed record JournaledExecution(JsonObject Header, HistoryEvent? LastEvent, string Path);
 
 /// <summary>One execution's journal file, appended to a line at a time.</summary>
 public sealed class ExecutionFile : IHistorySink, IDisposable

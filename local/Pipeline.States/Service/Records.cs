@@ -96,13 +96,11 @@ public sealed class ExecutionRecord(string executionArn, string stateMachineArn,
     }
 
     /// <summary>Rebuilds the outcome from the last event of a journaled history.</summary>
-    internal void CompleteFromHistory()
+    internal void CompleteFromHistory(HistoryEvent last)
     {
-        var events = Events;
-        var last = events.Count > 0 ? events[^1] : null;
-        var details = last?.Details ?? new JsonObject();
+        var details = last.Details ?? new JsonObject();
         string? Text(string key) => details[key]?.GetValue<string>();
-        switch (last?.Type)
+        switch (last.Type)
         {
             case "ExecutionSucceeded":
                 Complete(ExecutionStatus.Succeeded, Text("output"), null, null, last.Timestamp);

@@ -264,38 +264,39 @@ public sealed partial class StepFunctionsService : IAsyncDisposable
                 DefinitionParser.Parse(json));
             _machines[record.Arn] = record;
         }
-        foreach (var (header, events, path) in journal.LoadExecutions())
+        foreach (var (header, last, path) in journal.LoadExecutions())
         {
             var execution = new ExecutionRecord(header["executionArn"]!.GetValue<string>(), header["stateMachineArn"]!.GetValue<string>(),
                 header["name"]!.GetValue<string>(), DateTimeOffset.FromUnixTimeMilliseconds(header["startDate"]!.GetValue<long>()),
                 header["input"]!.GetValue<string>());
-            foreach (var e in events)
+            _executions[execution.ExecutionArn] = execution;
+            HistoryEvent outcome;
+            if (last is not null && last.Type.StartsWith("Execution", StringComparison.Ordinal) && last.Type is not ("ExecutionStarted" or "ExecutionResumed"))
             {
-                execution.Add(e);
+                outcome = last;
             }
-            if (events.Count == 0 || !events[^1].Type.StartsWith("Execution", StringComparison.Ordinal) || events[^1].Type is "ExecutionStarted" or "ExecutionResumed")
+            else if (last is not null && File.Exists(CheckpointFile.PathFor(path)) && _machines.TryGetValue(execution.StateMachineArn, out var machine))
             {
-                if (events.Count > 0 && File.Exists(CheckpointFile.PathFor(path)) && _machines.TryGetValue(execution.StateMachineArn, out var machine))
+                // Cut off by a host stop: it stays RUNNING until ResumeInterrupted runs it on, its history in memory again.
+                foreach (var e in ExecutionJournal.ReadEvents(path))
                 {
-                    // Cut off by a host stop: it stays RUNNING until ResumeInterrupted runs it on.
-                    var definitionJson = header["definition"]?.GetValue<string>() ?? machine.DefinitionJson;
-                    _interrupted.Add(new Interrupted(execution, DefinitionParser.Parse(definitionJson), path, events[^1]));
-                    _executions[execution.ExecutionArn] = execution;
-                    continue;
+                    execution.Add(e);
                 }
+                var definitionJson = header["definition"]?.GetValue<string>() ?? machine.DefinitionJson;
+                _interrupted.Add(new Interrupted(execution, DefinitionParser.Parse(definitionJson), path, last));
+                continue;
+            }
+            else
+            {
                 // Journaled without checkpoints, nothing can resume it: record that it did not finish rather than leave it RUNNING forever.
                 using var file = new ExecutionFile(path, createNew: false);
-                var aborted = new HistoryEvent(events.Count + 1, events.Count == 0 ? 0 : events[^1].Id, Options.Clock.GetUtcNow(), "ExecutionAborted",
+                outcome = new HistoryEvent((last?.Id ?? 0) + 1, last?.Id ?? 0, Options.Clock.GetUtcNow(), "ExecutionAborted",
                     "executionAbortedEventDetails", StatesEngine.ErrorDetails("States.Runtime", "The local Step Functions service stopped while the execution was running."));
-                file.Append(aborted);
-                execution.Add(aborted);
+                file.Append(outcome);
             }
-            execution.CompleteFromHistory();
-            if (execution.Status != ExecutionStatus.Running)
-            {
-                execution.KeepHistoryOnDiskOnly(path);
-            }
-            _executions[execution.ExecutionArn] = execution;
+            // Finished: its outcome is its last event, its history stays in the file.
+            execution.KeepHistoryOnDiskOnly(path);
+            execution.CompleteFromHistory(outcome);
         }
     }
 

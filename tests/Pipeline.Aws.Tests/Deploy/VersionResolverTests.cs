@@ -141,8 +141,8 @@ public sealed class VersionResolverTests(EmulatorFixture emulators)
     {
         await registry.AllocateCountAsync("orders", "exec-" + label);
         var now = DateTimeOffset.UtcNow;
-        await registry.RecordVersionAsync(new VersionRecord(
-            "orders", label, count, Commit, $"artifacts/orders/{label}/artifact.tgz", $"artifacts/orders/{label}/service.yaml",
-            "hash-" + label, manifest, "exec-" + label, now, VersionStatus.Recorded, now));
+        var identity = new VersionIdentity(
+            "orders", label, count, Commit, $"artifacts/orders/{label}/artifact.tgz", $"artifacts/orders/{label}/service.yaml", "hash-" + label);
+        await registry.RecordVersionAsync(VersionRecord.Recorded(identity, manifest, "exec-" + label, now));
     }
 }

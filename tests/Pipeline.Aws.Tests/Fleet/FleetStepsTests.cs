@@ -57,9 +57,9 @@ public class FleetStepsTests(EmulatorFixture emulators)
 
     private static string Key(string label) => $"artifacts/orders/{label}/artifact.tgz";
 
-    private static VersionRecord Version(long count, string label) => new(
-        "orders", label, count, new string('a', 40), Key(label), $"artifacts/orders/{label}/service.yaml",
-        "00", Manifest, "exec-" + count, DateTimeOffset.UtcNow, VersionStatus.Recorded, DateTimeOffset.UtcNow, new string('c', 64));
+    private static VersionRecord Version(long count, string label) => VersionRecord.Recorded(
+        new VersionIdentity("orders", label, count, new string('a', 40), Key(label), $"artifacts/orders/{label}/service.yaml", "00"),
+        Manifest, "exec-" + count, DateTimeOffset.UtcNow, new string('c', 64));
 
     private async Task<World> CreateAsync()
     {

@@ -44,9 +44,9 @@ public class RegistryRoutesPublisherInterleavingTests(EmulatorFixture emulators)
     {
         var label = $"1.0.{count}-aaaaaaa";
         var now = DateTimeOffset.UtcNow;
-        await stack.Registry.RecordVersionAsync(new VersionRecord(service, label, count, new string('a', 40),
-            $"artifacts/{service}/{label}/app.tgz", $"artifacts/{service}/{label}/service.yaml", "00", Manifest(service, path),
-            $"exec-{service}-{count}", now, VersionStatus.Recorded, now));
+        var identity = new VersionIdentity(service, label, count, new string('a', 40),
+            $"artifacts/{service}/{label}/app.tgz", $"artifacts/{service}/{label}/service.yaml", "00");
+        await stack.Registry.RecordVersionAsync(VersionRecord.Recorded(identity, Manifest(service, path), $"exec-{service}-{count}", now));
     }
 
     private static RouteSwitch Switch(string service, long count, int host) =>

@@ -24,9 +24,9 @@ public class RegistryRoutesPublisherTests(EmulatorFixture emulators)
           artifact: dist/orders.zip
         """;
 
-    private static VersionRecord Version(long count, string label) => new(
-        "orders", label, count, new string('a', 40), $"artifacts/orders/{label}/orders.zip", $"artifacts/orders/{label}/service.yaml",
-        "00", Manifest, "exec-" + count, DateTimeOffset.UtcNow, VersionStatus.Recorded, DateTimeOffset.UtcNow);
+    private static VersionRecord Version(long count, string label) => VersionRecord.Recorded(
+        new VersionIdentity("orders", label, count, new string('a', 40), $"artifacts/orders/{label}/orders.zip", $"artifacts/orders/{label}/service.yaml", "00"),
+        Manifest, "exec-" + count, DateTimeOffset.UtcNow);
 
     [Fact]
     public async Task Publish_WhenDeploySwitchesAService_ShouldRouteItsNewTargetsMarkItLiveAndLaterPublishNothingNew()

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Pipeline.Core.Hosting;
+namespace Pipeline.Hosting;
 
 /// <summary>
 /// SIGTERM (systemd, <c>kill</c>) and SIGINT (Ctrl-C) as a cancellation instead of the runtime's default exit,
