@@ -35,7 +35,9 @@ public sealed class SupervisionTests(EmulatorFixture emulators, ITestOutputHelpe
         // What systemd's Restart=always (RestartSec=2) and the local stack's supervisor do.
         await Task.Delay(2000);
         await using var second = AgentProcess.Start(emulators.S3Endpoint, bucket, "r", _dir);
-        await Until(() => Task.FromResult(second.Log.Contains("adopted", StringComparison.Ordinal)), second);
+        // Its first round (adopt or start haproxy, then poll) before the next routes are published.
+        await Until(() => Task.FromResult(second.Log.Contains("polling", StringComparison.Ordinal)), second);
+        await Task.Delay(1000);
         var v2 = await publisher.PublishAsync(HaproxyConfigRenderer.Render(Table("1.0.2-bbbbbbb", two.Port), settings), CancellationToken.None);
         await Until(async () => (await store.GetStatusAsync("r", CancellationToken.None))?.AppliedVersion == v2.Current.Version, second);
         // Requests the old worker accepted before the reload may still finish on the old routes.
