@@ -53,11 +53,15 @@ while (!stop.IsCancellationRequested)
         Log("poll failed, will retry: " + e.Message);
     }
 
-    try
+    // The next poll, or sooner if haproxy's master dies: the held listening socket queues connections
+    // until a new master accepts them, so the restart must not wait for the poll.
+    using (var wait = CancellationTokenSource.CreateLinkedTokenSource(stop.Token))
     {
-        await Task.Delay(options.PollInterval, stop.Token);
+        await Task.WhenAny(Task.Delay(options.PollInterval, wait.Token), haproxy.MasterExitedAsync(wait.Token));
+        await wait.CancelAsync();
     }
-    catch (OperationCanceledException)
+
+    if (stop.IsCancellationRequested)
     {
         break;
     }

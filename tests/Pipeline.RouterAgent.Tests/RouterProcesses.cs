@@ -84,6 +84,13 @@ internal sealed class AgentProcess : IAsyncDisposable
         return new AgentProcess(Process.Start(start)!, config + ".pid");
     }
 
+    /// <summary>SIGKILL of the agent alone, as a crash or the OOM killer would: what it started outlives it.</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: false);
+        _process.WaitForExit(5000);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await ProcessStop.StopAsync(_process, TimeSpan.FromSeconds(15));

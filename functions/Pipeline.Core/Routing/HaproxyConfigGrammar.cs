@@ -49,6 +49,10 @@ public static partial class HaproxyConfigGrammar
         [
             Line($"bind {Address}"),
             Line($"bind \"{PerRouter(RouterSettings.BindVariable, Ip)}:{PerRouter(RouterSettings.PortVariable, Port)}\""),
+            Line($@"\.if defined\({RouterSettings.ListenerFdVariable}\)"),
+            Line($@"bind ""fd@\$\{{{RouterSettings.ListenerFdVariable}\}}"""),
+            Line(@"\.else"),
+            Line(@"\.endif"),
             Line("option httpclose"),
             Line($@"acl r{Number}_host hdr\(host\),field\(1,:\) -i {Host}"),
             Line($"acl r{Number}_path path {UrlPath}"),

@@ -82,7 +82,13 @@ public static class HaproxyConfigWriter
         w.Add($"    timeout check {N(s.CheckTimeoutMs)}ms");
         w.Add();
         w.Add("frontend http");
+        w.Add("    # A supervising agent binds the port itself and hands haproxy the socket: it stays open (connections");
+        w.Add("    # queue) while a crashed haproxy is restarted. Without one, haproxy binds the address itself.");
+        w.Add($"    .if defined({RouterSettings.ListenerFdVariable})");
+        w.Add($"    bind \"fd@${{{RouterSettings.ListenerFdVariable}}}\"");
+        w.Add("    .else");
         w.Add($"    bind \"{PerRouter(RouterSettings.BindVariable, s.BindAddress)}:{PerRouter(RouterSettings.PortVariable, N(s.Port))}\"");
+        w.Add("    .endif");
         w.Add("    # Close the client connection after every response. On reload the old worker closes idle");
         w.Add("    # keep-alive connections, racing with a client that reuses one; with no idle connection");
         w.Add("    # there is no race (20 reloads under load: 0 errors, against dozens with keep-alive).");

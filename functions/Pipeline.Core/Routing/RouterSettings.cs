@@ -48,5 +48,13 @@ public sealed record RouterSettings(
     /// <inheritdoc cref="BindVariable"/>
     public const string RuntimeSocketVariable = Configuration.SettingNames.RouterRuntimeSocket;
 
+    /// <summary>
+    /// Set by a supervising router agent for its haproxy: the number of the inherited file descriptor of
+    /// the frontend's listening socket, which the agent bound and keeps open so that the port keeps
+    /// accepting (connections wait in its queue) while a dead haproxy master is restarted. Unset, the
+    /// rendered config binds the address itself.
+    /// </summary>
+    public const string ListenerFdVariable = "PIPELINE_ROUTER_LISTENER_FD";
+
     public static RouterSettings Default { get; } = new("*", 80, "/run/haproxy/admin.sock");
 }

@@ -237,14 +237,9 @@ internal sealed class LocalRouters(
             }
 
             await agent.DisposeAsync();
-            // What systemd's KillMode=control-group does when it restarts the agent's unit on AWS: a
-            // killed agent's haproxy outlives it (reparented, still bound to the router's port with the
-            // old config), and a new agent's haproxy would share the port with it. Only haproxy: the
-            // composer also names this router's directory, and has its own unit.
-            var leftovers = Orphans.Find(router.Directory)
-                .Where(p => Path.GetFileName(p.Command.Split(' ')[0]) == "haproxy")
-                .Select(p => p.Pid);
-            await Orphans.KillAllAsync(leftovers, TimeSpan.FromSeconds(5), CancellationToken.None);
+            // The killed agent's haproxy is left serving, as systemd leaves it with KillMode=process on
+            // AWS: the new agent adopts it by its pid file and master socket (or stops it if it does not
+            // answer there), so the front port never closes across the agent's restart.
             Launch(router);
         }
     }
