@@ -10,12 +10,16 @@
 // bytes of another: the client sees a short body or a checksum failure that S3 never gives.
 // Router agents rewrite their status object on every poll, so this happens locally, not on AWS.
 //
-// This launcher serialises the store's object operations per key and reads an object's bytes
-// while it holds the key, so each answer is one whole version. It then runs s3rver's own command
-// line with the arguments it was given.
+// This launcher serialises the store's object operations per key, reads an object's bytes while
+// it holds the key and writes them whole before it lets the key go, so each answer is one whole
+// version. It then runs s3rver's own command line with the arguments it was given.
 
 const { AsyncLocalStorage } = require('node:async_hooks');
-const { PassThrough } = require('node:stream');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+const { PassThrough, Readable, Transform } = require('node:stream');
+const { pipeline } = require('node:stream/promises');
 const FilesystemStore = require('s3rver/lib/stores/filesystem');
 
 const tails = new Map();
@@ -52,7 +56,7 @@ async function readNow(stream) {
 }
 
 const store = FilesystemStore.prototype;
-const { getObject, putObject, copyObject, deleteObject } = store;
+const { getObject, copyObject, deleteObject } = store;
 
 store.getObject = function (bucket, key, options) {
   return withKey(keyOf(bucket, key), async () => {
@@ -64,8 +68,38 @@ store.getObject = function (bucket, key, options) {
   });
 };
 
+// s3rver's own putObject resolves once the body is hashed, while its write stream may still be
+// filling the object file in place: the key was let go with the new MD5 and metadata beside a
+// file still being written, and a GET then sent the new ETag with part of the body (seen when the
+// disk is slow: a loaded machine). Here the bytes go to a file beside the object that is renamed
+// over it once written and closed, so a failed upload also leaves the old version whole.
+let uploads = 0;
 store.putObject = function (object) {
-  return withKey(keyOf(object.bucket, object.key), () => putObject.call(this, object));
+  return withKey(keyOf(object.bucket, object.key), async () => {
+    const objectPath = this.getResourcePath(object.bucket, object.key, 'object');
+    // Not a name s3rver lists: its objects' files end in `._S3rver_object`.
+    const partial = `${objectPath}.${process.pid}-${++uploads}.partial`;
+    const md5 = crypto.createHash('md5');
+    let size = 0;
+    const measure = new Transform({
+      transform(chunk, encoding, callback) {
+        md5.update(chunk);
+        size += chunk.length;
+        callback(null, chunk);
+      },
+    });
+    const content = Buffer.isBuffer(object.content) ? Readable.from([object.content]) : object.content;
+    await fs.promises.mkdir(path.dirname(objectPath), { recursive: true });
+    try {
+      await pipeline(content, measure, fs.createWriteStream(partial));
+      const digest = md5.digest('hex');
+      await this.putMetadata(object.bucket, object.key, object.metadata, digest);
+      await fs.promises.rename(partial, objectPath);
+      return { size, md5: digest };
+    } finally {
+      await fs.promises.rm(partial, { force: true });
+    }
+  });
 };
 
 store.deleteObject = function (bucket, key) {

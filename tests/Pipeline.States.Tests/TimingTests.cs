@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Pipeline.States.Tests;
 
@@ -125,7 +126,9 @@ public sealed class TimingTests
     [Fact]
     public async Task Task_WhenItHeartbeats_ShouldOutliveHeartbeatSeconds()
     {
-        var options = new EngineOptions { Integrations = new TaskIntegrationRegistry().Register("**", new Beating()) };
+        // On the engine's clock, not the machine's: a busy machine must not turn a beat into a timeout.
+        var clock = new FakeTimeProvider();
+        var options = new EngineOptions { Clock = clock, Integrations = new TaskIntegrationRegistry().Register("**", new Beating(clock)) };
         const string definition = """
             {"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::activity:x","HeartbeatSeconds":1,"TimeoutSeconds":30,"End":true}}}
             """;
@@ -133,6 +136,24 @@ public sealed class TimingTests
         var (result, _) = await Run.Async(definition, "{}", options);
 
         Assert.Equal(ExecutionStatus.Succeeded, result.Status);
+        Assert.True(clock.GetUtcNow() - clock.Start > TimeSpan.FromSeconds(4), "the Task ran past several HeartbeatSeconds");
+    }
+
+    [Theory]
+    [InlineData(""" "HeartbeatSeconds":3600,"TimeoutSeconds":7200 """, "States.HeartbeatTimeout")]
+    [InlineData(""" "TimeoutSeconds":3600 """, "States.Timeout")]
+    public async Task Task_WhenTheEngineClockPassesItsDeadline_ShouldTimeOutWithoutWaitingForTheMachine(string deadlines, string error)
+    {
+        var clock = new FakeTimeProvider();
+        var options = new EngineOptions { Clock = clock, Integrations = new TaskIntegrationRegistry().Register("**", new Sleeper(clock, TimeSpan.FromSeconds(3601))) };
+        var definition = """{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::activity:x",""" + deadlines + ""","End":true}}}""";
+
+        // An hour on the engine's clock; a deadline on the machine's timers would keep this waiting for the hour.
+        var (result, events) = await Run.Async(definition, "{}", options).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(ExecutionStatus.Failed, result.Status);
+        Assert.Equal(error, result.Error);
+        Assert.Equal("TaskTimedOut", Assert.Single(events, e => e.Type.EndsWith("TimedOut", StringComparison.Ordinal)).Type);
     }
 
     private sealed class FailingTimes(int times) : ITaskIntegration
@@ -154,16 +175,28 @@ public sealed class TimingTests
         }
     }
 
-    private sealed class Beating : ITaskIntegration
+    /// <summary>Heartbeats six times, 0.8 s apart on the engine's clock, then answers.</summary>
+    private sealed class Beating(FakeTimeProvider clock) : ITaskIntegration
     {
-        public async Task<System.Text.Json.Nodes.JsonNode?> InvokeAsync(TaskInvocation invocation, CancellationToken cancellationToken)
+        public Task<System.Text.Json.Nodes.JsonNode?> InvokeAsync(TaskInvocation invocation, CancellationToken cancellationToken)
         {
             for (var i = 0; i < 6; i++)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(300), cancellationToken);
+                clock.Advance(TimeSpan.FromMilliseconds(800));
                 invocation.Heartbeat();
             }
-            return "alive";
+            return Task.FromResult<System.Text.Json.Nodes.JsonNode?>("alive");
+        }
+    }
+
+    /// <summary>Lets <paramref name="time"/> pass on the engine's clock without a heartbeat, then works until cancelled.</summary>
+    private sealed class Sleeper(FakeTimeProvider clock, TimeSpan time) : ITaskIntegration
+    {
+        public async Task<System.Text.Json.Nodes.JsonNode?> InvokeAsync(TaskInvocation invocation, CancellationToken cancellationToken)
+        {
+            clock.Advance(time);
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            return null;
         }
     }
 }

@@ -152,8 +152,11 @@ public sealed class EmulatorFixture : IAsyncLifetime
     }
 
     /// <summary>Uploads a text object the way s3rver accepts it.</summary>
-    public Task PutTextAsync(string bucket, string key, string content) =>
-        S3.PutObjectAsync(new PutObjectRequest
+    public Task PutTextAsync(string bucket, string key, string content) => PutTextAsync(S3, bucket, key, content);
+
+    /// <summary>Uploads a text object the way s3rver accepts it, through <paramref name="s3"/> (another s3rver's client, say).</summary>
+    public static Task PutTextAsync(IAmazonS3 s3, string bucket, string key, string content) =>
+        s3.PutObjectAsync(new PutObjectRequest
         {
             BucketName = bucket,
             Key = key,

@@ -17,10 +17,12 @@ public static class Emulators
             dataDirectory is null ? "" : $"\nthe data directory {dataDirectory} is locked: is another stack running on this state directory?",
             cancellationToken);
 
+    /// <summary>s3rver, its buckets in <paramref name="directory"/>; <paramref name="environment"/> goes on top of ours (a test's fault injection).</summary>
     public static Task<(ChildProcess Process, int Port)> StartS3rverAsync(
-        string repositoryRoot, string directory, string logFile, CancellationToken cancellationToken) =>
+        string repositoryRoot, string directory, string logFile, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? environment = null) =>
         StartAsync(EmulatorCommands.S3rver, repositoryRoot,
-            port => EmulatorCommands.S3rverArguments(port, directory), logFile, lockedHint: "", cancellationToken);
+            port => EmulatorCommands.S3rverArguments(port, directory), logFile, lockedHint: "", cancellationToken, environment);
 
     /// <summary>The emulator program to run; a missing installation names the command that installs it.</summary>
     public static string Binary(string repositoryRoot, string name)
@@ -32,7 +34,7 @@ public static class Emulators
 
     private static async Task<(ChildProcess, int)> StartAsync(
         string name, string repositoryRoot, Func<int, IReadOnlyList<string>> arguments, string logFile,
-        string lockedHint, CancellationToken cancellationToken)
+        string lockedHint, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? environment = null)
     {
         var program = Binary(repositoryRoot, name);
 
@@ -40,7 +42,7 @@ public static class Emulators
         for (var attempt = 1; ; attempt++)
         {
             var port = FreePort.Next();
-            var child = ChildProcess.Start(name, program, arguments(port), logFile);
+            var child = ChildProcess.Start(name, program, arguments(port), logFile, environment);
             var deadline = DateTime.UtcNow + StartTimeout;
             while (DateTime.UtcNow < deadline && !child.Exited.IsCompleted)
             {

@@ -52,13 +52,11 @@ internal sealed partial class ExecutionRun
         thread.Last = recorder.Record(thread.Last, Kind("LambdaFunctionStarted", "TaskStarted"),
             lambda ? null : "taskStartedEventDetails", lambda || !recorder.Enabled ? null : Details());
 
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        using var heartbeatDeadline = new CancellationTokenSource();
-        using var any = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, heartbeatDeadline.Token);
-        if (timeout is { } t)
-        {
-            deadline.CancelAfter(TimeSpan.FromSeconds(t));
-        }
+        // Both deadlines run on the engine's clock, as Wait and Retry delays do: a host (or a test) that
+        // sets the clock decides when a Task times out, not the machine's timers and how busy they are.
+        using var deadline = Deadline(timeout);
+        using var heartbeatDeadline = Deadline(heartbeat);
+        using var any = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token, heartbeatDeadline.Token);
         void Beat()
         {
             if (heartbeat is { } h)
@@ -66,7 +64,6 @@ internal sealed partial class ExecutionRun
                 heartbeatDeadline.CancelAfter(TimeSpan.FromSeconds(h));
             }
         }
-        Beat();
         try
         {
             var invocation = new TaskInvocation(task.Resource, JsonValues.Clone(input), task.Name, ctx, timeout, Beat);
@@ -130,4 +127,8 @@ internal sealed partial class ExecutionRun
             ? (int)v
             : throw StatesException.Runtime($"{field} must select a positive integer, not {JsonValues.Serialize(value)}");
     }
+
+    /// <summary>A token cancelled <paramref name="seconds"/> from now on the engine's clock; never without seconds (no timer is made).</summary>
+    private CancellationTokenSource Deadline(int? seconds) =>
+        seconds is { } s ? new CancellationTokenSource(TimeSpan.FromSeconds(s), options.Clock) : new CancellationTokenSource();
 }
