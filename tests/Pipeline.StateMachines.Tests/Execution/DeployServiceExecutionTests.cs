@@ -116,9 +116,7 @@ public sealed class DeployServiceExecutionTests(DeployHarness harness)
     public async Task Execute_WhenNewTargetsNeverTurnHealthy_ShouldRollBackAndFailNamingTheTargets()
     {
         var service = Service(harness);
-        var address = "10.0.7." + Random.Shared.Next(2, 250);
-        harness.Elb.BrokenTargets.Add(address);
-        harness.Fleet.Address = address;
+        harness.Fleet.HealthStatus = 503;
         try
         {
             var run = await harness.RunAsync(Manual(service, Commit()));
@@ -141,7 +139,7 @@ public sealed class DeployServiceExecutionTests(DeployHarness harness)
         }
         finally
         {
-            harness.Fleet.Address = "127.0.0.1";
+            harness.Fleet.HealthStatus = 200;
         }
     }
 
