@@ -4,6 +4,11 @@ namespace Pipeline.States.Tests;
 
 public sealed class TimingTests
 {
+    /// <summary>An activity task that must heartbeat every second and may run 30 s.</summary>
+    private const string HeartbeatTask = """
+        {"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::activity:x","HeartbeatSeconds":1,"TimeoutSeconds":30,"End":true}}}
+        """;
+
     /// <summary>The first execution in a process pays for JIT compilation; measure only warm runs.</summary>
     private static readonly Lazy<Task> WarmUp = new(() => Run.Async(
         """{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::x:y","Retry":[{"ErrorEquals":["Flaky"]}],"Next":"W"},"W":{"Type":"Wait","Seconds":0,"End":true}}}""",
@@ -111,11 +116,8 @@ public sealed class TimingTests
     public async Task Task_WhenNoHeartbeatArrivesInTime_ShouldFailWithHeartbeatTimeout()
     {
         var options = new EngineOptions { Integrations = new TaskIntegrationRegistry().Register("**", new Silent()) };
-        const string definition = """
-            {"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::activity:x","HeartbeatSeconds":1,"TimeoutSeconds":30,"End":true}}}
-            """;
 
-        var (result, events) = await Run.Async(definition, "{}", options);
+        var (result, events) = await Run.Async(HeartbeatTask, "{}", options);
 
         Assert.Equal(ExecutionStatus.Failed, result.Status);
         Assert.Equal("States.HeartbeatTimeout", result.Error);
@@ -126,11 +128,8 @@ public sealed class TimingTests
     public async Task Task_WhenItHeartbeats_ShouldOutliveHeartbeatSeconds()
     {
         var options = new EngineOptions { Integrations = new TaskIntegrationRegistry().Register("**", new Beating()) };
-        const string definition = """
-            {"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::activity:x","HeartbeatSeconds":1,"TimeoutSeconds":30,"End":true}}}
-            """;
 
-        var (result, _) = await Run.Async(definition, "{}", options);
+        var (result, _) = await Run.Async(HeartbeatTask, "{}", options);
 
         Assert.Equal(ExecutionStatus.Succeeded, result.Status);
     }
