@@ -30,14 +30,14 @@ internal sealed class FleetDoubles(IRegistry registry, EmulatorFixture emulators
     /// <summary>Services whose routes another live service claims: PublishRoutes fails for them as the real function does.</summary>
     public ConcurrentDictionary<string, string> RouteConflicts { get; } = new();
 
-    /// <summary>What the next launched instances answer their health checks: 503 for a broken build.</summary>
-    public int HealthStatus { get; set; } = 200;
+    /// <summary>What a service's instances answer their health checks when not 200: 503 for a broken build.</summary>
+    public ConcurrentDictionary<string, int> HealthStatus { get; } = new();
 
     /// <summary>
-    /// How many of the next checks of the instances (LaunchInstances with <c>registered</c>) find the
-    /// first registered instance dead, as a process killed before its version went live.
+    /// How many of the next checks of a service's instances (LaunchInstances with <c>registered</c>) find
+    /// the first registered instance dead, as a process killed before its version went live.
     /// </summary>
-    public int DeathsOnConfirm { get; set; }
+    public ConcurrentDictionary<string, int> DeathsOnConfirm { get; } = new();
 
     /// <summary>The target ids PublishRoutes was given, per version label.</summary>
     public ConcurrentDictionary<string, IReadOnlyList<string>> Published { get; } = new();
@@ -75,10 +75,10 @@ internal sealed class FleetDoubles(IRegistry registry, EmulatorFixture emulators
         {
             foreach (var target in registered)
             {
-                (DeathsOnConfirm > 0 && dead.Count == 0 ? dead : targets).Add(target!.DeepClone());
+                (DeathsOnConfirm.GetValueOrDefault(service) > 0 && dead.Count == 0 ? dead : targets).Add(target!.DeepClone());
             }
 
-            DeathsOnConfirm = Math.Max(0, DeathsOnConfirm - (dead.Count > 0 ? 1 : 0));
+            DeathsOnConfirm.AddOrUpdate(service, 0, (_, deaths) => Math.Max(0, deaths - (dead.Count > 0 ? 1 : 0)));
             foreach (var target in dead)
             {
                 if (_instances.TryRemove((string)target!["id"]!, out var died))
@@ -92,7 +92,7 @@ internal sealed class FleetDoubles(IRegistry registry, EmulatorFixture emulators
         while (targets.Count < count)
         {
             // Distinct ports on one address stand for distinct instances, as in the local fleet.
-            var instance = new InstanceEndpoint(HealthStatus);
+            var instance = new InstanceEndpoint(HealthStatus.GetValueOrDefault(service, 200));
             var id = $"i-{label}-{instance.Port}";
             _instances[id] = instance;
             ids.Add(id);
