@@ -79,28 +79,10 @@ public sealed class ThroughHaproxyTests
     }
 
     /// <summary>Two services, the storefront composition, the composer and haproxy (master-worker, so it reloads as the router agent does).</summary>
-    private sealed class HaproxyStack : IAsyncDisposable
+    private sealed class HaproxyStack(ServiceBackends services, string directory, string adminSocket, Process haproxy, HttpClient calls,
+        Microsoft.AspNetCore.Builder.WebApplication composer, int front) : IAsyncDisposable
     {
-        private readonly string _directory;
-        private readonly string _socket;
-        private readonly Process _haproxy;
-        private readonly HttpClient _calls;
-        private readonly Microsoft.AspNetCore.Builder.WebApplication _composer;
-        private readonly int _front;
-
-        private HaproxyStack(ServiceBackends services, string directory, string socket, Process haproxy, HttpClient calls,
-            Microsoft.AspNetCore.Builder.WebApplication composer, int front)
-        {
-            Services = services;
-            _directory = directory;
-            _socket = socket;
-            _haproxy = haproxy;
-            _calls = calls;
-            _composer = composer;
-            _front = front;
-        }
-
-        public ServiceBackends Services { get; }
+        public ServiceBackends Services => services;
 
         public static async Task<HaproxyStack> StartAsync()
         {
@@ -160,7 +142,7 @@ public sealed class ThroughHaproxyTests
         /// <summary>One request on a connection of its own, as a client of the front port.</summary>
         public async Task<(HttpStatusCode Status, string Body, bool Closed)> ComposeAsync(string path)
         {
-            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_front}") };
+            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{front}") };
             using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
             return (response.StatusCode, await response.Content.ReadAsStringAsync(), response.Headers.ConnectionClose == true);
         }
@@ -169,7 +151,7 @@ public sealed class ThroughHaproxyTests
         public async Task<(int Connections, int Requests)> CallsFrontendTotalsAsync()
         {
             using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            await socket.ConnectAsync(new UnixDomainSocketEndPoint(_socket));
+            await socket.ConnectAsync(new UnixDomainSocketEndPoint(adminSocket));
             await using var stream = new NetworkStream(socket, ownsSocket: false);
             await stream.WriteAsync("show stat\n"u8.ToArray());
             var csv = await new StreamReader(stream).ReadToEndAsync();
@@ -183,20 +165,20 @@ public sealed class ThroughHaproxyTests
         /// <summary>A hitless reload, as the router agent's: the master starts new workers, the old ones finish and leave.</summary>
         public async Task ReloadAsync()
         {
-            using var kill = Process.Start("/bin/kill", ["-USR2", _haproxy.Id.ToString(CultureInfo.InvariantCulture)])!;
+            using var kill = Process.Start("/bin/kill", ["-USR2", haproxy.Id.ToString(CultureInfo.InvariantCulture)])!;
             await kill.WaitForExitAsync();
             Assert.Equal(0, kill.ExitCode);
         }
 
         public async ValueTask DisposeAsync()
         {
-            _haproxy.Kill(entireProcessTree: true);
-            await _haproxy.WaitForExitAsync();
-            _haproxy.Dispose();
-            await _composer.DisposeAsync();
-            _calls.Dispose();
-            await Services.DisposeAsync();
-            Directory.Delete(_directory, recursive: true);
+            haproxy.Kill(entireProcessTree: true);
+            await haproxy.WaitForExitAsync();
+            haproxy.Dispose();
+            await composer.DisposeAsync();
+            calls.Dispose();
+            await services.DisposeAsync();
+            Directory.Delete(directory, recursive: true);
         }
     }
 }

@@ -27,14 +27,7 @@ public sealed class AuthTests(ITestOutputHelper output)
         var directory = Path.Combine(stack.StateDirectory, "e2e-widgets");
         var (newExit, created) = await PipelineCli.RunAsync(TimeSpan.FromMinutes(2), "new", Service, "--dir", directory);
         Assert.True(newExit == 0, created);
-        var before = await probe.ExecutionArnsAsync();
-        var (pushExit, pushed) = await PipelineCli.RunAsync(TimeSpan.FromMinutes(5), "push", Service, "--from", directory, "--state-dir", stack.StateDirectory);
-        Assert.True(pushExit == 0, pushed);
-        var end = await probe.EndOfAsync(await probe.NewExecutionAsync(before, TimeSpan.FromMinutes(1)), TimeSpan.FromMinutes(10));
-        Assert.True((string?)end["status"] == "SUCCEEDED", end.ToJsonString());
-        var live = (await probe.Registry.GetServiceAsync(Service))?.LiveLabel;
-        Assert.NotNull(live);
-        Assert.Equal(live, await probe.VersionThroughFrontAsync("/widgets/version"));
+        var (_, live) = await probe.PushToLiveAsync(Service, ["--from", directory], TimeSpan.FromMinutes(10));
         output.WriteLine($"{Service} {live} live {clock.Elapsed.TotalSeconds:0.0} s after ./pipeline up started");
 
         using var http = new HttpClient();

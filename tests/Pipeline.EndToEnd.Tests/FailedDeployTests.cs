@@ -69,16 +69,7 @@ public sealed partial class FailedDeployTests(ITestOutputHelper output)
         Assert.Equal(first, (await probe.Registry.GetServiceAsync(Service))?.LiveLabel);
         Assert.Equal(VersionStatus.Live, Assert.Single(versions, v => v.Label == first).Status);
 
-        var instances = await probe.InstancesAsync(Service);
-        var launched = instances.Where(i => (string?)i["version"] == failed.Label).ToList();
-        Assert.Equal(InstanceCount, launched.Count);
-        Assert.All(launched, i => Assert.Equal("terminated", (string?)i["state"]));
-        Assert.Equal(InstanceCount, instances.Count(i => (string?)i["version"] == first && (string?)i["state"] == "running"));
-
-        Assert.Equal(first, await probe.VersionThroughFrontAsync("/orders/version"));
-        var (_, config) = await probe.PublishedRoutesAsync();
-        Assert.Contains($"live version {first}", config, StringComparison.Ordinal);
-        Assert.DoesNotContain(failed.Label, config, StringComparison.Ordinal);
+        await AssertOnlyRunsAndRoutesAsync(probe, first, terminated: failed.Label);
 
         Assert.True(traffic.Sent >= 100 && traffic.Failed == 0, traffic.ToString());
         Assert.Equal(new[] { first }, traffic.AnsweredBy.Keys);
@@ -122,16 +113,7 @@ public sealed partial class FailedDeployTests(ITestOutputHelper output)
         Assert.Equal(VersionStatus.Live, Assert.Single(versions, v => v.Label == first).Status);
         Assert.Equal(VersionStatus.Retired, Assert.Single(versions, v => v.Label == second).Status);
 
-        var instances = await probe.InstancesAsync(Service);
-        var replaced = instances.Where(i => (string?)i["version"] == second).ToList();
-        Assert.Equal(InstanceCount, replaced.Count);
-        Assert.All(replaced, i => Assert.Equal("terminated", (string?)i["state"]));
-        Assert.Equal(InstanceCount, instances.Count(i => (string?)i["version"] == first && (string?)i["state"] == "running"));
-
-        Assert.Equal(first, await probe.VersionThroughFrontAsync("/orders/version"));
-        var (_, config) = await probe.PublishedRoutesAsync();
-        Assert.Contains($"live version {first}", config, StringComparison.Ordinal);
-        Assert.DoesNotContain(second, config, StringComparison.Ordinal);
+        await AssertOnlyRunsAndRoutesAsync(probe, first, terminated: second);
 
         Assert.True(traffic.Sent >= 100 && traffic.Failed == 0, traffic.ToString());
         Assert.Subset(new HashSet<string> { first, second }, traffic.AnsweredBy.Keys.ToHashSet());
@@ -192,16 +174,27 @@ public sealed partial class FailedDeployTests(ITestOutputHelper output)
     private async Task<(string Live, ServiceCheckout Checkout)> DeployFirstVersionAsync(RunningStack stack, StackProbe probe)
     {
         var clock = Stopwatch.StartNew();
-        var before = await probe.ExecutionArnsAsync();
-        var (exit, printed) = await PipelineCli.RunAsync(TimeSpan.FromMinutes(5), "push", Service, "--state-dir", stack.StateDirectory);
-        Assert.True(exit == 0, printed);
-        var end = await probe.EndOfNewRunAsync(before);
-        Assert.True((string?)end["status"] == "SUCCEEDED", end.ToJsonString());
-        var live = (await probe.Registry.GetServiceAsync(Service))?.LiveLabel;
-        Assert.NotNull(live);
-        Assert.Equal(live, await probe.VersionThroughFrontAsync("/orders/version"));
+        var (_, live) = await probe.PushToLiveAsync(Service, []);
         output.WriteLine($"first deploy of {Service}: {live} live {clock.Elapsed.TotalSeconds:0.0} s after the push");
         return (live, await ServiceCheckout.CloneAsync(stack, Service, Path.Combine(stack.StateDirectory, "e2e-checkout")));
+    }
+
+    /// <summary>
+    /// Only <paramref name="live"/> runs and is routed: its instances run, those of <paramref name="terminated"/>
+    /// were all terminated, HAProxy answers with it and the published routes do not name the other.
+    /// </summary>
+    private static async Task AssertOnlyRunsAndRoutesAsync(StackProbe probe, string live, string terminated)
+    {
+        var instances = await probe.InstancesAsync(Service);
+        var stopped = instances.Where(i => (string?)i["version"] == terminated).ToList();
+        Assert.Equal(InstanceCount, stopped.Count);
+        Assert.All(stopped, i => Assert.Equal("terminated", (string?)i["state"]));
+        Assert.Equal(InstanceCount, instances.Count(i => (string?)i["version"] == live && (string?)i["state"] == "running"));
+
+        Assert.Equal(live, await probe.VersionThroughFrontAsync("/orders/version"));
+        var (_, config) = await probe.PublishedRoutesAsync();
+        Assert.Contains($"live version {live}", config, StringComparison.Ordinal);
+        Assert.DoesNotContain(terminated, config, StringComparison.Ordinal);
     }
 
     private static string AddToEnv(string yaml, string line)

@@ -17,17 +17,9 @@ public sealed class GitHubPushTests(ITestOutputHelper output)
         await using var stack = await RunningStack.StartAsync(output);
         using var probe = new StackProbe(stack);
 
-        var before = await probe.ExecutionArnsAsync();
-        var (exit, printed) = await PipelineCli.RunAsync(TimeSpan.FromMinutes(5), "push", Service, "--github", "--state-dir", stack.StateDirectory);
-        Assert.True(exit == 0, printed);
-        var execution = await probe.NewExecutionAsync(before, TimeSpan.FromMinutes(1));
+        var (execution, live) = await probe.PushToLiveAsync(Service, ["--github"]);
         Assert.StartsWith("github-orders-", execution.Split(':')[^1], StringComparison.Ordinal);
-        var end = await probe.EndOfAsync(execution, Limits.Run);
-        Assert.True((string?)end["status"] == "SUCCEEDED", end.ToJsonString());
 
-        var live = (await probe.Registry.GetServiceAsync(Service))?.LiveLabel;
-        Assert.NotNull(live);
-        Assert.Equal(live, await probe.VersionThroughFrontAsync("/orders/version"));
         var commit = Assert.Single(await probe.Registry.ListVersionsAsync(Service), v => v.Label == live).Commit;
         output.WriteLine($"{Service} {live} ({commit}) live {clock.Elapsed.TotalSeconds:0.0} s after start");
 

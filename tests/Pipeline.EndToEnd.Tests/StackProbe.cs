@@ -85,6 +85,25 @@ internal sealed class StackProbe : IDisposable
         return Assert.Single(started);
     }
 
+    /// <summary>
+    /// <c>./pipeline push SERVICE</c> with <paramref name="arguments"/>: the run it starts must succeed within
+    /// <paramref name="runLimit"/> (<see cref="Limits.Run"/> by default) and HAProxy serve the label that went
+    /// live on /SERVICE/version. Returns the execution and that label.
+    /// </summary>
+    public async Task<(string Execution, string Live)> PushToLiveAsync(string service, IReadOnlyList<string> arguments, TimeSpan? runLimit = null)
+    {
+        var before = await ExecutionArnsAsync();
+        var (exit, printed) = await PipelineCli.RunAsync(TimeSpan.FromMinutes(5), ["push", service, .. arguments, "--state-dir", _stack.StateDirectory]);
+        Assert.True(exit == 0, printed);
+        var execution = await NewExecutionAsync(before, Limits.RunStart);
+        var end = await EndOfAsync(execution, runLimit ?? Limits.Run);
+        Assert.True((string?)end["status"] == "SUCCEEDED", end.ToJsonString());
+        var live = (await Registry.GetServiceAsync(service))?.LiveLabel;
+        Assert.NotNull(live);
+        Assert.Equal(live, await VersionThroughFrontAsync($"/{service}/version"));
+        return (execution, live);
+    }
+
     /// <summary>Commits an edit of <paramref name="file"/> in <paramref name="checkout"/>, pushes it, and returns the commit and the end of the run it started.</summary>
     public async Task<(string Commit, JsonObject End)> PushAndRunAsync(ServiceCheckout checkout, string file, Func<string, string> edit, string message)
     {

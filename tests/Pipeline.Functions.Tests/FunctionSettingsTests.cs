@@ -49,10 +49,8 @@ public sealed class FunctionSettingsTests
     [MemberData(nameof(Functions))]
     public void Role_WhenGivenTheTemplateEnvironment_ShouldReadOnlyDeclaredVariablesAndEveryOneOfItsOwn(string logicalId)
     {
-        var environment = Environment(logicalId);
-        var reader = new SettingsReader(environment.GetValueOrDefault);
+        var (environment, reader) = ReadRole(logicalId);
 
-        Roles[logicalId](reader);
 
         // Set by Lambda, local-only, or optional with a default the template does not override
         // (PIPELINE_ROUTER_MISSED_POLLS: RoutesConverged counts a router gone after 3 missed polls).
@@ -66,9 +64,7 @@ public sealed class FunctionSettingsTests
     [MemberData(nameof(Functions))]
     public void Role_WhenARequiredVariableIsMissing_ShouldFailNamingIt(string logicalId)
     {
-        var environment = Environment(logicalId);
-        var reader = new SettingsReader(environment.GetValueOrDefault);
-        Roles[logicalId](reader);
+        var (environment, reader) = ReadRole(logicalId);
 
         var failures = 0;
         foreach (var name in reader.Read.Where(n => n.StartsWith("PIPELINE_", StringComparison.Ordinal)))
@@ -99,6 +95,15 @@ public sealed class FunctionSettingsTests
 
         Assert.Equal(SettingNames.MinRouters, error.Name);
         Assert.Contains("'two'", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>The function's template environment, and what its role read from it.</summary>
+    private static (Dictionary<string, string> Environment, SettingsReader Reader) ReadRole(string logicalId)
+    {
+        var environment = Environment(logicalId);
+        var reader = new SettingsReader(environment.GetValueOrDefault);
+        Roles[logicalId](reader);
+        return (environment, reader);
     }
 
     private static Dictionary<string, string> Environment(string logicalId) =>

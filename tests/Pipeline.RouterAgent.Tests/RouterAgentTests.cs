@@ -18,6 +18,16 @@ public sealed class RouterAgentTests : IDisposable
         AgentOptions.Parse(["--bucket", "b", "--node", "n1", "--config", ConfigPath, .. args], _ => null),
         _feed, _haproxy, TimeProvider.System, _log.Add);
 
+    /// <summary>An agent that took version 1 ("# one") with one poll (or <paramref name="step"/>).</summary>
+    private async Task<RouterAgent> AgentOnVersionOneAsync(Func<RouterAgent, Task>? step = null)
+    {
+        var agent = Agent();
+        Publish(1, "# one\n");
+        step ??= a => a.PollOnceAsync(CancellationToken.None);
+        await step(agent);
+        return agent;
+    }
+
     private RoutesPointer Publish(long version, string text, string? claimedSha = null)
     {
         var key = RoutesKeys.Config(version);
@@ -45,9 +55,7 @@ public sealed class RouterAgentTests : IDisposable
     [Fact]
     public async Task PollOnce_WhenShaDoesNotMatch_ShouldRejectAndKeepRunningConfig()
     {
-        var agent = Agent();
-        Publish(1, "# one\n");
-        await agent.PollOnceAsync(CancellationToken.None);
+        var agent = await AgentOnVersionOneAsync();
         Publish(2, "# two\n", claimedSha: RenderedConfig.HashOf("# something else\n"));
 
         await agent.PollOnceAsync(CancellationToken.None);
@@ -62,9 +70,7 @@ public sealed class RouterAgentTests : IDisposable
     [Fact]
     public async Task PollOnce_WhenHaproxyCheckFails_ShouldNeitherSwapNorReload()
     {
-        var agent = Agent();
-        Publish(1, "# one\n");
-        await agent.PollOnceAsync(CancellationToken.None);
+        var agent = await AgentOnVersionOneAsync();
         _haproxy.Complaint = "haproxy -c exited with 1: [ALERT] bad";
         Publish(2, "# two\n");
 
@@ -79,9 +85,7 @@ public sealed class RouterAgentTests : IDisposable
     [Fact]
     public async Task PollOnce_WhenPointerUnchanged_ShouldNotDownloadAgain()
     {
-        var agent = Agent();
-        Publish(1, "# one\n");
-        await agent.PollOnceAsync(CancellationToken.None);
+        var agent = await AgentOnVersionOneAsync();
 
         await agent.PollOnceAsync(CancellationToken.None);
         await agent.PollOnceAsync(CancellationToken.None);
@@ -106,9 +110,7 @@ public sealed class RouterAgentTests : IDisposable
     [Fact]
     public async Task PollOnce_WhenThePointerGoesBackToAnOlderVersion_ShouldLogAndIgnoreIt()
     {
-        var agent = Agent();
-        Publish(1, "# one\n");
-        await agent.PollOnceAsync(CancellationToken.None);
+        var agent = await AgentOnVersionOneAsync();
         var two = Publish(2, "# two\n");
         await agent.PollOnceAsync(CancellationToken.None);
         var statuses = _feed.Statuses.Count;
@@ -127,9 +129,7 @@ public sealed class RouterAgentTests : IDisposable
     [Fact]
     public async Task PollOnce_WhenTheSameVersionIsRepublishedWithOtherBytes_ShouldIgnoreIt()
     {
-        var agent = Agent();
-        Publish(1, "# one\n");
-        await agent.PollOnceAsync(CancellationToken.None);
+        var agent = await AgentOnVersionOneAsync();
 
         Publish(1, "# forged\n");
         await agent.PollOnceAsync(CancellationToken.None);
@@ -194,9 +194,7 @@ public sealed class RouterAgentTests : IDisposable
     [Fact]
     public async Task Tick_AfterARejection_ShouldKeepReportingTheRejectionUntilALaterApply()
     {
-        var agent = Agent();
-        Publish(1, "# one\n");
-        await agent.TickAsync(CancellationToken.None);
+        var agent = await AgentOnVersionOneAsync(agent => agent.TickAsync(CancellationToken.None));
         _haproxy.Complaint = "[ALERT] bad";
         Publish(2, "# two\n");
         await agent.TickAsync(CancellationToken.None);

@@ -5,6 +5,11 @@ namespace Pipeline.States.Tests;
 
 public sealed class TimingTests
 {
+    /// <summary>An activity task that must heartbeat every second and may run 30 s.</summary>
+    private const string HeartbeatTask = """
+        {"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::activity:x","HeartbeatSeconds":1,"TimeoutSeconds":30,"End":true}}}
+        """;
+
     /// <summary>The first execution in a process pays for JIT compilation; measure only warm runs.</summary>
     private static readonly Lazy<Task> WarmUp = new(() => Run.Async(
         """{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::x:y","Retry":[{"ErrorEquals":["Flaky"]}],"Next":"W"},"W":{"Type":"Wait","Seconds":0,"End":true}}}""",
@@ -112,11 +117,8 @@ public sealed class TimingTests
     public async Task Task_WhenNoHeartbeatArrivesInTime_ShouldFailWithHeartbeatTimeout()
     {
         var options = new EngineOptions { Integrations = new TaskIntegrationRegistry().Register("**", new Silent()) };
-        const string definition = """
-            {"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::activity:x","HeartbeatSeconds":1,"TimeoutSeconds":30,"End":true}}}
-            """;
 
-        var (result, events) = await Run.Async(definition, "{}", options);
+        var (result, events) = await Run.Async(HeartbeatTask, "{}", options);
 
         Assert.Equal(ExecutionStatus.Failed, result.Status);
         Assert.Equal("States.HeartbeatTimeout", result.Error);
@@ -129,11 +131,8 @@ public sealed class TimingTests
         // On the engine's clock, not the machine's: a busy machine must not turn a beat into a timeout.
         var clock = new FakeTimeProvider();
         var options = new EngineOptions { Clock = clock, Integrations = new TaskIntegrationRegistry().Register("**", new Beating(clock)) };
-        const string definition = """
-            {"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::activity:x","HeartbeatSeconds":1,"TimeoutSeconds":30,"End":true}}}
-            """;
 
-        var (result, _) = await Run.Async(definition, "{}", options);
+        var (result, _) = await Run.Async(HeartbeatTask, "{}", options);
 
         Assert.Equal(ExecutionStatus.Succeeded, result.Status);
         Assert.True(clock.GetUtcNow() - clock.Start > TimeSpan.FromSeconds(4), "the Task ran past several HeartbeatSeconds");

@@ -4,7 +4,7 @@ using Pipeline.States.Integrations;
 namespace Pipeline.Local.Aws.ELBv2;
 
 /// <summary><c>arn:aws:states:::aws-sdk:elasticloadbalancingv2:*</c> on the local target groups.</summary>
-internal sealed class TargetGroupsIntegration(ElasticLoadBalancingV2Integration elb) : ITaskIntegration
+public sealed class TargetGroupsIntegration(ElasticLoadBalancingV2Integration elb) : ITaskIntegration
 {
     public const string Pattern = ElasticLoadBalancingV2Integration.ResourcePrefix + "*";
 

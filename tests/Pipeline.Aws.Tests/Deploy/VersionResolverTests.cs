@@ -27,7 +27,7 @@ public sealed class VersionResolverTests(EmulatorFixture emulators)
         var registry = await RegistryAsync();
         await RecordAsync(registry, "1.0.1-0d1a26e", 1, ManifestV1);
 
-        var resolved = await new VersionResolver(registry, "pipeline").ResolveAsync("orders", "1.0.1-0d1a26e");
+        var resolved = await Resolve(registry, "1.0.1-0d1a26e");
 
         Assert.Equal("1.0.1-0d1a26e", resolved.Label);
         Assert.Equal(1, resolved.Count);
@@ -44,12 +44,9 @@ public sealed class VersionResolverTests(EmulatorFixture emulators)
     [Fact]
     public async Task ResolveAsync_WhenAnotherVersionIsLive_ShouldNameItAsPrevious()
     {
-        var registry = await RegistryAsync();
-        await RecordAsync(registry, "1.0.1-0d1a26e", 1, ManifestV1);
-        await RecordAsync(registry, "1.0.2-0d1a26e", 2, ManifestV2);
-        Assert.True(await registry.MarkLiveAsync("orders", "1.0.1-0d1a26e", null));
+        var registry = await TwoVersionsAsync(live: "1.0.1-0d1a26e");
 
-        var resolved = await new VersionResolver(registry, "pipeline").ResolveAsync("orders", "1.0.2-0d1a26e");
+        var resolved = await Resolve(registry, "1.0.2-0d1a26e");
 
         Assert.Equal("1.0.1-0d1a26e", resolved.PreviousLabel);
         Assert.Equal(TargetGroupNames.For("pipeline", "orders", 1), resolved.PreviousTargetGroupName);
@@ -71,7 +68,7 @@ public sealed class VersionResolverTests(EmulatorFixture emulators)
             build: { artifact: dist }
             """);
 
-        var resolved = await new VersionResolver(registry, "pipeline").ResolveAsync("orders", "1.0.1-0d1a26e");
+        var resolved = await Resolve(registry, "1.0.1-0d1a26e");
 
         Assert.Equal(15 + (2 * 5 * 2), resolved.HealthDeadlineSeconds);
     }
@@ -79,12 +76,9 @@ public sealed class VersionResolverTests(EmulatorFixture emulators)
     [Fact]
     public async Task ResolveAsync_WhenRollingBackToAnOlderVersion_ShouldUseThatVersionsManifest()
     {
-        var registry = await RegistryAsync();
-        await RecordAsync(registry, "1.0.1-0d1a26e", 1, ManifestV1);
-        await RecordAsync(registry, "1.0.2-0d1a26e", 2, ManifestV2);
-        Assert.True(await registry.MarkLiveAsync("orders", "1.0.2-0d1a26e", null));
+        var registry = await TwoVersionsAsync(live: "1.0.2-0d1a26e");
 
-        var resolved = await new VersionResolver(registry, "pipeline").ResolveAsync("orders", "1.0.1-0d1a26e");
+        var resolved = await Resolve(registry, "1.0.1-0d1a26e");
 
         Assert.Equal(3000, resolved.Port);
         Assert.Equal(1, resolved.InstanceCount);
@@ -97,9 +91,9 @@ public sealed class VersionResolverTests(EmulatorFixture emulators)
     {
         var registry = await RegistryAsync();
         await RecordAsync(registry, "1.0.1-0d1a26e", 1, ManifestV1);
-        Assert.True(await registry.MarkLiveAsync("orders", "1.0.1-0d1a26e", null));
+        await MarkLiveAsync(registry, "1.0.1-0d1a26e");
 
-        var resolved = await new VersionResolver(registry, "pipeline").ResolveAsync("orders", "1.0.1-0d1a26e");
+        var resolved = await Resolve(registry, "1.0.1-0d1a26e");
 
         Assert.True(resolved.AlreadyLive);
         Assert.Null(resolved.PreviousLabel);
@@ -112,7 +106,7 @@ public sealed class VersionResolverTests(EmulatorFixture emulators)
         await RecordAsync(registry, "1.0.1-0d1a26e", 1, ManifestV1);
 
         var error = await Assert.ThrowsAsync<VersionNotFoundException>(
-            () => new VersionResolver(registry, "pipeline").ResolveAsync("orders", "9.9.9"));
+            () => Resolve(registry, "9.9.9"));
 
         Assert.Equal("Pipeline.VersionNotFound", error.ErrorType);
         Assert.Contains("'9.9.9'", error.Message, StringComparison.Ordinal);
@@ -129,6 +123,22 @@ public sealed class VersionResolverTests(EmulatorFixture emulators)
 
         Assert.Contains("ghost has no recorded versions", error.Message, StringComparison.Ordinal);
     }
+
+    private static Task<ResolvedVersion> Resolve(IRegistry registry, string label) =>
+        new VersionResolver(registry, "pipeline").ResolveAsync("orders", label);
+
+    /// <summary>Versions 1.0.1 (ManifestV1) and 1.0.2 (ManifestV2) recorded, <paramref name="live"/> live.</summary>
+    private async Task<DynamoDbRegistry> TwoVersionsAsync(string live)
+    {
+        var registry = await RegistryAsync();
+        await RecordAsync(registry, "1.0.1-0d1a26e", 1, ManifestV1);
+        await RecordAsync(registry, "1.0.2-0d1a26e", 2, ManifestV2);
+        await MarkLiveAsync(registry, live);
+        return registry;
+    }
+
+    private static async Task MarkLiveAsync(DynamoDbRegistry registry, string label) =>
+        Assert.True(await registry.MarkLiveAsync("orders", label, null));
 
     private async Task<DynamoDbRegistry> RegistryAsync()
     {

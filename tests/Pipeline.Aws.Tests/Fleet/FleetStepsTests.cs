@@ -63,19 +63,10 @@ public class FleetStepsTests(EmulatorFixture emulators)
 
     private async Task<World> CreateAsync()
     {
-        var table = await RoutingTestTables.CreateAsync(emulators);
-        var bucket = await emulators.CreateBucketAsync("routes");
-        var registry = new DynamoDbRegistry(emulators.DynamoDb, table);
-        var store = new S3RoutesStore(emulators.S3, bucket);
-        var routes = new RegistryRoutesPublisher(
-            registry,
-            new DynamoDbRouteTargets(emulators.DynamoDb, table),
-            new RoutesConfigPublisher(new DynamoDbRoutesSequence(emulators.DynamoDb, table, RoutingTestTables.SequenceKey), store, TimeProvider.System,
-                RoutesConfigPublisherOptions.Default),
-            new RouterSettings("*", 80, "/run/haproxy/admin.sock"));
-        await registry.RecordVersionAsync(Version(1, V1));
-        await registry.RecordVersionAsync(Version(2, V2));
-        return new World(registry, new RecordingFleet(), routes, store);
+        var routing = await RoutingWorld.CreateAsync(emulators);
+        await routing.Registry.RecordVersionAsync(Version(1, V1));
+        await routing.Registry.RecordVersionAsync(Version(2, V2));
+        return new World(routing.Registry, new RecordingFleet(), routing.Publisher(), routing.Store);
     }
 
     [Fact]

@@ -21,26 +21,25 @@ public class RegistryRoutesPublisherInterleavingTests(EmulatorFixture emulators)
           artifact: dist/app.tgz
         """;
 
-    private sealed record Stack(DynamoDbRegistry Registry, DynamoDbRouteTargets Targets, DynamoDbRoutesSequence Sequence, S3RoutesStore Store);
+    private static RegistryRoutesPublisher Publication(RoutingWorld stack, IRoutesSequence sequence) =>
+        stack.Publisher(sequence, RoutesConfigPublisherOptions.Default with { RetryDelay = TimeSpan.FromMilliseconds(20) });
 
-    private async Task<Stack> FreshAsync()
+    /// <summary>
+    /// Starts <paramref name="held"/> through <paramref name="gate"/>, publishes <paramref name="other"/> once the
+    /// gate holds the first, then lets the first go on: both publications' results.
+    /// </summary>
+    private static async Task<(PublishResult Held, PublishResult Other)> InterleaveAsync(
+        RoutingWorld stack, GatedSequence gate, RouteSwitch held, RouteSwitch other)
     {
-        var table = await RoutingTestTables.CreateAsync(emulators);
-        var bucket = await emulators.CreateBucketAsync("routes");
-        return new Stack(
-            new DynamoDbRegistry(emulators.DynamoDb, table),
-            new DynamoDbRouteTargets(emulators.DynamoDb, table),
-            new DynamoDbRoutesSequence(emulators.DynamoDb, table, RoutingTestTables.SequenceKey),
-            new S3RoutesStore(emulators.S3, bucket));
+        var first = Publication(stack, gate).PublishAsync(held, CancellationToken.None);
+        await gate.ReachedGate.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var (second, _) = await Publication(stack, stack.Sequence).PublishAsync(other, CancellationToken.None);
+        gate.HoldBeforeAcquire?.SetResult();
+        gate.HoldAfterCommit?.SetResult();
+        return ((await first).Result, second);
     }
 
-    private static RegistryRoutesPublisher Publication(Stack stack, IRoutesSequence sequence) => new(
-        stack.Registry,
-        stack.Targets,
-        new RoutesConfigPublisher(sequence, stack.Store, TimeProvider.System, RoutesConfigPublisherOptions.Default with { RetryDelay = TimeSpan.FromMilliseconds(20) }),
-        new RouterSettings("*", 80, "/run/haproxy/admin.sock"));
-
-    private static async Task RecordAsync(Stack stack, string service, string path, long count)
+    private static async Task RecordAsync(RoutingWorld stack, string service, string path, long count)
     {
         var label = $"1.0.{count}-aaaaaaa";
         var now = DateTimeOffset.UtcNow;
@@ -53,7 +52,7 @@ public class RegistryRoutesPublisherInterleavingTests(EmulatorFixture emulators)
         new(service, $"1.0.{count}-aaaaaaa", [new($"i-{service}-{count}", $"10.0.{host}.{count}", 8080)], count == 1 ? null : $"1.0.{count - 1}-aaaaaaa");
 
     /// <summary>orders and catalog live at version 1, each with its own route.</summary>
-    private static async Task<Stack> BothLiveAsync(Stack stack)
+    private static async Task<RoutingWorld> BothLiveAsync(RoutingWorld stack)
     {
         foreach (var (service, path) in new[] { ("orders", "/orders"), ("catalog", "/items") })
         {
@@ -66,13 +65,13 @@ public class RegistryRoutesPublisherInterleavingTests(EmulatorFixture emulators)
         return stack;
     }
 
-    private static async Task<string> CurrentConfigAsync(Stack stack)
+    private static async Task<string> CurrentConfigAsync(RoutingWorld stack)
     {
         var pointer = await stack.Store.GetPointerAsync(CancellationToken.None);
         return Encoding.UTF8.GetString(await stack.Store.GetConfigAsync(pointer!.Key, CancellationToken.None));
     }
 
-    private static async Task AssertRoutesEveryServiceToItsLiveVersionAsync(Stack stack, string config)
+    private static async Task AssertRoutesEveryServiceToItsLiveVersionAsync(RoutingWorld stack, string config)
     {
         foreach (var service in await stack.Registry.ListServicesAsync())
         {
@@ -86,17 +85,13 @@ public class RegistryRoutesPublisherInterleavingTests(EmulatorFixture emulators)
     [Fact]
     public async Task Publish_WhenOnePublisherWaitsWhileAnotherSwitchesAndPublishes_ShouldRenderWhatTheOtherLeft()
     {
-        var stack = await BothLiveAsync(await FreshAsync());
+        var stack = await BothLiveAsync(await RoutingWorld.CreateAsync(emulators));
         var waiting = new GatedSequence(stack.Sequence) { HoldBeforeAcquire = new TaskCompletionSource() };
 
         // A starts first and is held where it used to have rendered already; B switches catalog meanwhile.
-        var a = Publication(stack, waiting).PublishAsync(Switch("orders", 2, 1), CancellationToken.None);
-        await waiting.ReachedGate.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        var b = await Publication(stack, stack.Sequence).PublishAsync(Switch("catalog", 2, 2), CancellationToken.None);
-        waiting.HoldBeforeAcquire.SetResult();
-        var (published, _) = await a;
+        var (published, b) = await InterleaveAsync(stack, waiting, Switch("orders", 2, 1), Switch("catalog", 2, 2));
 
-        Assert.Equal(b.Result.Current.Version + 1, published.Current.Version);
+        Assert.Equal(b.Current.Version + 1, published.Current.Version);
         Assert.Equal("1.0.2-aaaaaaa", (await stack.Registry.GetServiceAsync("orders"))?.LiveLabel);
         Assert.Equal("1.0.2-aaaaaaa", (await stack.Registry.GetServiceAsync("catalog"))?.LiveLabel);
         var config = await CurrentConfigAsync(stack);
@@ -107,15 +102,11 @@ public class RegistryRoutesPublisherInterleavingTests(EmulatorFixture emulators)
     [Fact]
     public async Task Publish_WhenAPublisherTakesOverRightAfterAnotherCommitted_ShouldSeeTheOthersVersionLive()
     {
-        var stack = await BothLiveAsync(await FreshAsync());
+        var stack = await BothLiveAsync(await RoutingWorld.CreateAsync(emulators));
         var committing = new GatedSequence(stack.Sequence) { HoldAfterCommit = new TaskCompletionSource() };
 
         // B is held right after its commit released the lease; A publishes in that gap.
-        var b = Publication(stack, committing).PublishAsync(Switch("catalog", 2, 2), CancellationToken.None);
-        await committing.ReachedGate.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        var (published, _) = await Publication(stack, stack.Sequence).PublishAsync(Switch("orders", 2, 1), CancellationToken.None);
-        committing.HoldAfterCommit.SetResult();
-        await b;
+        var (_, published) = await InterleaveAsync(stack, committing, Switch("catalog", 2, 2), Switch("orders", 2, 1));
 
         Assert.True(published.Published);
         var config = await CurrentConfigAsync(stack);
@@ -127,7 +118,7 @@ public class RegistryRoutesPublisherInterleavingTests(EmulatorFixture emulators)
     [Fact]
     public async Task Publish_WhenTheNewVersionRoutesAnotherLiveServicesPath_ShouldFailWithRouteConflictAndPublishNothing()
     {
-        var stack = await BothLiveAsync(await FreshAsync());
+        var stack = await BothLiveAsync(await RoutingWorld.CreateAsync(emulators));
         await RecordAsync(stack, "billing", "/orders/", 1);
         var before = await stack.Store.GetPointerAsync(CancellationToken.None);
 
@@ -147,7 +138,7 @@ public class RegistryRoutesPublisherInterleavingTests(EmulatorFixture emulators)
     [Fact]
     public async Task Publish_WhenTheLiveVersionStopsRoutingAPath_ShouldReleaseItsClaimForAnotherService()
     {
-        var stack = await FreshAsync();
+        var stack = await RoutingWorld.CreateAsync(emulators);
         await RecordAsync(stack, "orders", "/orders", 1);
         await stack.Registry.RecordVersionAsync((await stack.Registry.GetVersionAsync("orders", "1.0.1-aaaaaaa"))! with
         {

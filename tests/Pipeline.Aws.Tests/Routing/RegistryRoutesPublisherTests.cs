@@ -31,15 +31,8 @@ public class RegistryRoutesPublisherTests(EmulatorFixture emulators)
     [Fact]
     public async Task Publish_WhenDeploySwitchesAService_ShouldRouteItsNewTargetsMarkItLiveAndLaterPublishNothingNew()
     {
-        var table = await RoutingTestTables.CreateAsync(emulators);
-        var bucket = await emulators.CreateBucketAsync("routes");
-        var registry = new DynamoDbRegistry(emulators.DynamoDb, table);
-        var store = new S3RoutesStore(emulators.S3, bucket);
-        var publication = new RegistryRoutesPublisher(
-            registry,
-            new DynamoDbRouteTargets(emulators.DynamoDb, table),
-            new RoutesConfigPublisher(new DynamoDbRoutesSequence(emulators.DynamoDb, table, RoutingTestTables.SequenceKey), store, TimeProvider.System, RoutesConfigPublisherOptions.Default),
-            new RouterSettings("*", 80, "/run/haproxy/admin.sock"));
+        var routing = await RoutingWorld.CreateAsync(emulators);
+        var (registry, store, publication) = (routing.Registry, routing.Store, routing.Publisher());
         await registry.RecordVersionAsync(Version(1, "1.4.1-aaaaaaa"));
 
         var first = await publication.PublishAsync(new RouteSwitch("orders", "1.4.1-aaaaaaa", [new("i-1", "10.0.0.1", 8080), new("i-2", "10.0.0.2", 8080)]), CancellationToken.None);

@@ -11,21 +11,9 @@ public sealed class CompositionRoutingTests
     private static readonly ServiceManifest Orders = ManifestParser.Parse(
         "name: orders\nport: 8080\nbuild: { artifact: a.tgz }\nroutes:\n  - pathPrefix: /orders\n");
 
-    private static readonly ServiceManifest Storefront = ManifestParser.Parse("""
-        name: storefront
-        compose:
-          - path: /storefront/customers/{customerId}
-            timeoutMs: 800
-            calls:
-              orders: { service: orders, path: "/orders?customerId={customerId}" }
-              catalog: { service: catalog, path: /items }
-            require: [orders]
-          - path: /storefront/orders
-            method: POST
-            calls:
-              orders: { service: orders, path: /orders }
-
-        """);
+    /// <summary>The composite service the repository ships as its example.</summary>
+    private static readonly ServiceManifest Storefront = ManifestParser.Parse(
+        File.ReadAllText(RepositoryRoot.Combine("examples/compositions/storefront/service.yaml")));
 
     [Fact]
     public void Render_WhenAServiceComposes_ShouldSendItsPrefixesToTheComposerAndCarryTheCompositions()

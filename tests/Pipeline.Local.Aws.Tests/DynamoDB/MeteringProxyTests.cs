@@ -9,8 +9,7 @@ public class MeteringProxyTests(EmulatorFixture emulators)
     [Fact]
     public async Task PutItem_WhenWithinCapacity_ShouldMeterTableAndIndexWritesPerMinute()
     {
-        var clock = new ManualClock(ProxiedTable.TenAm);
-        await using var table = await ProxiedTable.CreateAsync(emulators, 100, 100, new MeteringOptions(Clock: clock), withIndex: true);
+        await using var table = await ProxiedTable.CreateAsync(emulators, 100, 100, withIndex: true);
 
         await table.PutManyAsync(10);
 
@@ -25,8 +24,7 @@ public class MeteringProxyTests(EmulatorFixture emulators)
     [Fact]
     public async Task PutItem_WhenProvisionedThroughputAndBurstAreSpent_ShouldThrottleWithDynamoDbsError()
     {
-        var clock = new ManualClock(ProxiedTable.TenAm);
-        await using var table = await ProxiedTable.CreateAsync(emulators, 1, 2, new MeteringOptions(BurstSeconds: 3, Clock: clock));
+        await using var table = await ProxiedTable.CreateAsync(emulators, 1, 2, burstSeconds: 3);
 
         // 2 WCU with 3 s of burst: 6 units banked, no refill while the clock stands still.
         await table.PutManyAsync(6);
@@ -35,7 +33,7 @@ public class MeteringProxyTests(EmulatorFixture emulators)
         Assert.Contains("provisioned throughput", error.Message, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(1, table.Proxy.Meter.Total(table.Name, null, DynamoDbMetrics.WriteThrottles));
 
-        clock.Advance(TimeSpan.FromSeconds(1));
+        table.Clock.Advance(TimeSpan.FromSeconds(1));
         await table.PutAsync("after-a-second");
     }
 
@@ -69,8 +67,7 @@ public class MeteringProxyTests(EmulatorFixture emulators)
     [Fact]
     public async Task UpdateTable_WhenTheQuotaIsSpent_ShouldRefuseWithLimitExceededUntilTheNextHour()
     {
-        var clock = new ManualClock(ProxiedTable.TenAm);
-        await using var table = await ProxiedTable.CreateAsync(emulators, 50, 50, new MeteringOptions(Clock: clock));
+        await using var table = await ProxiedTable.CreateAsync(emulators, 50, 50);
 
         for (var units = 40; units > 0; units -= 10)
         {
@@ -88,7 +85,7 @@ public class MeteringProxyTests(EmulatorFixture emulators)
         // Increases are never limited; the next UTC hour brings one more decrease.
         await table.Client.UpdateTableAsync(new UpdateTableRequest { TableName = table.Name, ProvisionedThroughput = new ProvisionedThroughput(20, 20) });
         await table.WaitActiveAsync();
-        clock.Advance(TimeSpan.FromHours(1));
+        table.Clock.Advance(TimeSpan.FromHours(1));
         await table.Client.UpdateTableAsync(new UpdateTableRequest { TableName = table.Name, ProvisionedThroughput = new ProvisionedThroughput(5, 5) });
         await table.WaitActiveAsync();
         Assert.Equal(5, (await table.Client.DescribeTableAsync(table.Name)).Table.ProvisionedThroughput.NumberOfDecreasesToday);

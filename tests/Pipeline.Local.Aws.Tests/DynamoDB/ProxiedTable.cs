@@ -5,7 +5,7 @@ using Amazon.Runtime;
 namespace Pipeline.Local.Aws.Tests.DynamoDB;
 
 /// <summary>A fresh table created through a metering proxy in front of the shared dynalite.</summary>
-internal sealed class ProxiedTable(MeteringProxy proxy, AmazonDynamoDBClient client, string name) : IAsyncDisposable
+internal sealed class ProxiedTable(MeteringProxy proxy, AmazonDynamoDBClient client, string name, ManualClock clock) : IAsyncDisposable
 {
     /// <summary>Where the tests' hand-moved clocks start: 10:00 UTC on a Monday.</summary>
     public static readonly DateTimeOffset TenAm = new(2026, 3, 2, 10, 0, 0, TimeSpan.Zero);
@@ -16,9 +16,13 @@ internal sealed class ProxiedTable(MeteringProxy proxy, AmazonDynamoDBClient cli
 
     public string Name => name;
 
-    public static async Task<ProxiedTable> CreateAsync(EmulatorFixture emulators, long read, long write, MeteringOptions options, bool withIndex = false)
+    /// <summary>The proxy's clock, standing at <see cref="TenAm"/> until the test moves it.</summary>
+    public ManualClock Clock => clock;
+
+    public static async Task<ProxiedTable> CreateAsync(EmulatorFixture emulators, long read, long write, int burstSeconds = 300, bool withIndex = false)
     {
-        var proxy = await MeteringProxy.StartAsync(emulators.DynamoDbEndpoint, options);
+        var clock = new ManualClock(TenAm);
+        var proxy = await MeteringProxy.StartAsync(emulators.DynamoDbEndpoint, new MeteringOptions(burstSeconds, clock));
         var client = new AmazonDynamoDBClient(new BasicAWSCredentials("local", "local"), new AmazonDynamoDBConfig
         {
             ServiceURL = proxy.Endpoint.ToString(),
@@ -52,7 +56,7 @@ internal sealed class ProxiedTable(MeteringProxy proxy, AmazonDynamoDBClient cli
         }
 
         await client.CreateTableAsync(request);
-        var table = new ProxiedTable(proxy, client, name);
+        var table = new ProxiedTable(proxy, client, name, clock);
         await table.WaitActiveAsync();
         return table;
     }

@@ -14,11 +14,10 @@ public class ScalerOnProxyTests(EmulatorFixture emulators)
     [Fact]
     public async Task GetMetricData_ThroughTheCloudWatchClient_ShouldReturnWhatTheProxyMetered()
     {
-        var clock = new ManualClock(ProxiedTable.TenAm);
-        await using var table = await ProxiedTable.CreateAsync(emulators, 100, 100, new MeteringOptions(Clock: clock), withIndex: true);
+        await using var table = await ProxiedTable.CreateAsync(emulators, 100, 100, withIndex: true);
         await table.PutManyAsync(30);
 
-        var metrics = new CloudWatchThroughputMetrics(Client(table, clock));
+        var metrics = new CloudWatchThroughputMetrics(Client(table));
         var history = await metrics.GetAsync(table.Name, ["by-gk"], ProxiedTable.TenAm.AddMinutes(2), 5, CancellationToken.None);
 
         // 30 units in the 10:00 minute = 0.5 units/s, on the table and on the index.
@@ -30,24 +29,23 @@ public class ScalerOnProxyTests(EmulatorFixture emulators)
     [Fact]
     public async Task TableScaler_WhenWritesAreThrottled_ShouldRaiseCapacityAndThenLowerItWithinTheQuota()
     {
-        var clock = new ManualClock(ProxiedTable.TenAm);
-        await using var table = await ProxiedTable.CreateAsync(emulators, 1, 1, new MeteringOptions(BurstSeconds: 1, Clock: clock));
+        await using var table = await ProxiedTable.CreateAsync(emulators, 1, 1, burstSeconds: 1);
         var log = new ListLog();
         var settings = new ScalingSettings(new Throughput(1, 1), new Throughput(100, 100));
         var scaler = new TableScaler(
             new OneTable(new ScaledTable(table.Name, [], settings)),
             new DynamoDbTableCapacity(table.Client),
-            new CloudWatchThroughputMetrics(Client(table, clock)),
+            new CloudWatchThroughputMetrics(Client(table)),
             new PipelineScalingPolicy(),
             log,
-            clock);
+            table.Clock);
 
         // One minute of 300 attempted writes (5 per second) against 1 WCU: most are throttled.
-        var throttled = await WriteAsync(table, 300, clock);
+        var throttled = await WriteAsync(table, 300);
         Assert.True(throttled > 200, $"only {throttled} throttled");
 
         // The next tick reads the minute of load as the last complete one.
-        clock.Advance(TimeSpan.FromMinutes(1));
+        table.Clock.Advance(TimeSpan.FromMinutes(1));
         Assert.True(await scaler.RunAsync(CancellationToken.None) == 1, string.Join("; ", log.Records));
         await table.WaitActiveAsync();
         var raised = (await table.Client.DescribeTableAsync(table.Name)).Table.ProvisionedThroughput.WriteCapacityUnits!.Value;
@@ -55,12 +53,12 @@ public class ScalerOnProxyTests(EmulatorFixture emulators)
         Assert.Contains("scale out", log.Records[^1].Why, StringComparison.Ordinal);
 
         // The same load now fits.
-        Assert.Equal(0, await WriteAsync(table, (int)raised * 30, clock));
+        Assert.Equal(0, await WriteAsync(table, (int)raised * 30));
 
         // Idle long enough for the policy to spend a decrease; dynalite refuses nothing, the proxy counts it.
         for (var tick = 0; tick < 12; tick++)
         {
-            clock.Advance(TimeSpan.FromMinutes(1));
+            table.Clock.Advance(TimeSpan.FromMinutes(1));
             await scaler.RunAsync(CancellationToken.None);
             await table.WaitActiveAsync();
         }
@@ -71,7 +69,7 @@ public class ScalerOnProxyTests(EmulatorFixture emulators)
     }
 
     // Spreads writes over one minute of the manual clock; returns how many were throttled.
-    private static async Task<int> WriteAsync(ProxiedTable table, int writes, ManualClock clock)
+    private static async Task<int> WriteAsync(ProxiedTable table, int writes)
     {
         var throttled = 0;
         for (var i = 0; i < writes; i++)
@@ -85,15 +83,15 @@ public class ScalerOnProxyTests(EmulatorFixture emulators)
                 throttled++;
             }
 
-            clock.Advance(TimeSpan.FromSeconds(60.0 / writes));
+            table.Clock.Advance(TimeSpan.FromSeconds(60.0 / writes));
         }
 
         return throttled;
     }
 
-    private static CloudWatchClient Client(ProxiedTable table, TimeProvider clock) => new(CloudWatchClient.Service.At(
+    private static CloudWatchClient Client(ProxiedTable table) => new(CloudWatchClient.Service.At(
         new HttpClient(), "us-east-1", table.Proxy.Endpoint,
-        _ => Task.FromResult(new Amazon.Runtime.ImmutableCredentials("local", "local", null)), clock));
+        _ => Task.FromResult(new Amazon.Runtime.ImmutableCredentials("local", "local", null)), table.Clock));
 
     private sealed class OneTable(ScaledTable table) : IScaledTables
     {

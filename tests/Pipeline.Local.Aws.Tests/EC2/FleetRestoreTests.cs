@@ -9,7 +9,7 @@ namespace Pipeline.Local.Aws.Tests.EC2;
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "xunit disposes test classes through IAsyncLifetime.")]
 public sealed class FleetRestoreTests : IAsyncLifetime
 {
-    private const string Listener = LocalTargetGroupsTests.Listener;
+    private const string Listener = TargetGroupsOnFleet.Listener;
     private readonly FleetFixture _fixture = new();
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
     private readonly List<IAsyncDisposable> _later = [];

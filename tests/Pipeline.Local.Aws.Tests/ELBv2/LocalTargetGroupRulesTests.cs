@@ -4,30 +4,14 @@ namespace Pipeline.Local.Aws.Tests.ELBv2;
 /// ELB health-checks only the groups a load balancer uses; the listener's rules are what uses
 /// them. These run real instances, so "never checked" is measured, not assumed.
 /// </summary>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "xunit disposes test classes through IAsyncLifetime.")]
-public sealed class LocalTargetGroupRulesTests : IAsyncLifetime
+public sealed class LocalTargetGroupRulesTests : TargetGroupsOnFleet
 {
-    private const string Listener = LocalTargetGroupsTests.Listener;
     private const string Prefix = ElasticLoadBalancingV2Integration.ResourcePrefix;
-    private readonly FleetFixture _fixture = new();
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
-    private readonly LocalTargetGroups _groups;
     private readonly ElasticLoadBalancingV2Integration _elb;
 
     public LocalTargetGroupRulesTests()
     {
-        _groups = new LocalTargetGroups(new FleetTargetAddresses(_fixture.Fleet), new StackContext());
-        _groups.CreateListener(Listener);
-        _elb = new ElasticLoadBalancingV2Integration(_groups);
-    }
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        await _groups.DisposeAsync();
-        _http.Dispose();
-        await _fixture.DisposeAsync();
+        _elb = new ElasticLoadBalancingV2Integration(Groups);
     }
 
     private string CreateGroup(string name, int interval = 5, int healthy = 2) => _elb.Invoke(Prefix + "createTargetGroup", JsonNode.Parse(
@@ -48,26 +32,25 @@ public sealed class LocalTargetGroupRulesTests : IAsyncLifetime
 
     private async Task<(FleetInstance Instance, string Health)> RegisteredAsync(string group)
     {
-        var instance = (await _fixture.Fleet.LaunchAsync(FleetFixture.Spec(), 1, CancellationToken.None))[0];
-        await Eventually.GetWhenUpAsync(_http, $"http://127.0.0.1:{instance.Port}/version");
-        _groups.RegisterTargets(new TargetsRequest(group, [new TargetDescription(instance.InstanceId, instance.Port)]));
+        var instance = await LaunchAsync();
+        Groups.RegisterTargets(new TargetsRequest(group, [new TargetDescription(instance.InstanceId, instance.Port)]));
         return (instance, $"http://127.0.0.1:{instance.Port}/");
     }
 
     private TargetHealth Health(string group) =>
-        _groups.DescribeTargetHealth(new DescribeTargetHealthRequest(group)).TargetHealthDescriptions.Single().TargetHealth;
+        Groups.DescribeTargetHealth(new DescribeTargetHealthRequest(group)).TargetHealthDescriptions.Single().TargetHealth;
 
     [Fact]
     public async Task Register_WhenNoRuleForwardsToTheGroup_ShouldStayUnusedAndNeverBeChecked()
     {
         var group = CreateGroup("unattached-v1", interval: 5);
         var (instance, _) = await RegisteredAsync(group);
-        var before = await _http.GetStringAsync(new Uri($"http://127.0.0.1:{instance.Port}/health-checks"));
+        var before = await Http.GetStringAsync(new Uri($"http://127.0.0.1:{instance.Port}/health-checks"));
 
         await Task.Delay(TimeSpan.FromSeconds(6));
 
         Assert.Equal(new TargetHealth("unused", "Target.NotInUse", TargetMonitor.NotInUse.Description), Health(group));
-        Assert.Equal(before, await _http.GetStringAsync(new Uri($"http://127.0.0.1:{instance.Port}/health-checks")));
+        Assert.Equal(before, await Http.GetStringAsync(new Uri($"http://127.0.0.1:{instance.Port}/health-checks")));
     }
 
     [Fact]
@@ -79,14 +62,14 @@ public sealed class LocalTargetGroupRulesTests : IAsyncLifetime
         // The first check starts as soon as the rule exists; the target answers it only after
         // 1.8 s (within the 2 s timeout), so the state read just after the rule is the one ELB
         // reports before any check has completed.
-        await _http.GetStringAsync(new Uri(health + "set-health?code=200&delay=1800"));
+        await Http.GetStringAsync(new Uri(health + "set-health?code=200&delay=1800"));
 
         var rule = CreateRule(group, 10)["Rules"]![0]!;
 
         Assert.Equal("initial", Health(group).State);
         Assert.Equal("10", rule["Priority"]!.GetValue<string>());
         await Eventually.WaitForAsync(() => Health(group), h => h.State == "healthy", TimeSpan.FromSeconds(30));
-        Assert.NotEqual("0", await _http.GetStringAsync(new Uri(health + "health-checks")));
+        Assert.NotEqual("0", await Http.GetStringAsync(new Uri(health + "health-checks")));
     }
 
     [Fact]
@@ -108,7 +91,7 @@ public sealed class LocalTargetGroupRulesTests : IAsyncLifetime
         var error = Assert.Throws<ElasticLoadBalancingException>(() => CreateRule(group, 12));
 
         Assert.Equal("ElasticLoadBalancingV2.PriorityInUseException", error.ErrorType);
-        Assert.Single(_groups.DescribeRules(Listener), r => r.TargetGroupArn == group);
+        Assert.Single(Groups.DescribeRules(Listener), r => r.TargetGroupArn == group);
     }
 
     [Fact]
@@ -146,6 +129,6 @@ public sealed class LocalTargetGroupRulesTests : IAsyncLifetime
         Assert.Equal(group, listed[0]!["Actions"]![0]!["TargetGroupArn"]!.GetValue<string>());
         Assert.True(listed[1]!["IsDefault"]!.GetValue<bool>());
         Assert.Equal("unused", unusedAgain.State);
-        Assert.DoesNotContain(_groups.DescribeTargetGroups(), g => g.TargetGroupArn == group);
+        Assert.DoesNotContain(Groups.DescribeTargetGroups(), g => g.TargetGroupArn == group);
     }
 }

@@ -1,18 +1,13 @@
 namespace Pipeline.Local.Aws.Tests.ELBv2;
 
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "xunit disposes test classes through IAsyncLifetime.")]
-public sealed class LocalTargetGroupsTests : IAsyncLifetime
+public sealed class LocalTargetGroupsTests : TargetGroupsOnFleet
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
-    private readonly FleetFixture _fixture = new();
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
-    private readonly LocalTargetGroups _groups;
     private readonly TargetGroupDescription _group;
 
     public LocalTargetGroupsTests()
     {
-        _groups = new LocalTargetGroups(new FleetTargetAddresses(_fixture.Fleet), new StackContext());
-        _group = _groups.CreateTargetGroup(new TargetGroupSettings("svc-tg", 80)
+        _group = Groups.CreateTargetGroup(new TargetGroupSettings("svc-tg", 80)
         {
             HealthCheckPath = "/health",
             HealthCheckInterval = TimeSpan.FromMilliseconds(200),
@@ -22,42 +17,32 @@ public sealed class LocalTargetGroupsTests : IAsyncLifetime
             DeregistrationDelay = TimeSpan.FromSeconds(1),
         });
         // ELB checks only groups a load balancer uses: these tests are about the checks, so the group is attached.
-        _groups.CreateListener(Listener);
-        _groups.CreateRule(new CreateRuleRequest(Listener, 1,
+        Groups.CreateRule(new CreateRuleRequest(Listener, 1,
             [new RuleCondition("http-header", HttpHeaderConfig: new HttpHeaderConditionConfig("X-Pipeline-Target-Group", ["svc-tg"]))],
             [new RuleAction("forward", _group.TargetGroupArn)]));
     }
 
-    internal const string Listener = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/pipeline/local/HealthCheckListener";
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
+    /// <summary>A launched instance, registered, once its first check has passed.</summary>
+    private async Task<FleetInstance> HealthyTargetAsync()
     {
-        await _groups.DisposeAsync();
-        _http.Dispose();
-        await _fixture.DisposeAsync();
-    }
-
-    private async Task<FleetInstance> LaunchAsync()
-    {
-        var instance = (await _fixture.Fleet.LaunchAsync(FleetFixture.Spec(), 1, CancellationToken.None))[0];
-        await Eventually.GetWhenUpAsync(_http, $"http://127.0.0.1:{instance.Port}/version");
+        var instance = await LaunchAsync();
+        Register(instance);
+        await HealthBecomesAsync(instance, "healthy");
         return instance;
     }
 
     private TargetHealth Health(FleetInstance instance) =>
-        _groups.DescribeTargetHealth(new DescribeTargetHealthRequest(_group.TargetGroupArn, [new TargetDescription(instance.InstanceId, instance.Port)]))
+        Groups.DescribeTargetHealth(new DescribeTargetHealthRequest(_group.TargetGroupArn, [new TargetDescription(instance.InstanceId, instance.Port)]))
             .TargetHealthDescriptions.Single().TargetHealth;
 
     private Task<TargetHealth> HealthBecomesAsync(FleetInstance instance, string state) =>
         Eventually.WaitForAsync(() => Health(instance), h => h.State == state, Wait);
 
     private void Register(params FleetInstance[] instances) =>
-        _groups.RegisterTargets(new TargetsRequest(_group.TargetGroupArn, [.. instances.Select(i => new TargetDescription(i.InstanceId, i.Port))]));
+        Groups.RegisterTargets(new TargetsRequest(_group.TargetGroupArn, [.. instances.Select(i => new TargetDescription(i.InstanceId, i.Port))]));
 
     private Task<string> SetHealthAsync(FleetInstance instance, int code, int delayMs = 0) =>
-        _http.GetStringAsync(new Uri($"http://127.0.0.1:{instance.Port}/set-health?code={code}&delay={delayMs}"));
+        Http.GetStringAsync(new Uri($"http://127.0.0.1:{instance.Port}/set-health?code={code}&delay={delayMs}"));
 
     [Fact]
     public async Task Register_WhenTargetsServeHealth_ShouldGoFromInitialToHealthy()
@@ -77,7 +62,7 @@ public sealed class LocalTargetGroupsTests : IAsyncLifetime
         Assert.StartsWith("Elb.", first.Reason, StringComparison.Ordinal);
         Assert.Equal("healthy", (await HealthBecomesAsync(a, "healthy")).State);
         Assert.Equal("healthy", (await HealthBecomesAsync(b, "healthy")).State);
-        var all = _groups.DescribeTargetHealth(new DescribeTargetHealthRequest(_group.TargetGroupArn));
+        var all = Groups.DescribeTargetHealth(new DescribeTargetHealthRequest(_group.TargetGroupArn));
         Assert.Equal(2, all.TargetHealthDescriptions.Count);
         Assert.All(all.TargetHealthDescriptions, d => Assert.Equal(d.Target.Port.ToString(), d.HealthCheckPort));
     }
@@ -85,9 +70,7 @@ public sealed class LocalTargetGroupsTests : IAsyncLifetime
     [Fact]
     public async Task HealthCheck_WhenTargetAnswersWrongCode_ShouldTurnUnhealthyThenRecoverAfterThreshold()
     {
-        var a = await LaunchAsync();
-        Register(a);
-        await HealthBecomesAsync(a, "healthy");
+        var a = await HealthyTargetAsync();
 
         await SetHealthAsync(a, 503);
         var unhealthy = await HealthBecomesAsync(a, "unhealthy");
@@ -102,9 +85,7 @@ public sealed class LocalTargetGroupsTests : IAsyncLifetime
     [Fact]
     public async Task HealthCheck_WhenOneCheckFails_ShouldStayHealthyBelowTheUnhealthyThreshold()
     {
-        var a = await LaunchAsync();
-        Register(a);
-        await HealthBecomesAsync(a, "healthy");
+        var a = await HealthyTargetAsync();
 
         // One failing check (then fixed) is below UnhealthyThresholdCount = 2.
         await SetHealthAsync(a, 500);
@@ -135,26 +116,22 @@ public sealed class LocalTargetGroupsTests : IAsyncLifetime
     [Fact]
     public async Task HealthCheck_WhenInstanceCrashes_ShouldMakeItsTargetUnhealthy()
     {
-        var a = await LaunchAsync();
-        Register(a);
-        await HealthBecomesAsync(a, "healthy");
+        var a = await HealthyTargetAsync();
 
-        await _http.GetStringAsync(new Uri($"http://127.0.0.1:{a.Port}/crash"));
+        await Http.GetStringAsync(new Uri($"http://127.0.0.1:{a.Port}/crash"));
         var health = await HealthBecomesAsync(a, "unhealthy");
 
         Assert.Equal("Target.FailedHealthChecks", health.Reason);
-        Assert.Equal("stopped", _fixture.Fleet.Find(a.InstanceId)!.State);
+        Assert.Equal("stopped", Fixture.Fleet.Find(a.InstanceId)!.State);
     }
 
     [Fact]
     public async Task Deregister_WhenTargetIsHealthy_ShouldDrainForTheDelayThenBeUnused()
     {
-        var a = await LaunchAsync();
-        Register(a);
-        await HealthBecomesAsync(a, "healthy");
+        var a = await HealthyTargetAsync();
         var watch = System.Diagnostics.Stopwatch.StartNew();
 
-        _groups.DeregisterTargets(new TargetsRequest(_group.TargetGroupArn, [new TargetDescription(a.InstanceId, a.Port)]));
+        Groups.DeregisterTargets(new TargetsRequest(_group.TargetGroupArn, [new TargetDescription(a.InstanceId, a.Port)]));
         var draining = Health(a);
         var unused = await HealthBecomesAsync(a, "unused");
 
@@ -162,17 +139,17 @@ public sealed class LocalTargetGroupsTests : IAsyncLifetime
         Assert.Equal("Target.DeregistrationInProgress", draining.Reason);
         Assert.Equal("Target.NotRegistered", unused.Reason);
         Assert.True(watch.Elapsed >= TimeSpan.FromSeconds(0.9), $"drained in {watch.Elapsed}");
-        Assert.Empty(_groups.DescribeTargetHealth(new DescribeTargetHealthRequest(_group.TargetGroupArn)).TargetHealthDescriptions);
+        Assert.Empty(Groups.DescribeTargetHealth(new DescribeTargetHealthRequest(_group.TargetGroupArn)).TargetHealthDescriptions);
     }
 
     [Fact]
     public async Task Register_WhenInstanceIsUnknownOrStopped_ShouldRefuseItAsInvalidTarget()
     {
         var a = await LaunchAsync();
-        await _fixture.Fleet.TerminateAsync([a.InstanceId], CancellationToken.None);
+        await Fixture.Fleet.TerminateAsync([a.InstanceId], CancellationToken.None);
 
         var unknown = Assert.Throws<ElasticLoadBalancingException>(() =>
-            _groups.RegisterTargets(new TargetsRequest(_group.TargetGroupArn, [new TargetDescription("i-00000000000000000", 1234)])));
+            Groups.RegisterTargets(new TargetsRequest(_group.TargetGroupArn, [new TargetDescription("i-00000000000000000", 1234)])));
         var stopped = Assert.Throws<ElasticLoadBalancingException>(() => Register(a));
 
         Assert.Equal("ElasticLoadBalancingV2.InvalidTargetException", unknown.ErrorType);
@@ -183,7 +160,7 @@ public sealed class LocalTargetGroupsTests : IAsyncLifetime
     public void Register_WhenTargetGroupIsUnknown_ShouldThrowTargetGroupNotFound()
     {
         var error = Assert.Throws<ElasticLoadBalancingException>(() =>
-            _groups.RegisterTargets(new TargetsRequest("arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/x/1", [new TargetDescription("127.0.0.1", 1)])));
+            Groups.RegisterTargets(new TargetsRequest("arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/x/1", [new TargetDescription("127.0.0.1", 1)])));
 
         Assert.Equal("ElasticLoadBalancingV2.TargetGroupNotFoundException", error.ErrorType);
     }
@@ -193,7 +170,7 @@ public sealed class LocalTargetGroupsTests : IAsyncLifetime
     [InlineData(2, 2, "must be codes 200-499", "abc")]
     public void CreateTargetGroup_WhenSettingsAreInvalid_ShouldSayWhich(int healthy, int unhealthy, string expected, string matcher = "200")
     {
-        var error = Assert.Throws<ElasticLoadBalancingException>(() => _groups.CreateTargetGroup(
+        var error = Assert.Throws<ElasticLoadBalancingException>(() => Groups.CreateTargetGroup(
             new TargetGroupSettings("bad", 80) { HealthyThresholdCount = healthy, UnhealthyThresholdCount = unhealthy, Matcher = matcher }));
 
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
@@ -203,7 +180,7 @@ public sealed class LocalTargetGroupsTests : IAsyncLifetime
     public async Task Integration_WhenStateMachineCallsTheAwsSdkResources_ShouldSpeakElbv2Shapes()
     {
         var a = await LaunchAsync();
-        var elb = new ElasticLoadBalancingV2Integration(_groups);
+        var elb = new ElasticLoadBalancingV2Integration(Groups);
         var targets = new JsonArray(new JsonObject { ["Id"] = a.InstanceId, ["Port"] = a.Port });
 
         var registered = elb.Invoke(
@@ -228,7 +205,7 @@ public sealed class LocalTargetGroupsTests : IAsyncLifetime
     [Fact]
     public async Task ModifyAttributes_WhenTheDrainDelayChanges_ShouldDrainForTheNewDelayAndKeepCreateIdempotent()
     {
-        var elb = new ElasticLoadBalancingV2Integration(_groups, TimeSpan.FromSeconds(300));
+        var elb = new ElasticLoadBalancingV2Integration(Groups, TimeSpan.FromSeconds(300));
         var create = JsonNode.Parse("""{"Name": "orders-v8", "Port": 80, "HealthCheckPath": "/health", "HealthCheckIntervalSeconds": 5, "HealthCheckTimeoutSeconds": 2}""");
         var arn = elb.Invoke("arn:aws:states:::aws-sdk:elasticloadbalancingv2:createTargetGroup", create)["TargetGroups"]![0]!["TargetGroupArn"]!.GetValue<string>();
 
@@ -240,10 +217,10 @@ public sealed class LocalTargetGroupsTests : IAsyncLifetime
         var negative = Assert.Throws<ElasticLoadBalancingException>(() => elb.Invoke("arn:aws:states:::aws-sdk:elasticloadbalancingv2:modifyTargetGroupAttributes",
             JsonNode.Parse($$"""{"TargetGroupArn": "{{arn}}", "Attributes": [{"Key": "deregistration_delay.timeout_seconds", "Value": "-5"}]}""")));
         var a = await LaunchAsync();
-        _groups.RegisterTargets(new TargetsRequest(arn, [new TargetDescription(a.InstanceId, a.Port)]));
+        Groups.RegisterTargets(new TargetsRequest(arn, [new TargetDescription(a.InstanceId, a.Port)]));
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        _groups.DeregisterTargets(new TargetsRequest(arn, [new TargetDescription(a.InstanceId, a.Port)]));
-        while (_groups.DescribeTargetHealth(new DescribeTargetHealthRequest(arn)).TargetHealthDescriptions.Count > 0 && watch.Elapsed < Wait)
+        Groups.DeregisterTargets(new TargetsRequest(arn, [new TargetDescription(a.InstanceId, a.Port)]));
+        while (Groups.DescribeTargetHealth(new DescribeTargetHealthRequest(arn)).TargetHealthDescriptions.Count > 0 && watch.Elapsed < Wait)
         {
             await Task.Delay(50);
         }
@@ -258,7 +235,7 @@ public sealed class LocalTargetGroupsTests : IAsyncLifetime
     [Fact]
     public void Integration_WhenDeployCreatesDescribesAndDeletesAGroup_ShouldAnswerLikeElbv2()
     {
-        var elb = new ElasticLoadBalancingV2Integration(_groups, TimeSpan.FromSeconds(2));
+        var elb = new ElasticLoadBalancingV2Integration(Groups, TimeSpan.FromSeconds(2));
         var create = JsonNode.Parse("""
             {
               "Name": "orders-v7", "Protocol": "HTTP", "Port": 3000, "VpcId": "vpc-local", "TargetType": "ip",
@@ -292,7 +269,7 @@ public sealed class LocalTargetGroupsTests : IAsyncLifetime
     [InlineData("""{"Name": "ok", "Port": 80, "Unknown": 1}""", "the parameters do not fit the request")]
     public void Integration_WhenCreateTargetGroupInputIsInvalid_ShouldRaiseValidation(string json, string expected)
     {
-        var elb = new ElasticLoadBalancingV2Integration(_groups);
+        var elb = new ElasticLoadBalancingV2Integration(Groups);
 
         var error = Assert.Throws<ElasticLoadBalancingException>(() =>
             elb.Invoke("arn:aws:states:::aws-sdk:elasticloadbalancingv2:createTargetGroup", JsonNode.Parse(json)));

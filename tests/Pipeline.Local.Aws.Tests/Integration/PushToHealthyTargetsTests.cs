@@ -93,8 +93,8 @@ public sealed class PushToHealthyTargetsTests(EmulatorFixture emulators) : IDisp
         groups.RegisterTargets(new TargetsRequest(group.TargetGroupArn, [.. instances.Select(i => new TargetDescription(i.InstanceId, i.Port))]));
 
         // ELB health-checks only groups a load balancer uses: attached as the deploy machine does, by a listener rule.
-        groups.CreateListener(LocalTargetGroupsTests.Listener);
-        groups.CreateRule(new CreateRuleRequest(LocalTargetGroupsTests.Listener, 1,
+        groups.CreateListener(TargetGroupsOnFleet.Listener);
+        groups.CreateRule(new CreateRuleRequest(TargetGroupsOnFleet.Listener, 1,
             [new RuleCondition("http-header", HttpHeaderConfig: new HttpHeaderConditionConfig("X-Pipeline-Target-Group", ["orders"]))],
             [new RuleAction("forward", group.TargetGroupArn)]));
 

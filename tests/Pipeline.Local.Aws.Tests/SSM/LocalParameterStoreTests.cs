@@ -20,10 +20,7 @@ public sealed class LocalParameterStoreTests : IDisposable
         Assert.Equal("second", new LocalParameterStore(_temp.Path).Get("/stack/orders/db-password"));
         Assert.Null(store.Get("/stack/orders/missing"));
         Assert.Equal(["/stack/orders/db-password"], store.Names("/stack/orders/"));
-        if (!OperatingSystem.IsWindows())
-        {
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(store.FilePath));
-        }
+        OwnerOnly.AssertFile(store.FilePath);
     }
 
     [Theory]

@@ -20,11 +20,8 @@ public sealed class LocalIssuerTests : IDisposable
         using var again = IssuerKey.LoadOrCreate(directory);
 
         Assert.Equal(first.KeyId, again.KeyId);
-        if (!OperatingSystem.IsWindows())
-        {
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(directory, "key.pem")));
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(directory));
-        }
+        OwnerOnly.AssertFile(Path.Combine(directory, "key.pem"));
+        OwnerOnly.AssertDirectory(directory);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Pipeline.Aws.Registry;
+using Pipeline.Local.Aws.ELBv2;
 using Pipeline.Local.Aws.Lambda;
 using Pipeline.States.Definition;
 using Pipeline.States.History;
@@ -10,8 +11,8 @@ namespace Pipeline.StateMachines.Tests.Execution;
 /// <summary>
 /// The deploy-service definition from statemachines/, run by Pipeline.States with its placeholders
 /// filled as template.yaml would fill them: the functions that exist are the published programs,
-/// run as processes by the local Lambda service against dynalite and s3rver; CodeBuild, ELBv2 and
-/// the functions not built yet are the doubles of this folder.
+/// run as processes by the local Lambda service against dynalite and s3rver, ELBv2 is the local
+/// service (<see cref="FaultyElb"/>); CodeBuild and the functions not built yet are the doubles of this folder.
 /// </summary>
 #pragma warning disable CA1001 // xunit disposes collection fixtures through IAsyncLifetime.DisposeAsync.
 public sealed partial class DeployHarness : IAsyncLifetime
@@ -26,6 +27,7 @@ public sealed partial class DeployHarness : IAsyncLifetime
 
     private readonly EmulatorFixture _emulators;
     private readonly bool _ownsEmulators;
+    private readonly bool _ownsElb;
     private readonly Dictionary<string, RecordingProxy[]> _recorders = new(StringComparer.Ordinal);
     private readonly DescribeExecutionDouble _executions = new();
     private LocalLambdaService? _lambda;
@@ -40,13 +42,14 @@ public sealed partial class DeployHarness : IAsyncLifetime
     }
 
     /// <summary>A harness for the stack <paramref name="stackName"/>, over emulators and an ELB another stack may share.</summary>
-    internal DeployHarness(string stackName, string tablePrefix, EmulatorFixture? sharedEmulators, ElbDouble? sharedElb)
+    internal DeployHarness(string stackName, string tablePrefix, EmulatorFixture? sharedEmulators, FaultyElb? sharedElb)
     {
         StackName = stackName;
         TablePrefix = tablePrefix;
         _emulators = sharedEmulators ?? new EmulatorFixture();
         _ownsEmulators = sharedEmulators is null;
-        Elb = sharedElb ?? new ElbDouble();
+        _ownsElb = sharedElb is null;
+        Elb = sharedElb ?? new FaultyElb();
     }
 
     /// <summary>AWS::StackName for this harness's functions and definition.</summary>
@@ -65,7 +68,7 @@ public sealed partial class DeployHarness : IAsyncLifetime
 
     internal CodeBuildDouble Build { get; private set; } = null!;
 
-    internal ElbDouble Elb { get; }
+    internal FaultyElb Elb { get; }
 
     internal FleetDoubles Fleet { get; private set; } = null!;
 
@@ -156,6 +159,16 @@ public sealed partial class DeployHarness : IAsyncLifetime
         }
 
         await _executions.DisposeAsync();
+        if (_ownsElb)
+        {
+            await Elb.DisposeAsync();
+        }
+
+        if (Fleet is not null)
+        {
+            await Fleet.DisposeAsync();
+        }
+
         if (_ownsEmulators)
         {
             await _emulators.DisposeAsync();
@@ -182,7 +195,7 @@ public sealed partial class DeployHarness : IAsyncLifetime
             .Register(LambdaInvokeIntegration.OptimizedResource,
                 new FunctionRouter(new LambdaInvokeIntegration(_http!), Fleet.Functions))
             .Register("arn:aws:states:::codebuild:startBuild.sync", new DelegateIntegration(Build.StartBuildAsync))
-            .Register("arn:aws:states:::aws-sdk:elasticloadbalancingv2:*", new DelegateIntegration(Elb.InvokeAsync));
+            .Register(TargetGroupsIntegration.Pattern, Elb);
         var engine = new StatesEngine(new EngineOptions { Integrations = integrations, WaitTimeScale = waitTimeScale });
         var history = new InMemoryHistory();
         var execution = name ?? "deploy-" + Guid.NewGuid().ToString("N")[..12];
@@ -213,7 +226,7 @@ public sealed partial class DeployHarness : IAsyncLifetime
         "BuildProjectName" => "pipeline-build",
         "ArtifactBucketName" => ArtifactBucket,
         "VpcId" => "vpc-0a1b2c3d4e5f60718",
-        "HealthCheckListenerArn" => ElbDouble.ListenerArn,
+        "HealthCheckListenerArn" => FaultyElb.ListenerArn,
         "StackName" => StackName,
         "CodeCommitCloneUrlPrefix" => "https://git-codecommit.us-east-1.amazonaws.com/v1/repos/",
         var other => throw new InvalidOperationException($"no local value for ${{{other}}}"),

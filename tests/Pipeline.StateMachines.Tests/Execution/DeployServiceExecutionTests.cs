@@ -116,33 +116,21 @@ public sealed class DeployServiceExecutionTests(DeployHarness harness)
     public async Task Execute_WhenNewTargetsNeverTurnHealthy_ShouldRollBackAndFailNamingTheTargets()
     {
         var service = Service(harness);
-        var address = "10.0.7." + Random.Shared.Next(2, 250);
-        harness.Elb.BrokenTargets.Add(address);
-        harness.Fleet.Address = address;
-        try
-        {
-            var run = await harness.RunAsync(Manual(service, Commit()));
+        harness.Fleet.HealthStatus[service] = 503;
 
-            AssertFailed(run, "Pipeline.TargetsUnhealthy");
-            Assert.Contains("unhealthy", run.Result.Cause, StringComparison.Ordinal);
-            Assert.Equal(["TargetsNeverHealthy", "Rollback", "FindNewGroupRules", "DetachNewTargetGroup", "DeleteNewTargetGroup", "RollbackVersion", "ReleaseLockAfterRollback", "DeployFailed"],
-                run.States.TakeLast(8));
-            Assert.DoesNotContain("PublishRoutes", run.States);
-            var calls = harness.Fleet.Calls.Where(c => c.Contains(service, StringComparison.Ordinal)).Select(c => c.Split(' ')[0]);
-            Assert.Equal(["LaunchInstances", "Rollback"], calls);
-            // While waiting, each unhealthy answer had the instances checked: all up, nothing replaced.
-            Assert.Contains(harness.Fleet.Confirms, c => c.StartsWith(service + " ", StringComparison.Ordinal));
-            Assert.DoesNotContain("CountReplacement", run.States);
-            var version = Assert.Single(await harness.Registry.ListVersionsAsync(service));
-            Assert.Equal(VersionStatus.Failed, version.Status);
-            Assert.Null((await harness.Registry.GetServiceAsync(service))!.LiveLabel);
-            Assert.DoesNotContain(TargetGroupNames.For("pipeline", service, version.Count), harness.Elb.GroupNames);
-            Assert.Null(await harness.Registry.GetLockAsync(DeployLock.LockName(service)));
-        }
-        finally
-        {
-            harness.Fleet.Address = "127.0.0.1";
-        }
+        var run = await harness.RunAsync(Manual(service, Commit()));
+
+        AssertFailed(run, "Pipeline.TargetsUnhealthy");
+        Assert.Contains("unhealthy", run.Result.Cause, StringComparison.Ordinal);
+        Assert.Equal(["TargetsNeverHealthy", "Rollback", "FindNewGroupRules", "DetachNewTargetGroup", "DeleteNewTargetGroup", "RollbackVersion", "ReleaseLockAfterRollback", "DeployFailed"],
+            run.States.TakeLast(8));
+        Assert.DoesNotContain("PublishRoutes", run.States);
+        var calls = harness.Fleet.Calls.Where(c => c.Contains(service, StringComparison.Ordinal)).Select(c => c.Split(' ')[0]);
+        Assert.Equal(["LaunchInstances", "Rollback"], calls);
+        // While waiting, each unhealthy answer had the instances checked: all up, nothing replaced.
+        Assert.Contains(harness.Fleet.Confirms, c => c.StartsWith(service + " ", StringComparison.Ordinal));
+        Assert.DoesNotContain("CountReplacement", run.States);
+        await AssertRolledBackAsync(service);
     }
 
     [Fact]
@@ -180,9 +168,7 @@ public sealed class DeployServiceExecutionTests(DeployHarness harness)
 
         AssertSucceeded(run);
         Assert.Equal(2, run.States.Count(s => s == "DrawRulePriority"));
-        var live = await harness.Registry.GetLiveVersionAsync(service);
-        var group = TargetGroupNames.For("pipeline", service, live!.Count);
-        Assert.Single(harness.Elb.RuleTargets, arn => arn.Contains("/" + group + "/", StringComparison.Ordinal));
+        await AssertOneRuleForwardsToTheLiveGroupAsync(service);
     }
 
     [Fact]
@@ -197,16 +183,14 @@ public sealed class DeployServiceExecutionTests(DeployHarness harness)
         Assert.Equal(["AttachTargetGroup", "FindAttachedRule", "WhichGroupHoldsThePriority", "RuleAlreadyAttached", "SetDrainDelay"],
             run.States.SkipWhile(s => s != "AttachTargetGroup").Take(5));
         Assert.DoesNotContain("DrawRulePriority", run.States);
-        var live = await harness.Registry.GetLiveVersionAsync(service);
-        var group = TargetGroupNames.For("pipeline", service, live!.Count);
-        Assert.Single(harness.Elb.RuleTargets, arn => arn.Contains("/" + group + "/", StringComparison.Ordinal));
+        await AssertOneRuleForwardsToTheLiveGroupAsync(service);
     }
 
     [Fact]
     public async Task Execute_WhenANewInstanceDiesBeforeItIsHealthy_ShouldReplaceItAndGoLiveOnlyWithLiveInstances()
     {
         var service = Service(harness);
-        harness.Fleet.DeathsOnConfirm = 1;
+        harness.Fleet.DeathsOnConfirm[service] = 1;
 
         var run = await harness.RunAsync(Manual(service, Commit()));
 
@@ -230,24 +214,15 @@ public sealed class DeployServiceExecutionTests(DeployHarness harness)
     public async Task Execute_WhenNewInstancesKeepDying_ShouldRollBackAsInstancesKeptDyingAfterThreeRounds()
     {
         var service = Service(harness);
-        harness.Fleet.DeathsOnConfirm = 4;
-        try
-        {
-            var run = await harness.RunAsync(Manual(service, Commit()));
+        harness.Fleet.DeathsOnConfirm[service] = 4;
 
-            AssertFailed(run, "Pipeline.InstancesKeptDying");
-            Assert.Equal(3, run.States.Count(s => s == "CountReplacement"));
-            Assert.Equal(["InstancesKeptDying", "Rollback"], run.States.SkipWhile(s => s != "InstancesKeptDying").Take(2));
-            Assert.DoesNotContain("PublishRoutes", run.States);
-            var version = Assert.Single(await harness.Registry.ListVersionsAsync(service));
-            Assert.Equal(VersionStatus.Failed, version.Status);
-            Assert.DoesNotContain(TargetGroupNames.For("pipeline", service, version.Count), harness.Elb.GroupNames);
-            Assert.Null(await harness.Registry.GetLockAsync(DeployLock.LockName(service)));
-        }
-        finally
-        {
-            harness.Fleet.DeathsOnConfirm = 0;
-        }
+        var run = await harness.RunAsync(Manual(service, Commit()));
+
+        AssertFailed(run, "Pipeline.InstancesKeptDying");
+        Assert.Equal(3, run.States.Count(s => s == "CountReplacement"));
+        Assert.Equal(["InstancesKeptDying", "Rollback"], run.States.SkipWhile(s => s != "InstancesKeptDying").Take(2));
+        Assert.DoesNotContain("PublishRoutes", run.States);
+        await AssertRolledBackAsync(service);
     }
 
     [Fact]
@@ -281,10 +256,7 @@ public sealed class DeployServiceExecutionTests(DeployHarness harness)
         var version = Assert.Single(await harness.Registry.ListVersionsAsync(service));
         var group = TargetGroupNames.For("pipeline", service, version.Count);
         Assert.DoesNotContain(harness.Elb.RuleTargets, arn => arn.Contains("/" + group + "/", StringComparison.Ordinal));
-        Assert.Equal(VersionStatus.Failed, version.Status);
-        Assert.Null((await harness.Registry.GetServiceAsync(service))!.LiveLabel);
-        Assert.DoesNotContain(TargetGroupNames.For("pipeline", service, version.Count), harness.Elb.GroupNames);
-        Assert.Null(await harness.Registry.GetLockAsync(DeployLock.LockName(service)));
+        await AssertRolledBackAsync(service);
     }
 
     [Fact]
@@ -452,6 +424,23 @@ public sealed class DeployServiceExecutionTests(DeployHarness harness)
           }
         }
         """;
+
+    /// <summary>The one version failed, nothing live, its target group deleted and the lock released.</summary>
+    private async Task AssertRolledBackAsync(string service)
+    {
+        var version = Assert.Single(await harness.Registry.ListVersionsAsync(service));
+        Assert.Equal(VersionStatus.Failed, version.Status);
+        Assert.Null((await harness.Registry.GetServiceAsync(service))!.LiveLabel);
+        Assert.DoesNotContain(TargetGroupNames.For("pipeline", service, version.Count), harness.Elb.GroupNames);
+        Assert.Null(await harness.Registry.GetLockAsync(DeployLock.LockName(service)));
+    }
+
+    private async Task AssertOneRuleForwardsToTheLiveGroupAsync(string service)
+    {
+        var live = await harness.Registry.GetLiveVersionAsync(service);
+        var group = TargetGroupNames.For("pipeline", service, live!.Count);
+        Assert.Single(harness.Elb.RuleTargets, arn => arn.Contains("/" + group + "/", StringComparison.Ordinal));
+    }
 
     private void AssertSucceeded(DeployRun run) =>
         Assert.True(run.Result.Status == ExecutionStatus.Succeeded, Describe(run));

@@ -8,14 +8,15 @@ namespace Pipeline.StateMachines.Tests.Execution;
 /// PublishRoutes, RetireVersion, Rollback), so these tests exercise the machine's paths without a
 /// fleet; the real functions run in the end-to-end demo test and in their own tests. The doubles
 /// answer with the functions' output records and make the side effects the rest of the machine
-/// reads for real: PublishRoutes makes the version
+/// reads for real: each launched instance is an HTTP port the local ELBv2 service health-checks
+/// (<see cref="InstanceEndpoint"/>), PublishRoutes makes the version
 /// live in the registry and, playing the router agent, reports the new routes version in s3rver,
 /// where the real RoutesConverged function reads it.
 /// </summary>
-internal sealed class FleetDoubles(IRegistry registry, EmulatorFixture emulators, string routesBucket)
+internal sealed class FleetDoubles(IRegistry registry, EmulatorFixture emulators, string routesBucket) : IAsyncDisposable
 {
+    private readonly ConcurrentDictionary<string, InstanceEndpoint> _instances = new(StringComparer.Ordinal);
     private long _routesVersion;
-    private int _nextPort = 20000;
 
     /// <summary>Every call, in order, as "Function service label".</summary>
     public ConcurrentQueue<string> Calls { get; } = new();
@@ -29,14 +30,14 @@ internal sealed class FleetDoubles(IRegistry registry, EmulatorFixture emulators
     /// <summary>Services whose routes another live service claims: PublishRoutes fails for them as the real function does.</summary>
     public ConcurrentDictionary<string, string> RouteConflicts { get; } = new();
 
-    /// <summary>When set, the next launched targets get this address (the ELB double can break it).</summary>
-    public string Address { get; set; } = "127.0.0.1";
+    /// <summary>What a service's instances answer their health checks when not 200: 503 for a broken build.</summary>
+    public ConcurrentDictionary<string, int> HealthStatus { get; } = new();
 
     /// <summary>
-    /// How many of the next checks of the instances (LaunchInstances with <c>registered</c>) find the
-    /// first registered instance dead, as a process killed before its version went live.
+    /// How many of the next checks of a service's instances (LaunchInstances with <c>registered</c>) find
+    /// the first registered instance dead, as a process killed before its version went live.
     /// </summary>
-    public int DeathsOnConfirm { get; set; }
+    public ConcurrentDictionary<string, int> DeathsOnConfirm { get; } = new();
 
     /// <summary>The target ids PublishRoutes was given, per version label.</summary>
     public ConcurrentDictionary<string, IReadOnlyList<string>> Published { get; } = new();
@@ -49,7 +50,15 @@ internal sealed class FleetDoubles(IRegistry registry, EmulatorFixture emulators
         ["pipeline-Rollback"] = RollbackAsync,
     };
 
-    private Task<JsonNode?> LaunchAsync(JsonObject input)
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var instance in _instances.Values)
+        {
+            await instance.DisposeAsync();
+        }
+    }
+
+    private async Task<JsonNode?> LaunchAsync(JsonObject input)
     {
         // The check of the new instances while the run waits for health calls the same function with "registered".
         var (service, label) = input["registered"] is null ? Record("LaunchInstances", input) : ((string)input["service"]!, (string)input["label"]!);
@@ -66,24 +75,32 @@ internal sealed class FleetDoubles(IRegistry registry, EmulatorFixture emulators
         {
             foreach (var target in registered)
             {
-                (DeathsOnConfirm > 0 && dead.Count == 0 ? dead : targets).Add(target!.DeepClone());
+                (DeathsOnConfirm.GetValueOrDefault(service) > 0 && dead.Count == 0 ? dead : targets).Add(target!.DeepClone());
             }
 
-            DeathsOnConfirm = Math.Max(0, DeathsOnConfirm - (dead.Count > 0 ? 1 : 0));
+            DeathsOnConfirm.AddOrUpdate(service, 0, (_, deaths) => Math.Max(0, deaths - (dead.Count > 0 ? 1 : 0)));
+            foreach (var target in dead)
+            {
+                if (_instances.TryRemove((string)target!["id"]!, out var died))
+                {
+                    await died.DisposeAsync();
+                }
+            }
         }
 
         var ids = targets.Select(t => (string)t!["id"]!).ToList();
         while (targets.Count < count)
         {
             // Distinct ports on one address stand for distinct instances, as in the local fleet.
-            var port = Interlocked.Increment(ref _nextPort);
-            var id = $"i-{label}-{port}";
+            var instance = new InstanceEndpoint(HealthStatus.GetValueOrDefault(service, 200));
+            var id = $"i-{label}-{instance.Port}";
+            _instances[id] = instance;
             ids.Add(id);
-            targets.Add(new JsonObject { ["id"] = id, ["address"] = Address, ["port"] = port });
+            targets.Add(new JsonObject { ["id"] = id, ["address"] = "127.0.0.1", ["port"] = instance.Port });
         }
 
         Launched[label] = [.. (input["registered"] is null ? [] : Launched.GetValueOrDefault(label, [])).Union(ids)];
-        return Task.FromResult<JsonNode?>(new JsonObject { ["targets"] = targets, ["dead"] = dead, ["replaced"] = dead.Count });
+        return new JsonObject { ["targets"] = targets, ["dead"] = dead, ["replaced"] = dead.Count };
     }
 
     private async Task<JsonNode?> PublishAsync(JsonObject input)
@@ -112,14 +129,23 @@ internal sealed class FleetDoubles(IRegistry registry, EmulatorFixture emulators
         };
     }
 
-    private Task<JsonNode?> RetireAsync(JsonObject input)
+    private async Task<JsonNode?> RetireAsync(JsonObject input)
     {
         var (_, label) = Record("RetireVersion", input);
-        return Task.FromResult<JsonNode?>(new JsonObject
+        var terminated = Launched.GetValueOrDefault(label, []);
+        foreach (var id in terminated)
+        {
+            if (_instances.TryRemove(id, out var instance))
+            {
+                await instance.DisposeAsync();
+            }
+        }
+
+        return new JsonObject
         {
             ["retired"] = true,
-            ["terminated"] = new JsonArray(Launched.GetValueOrDefault(label, []).Select(id => (JsonNode)id).ToArray()),
-        });
+            ["terminated"] = new JsonArray(terminated.Select(id => (JsonNode)id).ToArray()),
+        };
     }
 
     private async Task<JsonNode?> RollbackAsync(JsonObject input)

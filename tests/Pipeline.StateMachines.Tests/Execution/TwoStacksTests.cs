@@ -9,10 +9,11 @@ namespace Pipeline.StateMachines.Tests.Execution;
 /// them and its table prefix the stack name. Both deploy the same service, and neither sees or
 /// changes what the other deployed.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "xunit disposes test classes through IAsyncLifetime.")]
 public sealed class TwoStacksTests : IAsyncLifetime
 {
     private readonly EmulatorFixture _emulators = new();
-    private readonly ElbDouble _elb = new();
+    private readonly FaultyElb _elb = new();
     private DeployHarness _first = null!;
     private DeployHarness _second = null!;
 
@@ -29,6 +30,7 @@ public sealed class TwoStacksTests : IAsyncLifetime
     {
         await _first.DisposeAsync();
         await _second.DisposeAsync();
+        await _elb.DisposeAsync();
         await _emulators.DisposeAsync();
     }
 
