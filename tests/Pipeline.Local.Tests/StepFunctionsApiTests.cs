@@ -159,8 +159,7 @@ public sealed class StepFunctionsApiTests : IAsyncLifetime, IDisposable
     {
         var (status, body) = await CallAsync("DescribeExecution", new JsonObject { ["executionArn"] = "arn:aws:states:us-east-1:123456789012:execution:Nope:x" });
 
-        Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.Equal("ExecutionDoesNotExist", body["__type"]!.GetValue<string>());
+        AssertRefused(status, body, "ExecutionDoesNotExist");
     }
 
     [Fact]
@@ -173,8 +172,7 @@ public sealed class StepFunctionsApiTests : IAsyncLifetime, IDisposable
             ["roleArn"] = "arn:aws:iam::123456789012:role/x",
         });
 
-        Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.Equal("InvalidDefinition", body["__type"]!.GetValue<string>());
+        AssertRefused(status, body, "InvalidDefinition");
         Assert.Contains("/States/A/Next", body["message"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
@@ -183,8 +181,7 @@ public sealed class StepFunctionsApiTests : IAsyncLifetime, IDisposable
     {
         var (status, body) = await CallAsync("StartExecution", new JsonObject { ["input"] = "{}" });
 
-        Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.Equal("ValidationException", body["__type"]!.GetValue<string>());
+        AssertRefused(status, body, "ValidationException");
         Assert.Contains("stateMachineArn", body["message"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
@@ -223,8 +220,7 @@ public sealed class StepFunctionsApiTests : IAsyncLifetime, IDisposable
 
         var (status, body) = await CallAsync("ListExecutions", new JsonObject { ["stateMachineArn"] = machineArn, ["statusFilter"] = "DONE", ["maxResults"] = "5" });
 
-        Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.Equal("ValidationException", body["__type"]!.GetValue<string>());
+        AssertRefused(status, body, "ValidationException");
         Assert.StartsWith("1 validation error detected: Value 'DONE' at 'statusFilter'", body["message"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
@@ -235,8 +231,7 @@ public sealed class StepFunctionsApiTests : IAsyncLifetime, IDisposable
 
         var (status, body) = await CallAsync("StartExecution", new JsonObject { ["stateMachineArn"] = machineArn, ["input"] = new JsonObject { ["n"] = 1 } });
 
-        Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.Equal("SerializationException", body["__type"]!.GetValue<string>());
+        AssertRefused(status, body, "SerializationException");
         Assert.Equal("Start of structure or map found where not expected: 'input' must be a String", body["message"]!.GetValue<string>());
         var (_, listed) = await CallAsync("ListExecutions", new JsonObject { ["stateMachineArn"] = machineArn });
         Assert.Empty(listed["executions"]!.AsArray());
@@ -252,8 +247,7 @@ public sealed class StepFunctionsApiTests : IAsyncLifetime, IDisposable
         var (status, body) = await CallAsync("StartExecution", new JsonObject { ["stateMachineArn"] = machineArn, ["input"] = input });
         var (atLimit, _) = await CallAsync("StartExecution", new JsonObject { ["stateMachineArn"] = machineArn, ["input"] = "{\"s\":\"" + new string('x', 262_144 - 8) + "\"}" });
 
-        Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.Equal("ValidationException", body["__type"]!.GetValue<string>());
+        AssertRefused(status, body, "ValidationException");
         Assert.Equal("1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to 262144", body["message"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.OK, atLimit);
         var (_, listed) = await CallAsync("ListExecutions", new JsonObject { ["stateMachineArn"] = machineArn });
@@ -267,8 +261,7 @@ public sealed class StepFunctionsApiTests : IAsyncLifetime, IDisposable
 
         var (status, body) = await CallAsync("StartExecution", new JsonObject { ["stateMachineArn"] = machineArn, ["input"] = "{n:" });
 
-        Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.Equal("InvalidExecutionInput", body["__type"]!.GetValue<string>());
+        AssertRefused(status, body, "InvalidExecutionInput");
     }
 
     [Fact]
@@ -282,8 +275,7 @@ public sealed class StepFunctionsApiTests : IAsyncLifetime, IDisposable
             ["type"] = "EXPRESS",
         });
 
-        Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.Equal("StateMachineTypeNotSupported", body["__type"]!.GetValue<string>());
+        AssertRefused(status, body, "StateMachineTypeNotSupported");
     }
 
     [Fact]
@@ -291,7 +283,13 @@ public sealed class StepFunctionsApiTests : IAsyncLifetime, IDisposable
     {
         var (status, body) = await CallAsync("SendTaskHeartbeat", new JsonObject { ["taskToken"] = "t" });
 
+        AssertRefused(status, body, "UnknownOperationException");
+    }
+
+    /// <summary>A 400 answer with the AWS error type <paramref name="type"/>.</summary>
+    private static void AssertRefused(HttpStatusCode status, JsonNode body, string type)
+    {
         Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.Equal("UnknownOperationException", body["__type"]!.GetValue<string>());
+        Assert.Equal(type, body["__type"]!.GetValue<string>());
     }
 }

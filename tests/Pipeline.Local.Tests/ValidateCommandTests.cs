@@ -27,21 +27,37 @@ public sealed class ValidateCommandTests : IDisposable
         Assert.Equal("ok", output.Trim());
     }
 
-    [Fact]
-    public async Task Validate_WhenFileHasProblems_ShouldPrintEachWithPositionAndExitOne()
+    /// <summary>A manifest (validated as a file or by its folder) and the problems printed for it, each after "FILE:".</summary>
+    public static TheoryData<string, bool, string[]> ManifestsWithProblems() => new()
     {
-        var (file, exit, problems) = await ValidateManifestAsync(
+        {
             "name: orders\nport: high\nbuild: { artifact: dist }\ntables:\n  - name: t\n    partitionKey: { name: id, type: Q }\n    capacity: onDemand\nlabels: x\n",
-            byFolder: false);
+            false,
+            [
+                "2:7: port: must be an integer, not the string 'high'",
+                "6:37: tables[0].partitionKey.type: must be one of S, N, B, not 'Q'",
+                "8:1: labels: unknown field; service.yaml accepts auth, build, compose, env, health, instances, label, name, port, routes, start, tables, versionPath",
+            ]
+        },
+        {
+            // An env name hiding a newline still makes one line.
+            "name: shop\nport: 8080\nbuild: { artifact: dist }\nenv: { \"PIPELINE_ENV\\n\": x, PATH: /app/bin }\n",
+            true,
+            [
+                "4:8: env.PIPELINE_ENV\\n: 'PIPELINE_ENV\\n': variable names are upper-case letters, digits and '_', not starting with a digit, at most 128 characters",
+                "4:29: env.PATH: is reserved: PATH decides which program runs for every command name",
+            ]
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(ManifestsWithProblems))]
+    public async Task Validate_WhenFileHasProblems_ShouldPrintEachOnOneLineWithPositionAndExitOne(string yaml, bool byFolder, string[] expected)
+    {
+        var (file, exit, problems) = await ValidateManifestAsync(yaml, byFolder);
 
         Assert.Equal(1, exit);
-        Assert.Equal(
-            [
-                $"{file}:2:7: port: must be an integer, not the string 'high'",
-                $"{file}:6:37: tables[0].partitionKey.type: must be one of S, N, B, not 'Q'",
-                $"{file}:8:1: labels: unknown field; service.yaml accepts auth, build, compose, env, health, instances, label, name, port, routes, start, tables, versionPath",
-            ],
-            problems);
+        Assert.Equal(expected.Select(p => $"{file}:{p}"), problems);
     }
 
     [Fact]
@@ -69,22 +85,6 @@ public sealed class ValidateCommandTests : IDisposable
             output.Trim());
         Assert.Equal(yaml, await File.ReadAllTextAsync(shop));
         Assert.Single(Directory.GetFiles(_folder));
-    }
-
-    [Fact]
-    public async Task Validate_WhenEnvNameHidesANewline_ShouldPrintOneLineForIt()
-    {
-        var (file, exit, problems) = await ValidateManifestAsync(
-            "name: shop\nport: 8080\nbuild: { artifact: dist }\nenv: { \"PIPELINE_ENV\\n\": x, PATH: /app/bin }\n",
-            byFolder: true);
-
-        Assert.Equal(1, exit);
-        Assert.Equal(
-            [
-                $"{file}:4:8: env.PIPELINE_ENV\\n: 'PIPELINE_ENV\\n': variable names are upper-case letters, digits and '_', not starting with a digit, at most 128 characters",
-                $"{file}:4:29: env.PATH: is reserved: PATH decides which program runs for every command name",
-            ],
-            problems);
     }
 
     [Fact]
