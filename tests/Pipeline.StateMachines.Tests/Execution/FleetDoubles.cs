@@ -1,4 +1,6 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Pipeline.Local.Aws.Processes;
 using Pipeline.Core.Registry;
 
 namespace Pipeline.StateMachines.Tests.Execution;
@@ -9,13 +11,13 @@ namespace Pipeline.StateMachines.Tests.Execution;
 /// fleet; the real functions run in the end-to-end demo test and in their own tests. The doubles
 /// answer with the functions' output records and make the side effects the rest of the machine
 /// reads for real: each launched instance is an HTTP port the local ELBv2 service health-checks
-/// (<see cref="InstanceEndpoint"/>), PublishRoutes makes the version
+/// (<see cref="AnswerEveryRequestAsync"/>), PublishRoutes makes the version
 /// live in the registry and, playing the router agent, reports the new routes version in s3rver,
 /// where the real RoutesConverged function reads it.
 /// </summary>
 internal sealed class FleetDoubles(IRegistry registry, EmulatorFixture emulators, string routesBucket) : IAsyncDisposable
 {
-    private readonly ConcurrentDictionary<string, InstanceEndpoint> _instances = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, LoopbackServer> _instances = new(StringComparer.Ordinal);
     private long _routesVersion;
 
     /// <summary>Every call, in order, as "Function service label".</summary>
@@ -92,7 +94,7 @@ internal sealed class FleetDoubles(IRegistry registry, EmulatorFixture emulators
         while (targets.Count < count)
         {
             // Distinct ports on one address stand for distinct instances, as in the local fleet.
-            var instance = new InstanceEndpoint(HealthStatus.GetValueOrDefault(service, 200));
+            var instance = await AnswerEveryRequestAsync(HealthStatus.GetValueOrDefault(service, 200));
             var id = $"i-{label}-{instance.Port}";
             _instances[id] = instance;
             ids.Add(id);
@@ -128,6 +130,16 @@ internal sealed class FleetDoubles(IRegistry registry, EmulatorFixture emulators
             ["previousVersion"] = version - 1,
         };
     }
+
+    /// <summary>
+    /// An instance as the load balancer sees it: a port answering every request (its health check path
+    /// included) with <paramref name="status"/>; disposed, the instance is dead and its port refuses connections.
+    /// </summary>
+    private static Task<LoopbackServer> AnswerEveryRequestAsync(int status) => LoopbackServer.StartAsync(app => app.Run(context =>
+    {
+        context.Response.StatusCode = status;
+        return Task.CompletedTask;
+    }));
 
     private async Task<JsonNode?> RetireAsync(JsonObject input)
     {
