@@ -138,11 +138,12 @@ bench() {
   if [ -z "$name" ] || [ -f "bench/$name.sh" ]; then
     for script in bench/*.sh; do
       [ -n "$name" ] && [ "$script" != "bench/$name.sh" ] && continue
+      [ "$(head -c 2 "$script")" = '#!' ] || continue  # a helper the benches source (local-stack.sh), not a bench
       log "bench: $script"; bash "$script"
     done
   fi
   if [ -z "$name" ] || [ ! -f "bench/$name.sh" ]; then
-    log "bench: BenchmarkDotNet ${name:-(all)}"
+    log "bench: bench/Pipeline.Benchmarks ${name:-(all)}"
     dotnet run --project bench/Pipeline.Benchmarks -c Release --no-build -- --filter "*${name}*"
   fi
 }
