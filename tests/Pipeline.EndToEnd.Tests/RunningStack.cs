@@ -56,7 +56,11 @@ internal sealed class RunningStack : IAsyncDisposable
 
     /// <summary>Runs <paramref name="command"/> (<c>up</c> or <c>demo</c>) and returns once the stack's stack.json is written.</summary>
     public static Task<RunningStack> StartAsync(string command, TimeSpan timeout, params string[] arguments) =>
-        StartInAsync(Path.Combine(Path.GetTempPath(), "pipeline-e2e-" + Guid.NewGuid().ToString("N")[..8]), command, timeout, arguments);
+        StartInAsync(NewStateDirectory(), command, timeout, arguments);
+
+    /// <summary><c>up</c> with these variables added to its environment (local-only settings such as PIPELINE_FUNCTION_IDLE_SECONDS).</summary>
+    public static Task<RunningStack> StartAsync(TimeSpan timeout, IReadOnlyDictionary<string, string> environment) =>
+        StartInAsync(NewStateDirectory(), "up", timeout, [], environment);
 
     /// <summary>
     /// <c>up</c> again on the state directory a stopped stack left (a SIGKILLed one leaves its stack.json,
@@ -84,7 +88,10 @@ internal sealed class RunningStack : IAsyncDisposable
         await _process.WaitForExitAsync(limit.Token);
     }
 
-    private static async Task<RunningStack> StartInAsync(string state, string command, TimeSpan timeout, string[] arguments)
+    private static string NewStateDirectory() => Path.Combine(Path.GetTempPath(), "pipeline-e2e-" + Guid.NewGuid().ToString("N")[..8]);
+
+    private static async Task<RunningStack> StartInAsync(
+        string state, string command, TimeSpan timeout, string[] arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(RepositoryRoot.Combine("pipeline"))
         {
@@ -96,6 +103,11 @@ internal sealed class RunningStack : IAsyncDisposable
         foreach (var argument in (string[])[command, "--state-dir", state, "--port", "0", .. arguments])
         {
             info.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
         }
 
         var output = new StringBuilder();

@@ -42,8 +42,10 @@ public sealed class FaultTests(ITestOutputHelper output)
             await DeployAsync(stack, "s3rver paused 10 s during PublishRoutes", "PublishRoutes", _ => PauseAsync(stack, "s3rver")),
             await DeployAsync(stack, "dynalite paused 10 s during RecordVersion", "RecordVersion", _ => PauseAsync(stack, "dynalite")),
             await DeployAsync(stack, "dynalite paused 10 s during ProvisionTables", "ProvisionTables", _ => PauseAsync(stack, "dynalite")),
-            // The Retry of Runtime.ExitError runs the invocation again in a new process.
-            await DeployAsync(stack, "function process killed mid-invocation (PublishRoutes)", "RegisterTargets",
+            // The Retry of Runtime.ExitError runs the invocation again in a new process. Freezing starts at
+            // AcquireLock, a whole build before PublishRoutes, so the function's warm process (the first
+            // deploy's) is stopped before the run can reach it, however soon the new targets are healthy.
+            await DeployAsync(stack, "function process killed mid-invocation (PublishRoutes)", "AcquireLock",
                 execution => KillFunctionInFlightAsync(stack, execution, "PublishRoutes"), mustSucceed: true, mustShow: "Runtime.ExitError"),
             // The dead instance is terminated and replaced before the version goes live.
             await DeployAsync(stack, "new instance killed before it became healthy", "CheckTargetHealth", _ => KillNewInstanceAsync(stack),
@@ -196,16 +198,7 @@ public sealed class FaultTests(ITestOutputHelper output)
     private static async Task KillFunctionInFlightAsync(FaultStack stack, string execution, string function)
     {
         var frozen = new HashSet<int>();
-        async Task FreezeAsync()
-        {
-            foreach (var process in StackProcesses.Under(stack.Root).Where(p => p.CommandLine.Contains($"/functions/{function}/", StringComparison.Ordinal)))
-            {
-                if (frozen.Add(process.Id))
-                {
-                    await StackProcesses.SignalAsync(process.Id, "STOP");
-                }
-            }
-        }
+        Task FreezeAsync() => StackProcesses.FreezeFunctionAsync(stack.Root, function, frozen);
 
         var deadline = DateTime.UtcNow + FaultStack.RunLimit;
         while (!(await stack.Probe.StatesEnteredAsync(execution)).Contains(function))

@@ -35,6 +35,27 @@ internal static class StackProcesses
         return matching[0];
     }
 
+    /// <summary>Whether <paramref name="process"/> is a process of the published function <paramref name="function"/> (e.g. PublishRoutes).</summary>
+    public static bool IsFunction(ProcessEntry process, string function) =>
+        process.CommandLine.Contains($"/functions/{function}/", StringComparison.Ordinal);
+
+    /// <summary>
+    /// SIGSTOPs every process of <paramref name="function"/> under <paramref name="root"/> that is not in
+    /// <paramref name="frozen"/> yet, and adds it there. A frozen process keeps the invocation the Lambda
+    /// service hands it (its long poll already asked for one) without ever answering; the pool starts no
+    /// other process while it lives, since it keeps one per function.
+    /// </summary>
+    public static async Task FreezeFunctionAsync(int root, string function, ISet<int> frozen)
+    {
+        foreach (var process in Under(root).Where(p => IsFunction(p, function)))
+        {
+            if (frozen.Add(process.Id))
+            {
+                await SignalAsync(process.Id, "STOP");
+            }
+        }
+    }
+
     /// <summary>Sends one signal (KILL, STOP, CONT) to one process.</summary>
     public static async Task SignalAsync(int pid, string signal)
     {
