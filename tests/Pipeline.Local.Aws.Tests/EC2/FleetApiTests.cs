@@ -1,7 +1,4 @@
-using Pipeline.Local.Aws.EC2;
-using Pipeline.Local.Aws.ELBv2;
-
-namespace Pipeline.Local.Tests;
+namespace Pipeline.Local.Aws.Tests.EC2;
 
 /// <summary>
 /// The local fleet API over real HTTP: a field of the wrong JSON type is a 400 naming the field, and
