@@ -7,18 +7,11 @@
 // Reads each execution's history through the Step Functions API (plain AWS JSON 1.0 over HTTP) and
 // prints the time of each stage; samples the RSS of the `up` process tree every second. Exit 1 on
 // failure.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { fail, git, median, memorySampler, mib, openStack, run, sleep } from './stack.mjs';
+import { resolve } from 'node:path';
+import { benchArgs, fail, median, memorySampler, mib, openStack, pushFirstDeploy, revisionPusher, sleep } from './stack.mjs';
 
-const root = resolve(import.meta.dirname, '..');
-const { values: args } = parseArgs({
-  options: {
-    state: { type: 'string' },
-    pid: { type: 'string' },
-    runs: { type: 'string', default: '10' },
-  },
+const args = benchArgs({
+  runs: { type: 'string', default: '10' },
 });
 const state = resolve(args.state);
 const upPid = Number(args.pid);
@@ -103,22 +96,13 @@ async function followed(executionArn) {
 const seen = await executions();
 const started = Date.now();
 console.log(`first deploy of ${service} (not measured)...`);
-const { stdout } = await run(join(root, 'pipeline'), ['push', service, '--from', join(root, 'bench', 'services', service),
-  '--state-dir', state, '-m', `${service}: first deploy`]);
-const firstCommit = /pushed \S+ ([0-9a-f]{40})/.exec(stdout)?.[1] ?? fail(`./pipeline push said: ${stdout}`);
-const first = await followed(await executionOf(firstCommit, seen));
+const first = await followed(await executionOf(await pushFirstDeploy(state, service), seen));
 console.log(`  SUCCEEDED, ${(first.stopDate - first.startDate).toFixed(1)} s from start to end of its execution`);
 
-const clone = join(state, 'bench-clone');
-await run('git', ['clone', '--quiet', join(state, 'git', `${service}.git`), clone]);
+const push = await revisionPusher(state, service, 'bench');
 const results = [];
 for (let i = 1; i <= runs; i++) {
-  const server = join(clone, 'server.js');
-  writeFileSync(server, readFileSync(server, 'utf8').replace(/^const revision = \d+;$/m, `const revision = ${i};`));
-  await git(clone, 'commit', '--quiet', '-am', `${service}: bench push ${i}`);
-  const commit = (await git(clone, 'rev-parse', 'HEAD')).stdout.trim();
-  const pushedAt = Date.now();
-  await git(clone, 'push', '--quiet', 'origin', 'HEAD:refs/heads/main');
+  const { commit, pushedAt } = await push(i);
   const stop = { done: false };
   const served = firstServed(i, stop);
   const executionArn = await executionOf(commit, seen);

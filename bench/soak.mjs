@@ -10,20 +10,14 @@
 // and the end, with each family's growth per deploy over the last 10 deploys. Then, with no load: memory before and after the idle
 // function processes are reaped, and what a cold start costs (one function invoked cold then warm,
 // and one more deploy after reaping). Exit 1 if a deploy does not succeed or a request fails.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { fail, git, median, memorySampler, mib, openStack, run, sleep } from './stack.mjs';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { benchArgs, fail, median, memorySampler, mib, openStack, pushFirstDeploy, revisionPusher, sleep } from './stack.mjs';
 
-const root = resolve(import.meta.dirname, '..');
-const { values: args } = parseArgs({
-  options: {
-    state: { type: 'string' },
-    pid: { type: 'string' },
-    deploys: { type: 'string', default: '30' },
-    concurrency: { type: 'string', default: '4' },
-    idle: { type: 'string', default: '300' },
-  },
+const args = benchArgs({
+  deploys: { type: 'string', default: '30' },
+  concurrency: { type: 'string', default: '4' },
+  idle: { type: 'string', default: '300' },
 });
 const state = resolve(args.state);
 const deploys = Number(args.deploys);
@@ -92,21 +86,12 @@ async function deployed(commit) {
 }
 
 console.log(`first deploy of ${service} (not measured)...`);
-const { stdout } = await run(join(root, 'pipeline'), ['push', service, '--from', join(root, 'bench', 'services', service),
-  '--state-dir', state, '-m', `${service}: first deploy`]);
-const firstCommit = /pushed \S+ ([0-9a-f]{40})/.exec(stdout)?.[1] ?? fail(`./pipeline push said: ${stdout}`);
-const first = await deployed(firstCommit);
+const first = await deployed(await pushFirstDeploy(state, service));
 if (first.execution.status !== 'SUCCEEDED') fail(`the first deploy ended ${first.execution.status}: ${first.execution.cause ?? ''}`);
 
-const clone = join(state, 'soak-clone');
-await run('git', ['clone', '--quiet', join(state, 'git', `${service}.git`), clone]);
+const pushRevision = await revisionPusher(state, service, 'soak');
 async function push(i) {
-  const server = join(clone, 'server.js');
-  writeFileSync(server, readFileSync(server, 'utf8').replace(/^const revision = \d+;$/m, `const revision = ${i};`));
-  await git(clone, 'commit', '--quiet', '-am', `${service}: soak push ${i}`);
-  const commit = (await git(clone, 'rev-parse', 'HEAD')).stdout.trim();
-  const pushedAt = Date.now();
-  await git(clone, 'push', '--quiet', 'origin', 'HEAD:refs/heads/main');
+  const { commit, pushedAt } = await pushRevision(i);
   const result = await deployed(commit);
   return { ...result, live: (result.liveAt - pushedAt) / 1000 };
 }

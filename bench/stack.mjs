@@ -1,9 +1,11 @@
 // What bench/push-to-live.mjs and bench/soak.mjs share: the running stack's Step Functions API,
 // deploy executions, pushes, and the memory of the `up` process tree.
 import { execFile } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
-import { join, basename } from 'node:path';
-import { promisify } from 'node:util';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, basename, resolve } from 'node:path';
+import { parseArgs, promisify } from 'node:util';
+
+const root = resolve(import.meta.dirname, '..');
 
 export const run = promisify(execFile);
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -15,6 +17,39 @@ export function fail(message) {
 
 export const git = (cwd, ...gitArgs) =>
   run('git', ['-c', 'user.name=Pipeline bench', '-c', 'user.email=bench@pipeline.local', ...gitArgs], { cwd });
+
+/**
+ * The command line of a measuring half: --state DIR and --pid PID, which its .sh wrapper passes for the
+ * stack it started, and the bench's own `options` (parseArgs options).
+ */
+export const benchArgs = (options) =>
+  parseArgs({ options: { state: { type: 'string' }, pid: { type: 'string' }, ...options } }).values;
+
+/** Pushes bench/services/SERVICE with `./pipeline push`, the service's first deploy; returns its commit. */
+export async function pushFirstDeploy(state, service) {
+  const { stdout } = await run(join(root, 'pipeline'), ['push', service, '--from', join(root, 'bench', 'services', service),
+    '--state-dir', state, '-m', `${service}: first deploy`]);
+  return /pushed \S+ ([0-9a-f]{40})/.exec(stdout)?.[1] ?? fail(`./pipeline push said: ${stdout}`);
+}
+
+/**
+ * A clone (STATE/BENCH-clone) of the service's repository in the stack, pushed to as a team would:
+ * the function it returns commits server.js at revision i, pushes it to main and returns the commit
+ * and when the push began.
+ */
+export async function revisionPusher(state, service, bench) {
+  const clone = join(state, `${bench}-clone`);
+  await run('git', ['clone', '--quiet', join(state, 'git', `${service}.git`), clone]);
+  return async (i) => {
+    const server = join(clone, 'server.js');
+    writeFileSync(server, readFileSync(server, 'utf8').replace(/^const revision = \d+;$/m, `const revision = ${i};`));
+    await git(clone, 'commit', '--quiet', '-am', `${service}: ${bench} push ${i}`);
+    const commit = (await git(clone, 'rev-parse', 'HEAD')).stdout.trim();
+    const pushedAt = Date.now();
+    await git(clone, 'push', '--quiet', 'origin', 'HEAD:refs/heads/main');
+    return { commit, pushedAt };
+  };
+}
 
 /** The stack of a state directory: its endpoints and its Step Functions API (plain AWS JSON 1.0 over HTTP). */
 export async function openStack(state) {

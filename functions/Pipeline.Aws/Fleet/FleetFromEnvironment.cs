@@ -1,4 +1,5 @@
 using Amazon.EC2;
+using Pipeline.Aws.Local;
 using Pipeline.Core.Configuration;
 
 namespace Pipeline.Aws.Fleet;
@@ -40,8 +41,8 @@ public static class FleetFromEnvironment
             settings.Optional(SettingNames.InstanceProfileArn));
     }
 
-    private static HttpFleet? Local() =>
+    private static LocalFleetClient? Local() =>
         Environment.GetEnvironmentVariable(EndpointVariable) is { Length: > 0 } endpoint
-            ? new HttpFleet(new HttpClient { Timeout = TimeSpan.FromMinutes(5) }, new Uri(endpoint.TrimEnd('/') + "/"))
+            ? new LocalFleetClient(new HttpClient { Timeout = TimeSpan.FromMinutes(5) }, new Uri(endpoint.TrimEnd('/') + "/"))
             : null;
 }

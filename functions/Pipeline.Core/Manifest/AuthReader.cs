@@ -37,48 +37,18 @@ internal static class AuthReader
     private static Func<YamlNode, string, string?> Token(YamlNodeReader reader) =>
         (n, p) => reader.String(n, p, ManifestGrammar.AuthTokenRegex(), ManifestGrammar.AuthTokenRule);
 
-    private static List<RouteScopes>? ReadRoutes(YamlNodeReader reader, MappingReader auth)
+    private static List<RouteScopes>? ReadRoutes(YamlNodeReader reader, MappingReader auth) =>
+        auth.OptionalList("routes", (node, path) => reader.Mapping(node, path) is { } map ? ReadRoute(reader, map) : null,
+            key: route => $"{route.Method} {route.Path}",
+            repeats: (route, _) => $"repeats {route.Method} {route.Path}; give each route once with all its scopes");
+
+    private static RouteScopes? ReadRoute(YamlNodeReader reader, MappingReader map)
     {
-        var sequence = auth.OptionalSequence("routes");
-        if (sequence is null)
-        {
-            return null;
-        }
-
-        var routes = new List<RouteScopes>();
-        var ok = true;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < sequence.Children.Count; i++)
-        {
-            var path = $"{auth.Child("routes")}[{i}]";
-            var map = reader.Mapping(sequence.Children[i], path);
-            if (map is null)
-            {
-                ok = false;
-                continue;
-            }
-
-            var method = ManifestParser.Field(map, "method", true, (n, p) => reader.Choice(n, p, Methods));
-            var route = ManifestParser.Field(map, "path", true, (n, p) => reader.String(n, p, ManifestGrammar.RoutePatternRegex(), ManifestGrammar.RoutePatternRule));
-            var scopes = ManifestParser.Field(map, "scopes", true, (n, p) => ReadScopes(reader, n, p));
-            map.RejectUnknown();
-            if (method is null || route is null || scopes is null)
-            {
-                ok = false;
-                continue;
-            }
-
-            if (!seen.Add($"{method} {route}"))
-            {
-                reader.Error(map.Node, path, $"repeats {method} {route}; give each route once with all its scopes");
-                ok = false;
-                continue;
-            }
-
-            routes.Add(new RouteScopes(method, route, scopes));
-        }
-
-        return ok ? routes : null;
+        var method = ManifestParser.Field(map, "method", true, (n, p) => reader.Choice(n, p, Methods));
+        var route = ManifestParser.Field(map, "path", true, (n, p) => reader.String(n, p, ManifestGrammar.RoutePatternRegex(), ManifestGrammar.RoutePatternRule));
+        var scopes = ManifestParser.Field(map, "scopes", true, (n, p) => ReadScopes(reader, n, p));
+        map.RejectUnknown();
+        return method is null || route is null || scopes is null ? null : new RouteScopes(method, route, scopes);
     }
 
     private static List<string>? ReadScopes(YamlNodeReader reader, YamlNode node, string path)

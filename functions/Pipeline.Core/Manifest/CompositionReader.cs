@@ -186,41 +186,20 @@ internal static class CompositionReader
         return service is null || callPath is null ? null : new CompositionCall(service, callPath);
     }
 
-    private static List<string>? ReadRequire(YamlNodeReader reader, MappingReader composition, Dictionary<string, CompositionCall>? calls)
+    private static List<string>? ReadRequire(YamlNodeReader reader, MappingReader composition, Dictionary<string, CompositionCall>? calls) =>
+        composition.OptionalList("require", (node, path) => ReadRequired(reader, node, path, calls),
+            key: name => name, repeats: (name, _) => $"'{name}' is listed twice");
+
+    private static string? ReadRequired(YamlNodeReader reader, YamlNode node, string path, Dictionary<string, CompositionCall>? calls)
     {
-        var sequence = composition.OptionalSequence("require");
-        if (sequence is null)
+        var name = reader.String(node, path);
+        if (name is not null && calls is not null && !calls.ContainsKey(name))
         {
+            reader.Error(node, path,
+                $"'{ManifestGrammar.Visible(name)}' is not a call of this composition (calls: {string.Join(", ", calls.Keys)})");
             return null;
         }
 
-        var require = new List<string>();
-        var ok = true;
-        for (var i = 0; i < sequence.Children.Count; i++)
-        {
-            var path = $"{composition.Child("require")}[{i}]";
-            var name = reader.String(sequence.Children[i], path);
-            if (name is null)
-            {
-                ok = false;
-            }
-            else if (calls is not null && !calls.ContainsKey(name))
-            {
-                reader.Error(sequence.Children[i], path,
-                    $"'{ManifestGrammar.Visible(name)}' is not a call of this composition (calls: {string.Join(", ", calls.Keys)})");
-                ok = false;
-            }
-            else if (require.Contains(name))
-            {
-                reader.Error(sequence.Children[i], path, $"'{name}' is listed twice");
-                ok = false;
-            }
-            else
-            {
-                require.Add(name);
-            }
-        }
-
-        return ok ? require : null;
+        return name;
     }
 }

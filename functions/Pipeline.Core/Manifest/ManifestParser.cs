@@ -202,56 +202,23 @@ public static class ManifestParser
         return timeout is null ? null : new HealthCheck(path, interval, timeout.Value, healthy, unhealthy, grace);
     }
 
-    private static List<Route>? ReadRoutes(YamlNodeReader reader, MappingReader service)
+    private static List<Route>? ReadRoutes(YamlNodeReader reader, MappingReader service) =>
+        service.OptionalList("routes", (node, path) => reader.Mapping(node, path) is { } map ? ReadRoute(reader, map) : null,
+            key: route => route.Key, repeats: (route, first) => $"repeats routes[{first}] ({route.Key})");
+
+    private static Route? ReadRoute(YamlNodeReader reader, MappingReader map)
     {
-        var sequence = service.OptionalSequence("routes");
-        if (sequence is null)
+        var host = Field(map, "host", false, (n, p) => reader.String(n, p, ManifestGrammar.HostRegex(), ManifestGrammar.HostRule));
+        var prefix = Field(map, "pathPrefix", false, (n, p) => reader.String(n, p, ManifestGrammar.PathPrefixRegex(), ManifestGrammar.PathPrefixRule));
+        map.RejectUnknown();
+        if (map.Optional("host") is null && map.Optional("pathPrefix") is null)
         {
+            reader.Error(map.Node, map.Path, "needs a host, a pathPrefix or both");
             return null;
         }
 
-        var routes = new List<Route>();
-        var ok = true;
-        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < sequence.Children.Count; i++)
-        {
-            var path = $"{service.Child("routes")}[{i}]";
-            var map = reader.Mapping(sequence.Children[i], path);
-            if (map is null)
-            {
-                ok = false;
-                continue;
-            }
-
-            var host = Field(map, "host", false, (n, p) => reader.String(n, p, ManifestGrammar.HostRegex(), ManifestGrammar.HostRule));
-            var prefix = Field(map, "pathPrefix", false, (n, p) => reader.String(n, p, ManifestGrammar.PathPrefixRegex(), ManifestGrammar.PathPrefixRule));
-            map.RejectUnknown();
-            if (map.Optional("host") is null && map.Optional("pathPrefix") is null)
-            {
-                reader.Error(map.Node, path, "needs a host, a pathPrefix or both");
-                ok = false;
-                continue;
-            }
-
-            if ((map.Optional("host") is not null && host is null) || (map.Optional("pathPrefix") is not null && prefix is null))
-            {
-                ok = false;
-                continue;
-            }
-
-            var route = new Route(host, prefix);
-            if (seen.TryGetValue(route.Key, out var first))
-            {
-                reader.Error(map.Node, path, $"repeats routes[{first}] ({route.Key})");
-                ok = false;
-                continue;
-            }
-
-            seen[route.Key] = i;
-            routes.Add(route);
-        }
-
-        return ok ? routes : null;
+        var bad = (map.Optional("host") is not null && host is null) || (map.Optional("pathPrefix") is not null && prefix is null);
+        return bad ? null : new Route(host, prefix);
     }
 
     private static InstancePolicy? ReadInstances(YamlNodeReader reader, MappingReader service)

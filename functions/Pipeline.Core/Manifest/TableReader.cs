@@ -12,67 +12,28 @@ internal static class TableReader
     /// <summary>DynamoDB's ceiling for one table's provisioned units without a quota raise.</summary>
     private const long MaxUnits = 40_000;
 
-    public static List<TableSpec>? ReadTables(YamlNodeReader reader, MappingReader service)
+    public static List<TableSpec>? ReadTables(YamlNodeReader reader, MappingReader service) =>
+        service.OptionalList("tables", (node, path) => reader.Mapping(node, path) is { } map ? ReadTable(reader, map) : null, key: table => table.Name,
+            repeats: (table, first) => $"'{table.Name}' is already declared by tables[{first}]", keyField: "name");
+
+    private static TableSpec? ReadTable(YamlNodeReader reader, MappingReader map)
     {
-        var sequence = service.OptionalSequence("tables");
-        if (sequence is null)
-        {
-            return null;
-        }
-
-        var tables = new List<TableSpec>();
-        var ok = true;
-        var names = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < sequence.Children.Count; i++)
-        {
-            var path = $"{service.Child("tables")}[{i}]";
-            var table = ReadTable(reader, sequence.Children[i], path);
-            if (table is null)
-            {
-                ok = false;
-                continue;
-            }
-
-            if (names.TryGetValue(table.Name, out var first))
-            {
-                reader.Error(sequence.Children[i], $"{path}.name", $"'{table.Name}' is already declared by tables[{first}]");
-                ok = false;
-                continue;
-            }
-
-            names[table.Name] = i;
-            tables.Add(table);
-        }
-
-        return ok ? tables : null;
-    }
-
-    private static TableSpec? ReadTable(YamlNodeReader reader, YamlNode node, string path)
-    {
-        var map = reader.Mapping(node, path);
-        if (map is null)
-        {
-            return null;
-        }
-
         var name = Field(map, "name", required: true, (n, p) => reader.String(n, p, ManifestGrammar.TableNameRegex(), ManifestGrammar.TableNameRule));
-        var partition = ReadKey(reader, map, "partitionKey", required: true);
-        var sortNode = map.Optional("sortKey");
-        var sort = ReadKey(reader, map, "sortKey", required: false);
+        var keys = ReadKeySchema(reader, map);
         var indexes = ReadIndexes(reader, map);
         var capacity = ReadCapacity(reader, map);
         map.RejectUnknown();
-        if (name is null || partition is null || (sortNode is not null && sort is null) || indexes is null || capacity is null)
+        if (name is null || keys is null || indexes is null || capacity is null)
         {
             return null;
         }
 
-        var table = new TableSpec(name, partition, sort, indexes, capacity);
-        return CheckKeyTypes(reader, table, map, path) ? table : null;
+        var table = new TableSpec(name, keys.Value.Partition, keys.Value.Sort, indexes, capacity);
+        return CheckKeyTypes(reader, table, map) ? table : null;
     }
 
     /// <summary>DynamoDB defines each key attribute once, so every use must agree on its type.</summary>
-    private static bool CheckKeyTypes(YamlNodeReader reader, TableSpec table, MappingReader map, string path)
+    private static bool CheckKeyTypes(YamlNodeReader reader, TableSpec table, MappingReader map)
     {
         var ok = true;
         var types = new Dictionary<string, (AttributeType Type, string Where)>(StringComparer.Ordinal);
@@ -80,7 +41,7 @@ internal static class TableReader
         {
             if (types.TryGetValue(key.Name, out var seen) && seen.Type != key.Type)
             {
-                reader.Error(map.Node, $"{path}.{where}.type",
+                reader.Error(map.Node, $"{map.Path}.{where}.type",
                     $"attribute '{key.Name}' is {key.Type} here but {seen.Type} in {seen.Where}; a key attribute has one type");
                 ok = false;
             }
@@ -106,6 +67,15 @@ internal static class TableReader
         }
 
         return ok;
+    }
+
+    /// <summary>What a table and each of its indexes are keyed by: a partition key and an optional sort key; null when either is bad.</summary>
+    private static (KeyDefinition Partition, KeyDefinition? Sort)? ReadKeySchema(YamlNodeReader reader, MappingReader map)
+    {
+        var partition = ReadKey(reader, map, "partitionKey", required: true);
+        var sortNode = map.Optional("sortKey");
+        var sort = ReadKey(reader, map, "sortKey", required: false);
+        return partition is null || (sortNode is not null && sort is null) ? null : (partition, sort);
     }
 
     private static KeyDefinition? ReadKey(YamlNodeReader reader, MappingReader parent, string field, bool required)
@@ -142,42 +112,20 @@ internal static class TableReader
             return null;
         }
 
-        var indexes = new List<IndexSpec>();
-        var ok = true;
-        for (var i = 0; i < sequence.Children.Count; i++)
-        {
-            var path = $"{table.Child("indexes")}[{i}]";
-            var map = reader.Mapping(sequence.Children[i], path);
-            if (map is null)
-            {
-                ok = false;
-                continue;
-            }
+        return reader.Items(sequence, table.Child("indexes"), (node, path) => reader.Mapping(node, path) is { } map ? ReadIndex(reader, map) : null,
+            key: index => index.Name, repeats: (index, _) => $"'{index.Name}' is declared twice", keyField: "name");
+    }
 
-            var name = Field(map, "name", required: true, (n, p) => reader.String(n, p, ManifestGrammar.IndexNameRegex(), ManifestGrammar.IndexNameRule));
-            var partition = ReadKey(reader, map, "partitionKey", required: true);
-            var sortNode = map.Optional("sortKey");
-            var sort = ReadKey(reader, map, "sortKey", required: false);
-            var projectionNode = map.Optional("projection");
-            var projection = projectionNode is null ? "ALL" : reader.Choice(projectionNode, map.Child("projection"), "ALL", "KEYS_ONLY");
-            map.RejectUnknown();
-            if (name is null || partition is null || (sortNode is not null && sort is null) || projection is null)
-            {
-                ok = false;
-                continue;
-            }
-
-            if (indexes.Any(x => x.Name == name))
-            {
-                reader.Error(map.Node, $"{path}.name", $"'{name}' is declared twice");
-                ok = false;
-                continue;
-            }
-
-            indexes.Add(new IndexSpec(name, partition, sort, projection == "ALL" ? IndexProjection.All : IndexProjection.KeysOnly));
-        }
-
-        return ok ? indexes : null;
+    private static IndexSpec? ReadIndex(YamlNodeReader reader, MappingReader map)
+    {
+        var name = Field(map, "name", required: true, (n, p) => reader.String(n, p, ManifestGrammar.IndexNameRegex(), ManifestGrammar.IndexNameRule));
+        var keys = ReadKeySchema(reader, map);
+        var projectionNode = map.Optional("projection");
+        var projection = projectionNode is null ? "ALL" : reader.Choice(projectionNode, map.Child("projection"), "ALL", "KEYS_ONLY");
+        map.RejectUnknown();
+        return name is null || keys is null || projection is null
+            ? null
+            : new IndexSpec(name, keys.Value.Partition, keys.Value.Sort, projection == "ALL" ? IndexProjection.All : IndexProjection.KeysOnly);
     }
 
     private static TableCapacity? ReadCapacity(YamlNodeReader reader, MappingReader table)

@@ -42,6 +42,44 @@ internal sealed partial class YamlNodeReader(string file)
         return null;
     }
 
+    /// <summary>
+    /// Every item of a list, read by <paramref name="readItem"/> (which reports what is wrong with an item and
+    /// returns null), so that all bad items are reported, not only the first; null when any is bad. An item
+    /// whose <paramref name="key"/> an earlier item already has is bad too: <paramref name="repeats"/> words
+    /// that, given the item and the index of the earlier one, at the item's path or its <paramref name="keyField"/>.
+    /// </summary>
+    public List<T>? Items<T>(
+        YamlSequenceNode sequence, string path, Func<YamlNode, string, T?> readItem,
+        Func<T, string> key, Func<T, int, string> repeats, string? keyField = null)
+        where T : class
+    {
+        var items = new List<T>();
+        var ok = true;
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < sequence.Children.Count; i++)
+        {
+            var node = sequence.Children[i];
+            var itemPath = $"{path}[{i}]";
+            var item = readItem(node, itemPath);
+            if (item is null)
+            {
+                ok = false;
+            }
+            else if (seen.TryGetValue(key(item), out var first))
+            {
+                Error(node, keyField is null ? itemPath : $"{itemPath}.{keyField}", repeats(item, first));
+                ok = false;
+            }
+            else
+            {
+                seen[key(item)] = i;
+                items.Add(item);
+            }
+        }
+
+        return ok ? items : null;
+    }
+
     public string? String(YamlNode node, string path)
     {
         if (node is YamlScalarNode scalar && ScalarType(scalar) == "string")
@@ -228,7 +266,6 @@ internal sealed class MappingReader
         return entry.Value;
     }
 
-    /// <summary>The field's value, or null after reporting it missing.</summary>
     /// <summary>
     /// An optional list field: its items, none when the field is absent; null when it is there but is not
     /// a list (the error is recorded).
@@ -236,6 +273,13 @@ internal sealed class MappingReader
     public YamlSequenceNode? OptionalSequence(string field) =>
         Optional(field) is { } node ? _reader.Sequence(node, Child(field)) : new YamlSequenceNode();
 
+    /// <summary>An optional list field read item by item, as <see cref="YamlNodeReader.Items{T}"/> reads it; empty when absent.</summary>
+    public List<T>? OptionalList<T>(
+        string field, Func<YamlNode, string, T?> readItem, Func<T, string> key, Func<T, int, string> repeats, string? keyField = null)
+        where T : class =>
+        OptionalSequence(field) is { } sequence ? _reader.Items(sequence, Child(field), readItem, key, repeats, keyField) : null;
+
+    /// <summary>The field's value, or null after reporting it missing.</summary>
     public YamlNode? Required(string field)
     {
         var present = _fields.ContainsKey(field);

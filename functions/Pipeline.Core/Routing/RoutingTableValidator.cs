@@ -22,23 +22,7 @@ public static partial class RoutingTableValidator
             throw new RoutingTableInvalidException(problems);
         }
 
-        var names = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < table.Services.Count; i++)
-        {
-            var service = table.Services[i];
-            var at = $"services[{i}]";
-            if (service is null)
-            {
-                problems.Add($"{at}: is null");
-                continue;
-            }
-
-            ValidateService(service, at, problems);
-            if (service.Name is not null && !names.TryAdd(service.Name, i))
-            {
-                problems.Add($"{at}.name: '{service.Name}' is also the name of services[{names[service.Name]}]");
-            }
-        }
+        EachUnique(table.Services, "services", s => s.Name, "name", (service, at) => ValidateService(service, at, problems), problems);
 
         if (problems.Count > 0)
         {
@@ -73,27 +57,43 @@ public static partial class RoutingTableValidator
             return;
         }
 
-        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var t = 0; t < service.Targets.Count; t++)
+        EachUnique(service.Targets, $"{at}.targets", t => t.Id, "id", (target, tat) => ValidateTarget(target, tat, problems), problems);
+    }
+
+    private static void ValidateTarget(RouteTarget target, string tat, List<string> problems)
+    {
+        Check(target.Id is not null && TargetId().IsMatch(target.Id), $"{tat}.id",
+            "must be 1-128 letters, digits or '.', '_', ':', '-', starting with a letter or digit", target.Id, problems);
+        // An IPv4 address, not a DNS name: haproxy refuses to start when a name does not resolve,
+        // and a config must not depend on the resolver of the router that loads it.
+        Check(target.Address is not null && IPv4().IsMatch(target.Address), $"{tat}.address",
+            "must be an IPv4 address", target.Address, problems);
+        Check(target.Port is >= 1 and <= 65535, $"{tat}.port", "must be between 1 and 65535", target.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), problems);
+    }
+
+    /// <summary>
+    /// Checks each item of the list at <paramref name="at"/>: a null item is a problem, the others go to
+    /// <paramref name="validate"/>, and an item whose <paramref name="keyField"/> an earlier item has is a problem.
+    /// </summary>
+    private static void EachUnique<T>(
+        IReadOnlyList<T?> items, string at, Func<T, string?> key, string keyField, Action<T, string> validate, List<string> problems)
+        where T : class
+    {
+        var list = at[(at.LastIndexOf('.') + 1)..];
+        var first = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < items.Count; i++)
         {
-            var target = service.Targets[t];
-            var tat = $"{at}.targets[{t}]";
-            if (target is null)
+            var itemAt = $"{at}[{i}]";
+            if (items[i] is not { } item)
             {
-                problems.Add($"{tat}: is null");
+                problems.Add($"{itemAt}: is null");
                 continue;
             }
 
-            Check(target.Id is not null && TargetId().IsMatch(target.Id), $"{tat}.id",
-                "must be 1-128 letters, digits or '.', '_', ':', '-', starting with a letter or digit", target.Id, problems);
-            // An IPv4 address, not a DNS name: haproxy refuses to start when a name does not resolve,
-            // and a config must not depend on the resolver of the router that loads it.
-            Check(target.Address is not null && IPv4().IsMatch(target.Address), $"{tat}.address",
-                "must be an IPv4 address", target.Address, problems);
-            Check(target.Port is >= 1 and <= 65535, $"{tat}.port", "must be between 1 and 65535", target.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), problems);
-            if (target.Id is not null && !ids.TryAdd(target.Id, t))
+            validate(item, itemAt);
+            if (key(item) is { } value && !first.TryAdd(value, i))
             {
-                problems.Add($"{tat}.id: '{target.Id}' is also the id of targets[{ids[target.Id]}]");
+                problems.Add($"{itemAt}.{keyField}: '{value}' is also the {keyField} of {list}[{first[value]}]");
             }
         }
     }

@@ -14,21 +14,7 @@ internal sealed class BuildShell : IAsyncDisposable
     public static async Task<BuildShell> StartAsync(
         string shell, string workingDirectory, IReadOnlyDictionary<string, string> environment, string logPath)
     {
-        var info = new ProcessStartInfo(shell)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory,
-        };
-        info.ArgumentList.Add("-s");
-        foreach (var (key, value) in environment)
-        {
-            info.Environment[key] = value;
-        }
-
-        var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {shell}");
+        var process = Process.Start(ProcessStart.Info(shell, ["-s"], workingDirectory, environment)) ?? throw new InvalidOperationException($"could not start {shell}");
         process.StandardInput.AutoFlush = true;
         var buildShell = new BuildShell(process);
         // The shell's own complaints (a syntax error in a command) belong in the log too.

@@ -147,19 +147,7 @@ public sealed partial class LocalProcessFleet : IFleet, IAsyncDisposable
         ArtifactArchive.Unpack(archive, app, $"{spec.Service} {spec.Version}");
         var (program, arguments) = Command(spec, app);
         var port = restored?.Port ?? FreePort.Next();
-        var info = new ProcessStartInfo(program)
-        {
-            WorkingDirectory = app,
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-        };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
+        var info = ProcessStart.Info<string>(program, arguments, app, environment: null);
         // A clean environment, like a fresh instance: only what the manifest and the platform give.
         info.Environment.Clear();
         foreach (var key in new[] { "PATH", "HOME", "LANG", "TMPDIR" })

@@ -111,95 +111,78 @@ public static partial class DefinitionParser
             return names;
         }
 
-        private List<Retrier> Retriers(JsonObject o, string at)
+        private List<Retrier> Retriers(JsonObject o, string at) =>
+        [
+            .. ErrorHandlers(o, at, "Retry", "retrier", "IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds", "JitterStrategy")
+                .Select(h => ReadRetrier(h.Handler, h.At, h.Errors)),
+        ];
+
+        private Retrier ReadRetrier(JsonObject r, string rat, List<string> errors)
         {
-            var result = new List<Retrier>();
-            if (!o.TryGetPropertyValue("Retry", out var node))
+            double backoff = 2.0;
+            if (r.TryGetPropertyValue("BackoffRate", out var b) && (!JsonValues.TryGetDouble(b, out backoff) || backoff < 1.0))
             {
-                return result;
+                Problem(rat + "/BackoffRate", "'BackoffRate' must be a number not less than 1.0");
             }
-            if (node is not JsonArray array)
+            var jitter = r["JitterStrategy"]?.ToString() ?? "NONE";
+            if (jitter is not ("NONE" or "FULL"))
             {
-                Problem(at + "/Retry", "'Retry' must be an array of retriers");
-                return result;
+                Problem(rat + "/JitterStrategy", "'JitterStrategy' must be 'FULL' or 'NONE'");
             }
-            for (var i = 0; i < array.Count; i++)
-            {
-                var rat = $"{at}/Retry/{i}";
-                if (array[i] is not JsonObject r)
-                {
-                    Problem(rat, "a retrier must be an object");
-                    continue;
-                }
-                foreach (var (key, _) in r)
-                {
-                    if (key is not ("ErrorEquals" or "IntervalSeconds" or "MaxAttempts" or "BackoffRate" or "MaxDelaySeconds" or "JitterStrategy" or "Comment"))
-                    {
-                        Problem(rat + "/" + key, $"field '{key}' is not supported in a retrier");
-                    }
-                }
-                var errors = ErrorEquals(r, rat);
-                if (errors.Contains(StatesErrors.All) && i != array.Count - 1)
-                {
-                    Problem(rat + "/ErrorEquals", "a retrier with 'States.ALL' must be the last one");
-                }
-                double backoff = 2.0;
-                if (r.TryGetPropertyValue("BackoffRate", out var b) && (!JsonValues.TryGetDouble(b, out backoff) || backoff < 1.0))
-                {
-                    Problem(rat + "/BackoffRate", "'BackoffRate' must be a number not less than 1.0");
-                }
-                var jitter = r["JitterStrategy"]?.ToString() ?? "NONE";
-                if (jitter is not ("NONE" or "FULL"))
-                {
-                    Problem(rat + "/JitterStrategy", "'JitterStrategy' must be 'FULL' or 'NONE'");
-                }
-                result.Add(new Retrier(
-                    errors,
-                    r.ContainsKey("IntervalSeconds") ? Integer(r, "IntervalSeconds", rat, min: 1) ?? 1 : 1,
-                    r.ContainsKey("MaxAttempts") ? Integer(r, "MaxAttempts", rat, min: 0) ?? 3 : 3,
-                    backoff,
-                    r.ContainsKey("MaxDelaySeconds") ? Integer(r, "MaxDelaySeconds", rat, min: 1) : null,
-                    jitter == "FULL"));
-            }
-            return result;
+            return new Retrier(
+                errors,
+                r.ContainsKey("IntervalSeconds") ? Integer(r, "IntervalSeconds", rat, min: 1) ?? 1 : 1,
+                r.ContainsKey("MaxAttempts") ? Integer(r, "MaxAttempts", rat, min: 0) ?? 3 : 3,
+                backoff,
+                r.ContainsKey("MaxDelaySeconds") ? Integer(r, "MaxDelaySeconds", rat, min: 1) : null,
+                jitter == "FULL");
         }
 
-        private List<Catcher> Catchers(JsonObject o, string at)
+        private List<Catcher> Catchers(JsonObject o, string at) =>
+        [
+            .. ErrorHandlers(o, at, "Catch", "catcher", "Next", "ResultPath")
+                .Select(h => new Catcher(h.Errors, String(h.Handler, "Next", h.At, required: true) ?? "", ResultPathField(h.Handler, "ResultPath", h.At))),
+        ];
+
+        /// <summary>
+        /// The retriers or catchers of a state (<paramref name="field"/> 'Retry' or 'Catch'): objects of ErrorEquals,
+        /// Comment and <paramref name="fields"/>, of which only the last may name States.ALL. Read lazily, so that
+        /// each one's problems are reported in order with those its caller finds in it.
+        /// </summary>
+        private IEnumerable<(JsonObject Handler, string At, List<string> Errors)> ErrorHandlers(
+            JsonObject o, string at, string field, string what, params string[] fields)
         {
-            var result = new List<Catcher>();
-            if (!o.TryGetPropertyValue("Catch", out var node))
+            if (!o.TryGetPropertyValue(field, out var node))
             {
-                return result;
+                yield break;
             }
             if (node is not JsonArray array)
             {
-                Problem(at + "/Catch", "'Catch' must be an array of catchers");
-                return result;
+                Problem($"{at}/{field}", $"'{field}' must be an array of {what}s");
+                yield break;
             }
             for (var i = 0; i < array.Count; i++)
             {
-                var cat = $"{at}/Catch/{i}";
-                if (array[i] is not JsonObject c)
+                var handlerAt = $"{at}/{field}/{i}";
+                if (array[i] is not JsonObject handler)
                 {
-                    Problem(cat, "a catcher must be an object");
+                    Problem(handlerAt, $"a {what} must be an object");
                     continue;
                 }
-                foreach (var (key, _) in c)
+                foreach (var (key, _) in handler)
                 {
-                    if (key is not ("ErrorEquals" or "Next" or "ResultPath" or "Comment"))
+                    if (key is not ("ErrorEquals" or "Comment") && !fields.Contains(key, StringComparer.Ordinal))
                     {
-                        Problem(cat + "/" + key, $"field '{key}' is not supported in a catcher");
+                        Problem(handlerAt + "/" + key, $"field '{key}' is not supported in a {what}");
                     }
                 }
-                var errors = ErrorEquals(c, cat);
+                var errors = ErrorEquals(handler, handlerAt);
                 if (errors.Contains(StatesErrors.All) && i != array.Count - 1)
                 {
-                    Problem(cat + "/ErrorEquals", "a catcher with 'States.ALL' must be the last one");
+                    Problem(handlerAt + "/ErrorEquals", $"a {what} with 'States.ALL' must be the last one");
                 }
-                var next = String(c, "Next", cat, required: true);
-                result.Add(new Catcher(errors, next ?? "", ResultPathField(c, "ResultPath", cat)));
+                yield return (handler, handlerAt, errors);
             }
-            return result;
         }
 
         private ChoiceStateDefinition ParseChoice(JsonObject o, string at)

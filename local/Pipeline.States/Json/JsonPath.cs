@@ -456,27 +456,19 @@ public sealed class JsonPath
             return sb.ToString();
         }
 
-        private Filter ParseOr()
-        {
-            var left = ParseAnd();
-            SkipSpaces();
-            while (Peek(0) == '|' && Peek(1) == '|')
-            {
-                _pos += 2;
-                left = new OrFilter(left, ParseAnd());
-                SkipSpaces();
-            }
-            return left;
-        }
+        private Filter ParseOr() => ParseChain('|', ParseAnd, (left, right) => new OrFilter(left, right));
 
-        private Filter ParseAnd()
+        private Filter ParseAnd() => ParseChain('&', ParseComparison, (left, right) => new AndFilter(left, right));
+
+        /// <summary>Operands joined by a doubled <paramref name="op"/> ("||", "&amp;&amp;"), grouped from the left.</summary>
+        private Filter ParseChain(char op, Func<Filter> operand, Func<Filter, Filter, Filter> join)
         {
-            var left = ParseComparison();
+            var left = operand();
             SkipSpaces();
-            while (Peek(0) == '&' && Peek(1) == '&')
+            while (Peek(0) == op && Peek(1) == op)
             {
                 _pos += 2;
-                left = new AndFilter(left, ParseComparison());
+                left = join(left, operand());
                 SkipSpaces();
             }
             return left;

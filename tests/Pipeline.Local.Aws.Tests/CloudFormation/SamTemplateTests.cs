@@ -224,24 +224,14 @@ public sealed class SamTemplateTests
         Assert.Equal("7", Full.Parameters["Retention"]);
     }
 
-    [Fact]
-    public void Load_WhenResolverIsGiven_ShouldAskItForRefAndGetAtt()
+    [Theory]
+    [InlineData("!Ref Bucket", "ref:Bucket:name-of-Bucket")]
+    [InlineData("!GetAtt Fn.Arn", "att:Fn.Arn")]
+    public void Load_WhenResolverIsGiven_ShouldAskItForRefAndGetAtt(string value, string expected)
     {
-        var template = SamTemplate.Parse(
-            """
-            Resources:
-              Bucket: { Type: AWS::S3::Bucket }
-              Fn:
-                Type: AWS::Serverless::Function
-                Properties:
-                  Handler: H
-                  Runtime: dotnet10
-                  Environment: { Variables: { B: !Ref Bucket, A: !GetAtt Fn.Arn } }
-            """,
-            new TemplateOptions { Values = new FixedValues() });
+        var template = SamTemplate.Parse(FunctionTemplate.WithValue(value), new TemplateOptions { Values = new FixedValues() });
 
-        Assert.Equal("ref:Bucket:name-of-Bucket", template.Function("Fn").Environment["B"]);
-        Assert.Equal("att:Fn.Arn", template.Function("Fn").Environment["A"]);
+        Assert.Equal(expected, template.Function("Fn").Environment["VALUE"]);
     }
 
     [Fact]

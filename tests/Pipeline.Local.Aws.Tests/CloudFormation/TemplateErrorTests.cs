@@ -3,22 +3,7 @@ namespace Pipeline.Local.Aws.Tests.CloudFormation;
 public sealed class TemplateErrorTests
 {
     private static TemplateInvalidException Fails(string environmentValue) =>
-        Assert.Throws<TemplateInvalidException>(() => SamTemplate.Parse($$"""
-            Parameters:
-              Name: { Type: String, Default: x }
-            Conditions:
-              Yes: !Equals [a, a]
-            Resources:
-              Bucket: { Type: AWS::S3::Bucket }
-              Fn:
-                Type: AWS::Serverless::Function
-                Properties:
-                  Handler: H
-                  Runtime: dotnet10
-                  Environment:
-                    Variables:
-                      VALUE: {{environmentValue}}
-            """));
+        Assert.Throws<TemplateInvalidException>(() => SamTemplate.Parse(FunctionTemplate.WithValue(environmentValue)));
 
     [Theory]
     [InlineData("!GetAtt Missing.Arn", "Template format error: Unresolved resource dependencies [Missing] in the Resources block of the template")]
@@ -33,6 +18,8 @@ public sealed class TemplateErrorTests
     [InlineData("!FindInMap [NoMap, a, b]", "mapping 'NoMap'")]
     [InlineData("!Join [\",\", notalist]", "must be a list")]
     [InlineData("!Frobnicate x", "unknown tag !Frobnicate")]
+    [InlineData("!Sub \"x-${Needed}\"", "Parameters.Needed has no Default and no override was given")]
+    [InlineData("!Ref Gone", "refers to resource 'Gone', whose condition is false")]
     public void Parse_WhenIntrinsicCannotBeResolved_ShouldNameThePropertyPath(string value, string expected)
     {
         var error = Fails(value);
@@ -40,25 +27,6 @@ public sealed class TemplateErrorTests
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
         Assert.Contains("Resources.Fn.Properties.Environment.Variables.VALUE", error.Message, StringComparison.Ordinal);
         Assert.Equal("Pipeline.TemplateInvalid", error.ErrorType);
-    }
-
-    [Fact]
-    public void Parse_WhenParameterWithoutDefaultIsUsed_ShouldNameItAndTheReference()
-    {
-        var error = Assert.Throws<TemplateInvalidException>(() => SamTemplate.Parse("""
-            Parameters:
-              Needed: { Type: String }
-            Resources:
-              Fn:
-                Type: AWS::Serverless::Function
-                Properties:
-                  Handler: H
-                  Runtime: dotnet10
-                  Environment: { Variables: { V: !Sub "x-${Needed}" } }
-            """));
-
-        Assert.Contains("Resources.Fn.Properties.Environment.Variables.V", error.Message, StringComparison.Ordinal);
-        Assert.Contains("Parameters.Needed has no Default and no override was given", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -124,22 +92,6 @@ public sealed class TemplateErrorTests
               B: { Type: AWS::S3::Bucket, Condition: Loop }
             """,
             "Conditions.Loop: the condition refers to itself"
-        },
-        {
-            "a Ref to a resource whose condition is false",
-            """
-            Conditions:
-              Never: !Equals [a, b]
-            Resources:
-              Gone: { Type: AWS::S3::Bucket, Condition: Never }
-              Fn:
-                Type: AWS::Serverless::Function
-                Properties:
-                  Handler: H
-                  Runtime: dotnet10
-                  Environment: { Variables: { VALUE: !Ref Gone } }
-            """,
-            "Resources.Fn.Properties.Environment.Variables.VALUE: refers to resource 'Gone', whose condition is false"
         },
     };
 

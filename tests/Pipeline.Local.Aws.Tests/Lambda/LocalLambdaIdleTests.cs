@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Pipeline.Local.Tests;
+namespace Pipeline.Local.Aws.Tests.Lambda;
 
 /// <summary>
 /// Function processes idle for longer than the idle time are stopped, as Lambda reclaims idle

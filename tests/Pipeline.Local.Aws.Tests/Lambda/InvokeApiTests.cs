@@ -1,4 +1,4 @@
-namespace Pipeline.Local.Tests;
+namespace Pipeline.Local.Aws.Tests.Lambda;
 
 /// <summary>The Lambda Invoke API over HTTP, serving the real published NormalizeTrigger.</summary>
 public sealed class InvokeApiTests : IAsyncLifetime, IDisposable

@@ -1,4 +1,4 @@
-namespace Pipeline.Local.Tests;
+namespace Pipeline.Local.Aws.Tests.StepFunctions;
 
 /// <summary>The Step Functions API over real HTTP, with requests shaped as the AWS API reference documents them.</summary>
 public sealed class StepFunctionsApiTests : IAsyncLifetime, IDisposable

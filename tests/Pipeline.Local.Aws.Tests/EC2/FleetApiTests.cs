@@ -1,7 +1,8 @@
-using Pipeline.Local.Aws.EC2;
-using Pipeline.Local.Aws.ELBv2;
+using Pipeline.Aws.Local;
+using Pipeline.Core.Errors;
+using InstanceLaunch = Pipeline.Core.Fleet.InstanceLaunch;
 
-namespace Pipeline.Local.Tests;
+namespace Pipeline.Local.Aws.Tests.EC2;
 
 /// <summary>
 /// The local fleet API over real HTTP: a field of the wrong JSON type is a 400 naming the field, and
@@ -84,6 +85,42 @@ public sealed class FleetApiTests : IAsyncLifetime, IDisposable
         Assert.Empty(_fleet.Terminated);
     }
 
+    [Fact]
+    public async Task LocalFleetClient_WhenAFunctionLaunchesFindsAndTerminates_ShouldBeReadAsItWrote()
+    {
+        var client = new LocalFleetClient(_http, _app.BaseAddress);
+        var launch = new InstanceLaunch("orders", "1.0.1", "a.tgz", new string('a', 64), 2, 8080, "node server.js",
+            new Dictionary<string, string> { ["MODE"] = "x" }, "exec-1")
+        {
+            Secrets = new Dictionary<string, string> { ["DB_PASSWORD"] = "/orders/db" },
+        };
+
+        var launched = await client.LaunchAsync(launch);
+        var found = await client.FindAsync("orders", "1.0.1");
+        await client.TerminateAsync(["i-1"]);
+
+        var (spec, count) = Assert.Single(_fleet.Launches);
+        Assert.Equal((2, "orders", "1.0.1", "a.tgz", new string('a', 64), "node server.js"),
+            (count, spec.Service, spec.Version, spec.ArtifactKey, spec.ArtifactSha256, spec.Start));
+        Assert.Equal(("x", "/orders/db"), (spec.Environment!["MODE"], spec.Secrets["DB_PASSWORD"]));
+        Assert.Equal(new Pipeline.Core.Fleet.FleetInstance("i-1", "orders", "1.0.1", "127.0.0.1", 4000, "running"), Assert.Single(launched));
+        Assert.Equal(launched, found);
+        Assert.Equal(["i-1"], _fleet.Terminated);
+    }
+
+    [Fact]
+    public async Task LocalFleetClient_WhenTheApiRefusesTheLaunch_ShouldFailItWithTheFleetsMessage()
+    {
+        var client = new LocalFleetClient(_http, _app.BaseAddress);
+        var launch = new InstanceLaunch("orders", "1.0.1", "a.tgz", new string('a', 64), 21, 8080, "node server.js",
+            new Dictionary<string, string>(), "exec-1");
+
+        var error = await Assert.ThrowsAsync<LaunchFailedException>(() => client.LaunchAsync(launch));
+
+        Assert.Equal("the local fleet refused POST /fleet/instances: count: must be 1-20, got 21", error.Message);
+        Assert.Empty(_fleet.Launches);
+    }
+
     private sealed class RecordingFleet : IFleet
     {
         public List<(InstanceSpec Spec, int Count)> Launches { get; } = [];
@@ -93,7 +130,7 @@ public sealed class FleetApiTests : IAsyncLifetime, IDisposable
         public Task<IReadOnlyList<FleetInstance>> LaunchAsync(InstanceSpec spec, int count, CancellationToken cancellationToken)
         {
             Launches.Add((spec, count));
-            return Task.FromResult<IReadOnlyList<FleetInstance>>([]);
+            return Task.FromResult(Describe());
         }
 
         public Task TerminateAsync(IReadOnlyCollection<string> instanceIds, CancellationToken cancellationToken)
@@ -102,8 +139,12 @@ public sealed class FleetApiTests : IAsyncLifetime, IDisposable
             return Task.CompletedTask;
         }
 
-        public IReadOnlyList<FleetInstance> Describe(string? service = null, string? version = null) => [];
+        public IReadOnlyList<FleetInstance> Describe(string? service = null, string? version = null) =>
+        [
+            .. Launches.Take(1).Select(l =>
+                new FleetInstance("i-1", l.Spec.Service, l.Spec.Version, "127.0.0.1", 4000, 4242, "running", null, null, DateTimeOffset.UnixEpoch, "i-1.log")),
+        ];
 
-        public FleetInstance? Find(string instanceId) => null;
+        public FleetInstance? Find(string instanceId) => Describe().FirstOrDefault(i => i.InstanceId == instanceId);
     }
 }

@@ -1,43 +1,23 @@
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 
-namespace Pipeline.Aws.Fleet;
+namespace Pipeline.Aws.Local;
 
 /// <summary>
 /// The fleet off AWS: the local stack's fleet endpoint (<c>PIPELINE_FLEET_ENDPOINT</c>), which runs
 /// each instance as a process started from the version's artifact, on its own loopback port.
 /// <c>POST /fleet/instances</c> (secrets travel as parameter names, resolved by the fleet at each
 /// instance's start, as the instance's start script does on EC2), <c>GET /fleet/instances?service=&amp;version=</c>, <c>POST /fleet/terminate</c>.
+/// The functions ship it (<see cref="Fleet.FleetFromEnvironment"/> composes it when that endpoint is set), which is why it
+/// is in Pipeline.Aws, under Local/ with every adapter that talks to the local stack rather than to AWS.
 /// </summary>
-public sealed class HttpFleet(HttpClient http, Uri endpoint) : IInstanceFleet
+public sealed class LocalFleetClient(HttpClient http, Uri endpoint) : IInstanceFleet
 {
     public async Task<IReadOnlyList<FleetInstance>> LaunchAsync(InstanceLaunch launch, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(launch);
-        var environment = new JsonObject();
-        foreach (var (name, value) in launch.Environment)
-        {
-            environment[name] = value;
-        }
-
-        var secrets = new JsonObject();
-        foreach (var (name, parameter) in launch.Secrets)
-        {
-            secrets[name] = parameter;
-        }
-
-        var body = new JsonObject
-        {
-            ["service"] = launch.Service,
-            ["version"] = launch.Label,
-            ["artifactKey"] = launch.ArtifactKey,
-            ["artifactSha256"] = launch.ArtifactSha256,
-            ["count"] = launch.Count,
-            ["start"] = launch.Start,
-            ["environment"] = environment,
-            ["secrets"] = secrets,
-        };
-        return await SendAsync(HttpMethod.Post, "fleet/instances", body, cancel);
+        var request = new LocalFleetLaunchRequest(launch.Service, launch.Label, launch.ArtifactKey, launch.ArtifactSha256, launch.Count,
+            launch.Start, launch.Environment, launch.Secrets);
+        return await SendAsync(HttpMethod.Post, "fleet/instances", JsonContent.Create(request, LocalFleetJson.Default.LocalFleetLaunchRequest), cancel);
     }
 
     public async Task<IReadOnlyList<FleetInstance>> FindAsync(string service, string label, CancellationToken cancel = default)
@@ -51,17 +31,14 @@ public sealed class HttpFleet(HttpClient http, Uri endpoint) : IInstanceFleet
         ArgumentNullException.ThrowIfNull(instanceIds);
         if (instanceIds.Count > 0)
         {
-            await SendAsync(HttpMethod.Post, "fleet/terminate", new JsonObject { ["instanceIds"] = new JsonArray([.. instanceIds.Select(i => (JsonNode)i)]) }, cancel);
+            var request = new LocalFleetTerminateRequest([.. instanceIds]);
+            await SendAsync(HttpMethod.Post, "fleet/terminate", JsonContent.Create(request, LocalFleetJson.Default.LocalFleetTerminateRequest), cancel);
         }
     }
 
-    private async Task<IReadOnlyList<FleetInstance>> SendAsync(HttpMethod method, string path, JsonObject? body, CancellationToken cancel)
+    private async Task<IReadOnlyList<FleetInstance>> SendAsync(HttpMethod method, string path, HttpContent? body, CancellationToken cancel)
     {
-        using var request = new HttpRequestMessage(method, new Uri(endpoint, path));
-        if (body is not null)
-        {
-            request.Content = JsonContent.Create(body);
-        }
+        using var request = new HttpRequestMessage(method, new Uri(endpoint, path)) { Content = body };
 
         HttpResponseMessage response;
         try
@@ -77,23 +54,25 @@ public sealed class HttpFleet(HttpClient http, Uri endpoint) : IInstanceFleet
         using (response)
         {
             var text = await response.Content.ReadAsStringAsync(cancel);
-            var json = text.Length == 0 ? null : JsonNode.Parse(text) as JsonObject;
+            LocalFleetAnswer? answer;
+            try
+            {
+                answer = text.Length == 0 ? null : JsonSerializer.Deserialize(text, LocalFleetJson.Default.LocalFleetAnswer);
+            }
+            catch (JsonException) when (!response.IsSuccessStatusCode)
+            {
+                answer = null; // not the fleet's own refusal: the body says what happened
+            }
+
             if (!response.IsSuccessStatusCode)
             {
-                var message = (string?)json?["errorMessage"] ?? text;
-                var what = $"the local fleet refused {method} /{path.Split('?')[0]}: {message}";
+                var what = $"the local fleet refused {method} /{path.Split('?')[0]}: {answer?.ErrorMessage ?? text}";
                 throw (int)response.StatusCode >= 500 || response.StatusCode == System.Net.HttpStatusCode.TooManyRequests
                     ? new TransientException(what)
                     : new LaunchFailedException(what);
             }
 
-            return [.. (json?["instances"] as JsonArray ?? []).OfType<JsonObject>().Select(i => new FleetInstance(
-                (string)i["instanceId"]!,
-                (string)i["service"]!,
-                (string)i["version"]!,
-                (string)i["address"]!,
-                (int)i["port"]!,
-                (string)i["state"]!))];
+            return [.. (answer?.Instances ?? []).Select(i => new FleetInstance(i.InstanceId, i.Service, i.Version, i.Address, i.Port, i.State))];
         }
     }
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Pipeline.Local.Tests;
+namespace Pipeline.Local.Aws.Tests.Lambda;
 
 /// <summary>The service against a real function process that misbehaves on request.</summary>
 public sealed class LocalLambdaServiceTests : IAsyncLifetime

@@ -1,4 +1,4 @@
-namespace Pipeline.Local.Tests;
+namespace Pipeline.Local.Aws.Tests;
 
 /// <summary>
 /// When <c>./pipeline up</c> republishes a function or rebuilds the router agent: file times only,

@@ -1,8 +1,8 @@
-namespace Pipeline.Local.Tests;
+namespace Pipeline.Local.Aws.Tests.Lambda;
 
 public sealed class TemplateFunctionsTests
 {
-    private static readonly string Template = Path.Combine(AppContext.BaseDirectory, "Templates", "functions.yaml");
+    private static readonly string Template = Fixture.Path("templates", "functions.yaml");
 
     private static string Without(string text, string line) =>
         string.Join('\n', text.Split('\n').Where(l => !l.Contains(line, StringComparison.Ordinal)));
@@ -20,7 +20,7 @@ public sealed class TemplateFunctionsTests
         var functions = TemplateFunctions.Load(TemplateWithout("!ImportValue"));
 
         var first = functions.Single(f => f.Name == "FirstFunction");
-        Assert.Equal(Path.Combine(AppContext.BaseDirectory, "Templates", "build", "First", "First.dll"), first.Handler);
+        Assert.Equal(Fixture.Path("templates", "build", "First", "First.dll"), first.Handler);
         Assert.Equal(TimeSpan.FromSeconds(30), first.Timeout);
         Assert.Equal(256, first.MemoryMb);
         Assert.Equal("main", first.Environment["PIPELINE_DEPLOY_BRANCH"]);
@@ -53,7 +53,7 @@ public sealed class TemplateFunctionsTests
     [Fact]
     public void Read_WhenIntrinsicIsNotUnderstood_ShouldNameTheFunctionAndVariable()
     {
-        var error = Assert.Throws<Pipeline.Local.Aws.CloudFormation.TemplateInvalidException>(() => TemplateFunctions.Load(Template));
+        var error = Assert.Throws<TemplateInvalidException>(() => TemplateFunctions.Load(Template));
 
         Assert.Contains("Broken.Properties.Environment.Variables.ARN", error.Message, StringComparison.Ordinal);
         Assert.Contains("Fn::ImportValue", error.Message, StringComparison.Ordinal);
