@@ -87,7 +87,9 @@ saturate() { # name, path, seconds: closed loop, CONNECTIONS requests always in 
   "$AUTOCANNON" -c "$CONNECTIONS" -d "$3" -j -n "$FRONT$2" >"$WORK/$1.json" 2>/dev/null
 }
 echo "warming up (load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores)..."
-load warmup /composebench/1 5 200
+# 2,000 compositions: the composer's CPU per composition is still ~3x its steady figure between its
+# 1,000th and 2,000th after a start (tiered JIT), and steady after that.
+load warmup /composebench/1 10 200
 load warmup-direct /orders/version 3 200
 
 echo "1. latency at $RATE req/s, $DURATION s each, $ROUNDS rounds ($GENERATOR generator)..."
