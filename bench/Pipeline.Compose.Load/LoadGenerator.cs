@@ -122,8 +122,9 @@ internal sealed class LoadGenerator(Uri url, double seconds, double rate, int co
             using var timeout = new CancellationTokenSource(RequestTimeout);
             status = await ExchangeAsync(timeout.Token);
         }
-        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or FormatException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // Any failure is one failed request: none may leave it counted as in flight for ever.
         }
 
         var finished = Stopwatch.GetTimestamp();
