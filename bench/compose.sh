@@ -2,9 +2,12 @@
 # Composition overhead through HAProxy on a local stack (issue 16): a composition of two calls to the
 # example services (orders' and catalog's version paths, no database in the way) against each of the
 # two direct calls, in the same run:
-#   1. latency at RATE req/s (default 1000) offered open loop by bench/compose/load.mjs, DURATION s
-#      each: added p50/p99 = composition minus the slower direct call (microsecond resolution); the
-#      achieved rate is printed, and the latency targets count only when every run got within 3%;
+#   1. latency at RATE req/s (default 1000) offered open loop by bench/Pipeline.Compose.Load (or
+#      bench/compose/load.mjs with GENERATOR=node: same schedule, same JSON), DURATION s each, ROUNDS
+#      rounds of the three rows interleaved: added p50/p99 = the composition's median over the rounds
+#      minus the slower direct call's (microsecond resolution), so one slow second does not decide;
+#      the achieved rate is printed, and the latency targets count only when every run got within 3%;
+#      the CPU each process of the stack (and the generator) spent per request in each row;
 #   2. throughput at saturation, SATURATION s each: autocannon (bench/compose, pinned) with
 #      CONNECTIONS requests in flight, compositions/s vs direct calls/s;
 #   3. the composer's RSS sampled every 5 s while compositions run at RATE req/s for RSS_SECONDS s,
@@ -20,12 +23,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RATE=${RATE:-1000} DURATION=${DURATION:-20} SATURATION=${SATURATION:-15} RSS_SECONDS=${RSS_SECONDS:-60}
-CONNECTIONS=${CONNECTIONS:-50}
+CONNECTIONS=${CONNECTIONS:-50} ROUNDS=${ROUNDS:-3} GENERATOR=${GENERATOR:-dotnet}
 BENCH_NAME=compose-bench
 source bench/local-stack.sh
 
 (cd bench/compose && { [ -x node_modules/.bin/autocannon ] || npm ci --no-audit --no-fund --silent; })
 AUTOCANNON=$PWD/bench/compose/node_modules/.bin/autocannon
+LOADGEN=$PWD/.build/bench-compose-load
+dotnet build bench/Pipeline.Compose.Load/Pipeline.Compose.Load.csproj -c Release --verbosity quiet -nologo -clp:ErrorsOnly -o "$LOADGEN" >&2
 
 start_stack
 FRONT=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).endpoints.front)' "$STATE/stack.json")
@@ -61,21 +66,38 @@ COMPOSER=$(./pipeline status --json --state-dir "$STATE" | node -e '
   const s = JSON.parse(require("fs").readFileSync(0, "utf8"));
   console.log(s.processes.find(p => p.name === "composer" && p.running).pid)')
 
-load() { # name, path, seconds, rate: open loop at a fixed rate (load.mjs: autocannon's --overallRate
-          # offers half its rate against a port that closes every connection, see load.mjs)
-  node bench/compose/load.mjs "$FRONT$2" "$3" "$4" >"$WORK/$1.json"
+# The stack's processes by role, for the CPU each spends per request: "pid role" lines.
+./pipeline status --json --state-dir "$STATE" | node -e '
+  const s = JSON.parse(require("fs").readFileSync(0, "utf8"));
+  for (const p of s.processes.filter((p) => p.running && p.pid)) console.log(p.pid, p.name);
+  for (const i of s.instances.filter((i) => i.state === "running")) console.log(i.processId, i.service);' >"$WORK/pids.txt"
+for pid in $(pgrep -x haproxy); do # this stack's haproxy master and workers
+  grep -q "$STATE" "/proc/$pid/cmdline" 2>/dev/null && echo "$pid haproxy" >>"$WORK/pids.txt"
+done
+ticks() { while read -r pid role; do echo "$role $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)"; done <"$WORK/pids.txt"; }
+
+load() { # name, path, seconds, rate: open loop at a fixed rate (autocannon's --overallRate offers
+          # half its rate against a port that closes every connection, see load.mjs)
+  ticks >"$WORK/$1.cpu-before"
+  if [ "$GENERATOR" = node ]; then node bench/compose/load.mjs "$FRONT$2" "$3" "$4" >"$WORK/$1.json"
+  else dotnet "$LOADGEN/compose-load.dll" "$FRONT$2" "$3" "$4" >"$WORK/$1.json"; fi
+  ticks >"$WORK/$1.cpu-after"
 }
 saturate() { # name, path, seconds: closed loop, CONNECTIONS requests always in flight
   "$AUTOCANNON" -c "$CONNECTIONS" -d "$3" -j -n "$FRONT$2" >"$WORK/$1.json" 2>/dev/null
 }
 echo "warming up (load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores)..."
-load warmup /composebench/1 5 200
+# 2,000 compositions: the composer's CPU per composition is still ~3x its steady figure between its
+# 1,000th and 2,000th after a start (tiered JIT), and steady after that.
+load warmup /composebench/1 10 200
 load warmup-direct /orders/version 3 200
 
-echo "1. latency at $RATE req/s, $DURATION s each..."
-load orders-rate /orders/version "$DURATION" "$RATE"
-load catalog-rate /items/version "$DURATION" "$RATE"
-load composed-rate /composebench/1 "$DURATION" "$RATE"
+echo "1. latency at $RATE req/s, $DURATION s each, $ROUNDS rounds ($GENERATOR generator)..."
+for round in $(seq "$ROUNDS"); do
+  load "orders-rate-$round" /orders/version "$DURATION" "$RATE"
+  load "catalog-rate-$round" /items/version "$DURATION" "$RATE"
+  load "composed-rate-$round" /composebench/1 "$DURATION" "$RATE"
+done
 
 echo "2. throughput at saturation, $SATURATION s each..."
 saturate orders-max /orders/version "$SATURATION"
@@ -95,5 +117,5 @@ load composed-rss /composebench/1 "$RSS_SECONDS" "$RATE"
 echo "$(( $(cpu) - CPU_BEFORE )) $(getconf CLK_TCK)" >"$WORK/cpu.txt"
 wait "$SAMPLER" || true
 
-node bench/compose/report.mjs "$WORK" "$RATE"
+node bench/compose/report.mjs "$WORK" "$RATE" "$ROUNDS" "$(getconf CLK_TCK)"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,29 +1,59 @@
-// Reads the results bench/compose.sh wrote into its work directory (load.mjs for the fixed-rate runs,
+// Reads the results bench/compose.sh wrote into its work directory (compose-load or load.mjs for the fixed-rate rounds,
 // autocannon for saturation) and prints the figures, the ratios and each of issue 16's targets as met,
 // missed, or not measured (when the machine did not deliver the offered rate, latencies are queueing).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const [work, rate] = process.argv.slice(2);
+const [work, rate, roundsArg = '1', ticksArg = '100'] = process.argv.slice(2);
+const rounds = Number(roundsArg);
 const read = (name) => JSON.parse(readFileSync(join(work, `${name}.json`), 'utf8'));
 const ms = (n) => `${n.toFixed(2)} ms`;
 const counts = (r) => `2xx ${r['2xx']}  non-2xx ${r.non2xx}  errors ${r.errors}`;
 const label = (name) => (name === 'composed' ? 'composition (orders+catalog)' : `direct ${name}`);
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+// CPU time each role of the stack spent over one run, per answered request, in microseconds.
+const cpuPerRequest = (name, answered) => {
+  const ticks = (file) => readFileSync(join(work, `${name}.${file}`), 'utf8').split('\n').filter(Boolean)
+    .map((l) => l.split(' ')).reduce((m, [role, t]) => ({ ...m, [role]: (m[role] ?? 0) + Number(t) }), {});
+  const before = ticks('cpu-before');
+  return Object.fromEntries(Object.entries(ticks('cpu-after'))
+    .map(([role, t]) => [role, (1e6 * (t - (before[role] ?? 0))) / Number(ticksArg) / Math.max(answered, 1)]));
+};
 
-const at = { orders: read('orders-rate'), catalog: read('catalog-rate'), composed: read('composed-rate') };
-console.log(`\n1. at ${rate} req/s offered (bench/compose/load.mjs, open loop; latency from each request's scheduled time)`);
-for (const [name, r] of Object.entries(at)) {
-  console.log(`  ${label(name).padEnd(30)} p50 ${ms(r.latency.p50).padStart(10)}  p99 ${ms(r.latency.p99).padStart(10)}  ` +
-    `achieved ${r.achieved.toFixed(0).padStart(5)} req/s (${(100 * r.achieved / r.offered).toFixed(1)}%)  ${counts(r)}  not sent ${r.skipped}  client ${(100 * r.clientCore).toFixed(0)}% of a core`);
+const names = ['orders', 'catalog', 'composed'];
+const runs = Object.fromEntries(names.map((n) => [n, Array.from({ length: rounds }, (_, i) => read(`${n}-rate-${i + 1}`))]));
+console.log(`\n1. at ${rate} req/s offered (open loop; latency from each request's scheduled time), ${rounds} rounds of the three rows interleaved`);
+for (const name of names) {
+  for (const [i, r] of runs[name].entries()) {
+    console.log(`  ${`${label(name)} #${i + 1}`.padEnd(33)} p50 ${ms(r.latency.p50).padStart(10)}  p99 ${ms(r.latency.p99).padStart(10)}  ` +
+      `achieved ${r.achieved.toFixed(0).padStart(5)} req/s (${(100 * r.achieved / r.offered).toFixed(1)}%)  ${counts(r)}  not sent ${r.skipped}  client ${(100 * r.clientCore).toFixed(0)}% of a core`);
+  }
 }
 // Within 3% of the offered rate: otherwise the rows measure a queue, not the composer.
-const delivered = Object.values(at).every((r) => r.achieved >= 0.97 * r.offered && r.skipped === 0);
+const delivered = names.every((n) => runs[n].every((r) => r.achieved >= 0.97 * r.offered && r.skipped === 0));
 if (!delivered) console.log(`  the machine did not deliver ${rate} req/s to every run: the latencies below are queueing, not the composer's cost`);
-const slowerP50 = Math.max(at.orders.latency.p50, at.catalog.latency.p50);
-const slowerP99 = Math.max(at.orders.latency.p99, at.catalog.latency.p99);
-const addedP50 = at.composed.latency.p50 - slowerP50;
-const addedP99 = at.composed.latency.p99 - slowerP99;
-console.log(`  added by the composition vs the slower direct call: p50 ${ms(addedP50)}, p99 ${ms(addedP99)}`);
+const at = Object.fromEntries(names.map((n) => [n, {
+  p50: median(runs[n].map((r) => r.latency.p50)), p99: median(runs[n].map((r) => r.latency.p99)) }]));
+console.log(`  medians over the rounds:`);
+for (const name of names) console.log(`  ${label(name).padEnd(33)} p50 ${ms(at[name].p50).padStart(10)}  p99 ${ms(at[name].p99).padStart(10)}`);
+const addedP50 = at.composed.p50 - Math.max(at.orders.p50, at.catalog.p50);
+const addedP99 = at.composed.p99 - Math.max(at.orders.p99, at.catalog.p99);
+const perRound = (p) => runs.composed.map((c, i) => c.latency[p] - Math.max(runs.orders[i].latency[p], runs.catalog[i].latency[p]));
+console.log(`  added by the composition vs the slower direct call (medians): p50 ${ms(addedP50)}, p99 ${ms(addedP99)}` +
+  `  (each round: p50 ${perRound('p50').map(ms).join(' / ')}; p99 ${perRound('p99').map(ms).join(' / ')})`);
+console.log('  CPU per request by process, mean over the rounds (us; generator = the load generator itself):');
+for (const name of names) {
+  const each = runs[name].map((r, i) => ({ ...cpuPerRequest(`${name}-rate-${i + 1}`, r['2xx'] + r.non2xx),
+    generator: (1e6 * r.clientCore * r.seconds) / Math.max(r['2xx'] + r.non2xx, 1) }));
+  const roles = Object.keys(each[0]);
+  const mean = Object.fromEntries(roles.map((k) => [k, each.reduce((sum, e) => sum + (e[k] ?? 0), 0) / each.length]));
+  const total = Object.values(mean).reduce((a, b) => a + b, 0);
+  console.log(`  ${label(name).padEnd(33)} ${roles.map((k) => `${k} ${mean[k].toFixed(0)}`).join('  ')}  total ${total.toFixed(0)}`);
+}
 
 const max = { orders: read('orders-max'), catalog: read('catalog-max'), composed: read('composed-max') };
 console.log('\n2. at saturation (no rate limit)');
