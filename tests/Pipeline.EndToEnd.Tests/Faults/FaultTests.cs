@@ -249,9 +249,20 @@ public sealed class FaultTests(ITestOutputHelper output)
         Task FreezeAsync() => StackProcesses.FreezeFunctionAsync(stack.Root, function, frozen);
 
         var deadline = DateTime.UtcNow + FaultStack.RunLimit;
-        while (!(await stack.Probe.StatesEnteredAsync(execution)).Contains(function))
+        while (true)
         {
-            Assert.True(DateTime.UtcNow < deadline, $"the run did not reach {function}");
+            var history = await stack.Probe.HistoryAsync(execution);
+            var entered = history.Where(e => ((string?)e["type"])?.EndsWith("StateEntered", StringComparison.Ordinal) == true)
+                .Select(e => (string?)e["stateEnteredEventDetails"]?["name"]).ToList();
+            if (entered.Contains(function))
+            {
+                break;
+            }
+
+            // A run that ended (a rollback, a failure) will never reach the state: say how it ended, not only that time ran out.
+            var end = history.LastOrDefault(e => (string?)e["type"] is "ExecutionSucceeded" or "ExecutionFailed" or "ExecutionAborted" or "ExecutionTimedOut");
+            Assert.True(end is null, $"the run ended before it reached {function}: {end?.ToJsonString()}; states entered: {string.Join(", ", entered)}");
+            Assert.True(DateTime.UtcNow < deadline, $"the run did not reach {function} within {FaultStack.RunLimit}; states entered: {string.Join(", ", entered)}");
             await FreezeAsync();
             await Task.Delay(100);
         }
