@@ -39,12 +39,12 @@ public sealed class FaultTests(ITestOutputHelper output)
         await using var stack = await FaultStack.StartAsync(output.WriteLine);
         List<FaultResult> results =
         [
-            await DeployAsync(stack, "s3rver paused 10 s during PublishRoutes", "PublishRoutes", _ => PauseAsync(stack, "s3rver")),
-            await DeployAsync(stack, "dynalite paused 10 s during RecordVersion", "RecordVersion", _ => PauseAsync(stack, "dynalite")),
-            await DeployAsync(stack, "dynalite paused 10 s during ProvisionTables", "ProvisionTables", _ => PauseAsync(stack, "dynalite")),
-            // The Retry of Runtime.ExitError runs the invocation again in a new process. Freezing starts at
-            // AcquireLock, a whole build before PublishRoutes, so the function's warm process (the first
-            // deploy's) is stopped before the run can reach it, however soon the new targets are healthy.
+            // Every case that hits a function's state holds its invocation (HoldInvocationAsync) from
+            // AcquireLock on, a whole build before it, so a fast state cannot end before the fault lands.
+            await DeployAsync(stack, "s3rver paused 10 s during PublishRoutes", "AcquireLock", execution => PauseDuringAsync(stack, execution, "PublishRoutes", "s3rver")),
+            await DeployAsync(stack, "dynalite paused 10 s during RecordVersion", "AcquireLock", execution => PauseDuringAsync(stack, execution, "RecordVersion", "dynalite")),
+            await DeployAsync(stack, "dynalite paused 10 s during ProvisionTables", "AcquireLock", execution => PauseDuringAsync(stack, execution, "ProvisionTables", "dynalite")),
+            // The Retry of Runtime.ExitError runs the invocation again in a new process.
             await DeployAsync(stack, "function process killed mid-invocation (PublishRoutes)", "AcquireLock",
                 execution => KillFunctionInFlightAsync(stack, execution, "PublishRoutes"), mustSucceed: true, mustShow: "Runtime.ExitError"),
             // The dead instance is terminated and replaced before the version goes live.
@@ -73,11 +73,30 @@ public sealed class FaultTests(ITestOutputHelper output)
         return result with { Problems = [.. result.Problems, .. problems, .. Orphans(stack)] };
     }
 
+    /// <summary>
+    /// The agent is stopped while PublishRoutes' invocation is held, so it cannot apply the routes the
+    /// released invocation publishes; it is killed once they are published, between the publish and the apply.
+    /// </summary>
     private async Task<FaultResult> RouterAgentKilledDuringSwitchAsync(FaultStack stack) =>
-        await DeployAsync(stack, "router agent SIGKILLed during the switch", "PublishRoutes", async _ =>
+        await DeployAsync(stack, "router agent SIGKILLed during the switch", "AcquireLock", async execution =>
         {
             var agent = StackProcesses.Single(stack.Root, "router agent", IsAgent);
-            await StackProcesses.SignalAsync(agent.Id, "KILL");
+            var frozen = await HoldInvocationAsync(stack, execution, "PublishRoutes");
+            var (before, _) = await stack.Probe.PublishedRoutesAsync();
+            long published, applied;
+            await StackProcesses.SignalAsync(agent.Id, "STOP");
+            try
+            {
+                await ResumeAsync(frozen);
+                (published, _) = await stack.Probe.PollAsync(stack.Probe.PublishedRoutesAsync, routes => routes.Version > before, FaultStack.RunLimit, "PublishRoutes to publish");
+                applied = await stack.Probe.AppliedRoutesVersionAsync();
+            }
+            finally
+            {
+                await StackProcesses.SignalAsync(agent.Id, "KILL");
+            }
+
+            Assert.True(applied < published, $"the router had applied routes version {applied} of {published} when its agent was killed: the kill missed the switch");
         }, mustSucceed: true);
 
     private async Task<FaultResult> InstanceKilledAfterLiveAsync(FaultStack stack)
@@ -174,36 +193,76 @@ public sealed class FaultTests(ITestOutputHelper output)
         return Print(new FaultResult(fault, traffic, $"{outcome}, {clock.Elapsed.TotalSeconds:0} s from push", invariants, [.. problems, .. Orphans(stack)]));
     }
 
-    /// <summary>SIGSTOP, <see cref="Pause"/>, SIGCONT: the emulator is unreachable but keeps its data and port.</summary>
-    private static async Task PauseAsync(FaultStack stack, string emulator)
+    /// <summary>
+    /// SIGSTOPs the emulator (unreachable, but it keeps its data and port) while <paramref name="function"/>'s
+    /// invocation is held, then releases the invocation, whose calls meet the paused emulator; SIGCONT after
+    /// <see cref="Pause"/>. The run must be inside the function's task at both ends of the pause.
+    /// </summary>
+    private static async Task PauseDuringAsync(FaultStack stack, string execution, string function, string emulator)
     {
         var process = StackProcesses.Single(stack.Root, emulator, p => p.CommandLine.StartsWith("node ", StringComparison.Ordinal) && p.CommandLine.Contains(emulator, StringComparison.Ordinal));
-        await StackProcesses.SignalAsync(process.Id, "STOP");
+        var frozen = await HoldInvocationAsync(stack, execution, function);
         try
         {
-            await Task.Delay(Pause);
+            await AssertInTaskAsync(stack, execution, function, $"when {emulator} was paused");
+            await StackProcesses.SignalAsync(process.Id, "STOP");
+            try
+            {
+                await ResumeAsync(frozen);
+                await Task.Delay(Pause);
+                await AssertInTaskAsync(stack, execution, function, $"when {emulator} was resumed");
+            }
+            finally
+            {
+                await StackProcesses.SignalAsync(process.Id, "CONT");
+            }
         }
         finally
         {
-            await StackProcesses.SignalAsync(process.Id, "CONT");
+            await ResumeAsync(frozen);
         }
     }
 
     /// <summary>
-    /// Kills the function's process while it holds the run's invocation: its processes are frozen
-    /// (SIGSTOP) before the run reaches <paramref name="function"/>'s state, so the invocation the
-    /// Lambda service hands to one of them stays in flight; once the run entered that state (and the
-    /// service had 2 s to hand it over) they are SIGKILLed, and the invocation fails Runtime.ExitError.
+    /// Kills the function's process while it holds the run's invocation (<see cref="HoldInvocationAsync"/>):
+    /// the invocation fails Runtime.ExitError.
     /// </summary>
     private static async Task KillFunctionInFlightAsync(FaultStack stack, string execution, string function)
+    {
+        var frozen = await HoldInvocationAsync(stack, execution, function);
+        await AssertInTaskAsync(stack, execution, function, "when its process was killed");
+        foreach (var pid in frozen)
+        {
+            await StackProcesses.SignalAsync(pid, "KILL");
+        }
+    }
+
+    /// <summary>
+    /// Holds the run's invocation of <paramref name="function"/>: its processes are frozen (SIGSTOP)
+    /// before the run reaches the function's state, so the invocation the Lambda service hands to one of
+    /// them stays in flight; returns them, still frozen, once the run entered that state and the service
+    /// had 2 s to hand it over.
+    /// </summary>
+    private static async Task<IReadOnlySet<int>> HoldInvocationAsync(FaultStack stack, string execution, string function)
     {
         var frozen = new HashSet<int>();
         Task FreezeAsync() => StackProcesses.FreezeFunctionAsync(stack.Root, function, frozen);
 
         var deadline = DateTime.UtcNow + FaultStack.RunLimit;
-        while (!(await stack.Probe.StatesEnteredAsync(execution)).Contains(function))
+        while (true)
         {
-            Assert.True(DateTime.UtcNow < deadline, $"the run did not reach {function}");
+            var history = await stack.Probe.HistoryAsync(execution);
+            var entered = history.Where(e => ((string?)e["type"])?.EndsWith("StateEntered", StringComparison.Ordinal) == true)
+                .Select(e => (string?)e["stateEnteredEventDetails"]?["name"]).ToList();
+            if (entered.Contains(function))
+            {
+                break;
+            }
+
+            // A run that ended (a rollback, a failure) will never reach the state: say how it ended, not only that time ran out.
+            var end = history.LastOrDefault(e => (string?)e["type"] is "ExecutionSucceeded" or "ExecutionFailed" or "ExecutionAborted" or "ExecutionTimedOut");
+            Assert.True(end is null, $"the run ended before it reached {function}: {end?.ToJsonString()}; states entered: {string.Join(", ", entered)}");
+            Assert.True(DateTime.UtcNow < deadline, $"the run did not reach {function} within {FaultStack.RunLimit}; states entered: {string.Join(", ", entered)}");
             await FreezeAsync();
             await Task.Delay(100);
         }
@@ -215,10 +274,26 @@ public sealed class FaultTests(ITestOutputHelper output)
         }
 
         Assert.True(frozen.Count > 0, $"no process of function {function} ran");
+        return frozen;
+    }
+
+    private static async Task ResumeAsync(IEnumerable<int> frozen)
+    {
         foreach (var pid in frozen)
         {
-            await StackProcesses.SignalAsync(pid, "KILL");
+            await StackProcesses.SignalAsync(pid, "CONT");
         }
+    }
+
+    /// <summary>Fails unless the run's last state event entered <paramref name="state"/> and its task started since: the fault lands inside that task.</summary>
+    private static async Task AssertInTaskAsync(FaultStack stack, string execution, string state, string when)
+    {
+        var history = await stack.Probe.HistoryAsync(execution);
+        var last = history.Select((e, i) => (Type: (string?)e["type"] ?? "", Index: i))
+            .LastOrDefault(e => e.Type.EndsWith("StateEntered", StringComparison.Ordinal) || e.Type.EndsWith("StateExited", StringComparison.Ordinal));
+        var inState = last.Type == "TaskStateEntered" && (string?)history[last.Index]["stateEnteredEventDetails"]?["name"] == state
+            && history.Skip(last.Index).Any(e => (string?)e["type"] is "TaskStarted" or "LambdaFunctionStarted");
+        Assert.True(inState, $"{when}, the run was not inside {state}'s task; its history:\n{string.Join('\n', history.Select(e => e.ToJsonString()))}");
     }
 
     private static async Task KillNewInstanceAsync(FaultStack stack)
