@@ -30,6 +30,10 @@ public static class ComposerServer
             k.Listen(IPAddress.Loopback, port);
             k.Limits.MaxRequestBodySize = MaxBodyBytes;
             k.AddServerHeader = false;
+            // HAProxy keeps its connections here open and shares them between compositions
+            // (http-reuse always): it closes idle ones itself, so the composer never closes one
+            // as HAProxy sends a composition down it.
+            k.Limits.KeepAliveTimeout = Timeout.InfiniteTimeSpan;
         });
         var app = builder.Build();
         app.Run(context => HandleAsync(context, catalog, runner, refresh));

@@ -9,7 +9,8 @@ using Microsoft.Extensions.Logging;
 namespace Pipeline.Composer.Tests;
 
 /// <summary>A request as a backend received it.</summary>
-public sealed record Received(string Service, string Method, string Target, string? Authorization, string? RequestId, string Body);
+/// <param name="Connection">Kestrel's id of the connection the request came on.</param>
+public sealed record Received(string Service, string Method, string Target, string? Authorization, string? RequestId, string Body, string Connection);
 
 /// <summary>
 /// Real HTTP services on one Kestrel port, chosen by the X-Pipeline-Service header as HAProxy's
@@ -38,7 +39,7 @@ public sealed class ServiceBackends : IAsyncDisposable
             using var reader = new StreamReader(context.Request.Body);
             var body = await reader.ReadToEndAsync(context.RequestAborted);
             Requests.Enqueue(new Received(service, context.Request.Method, context.Features.Get<IHttpRequestFeature>()!.RawTarget,
-                context.Request.Headers.Authorization.ToString(), context.Request.Headers["X-Request-Id"].ToString(), body));
+                context.Request.Headers.Authorization.ToString(), context.Request.Headers["X-Request-Id"].ToString(), body, context.Connection.Id));
             if (_services.TryGetValue(service, out var handler))
             {
                 await handler(context);

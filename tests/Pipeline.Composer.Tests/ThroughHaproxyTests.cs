@@ -26,19 +26,65 @@ public sealed class ThroughHaproxyTests
     }
 
     [Fact]
-    public async Task Compositions_ThroughHaproxy_ShouldReuseTheComposersConnectionsToTheCallsFrontend()
+    public async Task Compositions_ThroughHaproxy_ShouldKeepTheComposersConnectionsAndItsGetCallsOpen()
     {
         await using var stack = await HaproxyStack.StartAsync();
+        var before = await stack.StatsAsync();
+        stack.Services.Requests.Clear();
         for (var i = 0; i < 20; i++)
         {
-            var (status, body, _) = await stack.ComposeAsync($"/storefront/customers/c{i}");
+            var (status, body, closed) = await stack.ComposeAsync($"/storefront/customers/c{i}");
+            Assert.True(status == HttpStatusCode.OK, body);
+            Assert.True(closed, "every client connection of the front port is closed after its response");
+        }
+
+        var after = await stack.StatsAsync();
+        var calls = stack.Services.Requests.ToList();
+        Assert.Equal(40, calls.Count);
+        // Two calls at once per composition: at most a few connections at each hop, not one per request.
+        var callsConnections = after.Field("compose_calls", "FRONTEND", "conn_tot") - before.Field("compose_calls", "FRONTEND", "conn_tot");
+        Assert.True(callsConnections <= 4, $"the composer opened {callsConnections} connections to compose_calls for 40 calls");
+        var composerConnections = after.Field("composer", "BACKEND", "connect") - before.Field("composer", "BACKEND", "connect");
+        Assert.True(composerConnections <= 4, $"haproxy opened {composerConnections} connections to the composer for 20 compositions");
+        var targetConnections = calls.Select(c => c.Connection).Distinct().Count();
+        Assert.True(targetConnections <= 4, $"haproxy opened {targetConnections} connections to the targets for 40 GET calls");
+    }
+
+    [Fact]
+    public async Task PostCompositions_ThroughHaproxy_ShouldSendEachCallOnAConnectionOfItsOwn()
+    {
+        // A target may close a kept connection as a request goes out on it, and a POST is not sent twice.
+        await using var stack = await HaproxyStack.StartAsync();
+        stack.Services.Requests.Clear();
+        for (var i = 0; i < 5; i++)
+        {
+            var (status, body) = await stack.PostAsync("/storefront/orders", $$"""{"n":{{i}}}""");
             Assert.True(status == HttpStatusCode.OK, body);
         }
 
-        var (connections, requests) = await stack.CallsFrontendTotalsAsync();
-        Assert.True(requests >= 40, $"{requests} calls");
-        // Two calls at once per composition: at most a few connections, not one per call.
-        Assert.True(connections <= 4, $"{connections} connections for {requests} calls");
+        var calls = stack.Services.Requests.ToList();
+        Assert.Equal(10, calls.Count);
+        Assert.All(calls, c => Assert.Equal("POST", c.Method));
+        Assert.Equal(10, calls.Select(c => c.Connection).Distinct().Count());
+    }
+
+    [Theory]
+    [InlineData("GET")]
+    [InlineData("POST")]
+    public async Task Compositions_WhenARequiredCallFails_ShouldBeAnsweredOnceAndNotTriedAgainByHaproxy(string method)
+    {
+        // The 502 is the composition's answer: haproxy trying it again would call every service again.
+        await using var stack = await HaproxyStack.StartAsync();
+        stack.Services.Json("orders", """{"error":"down"}""", status: 500);
+        stack.Services.Requests.Clear();
+
+        var (status, body) = method == "GET"
+            ? await stack.GetAsync("/storefront/customers/c1")
+            : await stack.PostAsync("/storefront/orders", """{"n":1}""");
+
+        Assert.True(status == HttpStatusCode.BadGateway, body);
+        Assert.Contains("\"orders\":\"status 500\"", body, StringComparison.Ordinal);
+        Assert.Equal(["catalog", "orders"], stack.Services.Requests.Select(r => r.Service).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -107,6 +153,12 @@ public sealed class ThroughHaproxyTests
                           orders:  { service: orders,  path: "/orders?customerId={customerId}" }
                           catalog: { service: catalog, path: /items }
                         require: [orders]
+                      - path: /storefront/orders
+                        method: POST
+                        calls:
+                          orders:  { service: orders,  path: /orders }
+                          catalog: { service: catalog, path: /items/reservations }
+                        require: [orders]
                     """), "1", []),
             ]);
             var config = Path.Combine(directory, "haproxy.cfg");
@@ -147,19 +199,28 @@ public sealed class ThroughHaproxyTests
             return (response.StatusCode, await response.Content.ReadAsStringAsync(), response.Headers.ConnectionClose == true);
         }
 
-        /// <summary>Connections and requests the compose_calls frontend has taken (the runtime API's <c>show stat</c>).</summary>
-        public async Task<(int Connections, int Requests)> CallsFrontendTotalsAsync()
+        public async Task<(HttpStatusCode Status, string Body)> GetAsync(string path)
+        {
+            var (status, body, _) = await ComposeAsync(path);
+            return (status, body);
+        }
+
+        /// <summary>One POST on a connection of its own.</summary>
+        public async Task<(HttpStatusCode Status, string Body)> PostAsync(string path, string json)
+        {
+            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{front}") };
+            using var response = await client.PostAsync(new Uri(path, UriKind.Relative), new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+            return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        }
+
+        /// <summary>haproxy's counters now (the runtime API's <c>show stat</c>).</summary>
+        public async Task<HaproxyStats> StatsAsync()
         {
             using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
             await socket.ConnectAsync(new UnixDomainSocketEndPoint(adminSocket));
             await using var stream = new NetworkStream(socket, ownsSocket: false);
             await stream.WriteAsync("show stat\n"u8.ToArray());
-            var csv = await new StreamReader(stream).ReadToEndAsync();
-            var lines = csv.Split('\n');
-            var header = lines[0].TrimStart('#', ' ').Split(',');
-            var row = lines.Select(l => l.Split(',')).Single(f => f[0] == "compose_calls" && f[1] == "FRONTEND");
-            int Field(string name) => int.Parse(row[Array.IndexOf(header, name)], CultureInfo.InvariantCulture);
-            return (Field("conn_tot"), Field("req_tot"));
+            return new HaproxyStats(await new StreamReader(stream).ReadToEndAsync());
         }
 
         /// <summary>A hitless reload, as the router agent's: the master starts new workers, the old ones finish and leave.</summary>
@@ -180,5 +241,19 @@ public sealed class ThroughHaproxyTests
             await services.DisposeAsync();
             Directory.Delete(directory, recursive: true);
         }
+    }
+}
+
+/// <summary>The CSV of <c>show stat</c>: one row per proxy and server, named by its first two columns.</summary>
+internal sealed class HaproxyStats(string csv)
+{
+    private readonly string[] _header = csv.Split('\n')[0].TrimStart('#', ' ').Split(',');
+    private readonly string[][] _rows = [.. csv.Split('\n').Skip(1).Select(l => l.Split(','))];
+
+    public int Field(string proxy, string server, string name)
+    {
+        var row = _rows.Single(r => r[0] == proxy && r.Length > 1 && r[1] == server);
+        var value = row[Array.IndexOf(_header, name)];
+        return value.Length == 0 ? 0 : int.Parse(value, CultureInfo.InvariantCulture);
     }
 }

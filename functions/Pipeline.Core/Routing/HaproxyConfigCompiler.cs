@@ -15,6 +15,9 @@ public static class HaproxyConfigCompiler
 
     public static string BackendName(string service) => "svc_" + service;
 
+    /// <summary>The backend the composer's GET calls to a service go to: the service's targets, over kept connections.</summary>
+    public static string CallsBackendName(string service) => "calls_" + service;
+
     public static HaproxyConfigModel Compile(RoutingTable table, RouterSettings settings)
     {
         ArgumentNullException.ThrowIfNull(table);

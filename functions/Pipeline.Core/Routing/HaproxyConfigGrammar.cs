@@ -20,7 +20,8 @@ public static partial class HaproxyConfigGrammar
     private const string UnixPath = "/[A-Za-z0-9._/-]{1,200}";
     private const string UrlPath = "/[A-Za-z0-9._~%/@:+,;=?&-]{0,1024}";
     private const string Host = "[a-z0-9][a-z0-9.-]{0,252}";
-    private const string Backend = "(svc_[a-z][a-z0-9-]{0,62}|" + HaproxyConfigCompiler.NotFoundBackend + ")";
+    private const string ServiceName = "[a-z][a-z0-9-]{0,62}";
+    private const string Backend = "(svc_" + ServiceName + "|" + HaproxyConfigCompiler.NotFoundBackend + ")";
     private const string Name = "[a-z_][a-z0-9_-]{0,31}";
 
     /// <summary>The sections the writer opens, each with the directive lines it writes inside it.</summary>
@@ -53,7 +54,9 @@ public static partial class HaproxyConfigGrammar
             Line($@"bind ""fd@\$\{{{RouterSettings.ListenerFdVariable}\}}"""),
             Line(@"\.else"),
             Line(@"\.endif"),
+            // Configs published before each backend chose its own side closed every connection here.
             Line("option httpclose"),
+            Line("http-after-response set-header Connection close"),
             Line($@"acl r{Number}_host hdr\(host\),field\(1,:\) -i {Host}"),
             Line($"acl r{Number}_path path {UrlPath}"),
             Line($"acl r{Number}_path path_beg {UrlPath}"),
@@ -65,6 +68,7 @@ public static partial class HaproxyConfigGrammar
         [
             Line(Regex.Escape($"http-request return status 404 content-type text/plain string \"{HaproxyConfigWriter.NotFoundBody}\"")),
             Line("balance roundrobin"),
+            Line("option http-server-close"),
             Line("http-request disable-l7-retry unless METH_GET"),
             Line($"option httpchk GET {UrlPath}"),
             Line($"default-server inter {Number}s fastinter {Number}ms downinter {Number}ms rise {Number} fall {Number} observe layer7 error-limit {Number} on-error mark-down"),
@@ -73,15 +77,26 @@ public static partial class HaproxyConfigGrammar
         // The composer and the frontend it calls services through: loopback only.
         (Line($"backend {HaproxyConfigCompiler.ComposerBackend}"),
         [
+            Line("http-reuse always"),
+            Line("retry-on " + HaproxyConfigWriter.ComposerRetryOn),
+            Line("http-request disable-l7-retry unless METH_GET"),
             Line($@"server composer 127\.0\.0\.1:{Port}"),
         ]),
         (Line("frontend compose_calls"),
         [
             Line($@"bind 127\.0\.0\.1:{Port}"),
+            // Configs published before GET calls went over kept connections have it.
             Line("option http-server-close"),
             Line($"timeout http-keep-alive {Number}ms"),
-            Line($@"use_backend svc_([a-z][a-z0-9-]{{0,62}}) if \{{ req\.hdr\({Compose.CompositionLines.ServiceHeader}\) -m str \1 \}}"),
+            Line($@"use_backend calls_({ServiceName}) if METH_GET \{{ req\.hdr\({Compose.CompositionLines.ServiceHeader}\) -m str \1 \}}"),
+            Line($@"use_backend svc_({ServiceName}) if \{{ req\.hdr\({Compose.CompositionLines.ServiceHeader}\) -m str \1 \}}"),
             Line($"default_backend {HaproxyConfigCompiler.NotFoundBackend}"),
+        ]),
+        (Line($"backend calls_{ServiceName}"),
+        [
+            Line("balance roundrobin"),
+            Line("option http-keep-alive"),
+            Line($@"server ({Word}) {Address} track svc_{ServiceName}/\1"),
         ]),
     ];
 

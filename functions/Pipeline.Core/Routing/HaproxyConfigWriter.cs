@@ -33,6 +33,12 @@ public static class HaproxyConfigWriter
     /// </summary>
     public const int CallsKeepAliveMs = 60_000;
 
+    /// <summary>
+    /// When a composition is tried again: only when it never reached the composer (not on a 502/503,
+    /// which is the composition's own answer, nor on a timeout, which is its own timeout).
+    /// </summary>
+    public const string ComposerRetryOn = "conn-failure empty-response";
+
     public static string Write(HaproxyConfigModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -91,8 +97,10 @@ public static class HaproxyConfigWriter
         w.Add("    .endif");
         w.Add("    # Close the client connection after every response. On reload the old worker closes idle");
         w.Add("    # keep-alive connections, racing with a client that reuses one; with no idle connection");
-        w.Add("    # there is no race (20 reloads under load: 0 errors, against dozens with keep-alive).");
-        w.Add("    option httpclose");
+        w.Add("    # there is no race (20 reloads under load: 0 errors, against dozens with keep-alive). Said");
+        w.Add("    # in the response rather than with option httpclose, which would close every connection");
+        w.Add("    # behind this frontend too: each backend chooses for its own side.");
+        w.Add("    http-after-response set-header Connection close");
         for (var i = 0; i < model.Rules.Count; i++)
         {
             WriteRule(w, model.Rules[i], i + 1);
@@ -142,6 +150,8 @@ public static class HaproxyConfigWriter
         w.Add($"# service {b.Service}, live version {b.LiveVersion}, {Count(b.Servers.Count, "target")}");
         w.Add($"backend {b.Name}");
         w.Add("    balance roundrobin");
+        w.Add("    # One connection per request: a target never closes one as a request goes out on it.");
+        w.Add("    option http-server-close");
         w.Add("    # METH_GET is GET and HEAD: anything else is retried only when it never reached a target.");
         w.Add("    http-request disable-l7-retry unless METH_GET");
         w.Add($"    option httpchk GET {b.Health.Path}");
@@ -176,23 +186,46 @@ public static class HaproxyConfigWriter
         w.Add();
         w.Add("# The composer beside this HAProxy answers the composition paths.");
         w.Add($"backend {HaproxyConfigCompiler.ComposerBackend}");
+        w.Add("    # Its connections stay open and any composition may take an idle one (each client connection");
+        w.Add("    # carries one request, so the default reuse would never share): the composer never closes an");
+        w.Add("    # idle connection, HAProxy does.");
+        w.Add("    http-reuse always");
+        w.Add("    # A 502 or 503 from the composer is the composition's answer (a required call failed), and a");
+        w.Add("    # timeout is its timeout: tried again only when it never reached the composer, and a POST,");
+        w.Add("    # whose calls the composer may have sent, never twice.");
+        w.Add($"    retry-on {ComposerRetryOn}");
+        w.Add("    http-request disable-l7-retry unless METH_GET");
         w.Add($"    server composer 127.0.0.1:{N(s.ComposerPort)}");
         w.Add();
         w.Add("# Where the composer calls services: loopback only, the service named by X-Pipeline-Service.");
         w.Add("frontend compose_calls");
         w.Add($"    bind 127.0.0.1:{N(s.ComposerCallsPort)}");
-        w.Add("    # The composer keeps its connections here open (two new ones per composition cost more than");
-        w.Add("    # the composition); targets still get one connection per request, as from the front. On reload");
-        w.Add("    # the old worker closes the idle ones: the composer's client sends a request that meets such a");
-        w.Add("    # close again on a new connection, and drops idle ones before HAProxy's keep-alive timeout.");
-        w.Add("    option http-server-close");
+        w.Add("    # The composer keeps its connections here open (new ones per call cost more than the");
+        w.Add("    # composition). On reload the old worker closes the idle ones: the composer's client sends a");
+        w.Add("    # request that meets such a close again on a new connection, and drops idle ones before");
+        w.Add("    # HAProxy's keep-alive timeout. GET calls go to targets over kept connections too (a call that");
+        w.Add("    # meets a target's idle close is retried); other calls get a connection of their own.");
         w.Add($"    timeout http-keep-alive {N(CallsKeepAliveMs)}ms");
         foreach (var backend in model.Backends)
         {
+            w.Add($"    use_backend {HaproxyConfigCompiler.CallsBackendName(backend.Service)} if METH_GET {{ req.hdr({CompositionLines.ServiceHeader}) -m str {backend.Service} }}");
             w.Add($"    use_backend {backend.Name} if {{ req.hdr({CompositionLines.ServiceHeader}) -m str {backend.Service} }}");
         }
 
         w.Add($"    default_backend {HaproxyConfigCompiler.NotFoundBackend}");
+        foreach (var backend in model.Backends)
+        {
+            w.Add();
+            w.Add($"# The composer's GET calls to service {backend.Service}: its targets, as up or down as in {backend.Name}.");
+            w.Add($"backend {HaproxyConfigCompiler.CallsBackendName(backend.Service)}");
+            w.Add("    balance roundrobin");
+            w.Add("    option http-keep-alive");
+            foreach (var server in backend.Servers)
+            {
+                w.Add($"    server {server.Id} {server.Address}:{N(server.Port)} track {backend.Name}/{server.Id}");
+            }
+        }
+
         w.Add();
         foreach (var composition in model.Compositions)
         {

@@ -26,8 +26,13 @@ public sealed class CompositionRoutingTests
         Assert.DoesNotContain("[WARNING]", output, StringComparison.Ordinal);
         Assert.Contains("    acl r1_path path /storefront/customers\n    acl r1_path path_beg /storefront/customers/\n    use_backend composer if r1_path\n", text, StringComparison.Ordinal);
         Assert.Contains("    use_backend composer if r2_path\n", text, StringComparison.Ordinal);
-        Assert.Contains("backend composer\n    server composer 127.0.0.1:8091\n", text, StringComparison.Ordinal);
-        Assert.Contains("    option http-server-close\n    timeout http-keep-alive 60000ms\n    use_backend svc_orders if { req.hdr(x-pipeline-service) -m str orders }\n    default_backend no_route\n", text, StringComparison.Ordinal);
+        Assert.Contains("    server composer 127.0.0.1:8091\n", text, StringComparison.Ordinal);
+        Assert.Contains(
+            "    timeout http-keep-alive 60000ms\n"
+            + "    use_backend calls_orders if METH_GET { req.hdr(x-pipeline-service) -m str orders }\n"
+            + "    use_backend svc_orders if { req.hdr(x-pipeline-service) -m str orders }\n"
+            + "    default_backend no_route\n", text, StringComparison.Ordinal);
+        Assert.Contains("backend calls_orders\n    balance roundrobin\n    option http-keep-alive\n", text, StringComparison.Ordinal);
         // A composite service runs nothing: there is no backend of its own to send anything to.
         Assert.DoesNotContain("backend svc_storefront", text, StringComparison.Ordinal);
         var carried = CompositionLines.Read(text);
@@ -35,22 +40,36 @@ public sealed class CompositionRoutingTests
     }
 
     [Fact]
-    public void Render_WhenAServiceComposes_ShouldKeepOnlyTheComposersConnectionsToHaproxyOpen()
+    public void Render_WhenAServiceComposes_ShouldCloseEveryClientConnectionButKeepTheComposersAndItsGetCallsOpen()
     {
-        var text = HaproxyConfigRenderer.Render(ManifestRouting.Preview([Orders, Storefront]), Settings).Text;
+        var table = ManifestRouting.Preview([Orders, Storefront]);
+        var targets = new RoutingTable([.. table.Services.Select(s => s.Composite ? s : s with { Targets = [new RouteTarget("i-1", "10.0.0.1", 8080), new RouteTarget("i-2", "10.0.0.2", 8080)] })]);
+        var text = HaproxyConfigRenderer.Render(targets, Settings).Text;
+        string Section(string header) => text[text.IndexOf("\n" + header + "\n", StringComparison.Ordinal)..].Split("\n\n")[0];
         string? Mode(string header)
         {
-            var section = text[text.IndexOf("\n" + header + "\n", StringComparison.Ordinal)..].Split("\n\n")[0];
-            var mode = System.Text.RegularExpressions.Regex.Match(section, "option (httpclose|http-server-close|http-keep-alive)\n");
+            var mode = System.Text.RegularExpressions.Regex.Match(Section(header), "option (httpclose|http-server-close|http-keep-alive)\n");
             return mode.Success ? mode.Groups[1].Value : null;
         }
 
-        // Clients of the front port: one request per connection, so a reload never races a reused one.
-        Assert.Equal("httpclose", Mode("frontend http"));
-        Assert.Equal("http-server-close", Mode("frontend compose_calls"));
+        Assert.Empty(HaproxyConfigGrammar.Violations(text));
+        Assert.Equal(0, HaproxyCheck(text).ExitCode);
+        // Clients of the front port: one request per connection, so a reload never races a reused one;
+        // said in each response, so the connections behind the front are each backend's choice.
+        Assert.Null(Mode("frontend http"));
+        Assert.Contains("    http-after-response set-header Connection close\n", Section("frontend http"), StringComparison.Ordinal);
         Assert.Null(Mode("defaults"));
-        Assert.Null(Mode("backend svc_orders"));
+        // Targets get a connection per request from the front and for the composer's other calls...
+        Assert.Equal("http-server-close", Mode("backend svc_orders"));
+        // ...and kept ones for its GET calls, to the same targets with the same health.
+        Assert.Null(Mode("frontend compose_calls"));
+        Assert.Equal("http-keep-alive", Mode("backend calls_orders"));
+        Assert.Contains("    server i-1 10.0.0.1:8080 track svc_orders/i-1\n    server i-2 10.0.0.2:8080 track svc_orders/i-2", Section("backend calls_orders"), StringComparison.Ordinal);
+        // The composer's connections are kept and shared; its 502s are answers, not retried.
         Assert.Null(Mode("backend composer"));
+        Assert.Contains("    http-reuse always\n", Section("backend composer"), StringComparison.Ordinal);
+        Assert.Contains("    retry-on conn-failure empty-response\n", Section("backend composer"), StringComparison.Ordinal);
+        Assert.Contains("    http-request disable-l7-retry unless METH_GET\n", Section("backend composer"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -86,6 +105,10 @@ public sealed class CompositionRoutingTests
     [InlineData("frontend compose_calls\n    use_backend svc_orders if { req.hdr(x-pipeline-service) -m str catalog }\n")]
     [InlineData("frontend compose_calls\n    bind 0.0.0.0:8092\n")]
     [InlineData("backend composer\n    server composer 10.0.0.1:8091\n")]
+    [InlineData("frontend compose_calls\n    use_backend calls_orders if { req.hdr(x-pipeline-service) -m str orders }\n")]
+    [InlineData("frontend compose_calls\n    use_backend svc_orders if METH_GET { req.hdr(x-pipeline-service) -m str orders }\n")]
+    [InlineData("backend calls_orders\n    server i-1 10.0.0.1:8080 track svc_orders/i-2\n")]
+    [InlineData("backend calls_orders\n    server i-1 10.0.0.1:8080 check\n")]
     public void Violations_WhenTheComposerLinesAreBent_ShouldRefuseThem(string config)
     {
         Assert.NotEmpty(HaproxyConfigGrammar.Violations(config));

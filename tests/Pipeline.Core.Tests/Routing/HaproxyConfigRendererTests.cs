@@ -116,7 +116,8 @@ public class HaproxyConfigRendererTests
         Assert.Contains("    option httpchk GET /health\n", text, StringComparison.Ordinal);
         Assert.Contains("    default-server inter 2s fastinter 500ms downinter 1000ms rise 2 fall 3 observe layer7 error-limit 3 on-error mark-down\n", text, StringComparison.Ordinal);
         Assert.Contains("    server i-0a1 10.0.1.11:3000 check\n    server i-0b2 10.0.1.12:3000 check\n", text, StringComparison.Ordinal);
-        Assert.Contains("    option httpclose\n", text, StringComparison.Ordinal);
+        Assert.Contains("    http-after-response set-header Connection close\n", text, StringComparison.Ordinal);
+        Assert.Contains("backend svc_users\n    balance roundrobin\n    # One connection per request: a target never closes one as a request goes out on it.\n    option http-server-close\n", text, StringComparison.Ordinal);
     }
 
     [Fact]
