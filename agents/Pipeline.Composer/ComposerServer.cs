@@ -15,6 +15,9 @@ public static class ComposerServer
     /// <summary>The largest POST body fanned out (HAProxy and Kestrel refuse larger ones before any call).</summary>
     public const int MaxBodyBytes = 1 << 20;
 
+    /// <summary>How long the composer keeps an idle connection from HAProxy open: far longer than HAProxy keeps one.</summary>
+    public static readonly TimeSpan IdleConnectionTimeout = TimeSpan.FromDays(1);
+
     /// <param name="refresh">
     /// Reloads the catalog if the config changed (true when it did): asked on a path no composition
     /// answers, since HAProxy may route a new composition before the next poll sees its file.
@@ -31,9 +34,10 @@ public static class ComposerServer
             k.Limits.MaxRequestBodySize = MaxBodyBytes;
             k.AddServerHeader = false;
             // HAProxy keeps its connections here open and shares them between compositions
-            // (http-reuse always): it closes idle ones itself, so the composer never closes one
-            // as HAProxy sends a composition down it.
-            k.Limits.KeepAliveTimeout = Timeout.InfiniteTimeSpan;
+            // (http-reuse always): it closes idle ones itself (its idle pool shrinks every 5 s
+            // without use), so the composer must not close one as HAProxy sends a composition
+            // down it. A day, not InfiniteTimeSpan: Kestrel closed those after about a second.
+            k.Limits.KeepAliveTimeout = IdleConnectionTimeout;
         });
         var app = builder.Build();
         app.Run(context => HandleAsync(context, catalog, runner, refresh));

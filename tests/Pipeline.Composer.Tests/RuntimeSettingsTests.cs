@@ -30,4 +30,35 @@ public sealed class RuntimeSettingsTests
         var providers = ((IConfigurationRoot)composer.Configuration).Providers.ToList();
         Assert.DoesNotContain(providers, p => p is FileConfigurationProvider);
     }
+
+    [Fact]
+    public async Task Server_ShouldKeepAnIdleConnectionOpenForHaproxyToSendTheNextCompositionOn()
+    {
+        // HAProxy shares its idle connections to the composer between compositions and closes them
+        // itself: one the composer closed would meet the next composition (502, or a GET run twice).
+        using var calls = CompositionRunner.CreateClient(new Uri("http://127.0.0.1:9"));
+        var port = ServiceBackends.FreePort();
+        await using var composer = ComposerServer.Build(port, new CompositionCatalog(), new CompositionRunner(calls));
+        await composer.StartAsync();
+        var connections = 0;
+        using var client = new HttpClient(new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = 1,
+            ConnectCallback = async (context, cancel) =>
+            {
+                Interlocked.Increment(ref connections);
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+                await socket.ConnectAsync(context.DnsEndPoint, cancel);
+                return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+            },
+        })
+        { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri("/nothing", UriKind.Relative))).StatusCode);
+        // Kestrel checks its connections' timeouts once a second.
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri("/nothing", UriKind.Relative))).StatusCode);
+
+        Assert.Equal(1, connections);
+    }
 }
