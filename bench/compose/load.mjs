@@ -1,6 +1,6 @@
 // The load generator of bench/compose.sh, for its fixed offered rate. autocannon's --overallRate
 // cannot be used against this stack: HAProxy closes every client connection after its response
-// (`option httpclose`), and autocannon writes its next request on that closing connection, counts
+// (`Connection: close` on every response), and autocannon writes its next request on that closing connection, counts
 // it against the second's quota, loses it, and leaves it in its queue, so it offers half the rate
 // and times later responses from those lost requests (seconds of "latency" at ~505 req/s).
 //
