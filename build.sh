@@ -129,12 +129,26 @@ test_all() {
   return $rc
 }
 
+# The bench scripts (bench/*.sh with a #! line; the others are helpers they source) and the .NET
+# benchmarks (the keys of bench/Pipeline.Benchmarks/Program.cs), one name a line.
+bench_scripts() { for s in bench/*.sh; do if [ "$(head -c 2 "$s")" = '#!' ]; then basename "$s" .sh; fi; done; }
+dotnet_benchmarks() { grep -o '\["[A-Za-z]*"\] = ' bench/Pipeline.Benchmarks/Program.cs | cut -d'"' -f2; }
+
 bench() {
+  local name=${1:-}
+  # An unknown name is refused before anything is built, with the names there are.
+  if [ -n "$name" ]; then
+    local scripts dotnets
+    scripts=$(bench_scripts) dotnets=$(dotnet_benchmarks)
+    if ! grep -qxF -- "$name" <<<"$scripts" && ! grep -qiF -- "$name" <<<"$dotnets"; then
+      echo "no benchmark named '$name'; scripts: $(paste -sd' ' <<<"$scripts"); .NET: $(paste -sd' ' <<<"$dotnets")" >&2
+      return 2
+    fi
+  fi
   setup
   ensure_apt wrk
   build
   package
-  local name=${1:-}
   if [ -z "$name" ] || [ -f "bench/$name.sh" ]; then
     for script in bench/*.sh; do
       [ -n "$name" ] && [ "$script" != "bench/$name.sh" ] && continue
