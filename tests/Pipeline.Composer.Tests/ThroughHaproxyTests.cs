@@ -215,14 +215,7 @@ public sealed class ThroughHaproxyTests
         }
 
         /// <summary>haproxy's counters now (the runtime API's <c>show stat</c>).</summary>
-        public async Task<HaproxyStats> StatsAsync()
-        {
-            using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            await socket.ConnectAsync(new UnixDomainSocketEndPoint(adminSocket));
-            await using var stream = new NetworkStream(socket, ownsSocket: false);
-            await stream.WriteAsync("show stat\n"u8.ToArray());
-            return new HaproxyStats(await new StreamReader(stream).ReadToEndAsync());
-        }
+        public Task<HaproxyStats> StatsAsync() => HaproxyStats.ReadAsync(adminSocket);
 
         /// <summary>A hitless reload, as the router agent's: the master starts new workers, the old ones finish and leave.</summary>
         public async Task ReloadAsync()
@@ -242,19 +235,5 @@ public sealed class ThroughHaproxyTests
             await services.DisposeAsync();
             Directory.Delete(directory, recursive: true);
         }
-    }
-}
-
-/// <summary>The CSV of <c>show stat</c>: one row per proxy and server, named by its first two columns.</summary>
-internal sealed class HaproxyStats(string csv)
-{
-    private readonly string[] _header = csv.Split('\n')[0].TrimStart('#', ' ').Split(',');
-    private readonly string[][] _rows = [.. csv.Split('\n').Skip(1).Select(l => l.Split(','))];
-
-    public int Field(string proxy, string server, string name)
-    {
-        var row = _rows.Single(r => r[0] == proxy && r.Length > 1 && r[1] == server);
-        var value = row[Array.IndexOf(_header, name)];
-        return value.Length == 0 ? 0 : int.Parse(value, CultureInfo.InvariantCulture);
     }
 }

@@ -49,7 +49,8 @@ public sealed class DeadTargetTests(ITestOutputHelper output) : IDisposable
             await stop.CancelAsync();
             await Task.WhenAll(workers);
             var after = load.Snapshot();
-            var status = await ServerStatusAsync(Path.Combine(_dir, "admin.sock"), "svc_web", "a");
+            var stats = await HaproxyStats.ReadAsync(Path.Combine(_dir, "admin.sock"));
+            var status = stats.Text("svc_web", "a", "status") ?? "absent: " + stats;
 
             var text = string.Create(CultureInfo.InvariantCulture,
                 $"GET sent={after.GetSent} failed={after.GetFailed}; POST sent={after.PostSent} failed={after.PostFailed} "
@@ -66,21 +67,6 @@ public sealed class DeadTargetTests(ITestOutputHelper output) : IDisposable
             haproxy.Kill(entireProcessTree: true);
             await haproxy.WaitForExitAsync();
         }
-    }
-
-    /// <summary>The status column of <c>show stat</c> on the runtime socket for one server (UP, DOWN, ...).</summary>
-    private static async Task<string> ServerStatusAsync(string socket, string backend, string server)
-    {
-        using var client = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        await client.ConnectAsync(new UnixDomainSocketEndPoint(socket));
-        await client.SendAsync("show stat\n"u8.ToArray());
-        using var stream = new NetworkStream(client);
-        using var reader = new StreamReader(stream);
-        var csv = await reader.ReadToEndAsync();
-        var header = csv.Split('\n')[0].TrimStart('#', ' ').Split(',');
-        var column = Array.IndexOf(header, "status");
-        var row = csv.Split('\n').Select(l => l.Split(',')).FirstOrDefault(r => r.Length > column && r[0] == backend && r[1] == server);
-        return row?[column] ?? "absent: " + csv;
     }
 
     private static async Task WaitListening(int port, Process haproxy)
