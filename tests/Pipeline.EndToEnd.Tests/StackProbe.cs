@@ -150,9 +150,22 @@ internal sealed class StackProbe : IDisposable
         return events;
     }
 
+    /// <summary>An execution's status and its history, one event a line (id, seconds from the start, type, state), for a failure's message.</summary>
+    public async Task<string> HistorySummaryAsync(string executionArn)
+    {
+        var described = await StepFunctionsAsync("DescribeExecution", new JsonObject { ["executionArn"] = executionArn });
+        var events = await HistoryAsync(executionArn);
+        var start = events.Count > 0 ? (double)events[0]["timestamp"]! : 0;
+        return $"status {(string?)described["status"]}, {events.Count} event(s)\n" + string.Join('\n', events.Select(e =>
+            $"  {(long)e["id"]!,4} +{(double)e["timestamp"]! - start,7:0.000} s {(string?)e["type"]} {(string?)e["stateEnteredEventDetails"]?["name"] ?? (string?)e["stateExitedEventDetails"]?["name"]}"));
+    }
+
     /// <summary>The states an execution entered, in order.</summary>
-    public async Task<IReadOnlyList<string>> StatesEnteredAsync(string executionArn) =>
-        [.. (await HistoryAsync(executionArn))
+    public async Task<IReadOnlyList<string>> StatesEnteredAsync(string executionArn) => StatesEntered(await HistoryAsync(executionArn));
+
+    /// <summary>The states a history shows entered, in order.</summary>
+    public static IReadOnlyList<string> StatesEntered(IEnumerable<JsonObject> history) =>
+        [.. history
             .Where(e => ((string?)e["type"])?.EndsWith("StateEntered", StringComparison.Ordinal) == true)
             .Select(e => e["stateEnteredEventDetails"]!["name"]!.GetValue<string>())];
 

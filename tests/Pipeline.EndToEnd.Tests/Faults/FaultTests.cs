@@ -252,8 +252,7 @@ public sealed class FaultTests(ITestOutputHelper output)
         while (true)
         {
             var history = await stack.Probe.HistoryAsync(execution);
-            var entered = history.Where(e => ((string?)e["type"])?.EndsWith("StateEntered", StringComparison.Ordinal) == true)
-                .Select(e => (string?)e["stateEnteredEventDetails"]?["name"]).ToList();
+            var entered = StackProbe.StatesEntered(history);
             if (entered.Contains(function))
             {
                 break;
