@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Composition overhead through HAProxy on a local stack (issue 16): a composition of two calls to the
-# example services (orders' and catalog's version paths, no database in the way) against each of the
-# two direct calls, in the same run:
+# example services (orders' and catalog's version paths, no database in the way) against the two
+# direct calls, in the same run:
 #   1. latency at RATE req/s (default 1000) offered open loop by bench/Pipeline.Compose.Load (or
 #      bench/compose/load.mjs with GENERATOR=node: same schedule, same JSON), DURATION s each, ROUNDS
-#      rounds of the three rows interleaved: added p50/p99 = the composition's median over the rounds
-#      minus the slower direct call's (microsecond resolution), so one slow second does not decide;
+#      rounds of four rows interleaved: each direct call alone, both direct calls at once per request
+#      (timed to the slower: what the client would wait for without the composition), the composition;
+#      added p50/p99 = the composition's median over the rounds minus the pair's, and minus the slower
+#      single direct row's (microsecond resolution), so one slow second does not decide;
 #      the achieved rate is printed, and the latency targets count only when every run got within 3%;
 #      the CPU each process of the stack (and the generator) spent per request in each row;
 #   2. throughput at saturation, SATURATION s each: autocannon (bench/compose, pinned) with
@@ -76,11 +78,14 @@ for pid in $(pgrep -x haproxy); do # this stack's haproxy master and workers
 done
 ticks() { while read -r pid role; do echo "$role $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)"; done <"$WORK/pids.txt"; }
 
-load() { # name, path, seconds, rate: open loop at a fixed rate (autocannon's --overallRate offers
-          # half its rate against a port that closes every connection, see load.mjs)
+load() { # name, path (or paths separated by spaces: one call to each per request), seconds, rate:
+          # open loop at a fixed rate (autocannon's --overallRate offers half its rate against a port
+          # that closes every connection, see load.mjs)
+  local urls="" path
+  for path in $2; do urls="$urls $FRONT$path"; done
   ticks >"$WORK/$1.cpu-before"
-  if [ "$GENERATOR" = node ]; then node bench/compose/load.mjs "$FRONT$2" "$3" "$4" >"$WORK/$1.json"
-  else dotnet "$LOADGEN/compose-load.dll" "$FRONT$2" "$3" "$4" >"$WORK/$1.json"; fi
+  if [ "$GENERATOR" = node ]; then node bench/compose/load.mjs "$urls" "$3" "$4" >"$WORK/$1.json"
+  else dotnet "$LOADGEN/compose-load.dll" "$urls" "$3" "$4" >"$WORK/$1.json"; fi
   ticks >"$WORK/$1.cpu-after"
 }
 saturate() { # name, path, seconds: closed loop, CONNECTIONS requests always in flight
@@ -96,6 +101,7 @@ echo "1. latency at $RATE req/s, $DURATION s each, $ROUNDS rounds ($GENERATOR ge
 for round in $(seq "$ROUNDS"); do
   load "orders-rate-$round" /orders/version "$DURATION" "$RATE"
   load "catalog-rate-$round" /items/version "$DURATION" "$RATE"
+  load "pair-rate-$round" "/orders/version /items/version" "$DURATION" "$RATE"
   load "composed-rate-$round" /composebench/1 "$DURATION" "$RATE"
 done
 

@@ -10,19 +10,22 @@ namespace Pipeline.Compose.Load;
 /// latency counted from that time, so a stalled stack cannot hide its queue: no coordinated omission)
 /// or closed loop (a fixed number of requests always in flight). Connections are kept where the
 /// server allows it and closed where it answers <c>Connection: close</c>, as node's keep-alive agent does.
+/// With several URLs one request is one call to each, all sent at once: its latency is the slowest
+/// call's, it is 2xx when every call is, and an error when any call failed (what a client making
+/// the calls a composition makes, itself and in parallel, would wait for).
 /// </summary>
-internal sealed class LoadGenerator(Uri url, double seconds, double rate, int concurrency)
+internal sealed class LoadGenerator(IReadOnlyList<Uri> urls, double seconds, double rate, int concurrency)
 {
     /// <summary>Requests due while this many are open are not sent, and counted.</summary>
     public const int MaxInFlight = 4000;
 
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly byte[] _request = Encoding.ASCII.GetBytes(
-        $"GET {url.PathAndQuery} HTTP/1.1\r\nHost: {url.Authority}\r\nConnection: keep-alive\r\n\r\n");
-    private readonly Stack<HttpConnection> _idle = new();
+    private readonly byte[][] _requests = [.. urls.Select(url => Encoding.ASCII.GetBytes(
+        $"GET {url.PathAndQuery} HTTP/1.1\r\nHost: {url.Authority}\r\nConnection: keep-alive\r\n\r\n"))];
+    private readonly Stack<HttpConnection>[] _idle = [.. urls.Select(_ => new Stack<HttpConnection>())];
     private readonly List<long> _latencyUs = new(rate > 0 ? (int)(rate * seconds) + 16 : 1 << 16);
-    private EndPoint? _server;
+    private EndPoint[] _servers = [];
     private int _inFlight;
     private long _ok;
     private long _non2xx;
@@ -32,7 +35,7 @@ internal sealed class LoadGenerator(Uri url, double seconds, double rate, int co
 
     public async Task<LoadResult> RunAsync()
     {
-        _server = await ResolveAsync(url);
+        _servers = await Task.WhenAll(urls.Select(ResolveAsync));
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var start = Stopwatch.GetTimestamp();
         var end = start + (long)(seconds * Stopwatch.Frequency);
@@ -63,11 +66,14 @@ internal sealed class LoadGenerator(Uri url, double seconds, double rate, int co
 
         var elapsed = Stopwatch.GetElapsedTime(start, Math.Max(Interlocked.Read(ref _lastFinished), end)).TotalSeconds;
         var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
-        lock (_idle)
+        foreach (var idle in _idle)
         {
-            while (_idle.TryPop(out var connection))
+            lock (idle)
             {
-                connection.Dispose();
+                while (idle.TryPop(out var connection))
+                {
+                    connection.Dispose();
+                }
             }
         }
 
@@ -80,7 +86,7 @@ internal sealed class LoadGenerator(Uri url, double seconds, double rate, int co
         Array.Sort(latencies);
         var answered = _ok + _non2xx;
         return new LoadResult(
-            url.ToString(), seconds, rate > 0 ? rate : null, rate > 0 ? null : concurrency, answered / elapsed,
+            string.Join(" ", urls), seconds, rate > 0 ? rate : null, rate > 0 ? null : concurrency, answered / elapsed,
             Percentile(latencies, 50), Percentile(latencies, 90), Percentile(latencies, 99), latencies.Length == 0 ? 0 : latencies[^1],
             _ok, _non2xx, _errors, _skipped, cpu / elapsed, answered == 0 ? 0 : cpu * 1e6 / answered);
     }
@@ -120,7 +126,9 @@ internal sealed class LoadGenerator(Uri url, double seconds, double rate, int co
         try
         {
             using var timeout = new CancellationTokenSource(RequestTimeout);
-            status = await ExchangeAsync(timeout.Token);
+            status = _requests.Length == 1
+                ? await ExchangeAsync(0, timeout.Token)
+                : Combined(await Task.WhenAll(Enumerable.Range(0, _requests.Length).Select(i => ExchangeAsync(i, timeout.Token))));
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -155,23 +163,27 @@ internal sealed class LoadGenerator(Uri url, double seconds, double rate, int co
         Interlocked.Decrement(ref _inFlight);
     }
 
-    private async Task<int> ExchangeAsync(CancellationToken cancellationToken)
+    /// <summary>The calls of one request as one status: the first non-2xx one, else the first.</summary>
+    private static int Combined(int[] statuses) => statuses.FirstOrDefault(s => s is not (>= 200 and < 300), statuses[0]);
+
+    private async Task<int> ExchangeAsync(int target, CancellationToken cancellationToken)
     {
         HttpConnection? connection;
-        lock (_idle)
+        var idle = _idle[target];
+        lock (idle)
         {
-            _idle.TryPop(out connection);
+            idle.TryPop(out connection);
         }
 
-        connection ??= await HttpConnection.OpenAsync(_server!, cancellationToken);
+        connection ??= await HttpConnection.OpenAsync(_servers[target], cancellationToken);
         try
         {
-            var (status, keepAlive) = await ExchangeOnAsync(connection, cancellationToken);
+            var (status, keepAlive) = await ExchangeOnAsync(target, connection, cancellationToken);
             if (keepAlive)
             {
-                lock (_idle)
+                lock (idle)
                 {
-                    _idle.Push(connection);
+                    idle.Push(connection);
                 }
 
                 connection = null;
@@ -189,17 +201,17 @@ internal sealed class LoadGenerator(Uri url, double seconds, double rate, int co
     /// A kept connection the server closed while it was idle fails before any response byte: that
     /// request is sent again on a new connection (its latency still counts from its scheduled time).
     /// </summary>
-    private async Task<(int, bool)> ExchangeOnAsync(HttpConnection connection, CancellationToken cancellationToken)
+    private async Task<(int, bool)> ExchangeOnAsync(int target, HttpConnection connection, CancellationToken cancellationToken)
     {
         try
         {
-            return await connection.ExchangeAsync(_request, cancellationToken);
+            return await connection.ExchangeAsync(_requests[target], cancellationToken);
         }
         catch (Exception e) when (connection.Reused && e is IOException or SocketException && !connection.GotResponseBytes)
         {
             connection.Dispose();
-            using var fresh = await HttpConnection.OpenAsync(_server!, cancellationToken);
-            var (status, _) = await fresh.ExchangeAsync(_request, cancellationToken);
+            using var fresh = await HttpConnection.OpenAsync(_servers[target], cancellationToken);
+            var (status, _) = await fresh.ExchangeAsync(_requests[target], cancellationToken);
             return (status, false);
         }
     }

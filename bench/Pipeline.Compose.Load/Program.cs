@@ -4,6 +4,7 @@
 //
 //   compose-load URL SECONDS RATE        open loop: RATE requests/s on schedule, latency from each one's scheduled time
 //   compose-load URL SECONDS 0 C         closed loop: C requests always in flight
+//   compose-load "URL1 URL2" SECONDS RATE   each request is one call to each URL at once, timed to the slower
 using System.Globalization;
 using Pipeline.Compose.Load;
 
@@ -16,14 +17,18 @@ if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLET
 
 static double Number(string text) => double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
 
-if (args.Length is < 3 or > 4 || !Uri.TryCreate(args[0], UriKind.Absolute, out var url) || url.Scheme != "http"
+static Uri? Url(string text) => Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Scheme == "http" ? url : null;
+
+var urls = args.Length > 0 ? args[0].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(Url).ToList() : [];
+if (args.Length is < 3 or > 4 || urls.Count == 0 || urls.Contains(null)
     || Number(args[1]) is not > 0 || Number(args[2]) is not >= 0 || (Number(args[2]) == 0 && args.Length == 4 && Number(args[3]) is not >= 1))
 {
-    Console.Error.WriteLine("usage: compose-load http://HOST:PORT/PATH SECONDS RATE | compose-load URL SECONDS 0 CONCURRENCY");
+    Console.Error.WriteLine("usage: compose-load http://HOST:PORT/PATH SECONDS RATE | compose-load URL SECONDS 0 CONCURRENCY"
+        + " (URL may be several, separated by spaces: one call to each per request)");
     return 2;
 }
 
 var concurrency = args.Length == 4 ? (int)Number(args[3]) : 50;
-var result = await new LoadGenerator(url, Number(args[1]), Number(args[2]), concurrency).RunAsync();
+var result = await new LoadGenerator([.. urls.OfType<Uri>()], Number(args[1]), Number(args[2]), concurrency).RunAsync();
 result.WriteTo(Console.OpenStandardOutput());
 return 0;

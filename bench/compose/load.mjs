@@ -7,6 +7,8 @@
 //   node load.mjs URL SECONDS RATE     open loop: RATE requests/s on schedule, whatever is in flight;
 //                                      latency from each request's scheduled time (no coordinated omission)
 //   node load.mjs URL SECONDS 0 C      closed loop: C requests always in flight (saturation)
+//   node load.mjs "URL1 URL2" ...      each request is one call to each URL, all at once: its latency is the
+//                                      slower call's, 2xx when every call is, an error when any call failed
 //
 // Prints one JSON object: offered and achieved rates, p50/p90/p99/max in ms (microsecond resolution),
 // counts of 2xx, non-2xx, errors, requests not sent because MAX_IN_FLIGHT were still open, and the
@@ -18,11 +20,12 @@ const require = createRequire(import.meta.url);
 const hdr = require('hdr-histogram-js');
 
 const [url, secondsArg, rateArg, concurrencyArg] = process.argv.slice(2);
+const urls = (url ?? '').split(' ').filter(Boolean);
 const seconds = Number(secondsArg);
 const rate = Number(rateArg ?? 0);
 const concurrency = Number(concurrencyArg ?? 50);
 const MAX_IN_FLIGHT = 4000;
-if (!url || !(seconds > 0) || !(rate >= 0) || (rate === 0 && !(concurrency > 0))) {
+if (urls.length === 0 || !(seconds > 0) || !(rate >= 0) || (rate === 0 && !(concurrency > 0))) {
   console.error('usage: node load.mjs URL SECONDS RATE | node load.mjs URL SECONDS 0 CONCURRENCY');
   process.exit(2);
 }
@@ -42,6 +45,14 @@ const allDone = new Promise((resolve) => { done = resolve; });
 function send(scheduledUs, onEnd) {
   counts.sent++;
   inFlight++;
+  let pending = urls.length;
+  let allOk = true;
+  let worst = 0;
+  const finishCall = (ok, status) => {
+    allOk &&= ok;
+    if (ok && (worst === 0 || (worst >= 200 && worst < 300))) worst = status;
+    if (--pending === 0) finish(allOk, worst);
+  };
   const finish = (ok, status) => {
     inFlight--;
     finished = nowUs();
@@ -52,13 +63,17 @@ function send(scheduledUs, onEnd) {
     onEnd?.();
     if (inFlight === 0 && finished >= end) done();
   };
-  const req = http.get(url, { agent }, (res) => {
-    res.on('data', () => {});
-    res.on('end', () => finish(true, res.statusCode));
-    res.on('error', () => finish(false));
-  });
-  req.on('error', () => finish(false));
-  req.setTimeout(30_000, () => req.destroy(new Error('timeout')));
+  for (const target of urls) {
+    let settled = false;
+    const once = (ok, status) => { if (!settled) { settled = true; finishCall(ok, status); } };
+    const req = http.get(target, { agent }, (res) => {
+      res.on('data', () => {});
+      res.on('end', () => once(true, res.statusCode));
+      res.on('error', () => once(false));
+    });
+    req.on('error', () => once(false));
+    req.setTimeout(30_000, () => req.destroy(new Error('timeout')));
+  }
 }
 
 if (rate > 0) {
