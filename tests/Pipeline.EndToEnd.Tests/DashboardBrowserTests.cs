@@ -129,8 +129,17 @@ public sealed partial class DashboardBrowserTests(ITestOutputHelper output)
         }
         catch (Exception) when (watched is not null)
         {
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "failure.png"), FullPage = true });
-            output.WriteLine($"at the failure, after {clock.Elapsed.TotalSeconds:0.0} s, the page at {page.Url} and {watched}:\n{await probe.HistorySummaryAsync(watched)}");
+            // A stack or browser that is gone must not replace the failure with its own exception.
+            try
+            {
+                await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "failure.png"), FullPage = true });
+                output.WriteLine($"at the failure, after {clock.Elapsed.TotalSeconds:0.0} s, the page at {page.Url} and {watched}:\n{await probe.HistorySummaryAsync(watched)}");
+            }
+            catch (Exception e) when (e is PlaywrightException or HttpRequestException or TaskCanceledException or IOException or Xunit.Sdk.XunitException)
+            {
+                output.WriteLine($"at the failure, the page and the history could not be read: {e.Message}");
+            }
+
             throw;
         }
 
